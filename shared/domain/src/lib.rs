@@ -1,0 +1,16 @@
+//! afterclick's pure domain: no AWS SDK, no network, no clock reads, no entropy.
+//! Handlers pass `now` and random bytes in; adapters implement the [`ports`].
+
+pub mod generic;
+pub mod milestone;
+pub mod model;
+pub mod ports;
+pub mod render;
+pub mod rules;
+pub mod signature;
+pub mod status;
+pub mod validate;
+
+pub use milestone::Milestone;
+pub use model::{Channel, Customer, Merchant, Notification, NotificationState, Shipment, TrackingEvent};
+pub use status::Status;

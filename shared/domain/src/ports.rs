@@ -1,0 +1,190 @@
+//! Ports: what handlers need from the outside world. Adapters live in `afterclick-aws`;
+//! unit tests use in-memory fakes.
+
+use crate::milestone::Milestone;
+use crate::model::{Channel, Merchant, Notification, NotificationState, Shipment, TrackingEvent};
+use chrono::{DateTime, Utc};
+use std::future::Future;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// A conditional write lost a race; reload and try again.
+    #[error("the item changed since it was read")]
+    Conflict,
+    #[error("a stored item could not be read: {0}")]
+    Corrupt(String),
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registration {
+    Created(Shipment),
+    /// The merchant had already registered this tracking number.
+    Existing(Shipment),
+}
+
+/// Identifies one notification: one milestone on one channel for one shipment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationKey {
+    pub merchant_id: String,
+    pub tracking_number: String,
+    pub milestone: Milestone,
+    pub channel: Channel,
+}
+
+impl From<&Notification> for NotificationKey {
+    fn from(n: &Notification) -> Self {
+        Self {
+            merchant_id: n.merchant_id.clone(),
+            tracking_number: n.tracking_number.clone(),
+            milestone: n.milestone,
+            channel: n.channel,
+        }
+    }
+}
+
+pub trait MerchantStore: Send + Sync {
+    fn merchant(
+        &self,
+        merchant_id: &str,
+    ) -> impl Future<Output = Result<Option<Merchant>, StoreError>> + Send;
+
+    /// The merchant an API key belongs to, looked up by the key's SHA-256 (keys are never stored).
+    fn merchant_for_key(
+        &self,
+        key_hash: &str,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+}
+
+pub trait ShipmentStore: Send + Sync {
+    /// Creates the shipment, or returns the one the merchant already registered under the
+    /// same tracking number.
+    fn register(
+        &self,
+        shipment: &Shipment,
+    ) -> impl Future<Output = Result<Registration, StoreError>> + Send;
+
+    fn shipment(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> impl Future<Output = Result<Option<Shipment>, StoreError>> + Send;
+
+    fn shipment_by_id(
+        &self,
+        merchant_id: &str,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<Shipment>, StoreError>> + Send;
+
+    fn notifications(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> impl Future<Output = Result<Vec<Notification>, StoreError>> + Send;
+
+    /// Writes the evaluated shipment and its new notification intents atomically, only if
+    /// the stored shipment still has `expected_version` (else `Conflict`). Intents that
+    /// already exist are left alone: one per milestone and channel, ever.
+    fn commit(
+        &self,
+        expected_version: u64,
+        shipment: &Shipment,
+        intents: &[Notification],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+pub trait EventStore: Send + Sync {
+    /// Stores the event unless the same carrier event is already stored; true if it was new.
+    fn record_event(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        event: &TrackingEvent,
+        received_at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Every stored event of a tracking number, oldest first.
+    fn timeline(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> impl Future<Output = Result<Vec<TrackingEvent>, StoreError>> + Send;
+}
+
+pub trait NotificationStore: Send + Sync {
+    /// Moves a pending notification to `claimed`; false if someone else already did.
+    fn claim(
+        &self,
+        key: &NotificationKey,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Records how a claimed notification ended.
+    fn finish(
+        &self,
+        key: &NotificationKey,
+        outcome: &Outcome,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// How a claimed notification ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent { provider_message_id: String },
+    Suppressed { reason: String },
+    Failed { error: String },
+}
+
+impl Outcome {
+    pub fn state(&self) -> NotificationState {
+        match self {
+            Outcome::Sent { .. } => NotificationState::Sent,
+            Outcome::Suppressed { .. } => NotificationState::Suppressed,
+            Outcome::Failed { .. } => NotificationState::Failed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    /// `"Brand" <sender@brand.com>`
+    pub from: String,
+    pub reply_to: Option<String>,
+    pub to: String,
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingSms {
+    pub to: String,
+    pub body: String,
+    pub sender_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The provider refused this message for good (bad address, unverified sender...).
+    #[error("rejected: {0}")]
+    Rejected(String),
+    /// Throttled or down, after the client's own retries.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+}
+
+pub trait Mailer: Send + Sync {
+    /// Sends one email; returns the provider's message id.
+    fn send_email(
+        &self,
+        email: &OutgoingEmail,
+    ) -> impl Future<Output = Result<String, SendError>> + Send;
+}
+
+pub trait Texter: Send + Sync {
+    /// Sends one SMS; returns the provider's message id.
+    fn send_sms(&self, sms: &OutgoingSms)
+    -> impl Future<Output = Result<String, SendError>> + Send;
+}

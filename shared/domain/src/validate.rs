@@ -1,0 +1,208 @@
+//! Input validation shared by the API and the webhooks: every failure names its field.
+
+use chrono::{DateTime, NaiveDate};
+use serde::de::DeserializeOwned;
+
+/// What was wrong and where: `field` is a JSON path such as `events[0].status`, empty when
+/// the document as a whole is at fault (e.g. not JSON at all).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {detail}")]
+pub struct FieldError {
+    pub field: String,
+    pub detail: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Deserialises JSON, reporting the path of the first wrong or missing field.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, FieldError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let inner = err.inner();
+        let path = err.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        if inner.is_syntax() || inner.is_eof() {
+            return FieldError::new(
+                "",
+                format!(
+                    "the body is not valid JSON (line {}, column {})",
+                    inner.line(),
+                    inner.column()
+                ),
+            );
+        }
+        let message = inner.to_string();
+        let detail = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
+        match missing_field(&detail) {
+            Some(name) if path.is_empty() => FieldError::new(name, "is required"),
+            Some(name) => FieldError::new(format!("{path}.{name}"), "is required"),
+            None => FieldError::new(path, detail),
+        }
+    })
+}
+
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")?
+        .split('`')
+        .next()
+}
+
+pub fn validate_tracking_number(field: &str, value: &str) -> Result<(), FieldError> {
+    let ok = (4..=64).contains(&value.len())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            "must be 4 to 64 letters, digits or dashes",
+        ))
+    }
+}
+
+/// Deliberately loose (one `@`, a dotted domain, no spaces): SES is the real judge.
+pub fn validate_email(field: &str, value: &str) -> Result<(), FieldError> {
+    let ok = value.len() <= 254
+        && !value.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+        && value
+            .split_once('@')
+            .is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+            });
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::new(field, "must be an email address"))
+    }
+}
+
+/// E.164: `+`, a country code not starting with 0, at most 15 digits in all.
+pub fn validate_e164(field: &str, value: &str) -> Result<(), FieldError> {
+    let digits = value.strip_prefix('+').unwrap_or("");
+    let ok = (8..=15).contains(&digits.len())
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && !digits.starts_with('0');
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            "must be an E.164 phone number, e.g. +4915112345678",
+        ))
+    }
+}
+
+/// A BCP 47 language tag of the common shapes: `de`, `de-DE`, `pt-BR`, `zh-Hant-TW`.
+pub fn validate_locale(field: &str, value: &str) -> Result<(), FieldError> {
+    let mut parts = value.split('-');
+    let language_ok = parts
+        .next()
+        .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
+    let rest_ok = parts.all(|p| {
+        (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    if language_ok && rest_ok {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            "must be a BCP 47 language tag, e.g. en or de-DE",
+        ))
+    }
+}
+
+pub fn validate_timezone(field: &str, value: &str) -> Result<(), FieldError> {
+    value
+        .parse::<chrono_tz::Tz>()
+        .map(|_| ())
+        .map_err(|_| FieldError::new(field, "must be an IANA time zone, e.g. Europe/Berlin"))
+}
+
+/// A calendar date (`2026-11-22`) or an RFC 3339 date-time, of which the date is taken in
+/// its own offset (the carrier's local delivery day).
+pub fn parse_date_or_datetime(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .or_else(|_| DateTime::parse_from_rfc3339(raw).map(|dt| dt.date_naive()))
+        .map_err(|_| FieldError::new(field, "must be a date (YYYY-MM-DD) or an RFC 3339 date-time"))
+}
+
+pub fn validate_text(field: &str, value: &str, max_chars: usize) -> Result<(), FieldError> {
+    if value.trim().is_empty() {
+        Err(FieldError::new(field, "must not be empty"))
+    } else if value.chars().count() > max_chars {
+        Err(FieldError::new(field, format!("must be at most {max_chars} characters")))
+    } else if value.chars().any(char::is_control) {
+        Err(FieldError::new(field, "must not contain control characters"))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Doc {
+        customer: Inner,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        name: String,
+        age: u8,
+    }
+
+    #[test]
+    fn json_errors_carry_the_path() {
+        assert_eq!(parse_json::<Doc>(b"{}").unwrap_err().field, "customer");
+        assert_eq!(
+            parse_json::<Doc>(br#"{"customer":{"name":"a"}}"#).unwrap_err().field,
+            "customer.age"
+        );
+        assert_eq!(
+            parse_json::<Doc>(br#"{"customer":{"name":1,"age":2}}"#).unwrap_err().field,
+            "customer.name"
+        );
+        let syntax = parse_json::<Doc>(b"{").unwrap_err();
+        assert_eq!(syntax.field, "");
+        assert!(syntax.detail.contains("not valid JSON"));
+    }
+
+    #[test]
+    fn contact_fields() {
+        assert!(validate_email("e", "ada@example.com").is_ok());
+        for bad in ["ada", "ada@", "@x.com", "a b@x.com", "a@x", "a@x.com."] {
+            assert!(validate_email("e", bad).is_err(), "{bad}");
+        }
+        assert!(validate_e164("p", "+4915112345678").is_ok());
+        for bad in ["015112345678", "+0151123456", "+49 151", "+1234567890123456"] {
+            assert!(validate_e164("p", bad).is_err(), "{bad}");
+        }
+        for good in ["en", "de-DE", "pt-BR", "zh-Hant-TW"] {
+            assert!(validate_locale("l", good).is_ok(), "{good}");
+        }
+        for bad in ["", "english", "de_DE", "d"] {
+            assert!(validate_locale("l", bad).is_err(), "{bad}");
+        }
+        assert!(validate_timezone("t", "Europe/Berlin").is_ok());
+        assert!(validate_timezone("t", "Mars/Olympus").is_err());
+    }
+}
