@@ -1,0 +1,13 @@
+//! Adapters behind the domain ports: DynamoDB, SES v2, SNS, and process configuration.
+
+pub mod config;
+pub mod dynamo;
+pub mod keys;
+pub mod secrets;
+pub mod ses;
+pub mod sns;
+
+pub use config::{Config, init_tracing, sdk_config};
+pub use dynamo::DynamoStore;
+pub use ses::SesMailer;
+pub use sns::SnsTexter;

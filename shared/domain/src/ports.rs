@@ -149,8 +149,8 @@ impl Outcome {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingEmail {
-    /// `"Brand" <sender@brand.com>`
-    pub from: String,
+    pub from_name: String,
+    pub from_address: String,
     pub reply_to: Option<String>,
     pub to: String,
     pub subject: String,

@@ -1,0 +1,186 @@
+//! `POST /v1/shipments` and `GET /v1/shipments/{id}`.
+
+use crate::error::ApiError;
+use crate::{App, BODY_LIMIT, Store, auth, view};
+use afterclick_aws::secrets::{new_shipment_id, new_token};
+use afterclick_domain::model::normalize_tracking_number;
+use afterclick_domain::ports::Registration;
+use afterclick_domain::validate::{
+    FieldError, parse_json, validate_e164, validate_email, validate_locale, validate_text,
+    validate_timezone, validate_tracking_number,
+};
+use afterclick_domain::{Customer, Shipment, Status};
+use afterclick_web::{Problem, require_json};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Debug, Deserialize)]
+struct RegisterShipment {
+    tracking_number: String,
+    carrier: String,
+    order_number: String,
+    customer: CustomerInput,
+    #[serde(default)]
+    promised_delivery_date: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CustomerInput {
+    name: String,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    locale: Option<String>,
+    #[serde(default)]
+    timezone: Option<String>,
+}
+
+/// A validated registration, ready to become a shipment.
+struct Registered {
+    tracking_number: String,
+    carrier: String,
+    order_number: String,
+    customer: Customer,
+    promised_delivery_date: Option<NaiveDate>,
+}
+
+fn validate(input: RegisterShipment) -> Result<Registered, FieldError> {
+    let tracking_number = normalize_tracking_number(&input.tracking_number);
+    validate_tracking_number("tracking_number", &tracking_number)?;
+    let carrier = input.carrier.trim().to_ascii_lowercase();
+    let carrier_ok = (2..=32).contains(&carrier.len())
+        && carrier
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !carrier_ok {
+        return Err(FieldError::new(
+            "carrier",
+            "must be a carrier code of 2 to 32 letters, digits, `-` or `_`, e.g. ups",
+        ));
+    }
+    validate_text("order_number", &input.order_number, 64)?;
+    let c = input.customer;
+    validate_text("customer.name", &c.name, 200)?;
+    let email = c.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
+    let phone = c.phone.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+    if let Some(email) = &email {
+        validate_email("customer.email", email)?;
+    }
+    if let Some(phone) = &phone {
+        validate_e164("customer.phone", phone)?;
+    }
+    if email.is_none() && phone.is_none() {
+        return Err(FieldError::new(
+            "customer.email",
+            "or customer.phone is required: the customer must be reachable",
+        ));
+    }
+    let locale = c.locale.unwrap_or_else(|| "en".into());
+    validate_locale("customer.locale", &locale)?;
+    let timezone = c.timezone.unwrap_or_else(|| "UTC".into());
+    validate_timezone("customer.timezone", &timezone)?;
+    let promised_delivery_date = input
+        .promised_delivery_date
+        .map(|raw| {
+            NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| {
+                FieldError::new("promised_delivery_date", "must be a date, YYYY-MM-DD")
+            })
+        })
+        .transpose()?;
+    Ok(Registered {
+        tracking_number,
+        carrier,
+        order_number: input.order_number.trim().to_owned(),
+        customer: Customer {
+            name: c.name.trim().to_owned(),
+            email,
+            phone,
+            locale,
+            timezone,
+        },
+        promised_delivery_date,
+    })
+}
+
+#[tracing::instrument(skip_all, fields(merchant_id))]
+pub async fn register<S: Store>(
+    State(app): State<Arc<App<S>>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let merchant_id = auth::merchant_id(&app.store, &headers).await?;
+    tracing::Span::current().record("merchant_id", merchant_id.as_str());
+    let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
+    require_json(&headers)?;
+    let input: RegisterShipment = parse_json(&body).map_err(ApiError::InvalidBody)?;
+    let valid = validate(input).map_err(ApiError::Unprocessable)?;
+    let now = (app.clock)();
+    let shipment = Shipment {
+        id: new_shipment_id(),
+        merchant_id,
+        tracking_number: valid.tracking_number,
+        carrier: valid.carrier,
+        order_number: valid.order_number,
+        customer: valid.customer,
+        promised_delivery_date: valid.promised_delivery_date,
+        status: Status::Pending,
+        status_at: None,
+        estimated_delivery: None,
+        milestones: Default::default(),
+        token: new_token(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let (status, stored) = match app.store.register(&shipment).await? {
+        Registration::Created(s) => (StatusCode::CREATED, s),
+        Registration::Existing(s) => (StatusCode::OK, s),
+    };
+    tracing::info!(shipment_id = %stored.id, created = status == StatusCode::CREATED, "shipment registered");
+    respond(&app, status, stored).await
+}
+
+#[tracing::instrument(skip_all, fields(merchant_id, shipment_id = %id))]
+pub async fn get<S: Store>(
+    State(app): State<Arc<App<S>>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let merchant_id = auth::merchant_id(&app.store, &headers).await?;
+    tracing::Span::current().record("merchant_id", merchant_id.as_str());
+    // Ids of other merchants look exactly like ids that do not exist: 404, never 403.
+    let well_formed = id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let shipment = if well_formed {
+        app.store.shipment_by_id(&merchant_id, &id).await?
+    } else {
+        None
+    };
+    let shipment = shipment.ok_or(ApiError::NotFound("shipment"))?;
+    respond(&app, StatusCode::OK, shipment).await
+}
+
+async fn respond<S: Store>(
+    app: &App<S>,
+    status: StatusCode,
+    shipment: Shipment,
+) -> Result<Response, ApiError> {
+    let events = app
+        .store
+        .timeline(&shipment.merchant_id, &shipment.tracking_number)
+        .await?;
+    let notifications = app
+        .store
+        .notifications(&shipment.merchant_id, &shipment.tracking_number)
+        .await?;
+    let body = view::shipment(&shipment, &events, &notifications, &app.public_base_url);
+    Ok((status, Json(body)).into_response())
+}

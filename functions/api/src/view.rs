@@ -1,0 +1,88 @@
+//! JSON views of shipments as the API returns them.
+
+use afterclick_domain::{Customer, Milestone, Notification, Shipment, Status, TrackingEvent};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct ShipmentView<'a> {
+    pub id: &'a str,
+    pub tracking_number: &'a str,
+    pub carrier: &'a str,
+    pub order_number: &'a str,
+    pub status: Status,
+    pub status_at: Option<DateTime<Utc>>,
+    pub estimated_delivery: Option<NaiveDate>,
+    pub promised_delivery_date: Option<NaiveDate>,
+    pub customer: &'a Customer,
+    pub tracking_url: String,
+    pub milestones: Vec<MilestoneView>,
+    pub events: Vec<&'a TrackingEvent>,
+    pub notifications: Vec<NotificationView<'a>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MilestoneView {
+    pub milestone: Milestone,
+    pub reached_at: DateTime<Utc>,
+    pub notified: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NotificationView<'a> {
+    pub milestone: Milestone,
+    pub channel: afterclick_domain::Channel,
+    pub state: afterclick_domain::NotificationState,
+    pub provider_message_id: Option<&'a str>,
+    pub detail: Option<&'a str>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn shipment<'a>(
+    s: &'a Shipment,
+    events: &'a [TrackingEvent],
+    notifications: &'a [Notification],
+    public_base_url: &str,
+) -> ShipmentView<'a> {
+    let mut milestones: Vec<MilestoneView> = s
+        .milestones
+        .iter()
+        .map(|(m, r)| MilestoneView {
+            milestone: *m,
+            reached_at: r.at,
+            notified: r.notified,
+        })
+        .collect();
+    milestones.sort_by_key(|m| (m.reached_at, m.milestone));
+    ShipmentView {
+        id: &s.id,
+        tracking_number: &s.tracking_number,
+        carrier: &s.carrier,
+        order_number: &s.order_number,
+        status: s.status,
+        status_at: s.status_at,
+        estimated_delivery: s.estimated_delivery,
+        promised_delivery_date: s.promised_delivery_date,
+        customer: &s.customer,
+        tracking_url: format!("{public_base_url}/t/{}", s.token),
+        milestones,
+        events: events.iter().collect(),
+        notifications: notifications
+            .iter()
+            .map(|n| NotificationView {
+                milestone: n.milestone,
+                channel: n.channel,
+                state: n.state,
+                provider_message_id: n.provider_message_id.as_deref(),
+                detail: n.detail.as_deref(),
+                created_at: n.created_at,
+                updated_at: n.updated_at,
+            })
+            .collect(),
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+    }
+}

@@ -1,0 +1,56 @@
+//! Webhook errors and their one mapping to HTTP.
+
+use afterclick_domain::ports::StoreError;
+use afterclick_domain::signature::SignatureError;
+use afterclick_domain::validate::FieldError;
+use afterclick_web::Problem;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    #[error("unknown provider")]
+    UnknownProvider,
+    #[error("unknown merchant")]
+    UnknownMerchant,
+    #[error("signature: {0}")]
+    Signature(#[from] SignatureError),
+    #[error("invalid body: {0}")]
+    InvalidBody(FieldError),
+    #[error(transparent)]
+    Problem(#[from] Problem),
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl IntoResponse for WebhookError {
+    fn into_response(self) -> Response {
+        let problem = match self {
+            WebhookError::UnknownProvider => Problem::not_found(format!(
+                "unknown provider; supported: {}",
+                crate::PROVIDERS.join(", ")
+            ))
+            .with_field("provider"),
+            WebhookError::UnknownMerchant => {
+                Problem::not_found("no merchant with this id").with_field("merchant_id")
+            }
+            WebhookError::Signature(err) => {
+                tracing::warn!(error = %err, "webhook rejected");
+                let header = match err {
+                    SignatureError::MissingHeader(name) => name,
+                    SignatureError::BadTimestamp | SignatureError::OutsideTolerance => {
+                        "webhook-timestamp"
+                    }
+                    SignatureError::NoMatch | SignatureError::InvalidSecret => "webhook-signature",
+                };
+                Problem::unauthorized(header, err.to_string())
+            }
+            WebhookError::InvalidBody(err) => Problem::invalid_body(&err),
+            WebhookError::Problem(problem) => problem,
+            WebhookError::Store(err) => {
+                tracing::error!(error = %err, "store failure");
+                Problem::unavailable()
+            }
+        };
+        problem.into_response()
+    }
+}

@@ -1,0 +1,42 @@
+//! Process configuration, read once at cold start. AWS endpoints come from the standard
+//! `AWS_ENDPOINT_URL_*` variables, so local and AWS runs take the same code path.
+
+use aws_config::{BehaviorVersion, SdkConfig};
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("environment variable {0} is not set")]
+pub struct MissingVariable(pub &'static str);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub table_name: String,
+    /// Where customers reach tracking pages, e.g. `https://track.example.com` (no trailing slash).
+    pub public_base_url: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, MissingVariable> {
+        let var = |name: &'static str| std::env::var(name).map_err(|_| MissingVariable(name));
+        Ok(Self {
+            table_name: var("TABLE_NAME")?,
+            public_base_url: var("PUBLIC_BASE_URL")?.trim_end_matches('/').to_owned(),
+        })
+    }
+}
+
+pub async fn sdk_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest()).load().await
+}
+
+/// JSON logs, one line per event, level from `RUST_LOG` (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // A second init (tests, devstack) is harmless: keep the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(true)
+        .with_target(false)
+        .try_init();
+}

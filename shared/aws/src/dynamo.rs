@@ -1,0 +1,473 @@
+//! DynamoDB adapter for the store ports. Items are the domain structs (via serde_dynamo)
+//! plus the key attributes of [`crate::keys`].
+
+use crate::keys::{self, types};
+use afterclick_domain::model::Notification;
+use afterclick_domain::ports::{
+    EventStore, MerchantStore, NotificationKey, NotificationStore, Outcome, Registration,
+    ShipmentStore, StoreError,
+};
+use afterclick_domain::{Merchant, NotificationState, Shipment, TrackingEvent};
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+
+type Item = HashMap<String, AttributeValue>;
+type TransactError =
+    SdkError<TransactWriteItemsError, aws_sdk_dynamodb::config::http::HttpResponse>;
+
+/// How long tracking events are kept after they were received.
+const EVENT_RETENTION: Duration = Duration::days(400);
+/// Retries of a commit whose optional intents already existed (see `commit`).
+const INTENT_RETRIES: usize = 3;
+
+#[derive(Clone, Debug)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn unavailable<E, R>(err: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    StoreError::Unavailable(DisplayErrorContext(&err).to_string())
+}
+
+fn is_conditional_failure<E, R>(err: &SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "ConditionalCheckFailedException")
+}
+
+fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
+    serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn keyed(mut item: Item, pk: String, sk: String, kind: &str) -> Item {
+    item.insert(keys::PK.into(), s(pk));
+    item.insert(keys::SK.into(), s(sk));
+    item.insert(keys::TYPE.into(), s(kind));
+    item
+}
+
+fn shipment_item(shipment: &Shipment) -> Result<Item, StoreError> {
+    Ok(keyed(
+        to_item(shipment)?,
+        keys::shipment_pk(&shipment.merchant_id, &shipment.tracking_number),
+        keys::SHIPMENT_SK.into(),
+        types::SHIPMENT,
+    ))
+}
+
+fn notification_item(n: &Notification) -> Result<Item, StoreError> {
+    Ok(keyed(
+        to_item(n)?,
+        keys::shipment_pk(&n.merchant_id, &n.tracking_number),
+        keys::notification_sk(n.milestone, n.channel),
+        types::NOTIFICATION,
+    ))
+}
+
+/// Which items of a cancelled transaction failed their condition.
+fn failed_conditions(err: &TransactError) -> Vec<usize> {
+    match err.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
+            .cancellation_reasons()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
+            .map(|(i, _)| i)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn from_conf(sdk: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
+        Self::new(Client::new(sdk), table)
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(pk))
+            .key(keys::SK, s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out.item)
+    }
+
+    async fn query_prefix(&self, pk: String, prefix: &str) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#pk", keys::PK)
+                .expression_attribute_names("#sk", keys::SK)
+                .expression_attribute_values(":pk", s(pk.clone()))
+                .expression_attribute_values(":prefix", s(prefix))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            items.extend(out.items.unwrap_or_default());
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+
+    fn put(&self, item: Item, condition: &str) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(condition)
+            .build()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    async fn transact(&self, writes: Vec<TransactWriteItem>) -> Result<(), TransactError> {
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+            .map(|_| ())
+    }
+
+    /// Creates or replaces a merchant's settings (administration and devstack seeding).
+    pub async fn put_merchant(&self, merchant: &Merchant) -> Result<(), StoreError> {
+        let item = keyed(
+            to_item(merchant)?,
+            keys::merchant_pk(&merchant.merchant_id),
+            keys::SETTINGS_SK.into(),
+            types::MERCHANT,
+        );
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    /// Stores an API key's hash for a merchant; the key itself is never stored.
+    pub async fn put_api_key(
+        &self,
+        key_hash: &str,
+        merchant_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item(keys::PK, s(keys::api_key_pk(key_hash)))
+            .item(keys::SK, s("KEY"))
+            .item(keys::TYPE, s(types::API_KEY))
+            .item("merchant_id", s(merchant_id))
+            .item("created_at", s(now.to_rfc3339()))
+            .condition_expression("attribute_not_exists(#pk)")
+            .expression_attribute_names("#pk", keys::PK)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+impl MerchantStore for DynamoStore {
+    async fn merchant(&self, merchant_id: &str) -> Result<Option<Merchant>, StoreError> {
+        self.get(keys::merchant_pk(merchant_id), keys::SETTINGS_SK)
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    async fn merchant_for_key(&self, key_hash: &str) -> Result<Option<String>, StoreError> {
+        let item = self.get(keys::api_key_pk(key_hash), "KEY").await?;
+        Ok(item.and_then(|mut item| match item.remove("merchant_id") {
+            Some(AttributeValue::S(id)) => Some(id),
+            _ => None,
+        }))
+    }
+}
+
+impl ShipmentStore for DynamoStore {
+    async fn register(&self, shipment: &Shipment) -> Result<Registration, StoreError> {
+        let reference = Item::from([
+            (keys::PK.into(), s(keys::merchant_pk(&shipment.merchant_id))),
+            (keys::SK.into(), s(keys::shipment_ref_sk(&shipment.id))),
+            (keys::TYPE.into(), s(types::SHIPMENT_REF)),
+            ("tracking_number".into(), s(&shipment.tracking_number)),
+        ]);
+        let token = Item::from([
+            (keys::PK.into(), s(keys::token_pk(&shipment.token))),
+            (keys::SK.into(), s("T")),
+            (keys::TYPE.into(), s(types::TOKEN)),
+            ("merchant_id".into(), s(&shipment.merchant_id)),
+            ("tracking_number".into(), s(&shipment.tracking_number)),
+        ]);
+        let absent = "attribute_not_exists(PK)";
+        let writes = vec![
+            self.put(shipment_item(shipment)?, absent)?,
+            self.put(reference, absent)?,
+            self.put(token, absent)?,
+        ];
+        match self.transact(writes).await {
+            Ok(()) => Ok(Registration::Created(shipment.clone())),
+            Err(err) if failed_conditions(&err).contains(&0) => self
+                .shipment(&shipment.merchant_id, &shipment.tracking_number)
+                .await?
+                .map(Registration::Existing)
+                // Registered and deleted in between: let the caller retry.
+                .ok_or(StoreError::Conflict),
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+
+    async fn shipment(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> Result<Option<Shipment>, StoreError> {
+        self.get(keys::shipment_pk(merchant_id, tracking_number), keys::SHIPMENT_SK)
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    async fn shipment_by_id(
+        &self,
+        merchant_id: &str,
+        id: &str,
+    ) -> Result<Option<Shipment>, StoreError> {
+        let reference = self
+            .get(keys::merchant_pk(merchant_id), &keys::shipment_ref_sk(id))
+            .await?;
+        let Some(AttributeValue::S(tracking_number)) =
+            reference.and_then(|mut r| r.remove("tracking_number"))
+        else {
+            return Ok(None);
+        };
+        self.shipment(merchant_id, &tracking_number).await
+    }
+
+    async fn notifications(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> Result<Vec<Notification>, StoreError> {
+        self.query_prefix(
+            keys::shipment_pk(merchant_id, tracking_number),
+            keys::NOTIFICATION_PREFIX,
+        )
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect()
+    }
+
+    async fn commit(
+        &self,
+        expected_version: u64,
+        shipment: &Shipment,
+        intents: &[Notification],
+    ) -> Result<(), StoreError> {
+        let mut next = shipment.clone();
+        next.version = expected_version + 1;
+        let mut intents: Vec<&Notification> = intents.iter().collect();
+        for _ in 0..=INTENT_RETRIES {
+            let mut writes = vec![{
+                let mut guarded = self.put(shipment_item(&next)?, "#version = :expected")?;
+                if let Some(p) = guarded.put.as_mut() {
+                    p.expression_attribute_names =
+                        Some(HashMap::from([("#version".into(), "version".into())]));
+                    p.expression_attribute_values = Some(HashMap::from([(
+                        ":expected".into(),
+                        AttributeValue::N(expected_version.to_string()),
+                    )]));
+                }
+                guarded
+            }];
+            for intent in &intents {
+                writes.push(self.put(notification_item(intent)?, "attribute_not_exists(PK)")?);
+            }
+            match self.transact(writes).await {
+                Ok(()) => return Ok(()),
+                Err(err) => {
+                    let failed = failed_conditions(&err);
+                    if failed.is_empty() {
+                        return Err(unavailable(err));
+                    }
+                    if failed.contains(&0) {
+                        return Err(StoreError::Conflict);
+                    }
+                    // An intent that already exists was already decided: keep it, drop ours.
+                    let mut index = 0;
+                    intents.retain(|_| {
+                        index += 1;
+                        !failed.contains(&index)
+                    });
+                }
+            }
+        }
+        Err(StoreError::Conflict)
+    }
+}
+
+impl EventStore for DynamoStore {
+    async fn record_event(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        event: &TrackingEvent,
+        received_at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut item = keyed(
+            to_item(event)?,
+            keys::shipment_pk(merchant_id, tracking_number),
+            keys::event_sk(event.occurred_at, &event.event_id(tracking_number)),
+            types::EVENT,
+        );
+        item.insert("merchant_id".into(), s(merchant_id));
+        item.insert("tracking_number".into(), s(tracking_number));
+        item.insert("received_at".into(), s(received_at.to_rfc3339()));
+        item.insert(
+            keys::EXPIRES_AT.into(),
+            AttributeValue::N((received_at + EVENT_RETENTION).timestamp().to_string()),
+        );
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_conditional_failure(&err) => Ok(false),
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+
+    async fn timeline(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> Result<Vec<TrackingEvent>, StoreError> {
+        self.query_prefix(
+            keys::shipment_pk(merchant_id, tracking_number),
+            keys::EVENT_PREFIX,
+        )
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect()
+    }
+}
+
+impl NotificationStore for DynamoStore {
+    async fn claim(&self, key: &NotificationKey, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::shipment_pk(&key.merchant_id, &key.tracking_number)))
+            .key(keys::SK, s(keys::notification_sk(key.milestone, key.channel)))
+            .update_expression("SET #state = :claimed, updated_at = :now")
+            .condition_expression("#state = :pending")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":claimed", s(NotificationState::Claimed.as_str()))
+            .expression_attribute_values(":pending", s(NotificationState::Pending.as_str()))
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_conditional_failure(&err) => Ok(false),
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+
+    async fn finish(
+        &self,
+        key: &NotificationKey,
+        outcome: &Outcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (attribute, value) = match outcome {
+            Outcome::Sent { provider_message_id } => ("provider_message_id", provider_message_id),
+            Outcome::Suppressed { reason } => ("detail", reason),
+            Outcome::Failed { error } => ("detail", error),
+        };
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::shipment_pk(&key.merchant_id, &key.tracking_number)))
+            .key(keys::SK, s(keys::notification_sk(key.milestone, key.channel)))
+            .update_expression("SET #state = :state, updated_at = :now, #detail = :detail")
+            .condition_expression("#state = :claimed")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_names("#detail", attribute)
+            .expression_attribute_values(":state", s(outcome.state().as_str()))
+            .expression_attribute_values(":claimed", s(NotificationState::Claimed.as_str()))
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .expression_attribute_values(":detail", s(value.as_str()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // Already finished by an earlier attempt: nothing left to record.
+            Err(err) if is_conditional_failure(&err) => Ok(()),
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+}
