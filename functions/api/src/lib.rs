@@ -39,12 +39,17 @@ impl<S> App<S> {
 pub trait Store: MerchantStore + ShipmentStore + EventStore + 'static {}
 impl<T: MerchantStore + ShipmentStore + EventStore + 'static> Store for T {}
 
+/// The Lambda function's whole Router: its routes plus problem+json fallbacks.
 pub fn router<S: Store>(app: App<S>) -> Router {
+    afterclick_web::with_fallbacks(routes(app))
+}
+
+/// The routes alone, for composing with other Routers (the devstack serves both HTTP
+/// functions on one port, as API Gateway does).
+pub fn routes<S: Store>(app: App<S>) -> Router {
     Router::new()
         .route("/v1/shipments", post(shipments::register::<S>))
         .route("/v1/shipments/{id}", get(shipments::get::<S>))
-        .fallback(afterclick_web::route_not_found)
-        .method_not_allowed_fallback(afterclick_web::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(Arc::new(app))
 }

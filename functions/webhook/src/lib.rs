@@ -45,11 +45,16 @@ impl<S> Webhooks<S> {
 pub trait Store: MerchantStore + EventStore + 'static {}
 impl<T: MerchantStore + EventStore + 'static> Store for T {}
 
+/// The Lambda function's whole Router: its routes plus problem+json fallbacks.
 pub fn router<S: Store>(webhooks: Webhooks<S>) -> Router {
+    afterclick_web::with_fallbacks(routes(webhooks))
+}
+
+/// The routes alone, for composing with other Routers (the devstack serves both HTTP
+/// functions on one port, as API Gateway does).
+pub fn routes<S: Store>(webhooks: Webhooks<S>) -> Router {
     Router::new()
         .route("/webhooks/{provider}/{merchant_id}", post(receive::<S>))
-        .fallback(afterclick_web::route_not_found)
-        .method_not_allowed_fallback(afterclick_web::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(Arc::new(webhooks))
 }

@@ -1,0 +1,216 @@
+//! The devstack: the local stand-in for API Gateway, the stream event source mappings and
+//! (later) the scheduler. It starts nothing but Routers and pollers; DynamoDB Local and moto
+//! are started by `make run` (or by the end-to-end tests) and passed in as endpoints.
+
+pub mod filter;
+pub mod outbox;
+pub mod seed;
+pub mod streams;
+pub mod table;
+pub mod template;
+
+use afterclick_aws::{DynamoStore, SesMailer, SnsTexter};
+use afterclick_milestones::Milestones;
+use afterclick_notify::Notify;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_lambda_events::event::dynamodb::Event;
+use aws_sdk_dynamodb::config::Credentials;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use streams::{DeadLetters, HandlerFuture, Poller, StreamHandler};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub const REGION: &str = "us-east-1";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DevstackError {
+    #[error(transparent)]
+    Template(#[from] template::TemplateError),
+    #[error("table: {0}")]
+    Table(String),
+    #[error("seeding: {0}")]
+    Seed(String),
+    #[error("no handler for the stream consumer binary `{0}`")]
+    UnknownFunction(String),
+    #[error("cannot listen: {0}")]
+    Listen(#[from] std::io::Error),
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub template: PathBuf,
+    pub table_name: String,
+    pub dynamodb_endpoint: String,
+    /// moto server, standing in for SES v2 and SNS.
+    pub moto_endpoint: String,
+    pub bind: SocketAddr,
+    pub poll_interval: Duration,
+    pub dead_letter_file: Option<PathBuf>,
+}
+
+/// What a person (or a test) needs to talk to the running stack.
+#[derive(Debug, Clone, Serialize)]
+pub struct StackInfo {
+    pub api_url: String,
+    pub merchant_id: String,
+    pub api_key: String,
+    pub webhook_secrets: BTreeMap<String, String>,
+}
+
+pub struct Devstack {
+    pub info: StackInfo,
+    pub store: DynamoStore,
+    pub dead_letters: DeadLetters,
+    pub moto_endpoint: String,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// Static local credentials: DynamoDB Local and moto accept any.
+pub async fn local_sdk_config(endpoint: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .credentials_provider(Credentials::new("local", "local", None, None, "devstack"))
+        .endpoint_url(endpoint)
+        .load()
+        .await
+}
+
+struct MilestonesFn(Milestones<DynamoStore>);
+struct NotifyFn(Notify<DynamoStore, SesMailer, SnsTexter>);
+
+impl StreamHandler for MilestonesFn {
+    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
+        Box::pin(async move { self.0.handle(event).await.map_err(|e| e.to_string()) })
+    }
+}
+
+impl StreamHandler for NotifyFn {
+    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
+        Box::pin(async move { self.0.handle(event).await.map_err(|e| e.to_string()) })
+    }
+}
+
+#[derive(Clone)]
+struct DevState {
+    http: reqwest::Client,
+    moto_endpoint: String,
+}
+
+async fn outbox(State(state): State<DevState>) -> Response {
+    match outbox::fetch(&state.http, &state.moto_endpoint).await {
+        Ok(outbox) => axum::Json(outbox).into_response(),
+        Err(err) => afterclick_web::Problem::new(
+            axum::http::StatusCode::BAD_GATEWAY,
+            "outbox-unavailable",
+            "moto did not answer",
+            err.to_string(),
+        )
+        .into_response(),
+    }
+}
+
+impl Devstack {
+    pub async fn start(options: Options) -> Result<Self, DevstackError> {
+        let template = template::Template::load(&options.template)?;
+        let dynamo_conf = local_sdk_config(&options.dynamodb_endpoint).await;
+        let moto_conf = local_sdk_config(&options.moto_endpoint).await;
+        let store = DynamoStore::from_conf(&dynamo_conf, &options.table_name);
+        let stream_arn = table::ensure(store.client(), &options.table_name, &template.table)
+            .await
+            .map_err(DevstackError::Table)?;
+
+        let listener = tokio::net::TcpListener::bind(options.bind).await?;
+        let api_url = format!("http://{}", listener.local_addr()?);
+        let sesv2 = aws_sdk_sesv2::Client::new(&moto_conf);
+        let info = seed::demo_merchant(&store, &sesv2, &api_url)
+            .await
+            .map_err(DevstackError::Seed)?;
+
+        let (shutdown, watcher) = watch::channel(false);
+        let mut tasks = Vec::new();
+        let dead_letters = options
+            .dead_letter_file
+            .clone()
+            .map(DeadLetters::with_file)
+            .unwrap_or_default();
+        let streams_client = aws_sdk_dynamodbstreams::Client::new(&dynamo_conf);
+        for mapping in template.mappings {
+            let handler: Arc<dyn StreamHandler> = match mapping.binary.as_str() {
+                "milestones" => Arc::new(MilestonesFn(Milestones::new(store.clone()))),
+                "notify" => Arc::new(NotifyFn(Notify::new(
+                    store.clone(),
+                    SesMailer::from_conf(&moto_conf),
+                    SnsTexter::from_conf(&moto_conf),
+                    api_url.clone(),
+                ))),
+                other => return Err(DevstackError::UnknownFunction(other.to_owned())),
+            };
+            let poller = Poller {
+                client: streams_client.clone(),
+                stream_arn: stream_arn.clone(),
+                region: REGION.to_owned(),
+                mapping,
+                handler,
+                dead_letters: dead_letters.clone(),
+                interval: options.poll_interval,
+            };
+            tasks.push(tokio::spawn(poller.run(watcher.clone())));
+        }
+
+        let dev = Router::new()
+            .route("/_dev/outbox", get(outbox))
+            .route("/_dev/outbox.json", get(outbox))
+            .with_state(DevState {
+                http: reqwest::Client::new(),
+                moto_endpoint: options.moto_endpoint.clone(),
+            });
+        let app = afterclick_web::with_fallbacks(
+            afterclick_api::routes(afterclick_api::App::new(store.clone(), api_url.clone()))
+                .merge(afterclick_webhook::routes(afterclick_webhook::Webhooks::new(
+                    store.clone(),
+                )))
+                .merge(dev),
+        );
+        let mut server_shutdown = watcher.clone();
+        tasks.push(tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = server_shutdown.changed().await;
+                })
+                .await;
+            if let Err(err) = served {
+                tracing::error!(error = %err, "devstack server stopped");
+            }
+        }));
+
+        Ok(Self {
+            info,
+            store,
+            dead_letters,
+            moto_endpoint: options.moto_endpoint,
+            shutdown,
+            tasks,
+        })
+    }
+
+    pub async fn outbox(&self) -> Result<outbox::Outbox, reqwest::Error> {
+        outbox::fetch(&reqwest::Client::new(), &self.moto_endpoint).await
+    }
+
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}

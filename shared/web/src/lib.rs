@@ -123,6 +123,13 @@ impl IntoResponse for Problem {
     }
 }
 
+/// Unknown paths and methods answer with problem+json too.
+pub fn with_fallbacks(router: axum::Router) -> axum::Router {
+    router
+        .fallback(route_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
 /// Router fallback: unknown paths are problems too.
 pub async fn route_not_found() -> Problem {
     Problem::not_found("no such route")

@@ -1,0 +1,76 @@
+//! The demo merchant every devstack starts with: notifies every milestone by email and SMS.
+
+use crate::StackInfo;
+use afterclick_aws::DynamoStore;
+use afterclick_aws::secrets::{hash_api_key, new_api_key, new_webhook_secret};
+use afterclick_domain::Merchant;
+use afterclick_domain::ports::MerchantStore;
+use aws_sdk_sesv2::error::DisplayErrorContext;
+use std::collections::BTreeMap;
+
+pub const DEMO_MERCHANT_ID: &str = "m_demo";
+
+/// Creates (or, on a restart with kept data, reuses) a merchant, issues it a fresh API key,
+/// and verifies its sender identity in SES (moto).
+pub async fn merchant(
+    store: &DynamoStore,
+    sesv2: &aws_sdk_sesv2::Client,
+    api_url: &str,
+    merchant_id: &str,
+    brand_name: &str,
+) -> Result<StackInfo, String> {
+    let existing = store.merchant(merchant_id).await.map_err(|e| e.to_string())?;
+    let merchant = match existing {
+        Some(m) => m,
+        None => {
+            let merchant = Merchant {
+                merchant_id: merchant_id.to_owned(),
+                brand_name: brand_name.to_owned(),
+                sender_email: format!("orders@{}.example.com", merchant_id.replace('_', "-")),
+                reply_to: None,
+                sms_sender_id: None,
+                channels: Merchant::default_channels(),
+                webhook_secrets: BTreeMap::from([(
+                    afterclick_domain::generic::PROVIDER.to_owned(),
+                    vec![new_webhook_secret()],
+                )]),
+            };
+            store.put_merchant(&merchant).await.map_err(|e| e.to_string())?;
+            merchant
+        }
+    };
+    let verified = sesv2
+        .create_email_identity()
+        .email_identity(&merchant.sender_email)
+        .send()
+        .await;
+    if let Err(err) = verified {
+        let message = DisplayErrorContext(&err).to_string();
+        if !message.contains("AlreadyExists") {
+            return Err(message);
+        }
+    }
+    let api_key = new_api_key();
+    store
+        .put_api_key(&hash_api_key(&api_key), merchant_id, chrono::Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(StackInfo {
+        api_url: api_url.to_owned(),
+        merchant_id: merchant_id.to_owned(),
+        api_key,
+        webhook_secrets: merchant
+            .webhook_secrets
+            .iter()
+            .filter_map(|(provider, secrets)| Some((provider.clone(), secrets.first()?.clone())))
+            .collect(),
+    })
+}
+
+pub async fn demo_merchant(
+    store: &DynamoStore,
+    sesv2: &aws_sdk_sesv2::Client,
+    api_url: &str,
+) -> Result<StackInfo, String> {
+    merchant(store, sesv2, api_url, DEMO_MERCHANT_ID, "Demo Shop").await
+}

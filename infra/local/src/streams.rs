@@ -1,0 +1,297 @@
+//! Stands in for Lambda's DynamoDB event source mappings: polls every shard of the table's
+//! stream in order, applies the mapping's FilterCriteria, invokes the handler with the same
+//! event JSON Lambda would send, honours ReportBatchItemFailures (retry from the first
+//! failed record), and after MaximumRetryAttempts sets the failing record aside in the
+//! dead-letter log and moves on, as bisect-on-error plus an on-failure destination would.
+
+use crate::filter::matches_any;
+use crate::template::StreamMapping;
+use aws_lambda_events::event::dynamodb::Event;
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
+use aws_sdk_dynamodbstreams::Client;
+use aws_sdk_dynamodbstreams::error::DisplayErrorContext;
+use aws_sdk_dynamodbstreams::types::{AttributeValue, Record, ShardIteratorType};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+
+pub type HandlerFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<DynamoDbEventResponse, String>> + Send + 'a>>;
+
+/// A function as the event source mapping sees it: event in, partial-failure response out.
+pub trait StreamHandler: Send + Sync + 'static {
+    fn invoke(&self, event: Event) -> HandlerFuture<'_>;
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadLetter {
+    pub function: String,
+    pub sequence_number: Option<String>,
+    pub reason: String,
+    pub record: Value,
+}
+
+#[derive(Clone, Default)]
+pub struct DeadLetters {
+    entries: Arc<Mutex<Vec<DeadLetter>>>,
+    file: Option<Arc<std::path::PathBuf>>,
+}
+
+impl DeadLetters {
+    pub fn with_file(path: std::path::PathBuf) -> Self {
+        Self {
+            entries: Default::default(),
+            file: Some(Arc::new(path)),
+        }
+    }
+
+    pub fn entries(&self) -> Vec<DeadLetter> {
+        self.entries.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    fn push(&self, letter: DeadLetter) {
+        tracing::error!(
+            function = %letter.function,
+            sequence_number = ?letter.sequence_number,
+            reason = %letter.reason,
+            "record dead-lettered after its retries"
+        );
+        if let Some(path) = &self.file {
+            let line = serde_json::to_string(&letter).unwrap_or_default();
+            let written = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path.as_ref())
+                .and_then(|mut f| std::io::Write::write_all(&mut f, format!("{line}\n").as_bytes()));
+            if let Err(err) = written {
+                tracing::warn!(error = %err, "could not append to the dead-letter file");
+            }
+        }
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.push(letter);
+        }
+    }
+}
+
+pub struct Poller {
+    pub client: Client,
+    pub stream_arn: String,
+    pub region: String,
+    pub mapping: StreamMapping,
+    pub handler: Arc<dyn StreamHandler>,
+    pub dead_letters: DeadLetters,
+    pub interval: Duration,
+}
+
+#[derive(Debug, Default)]
+struct Shard {
+    parent: Option<String>,
+    iterator: Option<String>,
+    closed: bool,
+}
+
+fn attribute(value: &AttributeValue) -> Value {
+    match value {
+        AttributeValue::S(s) => json!({ "S": s }),
+        AttributeValue::N(n) => json!({ "N": n }),
+        AttributeValue::B(b) => json!({ "B": STANDARD.encode(b.as_ref()) }),
+        AttributeValue::Bool(b) => json!({ "BOOL": b }),
+        AttributeValue::Null(_) => json!({ "NULL": true }),
+        AttributeValue::M(m) => json!({ "M": item(m) }),
+        AttributeValue::L(l) => json!({ "L": l.iter().map(attribute).collect::<Vec<_>>() }),
+        AttributeValue::Ss(v) => json!({ "SS": v }),
+        AttributeValue::Ns(v) => json!({ "NS": v }),
+        AttributeValue::Bs(v) => {
+            json!({ "BS": v.iter().map(|b| STANDARD.encode(b.as_ref())).collect::<Vec<_>>() })
+        }
+        _ => Value::Null,
+    }
+}
+
+fn item(map: &HashMap<String, AttributeValue>) -> Value {
+    Value::Object(map.iter().map(|(k, v)| (k.clone(), attribute(v))).collect())
+}
+
+/// The record exactly as Lambda delivers it inside `Records`.
+fn lambda_record(record: &Record, stream_arn: &str, region: &str) -> Value {
+    let change = record.dynamodb.as_ref();
+    let mut dynamodb = serde_json::Map::new();
+    if let Some(c) = change {
+        if let Some(t) = c.approximate_creation_date_time {
+            dynamodb.insert("ApproximateCreationDateTime".into(), json!(t.secs()));
+        }
+        for (name, image) in [("Keys", &c.keys), ("NewImage", &c.new_image), ("OldImage", &c.old_image)] {
+            if let Some(image) = image {
+                dynamodb.insert(name.into(), item(image));
+            }
+        }
+        dynamodb.insert("SequenceNumber".into(), json!(c.sequence_number));
+        dynamodb.insert("SizeBytes".into(), json!(c.size_bytes.unwrap_or(0)));
+        if let Some(v) = &c.stream_view_type {
+            dynamodb.insert("StreamViewType".into(), json!(v.as_str()));
+        }
+    }
+    json!({
+        "eventID": record.event_id,
+        "eventName": record.event_name.as_ref().map(|n| n.as_str()),
+        "eventVersion": record.event_version,
+        "eventSource": "aws:dynamodb",
+        "awsRegion": region,
+        "dynamodb": dynamodb,
+        "eventSourceARN": stream_arn,
+    })
+}
+
+fn sequence_of(record: &Value) -> Option<&str> {
+    record.get("dynamodb")?.get("SequenceNumber")?.as_str()
+}
+
+impl Poller {
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
+        loop {
+            if let Err(err) = self.tick(&mut shards).await {
+                tracing::warn!(function = %self.mapping.function, error = %err, "stream poll failed");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.interval) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    async fn tick(&self, shards: &mut BTreeMap<String, Shard>) -> Result<(), String> {
+        let mut start: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .describe_stream()
+                .stream_arn(&self.stream_arn)
+                .set_exclusive_start_shard_id(start)
+                .send()
+                .await
+                .map_err(|e| DisplayErrorContext(&e).to_string())?;
+            let description = out.stream_description;
+            for shard in description.as_ref().map(|d| d.shards()).unwrap_or_default() {
+                if let Some(id) = shard.shard_id() {
+                    shards.entry(id.to_owned()).or_insert_with(|| Shard {
+                        parent: shard.parent_shard_id().map(str::to_owned),
+                        ..Default::default()
+                    });
+                }
+            }
+            start = description.and_then(|d| d.last_evaluated_shard_id);
+            if start.is_none() {
+                break;
+            }
+        }
+        let ids: Vec<String> = shards.keys().cloned().collect();
+        for id in ids {
+            // Parents first: a child shard's records are newer than everything in its parent.
+            let parent_open = shards
+                .get(&id)
+                .and_then(|s| s.parent.as_ref())
+                .and_then(|p| shards.get(p))
+                .is_some_and(|p| !p.closed);
+            let Some(shard) = shards.get_mut(&id) else { continue };
+            if shard.closed || parent_open {
+                continue;
+            }
+            self.drain(&id, shard).await?;
+        }
+        Ok(())
+    }
+
+    async fn drain(&self, shard_id: &str, shard: &mut Shard) -> Result<(), String> {
+        if shard.iterator.is_none() {
+            let out = self
+                .client
+                .get_shard_iterator()
+                .stream_arn(&self.stream_arn)
+                .shard_id(shard_id)
+                .shard_iterator_type(ShardIteratorType::TrimHorizon)
+                .send()
+                .await
+                .map_err(|e| DisplayErrorContext(&e).to_string())?;
+            shard.iterator = out.shard_iterator;
+        }
+        while let Some(iterator) = shard.iterator.clone() {
+            let out = self
+                .client
+                .get_records()
+                .shard_iterator(iterator)
+                .limit(i32::try_from(self.mapping.batch_size).unwrap_or(100))
+                .send()
+                .await
+                .map_err(|e| DisplayErrorContext(&e).to_string())?;
+            shard.iterator = out.next_shard_iterator;
+            if shard.iterator.is_none() {
+                shard.closed = true;
+            }
+            let records = out.records.unwrap_or_default();
+            if records.is_empty() {
+                return Ok(());
+            }
+            let batch: Vec<Value> = records
+                .iter()
+                .map(|r| lambda_record(r, &self.stream_arn, &self.region))
+                .filter(|r| matches_any(&self.mapping.filters, r))
+                .collect();
+            if !batch.is_empty() {
+                self.deliver(batch).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// Invokes the handler until the batch is done, retrying from the first reported
+    /// failure; a record still failing after the retries is dead-lettered.
+    async fn deliver(&self, mut pending: Vec<Value>) {
+        let mut attempts = 0u32;
+        while !pending.is_empty() {
+            let failed_at = match self.invoke(&pending).await {
+                Ok(response) => match response.batch_item_failures.first() {
+                    None => return,
+                    Some(failure) if self.mapping.report_batch_item_failures => failure
+                        .item_identifier
+                        .as_deref()
+                        .and_then(|id| pending.iter().position(|r| sequence_of(r) == Some(id)))
+                        .unwrap_or(0),
+                    Some(_) => 0,
+                },
+                Err(_) => 0,
+            };
+            pending.drain(..failed_at);
+            attempts += 1;
+            if attempts > self.mapping.maximum_retry_attempts {
+                let poison = pending.remove(0);
+                self.dead_letters.push(DeadLetter {
+                    function: self.mapping.function.clone(),
+                    sequence_number: sequence_of(&poison).map(str::to_owned),
+                    reason: format!("failed {attempts} times"),
+                    record: poison,
+                });
+                attempts = 0;
+            } else {
+                tokio::time::sleep(Duration::from_millis(20 * u64::from(attempts))).await;
+            }
+        }
+    }
+
+    async fn invoke(&self, records: &[Value]) -> Result<DynamoDbEventResponse, String> {
+        let event: Event = serde_json::from_value(json!({ "Records": records }))
+            .map_err(|e| format!("event does not deserialize: {e}"))?;
+        let result = self.handler.invoke(event).await;
+        if let Err(err) = &result {
+            tracing::warn!(function = %self.mapping.function, error = %err, "invocation failed");
+        }
+        result
+    }
+}

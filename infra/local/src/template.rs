@@ -1,0 +1,245 @@
+//! Reads `infra/template.yaml`: the table definition and the DynamoDB event source
+//! mappings, so the devstack runs exactly what would be deployed.
+
+use serde_yaml::Value;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("cannot read the template: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the template is not YAML: {0}")]
+    Yaml(#[from] serde_yaml::Error),
+    #[error("the template has {0}")]
+    Shape(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyElement {
+    pub name: String,
+    /// HASH or RANGE.
+    pub key_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    pub name: String,
+    pub keys: Vec<KeyElement>,
+    pub projection: String,
+    pub non_key_attributes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableDef {
+    /// (name, S|N|B)
+    pub attributes: Vec<(String, String)>,
+    pub keys: Vec<KeyElement>,
+    pub indexes: Vec<Index>,
+    pub stream_view_type: String,
+}
+
+/// One DynamoDB stream event source mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamMapping {
+    pub function: String,
+    /// The function's binary (`Metadata.BuildProperties.Binary`): which handler to invoke.
+    pub binary: String,
+    pub batch_size: usize,
+    pub maximum_retry_attempts: u32,
+    pub report_batch_item_failures: bool,
+    /// FilterCriteria patterns; a record passes if any matches (none: all pass).
+    pub filters: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub table: TableDef,
+    pub mappings: Vec<StreamMapping>,
+}
+
+fn shape(what: impl Into<String>) -> TemplateError {
+    TemplateError::Shape(what.into())
+}
+
+fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+fn keys(v: Option<&Value>) -> Result<Vec<KeyElement>, TemplateError> {
+    v.and_then(Value::as_sequence)
+        .ok_or_else(|| shape("a KeySchema that is not a list"))?
+        .iter()
+        .map(|k| {
+            Ok(KeyElement {
+                name: str_at(k, "AttributeName")
+                    .ok_or_else(|| shape("a key without AttributeName"))?
+                    .to_owned(),
+                key_type: str_at(k, "KeyType")
+                    .ok_or_else(|| shape("a key without KeyType"))?
+                    .to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn table(props: &Value) -> Result<TableDef, TemplateError> {
+    let attributes = props
+        .get("AttributeDefinitions")
+        .and_then(Value::as_sequence)
+        .ok_or_else(|| shape("a table without AttributeDefinitions"))?
+        .iter()
+        .map(|a| {
+            match (str_at(a, "AttributeName"), str_at(a, "AttributeType")) {
+                (Some(n), Some(t)) => Ok((n.to_owned(), t.to_owned())),
+                _ => Err(shape("an incomplete attribute definition")),
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    let indexes = props
+        .get("GlobalSecondaryIndexes")
+        .and_then(Value::as_sequence)
+        .map(|list| {
+            list.iter()
+                .map(|gsi| {
+                    let projection = gsi.get("Projection");
+                    Ok(Index {
+                        name: str_at(gsi, "IndexName")
+                            .ok_or_else(|| shape("an index without IndexName"))?
+                            .to_owned(),
+                        keys: keys(gsi.get("KeySchema"))?,
+                        projection: projection
+                            .and_then(|p| str_at(p, "ProjectionType"))
+                            .unwrap_or("ALL")
+                            .to_owned(),
+                        non_key_attributes: projection
+                            .and_then(|p| p.get("NonKeyAttributes"))
+                            .and_then(Value::as_sequence)
+                            .map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                            .unwrap_or_default(),
+                    })
+                })
+                .collect::<Result<Vec<_>, TemplateError>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    Ok(TableDef {
+        attributes,
+        keys: keys(props.get("KeySchema"))?,
+        indexes,
+        stream_view_type: props
+            .get("StreamSpecification")
+            .and_then(|s| str_at(s, "StreamViewType"))
+            .ok_or_else(|| shape("a table without a stream"))?
+            .to_owned(),
+    })
+}
+
+fn mappings(name: &str, function: &Value) -> Result<Vec<StreamMapping>, TemplateError> {
+    let binary = function
+        .get("Metadata")
+        .and_then(|m| m.get("BuildProperties"))
+        .and_then(|b| str_at(b, "Binary"))
+        .unwrap_or(name)
+        .to_owned();
+    let Some(events) = function
+        .get("Properties")
+        .and_then(|p| p.get("Events"))
+        .and_then(Value::as_mapping)
+    else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for event in events.values() {
+        if str_at(event, "Type") != Some("DynamoDB") {
+            continue;
+        }
+        let props = event
+            .get("Properties")
+            .ok_or_else(|| shape(format!("a DynamoDB event of {name} without Properties")))?;
+        let filters = props
+            .get("FilterCriteria")
+            .and_then(|f| f.get("Filters"))
+            .and_then(Value::as_sequence)
+            .map(|list| {
+                list.iter()
+                    .map(|f| {
+                        let raw = str_at(f, "Pattern")
+                            .ok_or_else(|| shape(format!("a filter of {name} without Pattern")))?;
+                        serde_json::from_str(raw)
+                            .map_err(|e| shape(format!("a filter of {name} that is not JSON: {e}")))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let number = |key: &str, default: u64| {
+            props.get(key).and_then(Value::as_u64).unwrap_or(default)
+        };
+        out.push(StreamMapping {
+            function: name.to_owned(),
+            binary: binary.clone(),
+            batch_size: usize::try_from(number("BatchSize", 100)).unwrap_or(100),
+            // Lambda's default is -1 (retry until the record expires); bound it locally.
+            maximum_retry_attempts: u32::try_from(number("MaximumRetryAttempts", 10)).unwrap_or(10),
+            report_batch_item_failures: props
+                .get("FunctionResponseTypes")
+                .and_then(Value::as_sequence)
+                .is_some_and(|l| l.iter().any(|t| t.as_str() == Some("ReportBatchItemFailures"))),
+            filters,
+        });
+    }
+    Ok(out)
+}
+
+impl Template {
+    pub fn load(path: &Path) -> Result<Self, TemplateError> {
+        Self::parse(&std::fs::read_to_string(path)?)
+    }
+
+    pub fn parse(yaml: &str) -> Result<Self, TemplateError> {
+        let doc: Value = serde_yaml::from_str(yaml)?;
+        let resources = doc
+            .get("Resources")
+            .and_then(Value::as_mapping)
+            .ok_or_else(|| shape("no Resources"))?;
+        let mut table_def = None;
+        let mut all = Vec::new();
+        for (name, resource) in resources {
+            let name = name.as_str().unwrap_or_default();
+            match str_at(resource, "Type") {
+                Some("AWS::DynamoDB::Table") => {
+                    let props = resource
+                        .get("Properties")
+                        .ok_or_else(|| shape("a table without Properties"))?;
+                    table_def = Some(table(props)?);
+                }
+                Some("AWS::Serverless::Function") => all.extend(mappings(name, resource)?),
+                _ => {}
+            }
+        }
+        Ok(Self {
+            table: table_def.ok_or_else(|| shape("no AWS::DynamoDB::Table"))?,
+            mappings: all,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_project_template() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
+        let t = Template::load(&path).unwrap();
+        assert_eq!(t.table.keys[0].name, "PK");
+        assert_eq!(t.table.stream_view_type, "NEW_AND_OLD_IMAGES");
+        let binaries: Vec<_> = t.mappings.iter().map(|m| m.binary.as_str()).collect();
+        assert!(binaries.contains(&"milestones") && binaries.contains(&"notify"));
+        for m in &t.mappings {
+            assert!(m.report_batch_item_failures, "{}", m.function);
+            assert!(!m.filters.is_empty(), "{} has no filter", m.function);
+            assert!(m.maximum_retry_attempts <= 10);
+        }
+    }
+}
