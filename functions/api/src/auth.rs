@@ -6,7 +6,10 @@ use afterclick_domain::ports::MerchantStore;
 use axum::http::{HeaderMap, header};
 
 /// The merchant the request's API key belongs to.
-pub async fn merchant_id<S: MerchantStore>(store: &S, headers: &HeaderMap) -> Result<String, ApiError> {
+pub async fn merchant_id<S: MerchantStore>(
+    store: &S,
+    headers: &HeaderMap,
+) -> Result<String, ApiError> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -48,7 +48,9 @@ impl IntoResponse for ApiError {
                 format!("`{}` {}", err.field, err.detail),
             )
             .with_field(err.field),
-            ApiError::NotFound(what) => Problem::not_found(format!("no such {what}")),
+            ApiError::NotFound(what) => {
+                Problem::not_found(format!("no such {what} for this API key")).with_field("id")
+            }
             ApiError::Problem(problem) => problem,
             ApiError::Store(err) => {
                 tracing::error!(error = %err, "store failure");

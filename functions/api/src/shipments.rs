@@ -70,8 +70,14 @@ fn validate(input: RegisterShipment) -> Result<Registered, FieldError> {
     validate_text("order_number", &input.order_number, 64)?;
     let c = input.customer;
     validate_text("customer.name", &c.name, 200)?;
-    let email = c.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
-    let phone = c.phone.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+    let email = c
+        .email
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty());
+    let phone = c
+        .phone
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty());
     if let Some(email) = &email {
         validate_email("customer.email", email)?;
     }

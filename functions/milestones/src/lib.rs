@@ -9,6 +9,7 @@ use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use tracing::Instrument;
 
 /// Optimistic-concurrency retries before the record is handed back to the stream.
 const COMMIT_ATTEMPTS: usize = 5;
@@ -52,7 +53,10 @@ impl<S: Store> Milestones<S> {
 
     /// Records in order; the first failure stops the batch and is reported by its sequence
     /// number, so the records before it stay done and it and those after are retried.
-    pub async fn handle(&self, event: Event) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
+    pub async fn handle(
+        &self,
+        event: Event,
+    ) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
         let mut response = DynamoDbEventResponse::default();
         for record in &event.records {
             let sequence = record
@@ -80,14 +84,17 @@ impl<S: Store> Milestones<S> {
             merchant_id = %trigger.merchant_id,
             tracking_number = %trigger.tracking_number
         );
-        let _entered = span.enter();
-        for _ in 0..COMMIT_ATTEMPTS {
-            match self.evaluate_once(&trigger).await {
-                Err(RecordError::Store(StoreError::Conflict)) => continue,
-                other => return other,
+        async {
+            for _ in 0..COMMIT_ATTEMPTS {
+                match self.evaluate_once(&trigger).await {
+                    Err(RecordError::Store(StoreError::Conflict)) => continue,
+                    other => return other,
+                }
             }
+            Err(RecordError::Contended)
         }
-        Err(RecordError::Contended)
+        .instrument(span)
+        .await
     }
 
     async fn evaluate_once(&self, trigger: &Trigger) -> Result<(), RecordError> {

@@ -3,14 +3,15 @@
 //! duplicate records, retries and concurrent invocations send at most once.
 
 use afterclick_domain::ports::{
-    Mailer, MerchantStore, NotificationKey, NotificationStore, Outcome, OutgoingEmail,
-    OutgoingSms, ShipmentStore, StoreError, Texter,
+    Mailer, MerchantStore, NotificationKey, NotificationStore, Outcome, OutgoingEmail, OutgoingSms,
+    ShipmentStore, StoreError, Texter,
 };
 use afterclick_domain::render::{self, MessageContext};
 use afterclick_domain::{Channel, Merchant, Notification, NotificationState, Shipment};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::{DateTime, Utc};
+use tracing::Instrument;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
@@ -48,7 +49,10 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
 
     /// Records in order; the first failure stops the batch and is reported by its sequence
     /// number.
-    pub async fn handle(&self, event: Event) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
+    pub async fn handle(
+        &self,
+        event: Event,
+    ) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
         let mut response = DynamoDbEventResponse::default();
         for record in &event.records {
             let sequence = record
@@ -78,7 +82,10 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             milestone = %intent.milestone,
             channel = intent.channel.as_str()
         );
-        let _entered = span.enter();
+        self.process_intent(intent).instrument(span).await
+    }
+
+    async fn process_intent(&self, intent: Notification) -> Result<(), RecordError> {
         if intent.state != NotificationState::Pending {
             return Ok(());
         }

@@ -8,5 +8,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     let config = Config::from_env()?;
     let sdk = sdk_config().await;
     let store = DynamoStore::from_conf(&sdk, config.table_name);
-    lambda_http::run(afterclick_webhook::router(afterclick_webhook::Webhooks::new(store))).await
+    lambda_http::run(afterclick_webhook::router(
+        afterclick_webhook::Webhooks::new(store),
+    ))
+    .await
 }

@@ -49,15 +49,29 @@ mod tests {
 
     #[test]
     fn nested_alternatives_prefix_exists_and_anything_but() {
-        let record = json!({"eventName": "INSERT", "dynamodb": {"NewImage": {"type": {"S": "event"}}}});
+        let record =
+            json!({"eventName": "INSERT", "dynamodb": {"NewImage": {"type": {"S": "event"}}}});
         let pattern = json!({"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["event", "shipment"]}}}});
         assert!(matches_any(&[pattern.clone()], &record));
-        let modify = json!({"eventName": "MODIFY", "dynamodb": {"NewImage": {"type": {"S": "event"}}}});
+        let modify =
+            json!({"eventName": "MODIFY", "dynamodb": {"NewImage": {"type": {"S": "event"}}}});
         assert!(!matches_any(&[pattern], &modify));
-        assert!(matches_any(&[json!({"eventName": [{"prefix": "INS"}]})], &record));
-        assert!(matches_any(&[json!({"eventName": [{"anything-but": ["REMOVE"]}]})], &record));
-        assert!(!matches_any(&[json!({"missing": [{"exists": true}]})], &record));
-        assert!(matches_any(&[json!({"missing": [{"exists": false}]})], &record));
+        assert!(matches_any(
+            &[json!({"eventName": [{"prefix": "INS"}]})],
+            &record
+        ));
+        assert!(matches_any(
+            &[json!({"eventName": [{"anything-but": ["REMOVE"]}]})],
+            &record
+        ));
+        assert!(!matches_any(
+            &[json!({"missing": [{"exists": true}]})],
+            &record
+        ));
+        assert!(matches_any(
+            &[json!({"missing": [{"exists": false}]})],
+            &record
+        ));
         assert!(matches_any(&[], &record));
     }
 }

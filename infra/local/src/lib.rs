@@ -31,6 +31,14 @@ use tokio::task::JoinHandle;
 
 pub const REGION: &str = "us-east-1";
 
+/// Re-exported so tests can seed merchants without depending on the SDK themselves.
+pub use aws_sdk_sesv2::Client as SesClient;
+
+/// A random uppercase alphanumeric suffix (tracking numbers are compared upper-case) for names that must not collide.
+pub fn unique_suffix() -> String {
+    afterclick_aws::secrets::new_token()[..12].to_uppercase()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DevstackError {
     #[error(transparent)]
@@ -176,9 +184,9 @@ impl Devstack {
             });
         let app = afterclick_web::with_fallbacks(
             afterclick_api::routes(afterclick_api::App::new(store.clone(), api_url.clone()))
-                .merge(afterclick_webhook::routes(afterclick_webhook::Webhooks::new(
-                    store.clone(),
-                )))
+                .merge(afterclick_webhook::routes(
+                    afterclick_webhook::Webhooks::new(store.clone()),
+                ))
                 .merge(dev),
         );
         let mut server_shutdown = watcher.clone();

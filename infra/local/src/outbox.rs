@@ -74,7 +74,12 @@ fn email(raw: RawMessage) -> SentEmail {
     SentEmail {
         message_id: raw.id,
         from,
-        to: raw.destinations.join(", "),
+        // moto lists a recipient once per place it found it (Destination and MIME header).
+        to: {
+            let mut to = raw.destinations;
+            to.dedup();
+            to.join(", ")
+        },
         subject: parsed
             .as_ref()
             .and_then(|m| m.subject())
@@ -95,7 +100,10 @@ fn email(raw: RawMessage) -> SentEmail {
 
 pub async fn fetch(http: &reqwest::Client, moto_url: &str) -> Result<Outbox, reqwest::Error> {
     let data: ModelData = http
-        .get(format!("{}/moto-api/data.json", moto_url.trim_end_matches('/')))
+        .get(format!(
+            "{}/moto-api/data.json",
+            moto_url.trim_end_matches('/')
+        ))
         .send()
         .await?
         .error_for_status()?

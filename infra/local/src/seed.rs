@@ -19,7 +19,10 @@ pub async fn merchant(
     merchant_id: &str,
     brand_name: &str,
 ) -> Result<StackInfo, String> {
-    let existing = store.merchant(merchant_id).await.map_err(|e| e.to_string())?;
+    let existing = store
+        .merchant(merchant_id)
+        .await
+        .map_err(|e| e.to_string())?;
     let merchant = match existing {
         Some(m) => m,
         None => {
@@ -35,7 +38,10 @@ pub async fn merchant(
                     vec![new_webhook_secret()],
                 )]),
             };
-            store.put_merchant(&merchant).await.map_err(|e| e.to_string())?;
+            store
+                .put_merchant(&merchant)
+                .await
+                .map_err(|e| e.to_string())?;
             merchant
         }
     };

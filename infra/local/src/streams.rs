@@ -69,7 +69,9 @@ impl DeadLetters {
                 .create(true)
                 .append(true)
                 .open(path.as_ref())
-                .and_then(|mut f| std::io::Write::write_all(&mut f, format!("{line}\n").as_bytes()));
+                .and_then(|mut f| {
+                    std::io::Write::write_all(&mut f, format!("{line}\n").as_bytes())
+                });
             if let Err(err) = written {
                 tracing::warn!(error = %err, "could not append to the dead-letter file");
             }
@@ -127,7 +129,11 @@ fn lambda_record(record: &Record, stream_arn: &str, region: &str) -> Value {
         if let Some(t) = c.approximate_creation_date_time {
             dynamodb.insert("ApproximateCreationDateTime".into(), json!(t.secs()));
         }
-        for (name, image) in [("Keys", &c.keys), ("NewImage", &c.new_image), ("OldImage", &c.old_image)] {
+        for (name, image) in [
+            ("Keys", &c.keys),
+            ("NewImage", &c.new_image),
+            ("OldImage", &c.old_image),
+        ] {
             if let Some(image) = image {
                 dynamodb.insert(name.into(), item(image));
             }
@@ -200,7 +206,9 @@ impl Poller {
                 .and_then(|s| s.parent.as_ref())
                 .and_then(|p| shards.get(p))
                 .is_some_and(|p| !p.closed);
-            let Some(shard) = shards.get_mut(&id) else { continue };
+            let Some(shard) = shards.get_mut(&id) else {
+                continue;
+            };
             if shard.closed || parent_open {
                 continue;
             }

@@ -23,7 +23,12 @@ fn key_schema(keys: &[crate::template::KeyElement]) -> Result<Vec<KeySchemaEleme
 }
 
 pub async fn ensure(client: &Client, name: &str, def: &TableDef) -> Result<String, String> {
-    let exists = client.describe_table().table_name(name).send().await.is_ok();
+    let exists = client
+        .describe_table()
+        .table_name(name)
+        .send()
+        .await
+        .is_ok();
     if !exists {
         let mut request = client
             .create_table()
@@ -50,7 +55,8 @@ pub async fn ensure(client: &Client, name: &str, def: &TableDef) -> Result<Strin
             let projection = Projection::builder()
                 .projection_type(ProjectionType::from(index.projection.as_str()))
                 .set_non_key_attributes(
-                    (!index.non_key_attributes.is_empty()).then(|| index.non_key_attributes.clone()),
+                    (!index.non_key_attributes.is_empty())
+                        .then(|| index.non_key_attributes.clone()),
                 )
                 .build();
             request = request.global_secondary_indexes(

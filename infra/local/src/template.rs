@@ -88,12 +88,12 @@ fn table(props: &Value) -> Result<TableDef, TemplateError> {
         .and_then(Value::as_sequence)
         .ok_or_else(|| shape("a table without AttributeDefinitions"))?
         .iter()
-        .map(|a| {
-            match (str_at(a, "AttributeName"), str_at(a, "AttributeType")) {
+        .map(
+            |a| match (str_at(a, "AttributeName"), str_at(a, "AttributeType")) {
                 (Some(n), Some(t)) => Ok((n.to_owned(), t.to_owned())),
                 _ => Err(shape("an incomplete attribute definition")),
-            }
-        })
+            },
+        )
         .collect::<Result<_, _>>()?;
     let indexes = props
         .get("GlobalSecondaryIndexes")
@@ -114,7 +114,12 @@ fn table(props: &Value) -> Result<TableDef, TemplateError> {
                         non_key_attributes: projection
                             .and_then(|p| p.get("NonKeyAttributes"))
                             .and_then(Value::as_sequence)
-                            .map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                            .map(|l| {
+                                l.iter()
+                                    .filter_map(Value::as_str)
+                                    .map(str::to_owned)
+                                    .collect()
+                            })
                             .unwrap_or_default(),
                     })
                 })
@@ -172,9 +177,8 @@ fn mappings(name: &str, function: &Value) -> Result<Vec<StreamMapping>, Template
             })
             .transpose()?
             .unwrap_or_default();
-        let number = |key: &str, default: u64| {
-            props.get(key).and_then(Value::as_u64).unwrap_or(default)
-        };
+        let number =
+            |key: &str, default: u64| props.get(key).and_then(Value::as_u64).unwrap_or(default);
         out.push(StreamMapping {
             function: name.to_owned(),
             binary: binary.clone(),
@@ -184,7 +188,10 @@ fn mappings(name: &str, function: &Value) -> Result<Vec<StreamMapping>, Template
             report_batch_item_failures: props
                 .get("FunctionResponseTypes")
                 .and_then(Value::as_sequence)
-                .is_some_and(|l| l.iter().any(|t| t.as_str() == Some("ReportBatchItemFailures"))),
+                .is_some_and(|l| {
+                    l.iter()
+                        .any(|t| t.as_str() == Some("ReportBatchItemFailures"))
+                }),
             filters,
         });
     }

@@ -276,10 +276,13 @@ impl ShipmentStore for DynamoStore {
         merchant_id: &str,
         tracking_number: &str,
     ) -> Result<Option<Shipment>, StoreError> {
-        self.get(keys::shipment_pk(merchant_id, tracking_number), keys::SHIPMENT_SK)
-            .await?
-            .map(from_item)
-            .transpose()
+        self.get(
+            keys::shipment_pk(merchant_id, tracking_number),
+            keys::SHIPMENT_SK,
+        )
+        .await?
+        .map(from_item)
+        .transpose()
     }
 
     async fn shipment_by_id(
@@ -419,8 +422,14 @@ impl NotificationStore for DynamoStore {
             .client
             .update_item()
             .table_name(&self.table)
-            .key(keys::PK, s(keys::shipment_pk(&key.merchant_id, &key.tracking_number)))
-            .key(keys::SK, s(keys::notification_sk(key.milestone, key.channel)))
+            .key(
+                keys::PK,
+                s(keys::shipment_pk(&key.merchant_id, &key.tracking_number)),
+            )
+            .key(
+                keys::SK,
+                s(keys::notification_sk(key.milestone, key.channel)),
+            )
             .update_expression("SET #state = :claimed, updated_at = :now")
             .condition_expression("#state = :pending")
             .expression_attribute_names("#state", "state")
@@ -443,7 +452,9 @@ impl NotificationStore for DynamoStore {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let (attribute, value) = match outcome {
-            Outcome::Sent { provider_message_id } => ("provider_message_id", provider_message_id),
+            Outcome::Sent {
+                provider_message_id,
+            } => ("provider_message_id", provider_message_id),
             Outcome::Suppressed { reason } => ("detail", reason),
             Outcome::Failed { error } => ("detail", error),
         };
@@ -451,8 +462,14 @@ impl NotificationStore for DynamoStore {
             .client
             .update_item()
             .table_name(&self.table)
-            .key(keys::PK, s(keys::shipment_pk(&key.merchant_id, &key.tracking_number)))
-            .key(keys::SK, s(keys::notification_sk(key.milestone, key.channel)))
+            .key(
+                keys::PK,
+                s(keys::shipment_pk(&key.merchant_id, &key.tracking_number)),
+            )
+            .key(
+                keys::SK,
+                s(keys::notification_sk(key.milestone, key.channel)),
+            )
             .update_expression("SET #state = :state, updated_at = :now, #detail = :detail")
             .condition_expression("#state = :claimed")
             .expression_attribute_names("#state", "state")

@@ -70,7 +70,11 @@ pub fn event_sk(occurred_at: DateTime<Utc>, event_id: &str) -> String {
 }
 
 pub fn notification_sk(milestone: Milestone, channel: Channel) -> String {
-    format!("{NOTIFICATION_PREFIX}{}#{}", milestone.as_str(), channel.as_str())
+    format!(
+        "{NOTIFICATION_PREFIX}{}#{}",
+        milestone.as_str(),
+        channel.as_str()
+    )
 }
 
 pub fn token_pk(token: &str) -> String {

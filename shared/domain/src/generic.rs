@@ -92,7 +92,10 @@ fn event(index: usize, e: Event) -> Result<TrackingEvent, FieldError> {
             format!("must be at most {MAX_TEXT} characters"),
         ));
     }
-    if e.location.as_ref().is_some_and(|l| l.chars().count() > MAX_TEXT) {
+    if e.location
+        .as_ref()
+        .is_some_and(|l| l.chars().count() > MAX_TEXT)
+    {
         return Err(FieldError::new(
             field("location"),
             format!("must be at most {MAX_TEXT} characters"),
@@ -107,7 +110,10 @@ fn event(index: usize, e: Event) -> Result<TrackingEvent, FieldError> {
         occurred_at,
         status: e.status,
         description: e.description.trim().to_owned(),
-        location: e.location.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
+        location: e
+            .location
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty()),
         estimated_delivery,
         provider: PROVIDER.to_owned(),
         raw_status: Some(e.status.as_str().to_owned()),
@@ -128,7 +134,10 @@ mod tests {
         assert_eq!(parsed.tracking_number, "1Z999");
         assert_eq!(parsed.carrier.as_deref(), Some("ups"));
         let e = &parsed.events[0];
-        assert_eq!(e.occurred_at, Utc.with_ymd_and_hms(2026, 11, 20, 7, 15, 0).unwrap());
+        assert_eq!(
+            e.occurred_at,
+            Utc.with_ymd_and_hms(2026, 11, 20, 7, 15, 0).unwrap()
+        );
         assert_eq!(e.status, Status::InTransit);
         assert_eq!(e.description, "Departed");
         assert_eq!(e.estimated_delivery, NaiveDate::from_ymd_opt(2026, 11, 22));

@@ -12,5 +12,7 @@ pub mod status;
 pub mod validate;
 
 pub use milestone::Milestone;
-pub use model::{Channel, Customer, Merchant, Notification, NotificationState, Shipment, TrackingEvent};
+pub use model::{
+    Channel, Customer, Merchant, Notification, NotificationState, Shipment, TrackingEvent,
+};
 pub use status::Status;

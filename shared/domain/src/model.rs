@@ -45,7 +45,8 @@ pub struct Shipment {
     pub status_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_delivery: Option<NaiveDate>,
-    #[serde(default)]
+    // Empty maps are left out of stored items: DynamoDB Local's stream drops their type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub milestones: BTreeMap<Milestone, MilestoneReached>,
     /// Public tracking page token: 128 random bits, URL-safe.
     pub token: String,
@@ -165,9 +166,10 @@ pub struct Merchant {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_sender_id: Option<String>,
     /// Which channels each milestone is announced on.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub channels: BTreeMap<Milestone, Vec<Channel>>,
     /// Webhook signing secrets by provider; two during a rotation.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub webhook_secrets: BTreeMap<String, Vec<String>>,
 }
 

@@ -132,7 +132,12 @@ pub fn email(milestone: Milestone, ctx: &MessageContext<'_>) -> Email {
         })
         .collect();
     let eta_html = eta
-        .map(|eta| format!("<p style=\"margin:0 0 16px;font-weight:bold\">{}</p>", e(&eta)))
+        .map(|eta| {
+            format!(
+                "<p style=\"margin:0 0 16px;font-weight:bold\">{}</p>",
+                e(&eta)
+            )
+        })
         .unwrap_or_default();
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{subject}</title></head>\
@@ -197,7 +202,13 @@ mod tests {
     fn email_carries_order_carrier_tracking_and_link_and_escapes_customer_text() {
         let mail = email(Milestone::InTransit, &ctx());
         assert_eq!(mail.subject, "Your order 1001 is on its way");
-        for part in ["1001", "UPS", "1Z999", "https://track.acme.test/t/abc", "Sunday, November 22, 2026"] {
+        for part in [
+            "1001",
+            "UPS",
+            "1Z999",
+            "https://track.acme.test/t/abc",
+            "Sunday, November 22, 2026",
+        ] {
             assert!(mail.text.contains(part), "text lacks {part}");
             assert!(mail.html.contains(part), "html lacks {part}");
         }

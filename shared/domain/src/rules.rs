@@ -253,7 +253,12 @@ mod tests {
     fn a_newer_scan_after_delivery_that_is_not_a_return_is_ignored_for_status() {
         let m = merchant();
         let delivered = evaluate(&shipment(), &[event(2, Status::Delivered)], now(), &m);
-        let after = evaluate(&delivered.shipment, &[event(1, Status::InTransit)], now(), &m);
+        let after = evaluate(
+            &delivered.shipment,
+            &[event(1, Status::InTransit)],
+            now(),
+            &m,
+        );
         assert_eq!(after.shipment.status, Status::Delivered);
         let returning = evaluate(
             &delivered.shipment,
@@ -288,7 +293,10 @@ mod tests {
     #[test]
     fn moments_older_than_the_window_are_recorded_but_not_announced() {
         let m = merchant();
-        let backlog = [event(72, Status::InTransit), event(48, Status::OutForDelivery)];
+        let backlog = [
+            event(72, Status::InTransit),
+            event(48, Status::OutForDelivery),
+        ];
         let result = evaluate(&shipment(), &backlog, now(), &m);
         assert_eq!(result.shipment.status, Status::OutForDelivery);
         assert_eq!(result.reached.len(), 2);
@@ -300,7 +308,12 @@ mod tests {
         let m = merchant();
         let result = evaluate(&shipment(), &[event(1, Status::OutForDelivery)], now(), &m);
         assert_eq!(notified(&result), vec![Milestone::OutForDelivery]);
-        assert!(result.shipment.milestones.contains_key(&Milestone::InTransit));
+        assert!(
+            result
+                .shipment
+                .milestones
+                .contains_key(&Milestone::InTransit)
+        );
     }
 
     #[test]

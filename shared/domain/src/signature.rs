@@ -139,7 +139,10 @@ mod tests {
         let body = b"{}";
         let good = sign(SECRET, "msg_1", now().timestamp(), body).unwrap();
         let header = format!("v1,AAAA {good}");
-        let secrets = vec!["whsec_b2xkc2VjcmV0b2xkc2VjcmV0".to_string(), SECRET.to_string()];
+        let secrets = vec![
+            "whsec_b2xkc2VjcmV0b2xkc2VjcmV0".to_string(),
+            SECRET.to_string(),
+        ];
         let ts = now().timestamp().to_string();
         assert_eq!(verify(&secrets, headers(&ts, &header), body, now()), Ok(()));
     }

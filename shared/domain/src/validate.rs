@@ -53,10 +53,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, FieldError> {
 }
 
 fn missing_field(message: &str) -> Option<&str> {
-    message
-        .strip_prefix("missing field `")?
-        .split('`')
-        .next()
+    message.strip_prefix("missing field `")?.split('`').next()
 }
 
 pub fn validate_tracking_number(field: &str, value: &str) -> Result<(), FieldError> {
@@ -75,16 +72,16 @@ pub fn validate_tracking_number(field: &str, value: &str) -> Result<(), FieldErr
 /// Deliberately loose (one `@`, a dotted domain, no spaces): SES is the real judge.
 pub fn validate_email(field: &str, value: &str) -> Result<(), FieldError> {
     let ok = value.len() <= 254
-        && !value.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
-        && value
-            .split_once('@')
-            .is_some_and(|(local, domain)| {
-                !local.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && !domain.contains('@')
-            });
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>')
+        && value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
     if ok {
         Ok(())
     } else {
@@ -114,9 +111,8 @@ pub fn validate_locale(field: &str, value: &str) -> Result<(), FieldError> {
     let language_ok = parts
         .next()
         .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
-    let rest_ok = parts.all(|p| {
-        (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric())
-    });
+    let rest_ok =
+        parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     if language_ok && rest_ok {
         Ok(())
     } else {
@@ -139,16 +135,27 @@ pub fn validate_timezone(field: &str, value: &str) -> Result<(), FieldError> {
 pub fn parse_date_or_datetime(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .or_else(|_| DateTime::parse_from_rfc3339(raw).map(|dt| dt.date_naive()))
-        .map_err(|_| FieldError::new(field, "must be a date (YYYY-MM-DD) or an RFC 3339 date-time"))
+        .map_err(|_| {
+            FieldError::new(
+                field,
+                "must be a date (YYYY-MM-DD) or an RFC 3339 date-time",
+            )
+        })
 }
 
 pub fn validate_text(field: &str, value: &str, max_chars: usize) -> Result<(), FieldError> {
     if value.trim().is_empty() {
         Err(FieldError::new(field, "must not be empty"))
     } else if value.chars().count() > max_chars {
-        Err(FieldError::new(field, format!("must be at most {max_chars} characters")))
+        Err(FieldError::new(
+            field,
+            format!("must be at most {max_chars} characters"),
+        ))
     } else if value.chars().any(char::is_control) {
-        Err(FieldError::new(field, "must not contain control characters"))
+        Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ))
     } else {
         Ok(())
     }
@@ -174,11 +181,15 @@ mod tests {
     fn json_errors_carry_the_path() {
         assert_eq!(parse_json::<Doc>(b"{}").unwrap_err().field, "customer");
         assert_eq!(
-            parse_json::<Doc>(br#"{"customer":{"name":"a"}}"#).unwrap_err().field,
+            parse_json::<Doc>(br#"{"customer":{"name":"a"}}"#)
+                .unwrap_err()
+                .field,
             "customer.age"
         );
         assert_eq!(
-            parse_json::<Doc>(br#"{"customer":{"name":1,"age":2}}"#).unwrap_err().field,
+            parse_json::<Doc>(br#"{"customer":{"name":1,"age":2}}"#)
+                .unwrap_err()
+                .field,
             "customer.name"
         );
         let syntax = parse_json::<Doc>(b"{").unwrap_err();
@@ -193,7 +204,12 @@ mod tests {
             assert!(validate_email("e", bad).is_err(), "{bad}");
         }
         assert!(validate_e164("p", "+4915112345678").is_ok());
-        for bad in ["015112345678", "+0151123456", "+49 151", "+1234567890123456"] {
+        for bad in [
+            "015112345678",
+            "+0151123456",
+            "+49 151",
+            "+1234567890123456",
+        ] {
             assert!(validate_e164("p", bad).is_err(), "{bad}");
         }
         for good in ["en", "de-DE", "pt-BR", "zh-Hant-TW"] {

@@ -54,8 +54,13 @@ impl Problem {
         } else {
             format!("`{}` {}", err.field, err.detail)
         };
-        Self::new(StatusCode::BAD_REQUEST, "invalid-body", "The request body is invalid", detail)
-            .with_field(err.field.clone())
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-body",
+            "The request body is invalid",
+            detail,
+        )
+        .with_field(err.field.clone())
     }
 
     pub fn not_found(detail: impl Into<String>) -> Self {
@@ -63,7 +68,13 @@ impl Problem {
     }
 
     pub fn unauthorized(header: &str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", detail).with_header(header)
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
+            detail,
+        )
+        .with_header(header)
     }
 
     pub fn payload_too_large(limit_bytes: usize) -> Self {
