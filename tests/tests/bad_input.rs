@@ -1,5 +1,7 @@
 //! Bad input gets a problem+json naming what was wrong, and changes nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use afterclick_domain::ports::{EventStore, ShipmentStore};
 use afterclick_e2e::{Response, Stack, generic_event, unique};
 use chrono::{Duration, Utc};

@@ -1,4 +1,6 @@
 //! The whole pipeline on real local engines: API -> webhook -> stream -> milestones ->
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! stream -> notify -> SES v2 / SNS (moto).
 
 use afterclick_e2e::{Stack, generic_event, unique};

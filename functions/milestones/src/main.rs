@@ -1,4 +1,6 @@
 //! Lambda entry point: build the store once; each invocation is one stream batch.
+// The SDK futures nest deeply; clippy's layout computation needs the headroom.
+#![recursion_limit = "256"]
 
 use afterclick_aws::{Config, DynamoStore, init_tracing, sdk_config};
 use afterclick_milestones::Milestones;

@@ -52,7 +52,7 @@ mod tests {
         let record =
             json!({"eventName": "INSERT", "dynamodb": {"NewImage": {"type": {"S": "event"}}}});
         let pattern = json!({"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["event", "shipment"]}}}});
-        assert!(matches_any(&[pattern.clone()], &record));
+        assert!(matches_any(std::slice::from_ref(&pattern), &record));
         let modify =
             json!({"eventName": "MODIFY", "dynamodb": {"NewImage": {"type": {"S": "event"}}}});
         assert!(!matches_any(&[pattern], &modify));

@@ -101,14 +101,13 @@ fn record_milestones(shipment: &mut Shipment, sorted: &[&TrackingEvent]) -> Vec<
             .into_iter()
             .chain(milestone_for(event.status));
         for milestone in implied {
-            if !shipment.milestones.contains_key(&milestone) {
-                shipment.milestones.insert(
-                    milestone,
-                    MilestoneReached {
-                        at: event.occurred_at,
-                        notified: false,
-                    },
-                );
+            if let std::collections::btree_map::Entry::Vacant(slot) =
+                shipment.milestones.entry(milestone)
+            {
+                slot.insert(MilestoneReached {
+                    at: event.occurred_at,
+                    notified: false,
+                });
                 reached.push(milestone);
             }
         }

@@ -15,20 +15,25 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
-    pub title: String,
+    pub title: &'static str,
     pub status: u16,
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub header: Option<String>,
+    pub header: Option<&'static str>,
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        slug: &str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
         Self {
             kind: format!("/problems/{slug}"),
-            title: title.to_owned(),
+            title,
             status: status.as_u16(),
             detail: detail.into(),
             field: None,
@@ -42,8 +47,8 @@ impl Problem {
         self
     }
 
-    pub fn with_header(mut self, header: impl Into<String>) -> Self {
-        self.header = Some(header.into());
+    pub fn with_header(mut self, header: &'static str) -> Self {
+        self.header = Some(header);
         self
     }
 
@@ -67,7 +72,7 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
     }
 
-    pub fn unauthorized(header: &str, detail: impl Into<String>) -> Self {
+    pub fn unauthorized(header: &'static str, detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -125,7 +130,7 @@ impl IntoResponse for Problem {
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-        if status == StatusCode::UNAUTHORIZED && self.header.as_deref() == Some("authorization") {
+        if status == StatusCode::UNAUTHORIZED && self.header == Some("authorization") {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
