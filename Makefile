@@ -67,7 +67,7 @@ test: tools lint
 	cargo test --workspace
 
 build: $(LAMBDA_STAMP)
-	PATH="$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 $(addprefix --bin ,$(FUNCTIONS))
+	PATH="$(VENV)/bin:$$PATH" cargo lambda build --release --x86-64 $(addprefix --bin ,$(FUNCTIONS))
 	for f in $(FUNCTIONS); do \
 		(cd target/lambda/$$f && rm -f bootstrap.zip && $(VENV)/bin/python -m zipfile -c bootstrap.zip bootstrap); \
 		echo "target/lambda/$$f/bootstrap.zip"; \

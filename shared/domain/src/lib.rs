@@ -1,6 +1,8 @@
 //! afterclick's pure domain: no AWS SDK, no network, no clock reads, no entropy.
 //! Handlers pass `now` and random bytes in; adapters implement the [`ports`].
 
+#[cfg(feature = "fakes")]
+pub mod fakes;
 pub mod generic;
 pub mod milestone;
 pub mod model;

@@ -1,0 +1,158 @@
+//! Claim before send: duplicates never send twice; every outcome is recorded.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use afterclick_domain::fakes::{MemoryStore, RecordingMailer, RecordingTexter, merchant, shipment};
+use afterclick_domain::ports::{NotificationKey, SendError};
+use afterclick_domain::{Channel, Milestone, Notification, NotificationState};
+use afterclick_notify::Notify;
+use aws_lambda_events::event::dynamodb::Event;
+use chrono::Utc;
+use serde_json::{Value, json};
+
+fn intent(channel: Channel) -> Notification {
+    Notification {
+        merchant_id: "m1".into(),
+        tracking_number: "TN01".into(),
+        milestone: Milestone::OutForDelivery,
+        channel,
+        state: NotificationState::Pending,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+        provider_message_id: None,
+        detail: None,
+    }
+}
+
+fn record(sequence: &str, n: &Notification) -> Value {
+    let image = json!({
+        "type": {"S": "notification"},
+        "merchant_id": {"S": n.merchant_id},
+        "tracking_number": {"S": n.tracking_number},
+        "milestone": {"S": n.milestone.as_str()},
+        "channel": {"S": n.channel.as_str()},
+        "state": {"S": "pending"},
+        "created_at": {"S": n.created_at.to_rfc3339()},
+        "updated_at": {"S": n.updated_at.to_rfc3339()}
+    });
+    json!({
+        "eventID": sequence, "eventName": "INSERT", "awsRegion": "us-east-1",
+        "dynamodb": {"NewImage": image, "SequenceNumber": sequence, "SizeBytes": 10}
+    })
+}
+
+fn setup(customer_phone: Option<&str>) -> MemoryStore {
+    let store = MemoryStore::default();
+    store.put_merchant(merchant("m1"));
+    let mut s = shipment("m1", "TN01", Utc::now());
+    s.customer.phone = customer_phone.map(str::to_owned);
+    store.put_shipment(s);
+    store
+}
+
+fn batch(records: Vec<Value>) -> Event {
+    serde_json::from_value(json!({ "Records": records })).unwrap()
+}
+
+#[tokio::test]
+async fn duplicate_records_send_once_and_record_the_message_id() {
+    let store = setup(Some("+447700900123"));
+    let email = intent(Channel::Email);
+    store.put_notification(email.clone());
+    let mailer = RecordingMailer::default();
+    let notify = Notify::new(
+        store.clone(),
+        mailer.clone(),
+        RecordingTexter::default(),
+        "https://t.example",
+    );
+    let response = notify
+        .handle(batch(vec![
+            record("1", &email),
+            record("2", &email),
+            record("3", &email),
+        ]))
+        .await
+        .unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    let sent = mailer.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to, "ada@example.com");
+    assert_eq!(sent[0].subject, "Your order 1001 is out for delivery today");
+    assert!(
+        sent[0]
+            .text
+            .contains("https://t.example/t/0123456789abcdef0123456789abcdef")
+    );
+    let stored = store.notification(&NotificationKey::from(&email)).unwrap();
+    assert_eq!(stored.state, NotificationState::Sent);
+    assert_eq!(stored.provider_message_id.as_deref(), Some("email-1"));
+}
+
+#[tokio::test]
+async fn a_customer_without_a_phone_is_suppressed_with_the_reason() {
+    let store = setup(None);
+    let sms = intent(Channel::Sms);
+    store.put_notification(sms.clone());
+    let texter = RecordingTexter::default();
+    let notify = Notify::new(
+        store.clone(),
+        RecordingMailer::default(),
+        texter.clone(),
+        "https://t.example",
+    );
+    notify.handle(batch(vec![record("1", &sms)])).await.unwrap();
+    assert!(texter.sent.lock().unwrap().is_empty());
+    let stored = store.notification(&NotificationKey::from(&sms)).unwrap();
+    assert_eq!(stored.state, NotificationState::Suppressed);
+    assert_eq!(
+        stored.detail.as_deref(),
+        Some("the customer has no phone number")
+    );
+}
+
+#[tokio::test]
+async fn a_permanent_rejection_is_recorded_as_failed_and_not_retried() {
+    let store = setup(Some("+447700900123"));
+    let email = intent(Channel::Email);
+    store.put_notification(email.clone());
+    let mailer = RecordingMailer {
+        failure: Some(SendError::Rejected("Email address is not verified".into())),
+        ..Default::default()
+    };
+    let notify = Notify::new(
+        store.clone(),
+        mailer,
+        RecordingTexter::default(),
+        "https://t.example",
+    );
+    let response = notify
+        .handle(batch(vec![record("1", &email)]))
+        .await
+        .unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    let stored = store.notification(&NotificationKey::from(&email)).unwrap();
+    assert_eq!(stored.state, NotificationState::Failed);
+    assert!(stored.detail.unwrap().contains("not verified"));
+}
+
+#[tokio::test]
+async fn sms_carries_the_brand_and_link() {
+    let store = setup(Some("+447700900123"));
+    let sms = intent(Channel::Sms);
+    store.put_notification(sms.clone());
+    let texter = RecordingTexter::default();
+    let notify = Notify::new(
+        store,
+        RecordingMailer::default(),
+        texter.clone(),
+        "https://t.example",
+    );
+    notify.handle(batch(vec![record("9", &sms)])).await.unwrap();
+    let sent = texter.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].body,
+        "Acme: your order 1001 is out for delivery today. https://t.example/t/0123456789abcdef0123456789abcdef"
+    );
+}

@@ -1,0 +1,314 @@
+//! In-memory implementations of the ports, for handler unit tests (feature `fakes`).
+//! They honour the same conditions as the real store: conditional event puts, versioned
+//! commits, intents created once, claims only from `pending`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::model::{Merchant, Notification, NotificationState, Shipment, TrackingEvent};
+use crate::ports::*;
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+type ShipmentKey = (String, String);
+
+#[derive(Default)]
+struct State {
+    merchants: HashMap<String, Merchant>,
+    keys: HashMap<String, String>,
+    shipments: BTreeMap<ShipmentKey, Shipment>,
+    events: BTreeMap<ShipmentKey, BTreeMap<(DateTime<Utc>, String), TrackingEvent>>,
+    notifications: BTreeMap<(ShipmentKey, String), Notification>,
+}
+
+#[derive(Clone, Default)]
+pub struct MemoryStore {
+    state: Arc<Mutex<State>>,
+}
+
+fn key(merchant_id: &str, tracking_number: &str) -> ShipmentKey {
+    (merchant_id.to_owned(), tracking_number.to_owned())
+}
+
+fn notification_key(n: &NotificationKey) -> (ShipmentKey, String) {
+    (
+        key(&n.merchant_id, &n.tracking_number),
+        format!("{}#{}", n.milestone.as_str(), n.channel.as_str()),
+    )
+}
+
+impl MemoryStore {
+    pub fn put_merchant(&self, merchant: Merchant) {
+        let mut state = self.state.lock().unwrap();
+        state
+            .merchants
+            .insert(merchant.merchant_id.clone(), merchant);
+    }
+
+    pub fn put_api_key(&self, key_hash: &str, merchant_id: &str) {
+        let mut state = self.state.lock().unwrap();
+        state.keys.insert(key_hash.into(), merchant_id.into());
+    }
+
+    pub fn put_shipment(&self, shipment: Shipment) {
+        let mut state = self.state.lock().unwrap();
+        state.shipments.insert(
+            key(&shipment.merchant_id, &shipment.tracking_number),
+            shipment,
+        );
+    }
+
+    pub fn put_notification(&self, notification: Notification) {
+        let mut state = self.state.lock().unwrap();
+        let k = notification_key(&NotificationKey::from(&notification));
+        state.notifications.insert(k, notification);
+    }
+
+    pub fn notification(&self, k: &NotificationKey) -> Option<Notification> {
+        self.state
+            .lock()
+            .unwrap()
+            .notifications
+            .get(&notification_key(k))
+            .cloned()
+    }
+
+    pub fn all_notifications(&self) -> Vec<Notification> {
+        self.state
+            .lock()
+            .unwrap()
+            .notifications
+            .values()
+            .cloned()
+            .collect()
+    }
+}
+
+impl MerchantStore for MemoryStore {
+    async fn merchant(&self, merchant_id: &str) -> Result<Option<Merchant>, StoreError> {
+        Ok(self
+            .state
+            .lock()
+            .unwrap()
+            .merchants
+            .get(merchant_id)
+            .cloned())
+    }
+
+    async fn merchant_for_key(&self, key_hash: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.state.lock().unwrap().keys.get(key_hash).cloned())
+    }
+}
+
+impl ShipmentStore for MemoryStore {
+    async fn register(&self, shipment: &Shipment) -> Result<Registration, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let k = key(&shipment.merchant_id, &shipment.tracking_number);
+        if let Some(existing) = state.shipments.get(&k) {
+            return Ok(Registration::Existing(existing.clone()));
+        }
+        state.shipments.insert(k, shipment.clone());
+        Ok(Registration::Created(shipment.clone()))
+    }
+
+    async fn shipment(&self, merchant_id: &str, tn: &str) -> Result<Option<Shipment>, StoreError> {
+        Ok(self
+            .state
+            .lock()
+            .unwrap()
+            .shipments
+            .get(&key(merchant_id, tn))
+            .cloned())
+    }
+
+    async fn shipment_by_id(
+        &self,
+        merchant_id: &str,
+        id: &str,
+    ) -> Result<Option<Shipment>, StoreError> {
+        let state = self.state.lock().unwrap();
+        Ok(state
+            .shipments
+            .values()
+            .find(|s| s.merchant_id == merchant_id && s.id == id)
+            .cloned())
+    }
+
+    async fn notifications(
+        &self,
+        merchant_id: &str,
+        tn: &str,
+    ) -> Result<Vec<Notification>, StoreError> {
+        let state = self.state.lock().unwrap();
+        Ok(state
+            .notifications
+            .iter()
+            .filter(|((k, _), _)| *k == key(merchant_id, tn))
+            .map(|(_, n)| n.clone())
+            .collect())
+    }
+
+    async fn commit(
+        &self,
+        expected_version: u64,
+        shipment: &Shipment,
+        intents: &[Notification],
+    ) -> Result<(), StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let k = key(&shipment.merchant_id, &shipment.tracking_number);
+        if state.shipments.get(&k).map(|s| s.version) != Some(expected_version) {
+            return Err(StoreError::Conflict);
+        }
+        let mut next = shipment.clone();
+        next.version = expected_version + 1;
+        state.shipments.insert(k, next);
+        for intent in intents {
+            let nk = notification_key(&NotificationKey::from(intent));
+            state
+                .notifications
+                .entry(nk)
+                .or_insert_with(|| intent.clone());
+        }
+        Ok(())
+    }
+}
+
+impl EventStore for MemoryStore {
+    async fn record_event(
+        &self,
+        merchant_id: &str,
+        tn: &str,
+        event: &TrackingEvent,
+        _received_at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let events = state.events.entry(key(merchant_id, tn)).or_default();
+        let id = (event.occurred_at, event.event_id(tn));
+        if events.contains_key(&id) {
+            return Ok(false);
+        }
+        events.insert(id, event.clone());
+        Ok(true)
+    }
+
+    async fn timeline(
+        &self,
+        merchant_id: &str,
+        tn: &str,
+    ) -> Result<Vec<TrackingEvent>, StoreError> {
+        let state = self.state.lock().unwrap();
+        Ok(state
+            .events
+            .get(&key(merchant_id, tn))
+            .map(|e| e.values().cloned().collect())
+            .unwrap_or_default())
+    }
+}
+
+impl NotificationStore for MemoryStore {
+    async fn claim(&self, k: &NotificationKey, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        match state.notifications.get_mut(&notification_key(k)) {
+            Some(n) if n.state == NotificationState::Pending => {
+                n.state = NotificationState::Claimed;
+                n.updated_at = now;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn finish(
+        &self,
+        k: &NotificationKey,
+        outcome: &Outcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut state = self.state.lock().unwrap();
+        if let Some(n) = state.notifications.get_mut(&notification_key(k))
+            && n.state == NotificationState::Claimed
+        {
+            n.state = outcome.state();
+            n.updated_at = now;
+            match outcome {
+                Outcome::Sent {
+                    provider_message_id,
+                } => n.provider_message_id = Some(provider_message_id.clone()),
+                Outcome::Suppressed { reason } => n.detail = Some(reason.clone()),
+                Outcome::Failed { error } => n.detail = Some(error.clone()),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Records what it was asked to send; fails with `failure` when set.
+#[derive(Clone, Default)]
+pub struct RecordingMailer {
+    pub sent: Arc<Mutex<Vec<OutgoingEmail>>>,
+    pub failure: Option<SendError>,
+}
+
+impl Mailer for RecordingMailer {
+    async fn send_email(&self, email: &OutgoingEmail) -> Result<String, SendError> {
+        if let Some(err) = &self.failure {
+            return Err(err.clone());
+        }
+        let mut sent = self.sent.lock().unwrap();
+        sent.push(email.clone());
+        Ok(format!("email-{}", sent.len()))
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct RecordingTexter {
+    pub sent: Arc<Mutex<Vec<OutgoingSms>>>,
+}
+
+impl Texter for RecordingTexter {
+    async fn send_sms(&self, sms: &OutgoingSms) -> Result<String, SendError> {
+        let mut sent = self.sent.lock().unwrap();
+        sent.push(sms.clone());
+        Ok(format!("sms-{}", sent.len()))
+    }
+}
+
+/// A merchant that announces every milestone by email and SMS.
+pub fn merchant(merchant_id: &str) -> Merchant {
+    Merchant {
+        merchant_id: merchant_id.into(),
+        brand_name: "Acme".into(),
+        sender_email: "orders@acme.example".into(),
+        reply_to: None,
+        sms_sender_id: None,
+        channels: Merchant::default_channels(),
+        webhook_secrets: Default::default(),
+    }
+}
+
+/// A freshly registered shipment with an email and a phone number.
+pub fn shipment(merchant_id: &str, tracking_number: &str, now: DateTime<Utc>) -> Shipment {
+    Shipment {
+        id: format!("shp_{tracking_number}"),
+        merchant_id: merchant_id.into(),
+        tracking_number: tracking_number.into(),
+        carrier: "ups".into(),
+        order_number: "1001".into(),
+        customer: crate::model::Customer {
+            name: "Ada Lovelace".into(),
+            email: Some("ada@example.com".into()),
+            phone: Some("+447700900123".into()),
+            locale: "en".into(),
+            timezone: "Europe/London".into(),
+        },
+        promised_delivery_date: None,
+        status: crate::Status::Pending,
+        status_at: None,
+        estimated_delivery: None,
+        milestones: Default::default(),
+        token: "0123456789abcdef0123456789abcdef".into(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    }
+}
