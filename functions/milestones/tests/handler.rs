@@ -33,13 +33,8 @@ fn event_image(tn: &str) -> Value {
 
 fn scan(status: Status, hours_ago: i64) -> TrackingEvent {
     TrackingEvent {
-        occurred_at: Utc::now() - Duration::hours(hours_ago),
-        status,
         description: format!("{status}"),
-        location: None,
-        estimated_delivery: None,
-        provider: "generic".into(),
-        raw_status: None,
+        ..TrackingEvent::new(Utc::now() - Duration::hours(hours_ago), status, "generic")
     }
 }
 

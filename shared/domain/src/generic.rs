@@ -17,6 +17,7 @@
 //! are ignored so senders can add to it.
 
 use crate::model::{TrackingEvent, normalize_tracking_number};
+use crate::providers::{ParsedWebhook, Provider, carriers};
 use crate::status::Status;
 use crate::validate::{FieldError, parse_date_or_datetime, parse_json, validate_tracking_number};
 use chrono::{DateTime, Utc};
@@ -46,13 +47,6 @@ struct Event {
     estimated_delivery: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedWebhook {
-    pub tracking_number: String,
-    pub carrier: Option<String>,
-    pub events: Vec<TrackingEvent>,
-}
-
 pub fn parse(body: &[u8]) -> Result<ParsedWebhook, FieldError> {
     let payload: Payload = parse_json(body)?;
     let tracking_number = normalize_tracking_number(&payload.tracking_number);
@@ -71,8 +65,14 @@ pub fn parse(body: &[u8]) -> Result<ParsedWebhook, FieldError> {
         .collect::<Result<_, _>>()?;
     Ok(ParsedWebhook {
         tracking_number,
-        carrier: payload.carrier.filter(|c| !c.trim().is_empty()),
+        carrier: payload
+            .carrier
+            .as_deref()
+            .and_then(|c| carriers::normalize(Provider::Generic, c))
+            .map(str::to_owned),
+        estimated_delivery: None,
         events,
+        unknown_codes: Vec::new(),
     })
 }
 
@@ -106,18 +106,15 @@ fn event(index: usize, e: Event) -> Result<TrackingEvent, FieldError> {
         .as_deref()
         .map(|raw| parse_date_or_datetime(&field("estimated_delivery"), raw))
         .transpose()?;
-    Ok(TrackingEvent {
-        occurred_at,
-        status: e.status,
-        description: e.description.trim().to_owned(),
-        location: e
-            .location
-            .map(|l| l.trim().to_owned())
-            .filter(|l| !l.is_empty()),
-        estimated_delivery,
-        provider: PROVIDER.to_owned(),
-        raw_status: Some(e.status.as_str().to_owned()),
-    })
+    let mut event = TrackingEvent::new(occurred_at, e.status, PROVIDER);
+    event.description = e.description.trim().to_owned();
+    event.location = e
+        .location
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty());
+    event.estimated_delivery = estimated_delivery;
+    event.raw_status = Some(e.status.as_str().to_owned());
+    Ok(event)
 }
 
 #[cfg(test)]

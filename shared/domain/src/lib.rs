@@ -7,6 +7,8 @@ pub mod generic;
 pub mod milestone;
 pub mod model;
 pub mod ports;
+pub mod providers;
+pub mod reason;
 pub mod render;
 pub mod rules;
 pub mod signature;

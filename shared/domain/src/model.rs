@@ -1,8 +1,9 @@
 //! Shipments, tracking events, notifications and merchants as the domain sees them.
 
 use crate::milestone::Milestone;
+use crate::reason::Reason;
 use crate::status::Status;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -71,17 +72,92 @@ pub struct TrackingEvent {
     /// The provider's own status code, kept verbatim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_status: Option<String>,
+    /// The provider's sub-status / detail code, kept verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_substatus: Option<String>,
+    /// Why: `exception` + `address_issue`, `delivered` + `delivered_to_neighbour`...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// The carrier's local wall-clock time of the scan, when the provider sent one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_time: Option<NaiveDateTime>,
+    /// How `occurred_at` was obtained; see [`TimeBasis`].
+    #[serde(default, skip_serializing_if = "TimeBasis::is_instant")]
+    pub time_basis: TimeBasis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
+    /// Where the parcel waits for collection, when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup: Option<Pickup>,
+}
+
+/// How an event's instant is known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeBasis {
+    /// The provider sent UTC or an offset: `occurred_at` is exact.
+    #[default]
+    Instant,
+    /// The provider sent local wall time; the location's time zone made it an instant.
+    LocalResolved,
+    /// Local wall time in an unknown zone: `occurred_at` holds the wall time read as UTC
+    /// (for ordering only, possibly hours off); show `local_time`, never a converted time.
+    LocalUnresolved,
+}
+
+impl TimeBasis {
+    pub fn is_instant(&self) -> bool {
+        *self == TimeBasis::Instant
+    }
+}
+
+/// A pickup point holding the parcel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pickup {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
 }
 
 impl TrackingEvent {
+    /// An event with only the required fields set; parsers fill in what they know.
+    pub fn new(occurred_at: DateTime<Utc>, status: Status, provider: &str) -> Self {
+        Self {
+            occurred_at,
+            status,
+            description: String::new(),
+            location: None,
+            estimated_delivery: None,
+            provider: provider.to_owned(),
+            raw_status: None,
+            raw_substatus: None,
+            reason: None,
+            local_time: None,
+            time_basis: TimeBasis::Instant,
+            signed_by: None,
+            pickup: None,
+        }
+    }
+
+    #[cfg(test)]
+    fn blank() -> Self {
+        Self::new(DateTime::<Utc>::MIN_UTC, Status::Pending, "")
+    }
+
     /// Identity of a carrier event: the same scan re-sent in another delivery or another
-    /// history hashes the same, so a conditional put stores it once.
+    /// history hashes the same, so a conditional put stores it once. It hashes the
+    /// provider's raw codes, not our mapping of them, so a change to a status table never
+    /// makes a re-sent old scan look new.
     pub fn event_id(&self, tracking_number: &str) -> String {
         let mut hasher = Sha256::new();
         for part in [
             tracking_number,
             &self.occurred_at.timestamp_millis().to_string(),
-            self.status.as_str(),
+            self.raw_status.as_deref().unwrap_or(self.status.as_str()),
+            self.raw_substatus.as_deref().unwrap_or(""),
             self.description.trim(),
             self.location.as_deref().unwrap_or("").trim(),
         ] {
@@ -219,6 +295,7 @@ mod tests {
             estimated_delivery: None,
             provider: "generic".into(),
             raw_status: None,
+            ..TrackingEvent::blank()
         }
     }
 

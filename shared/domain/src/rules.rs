@@ -194,13 +194,8 @@ mod tests {
 
     fn event(hours_ago: i64, status: Status) -> TrackingEvent {
         TrackingEvent {
-            occurred_at: now() - Duration::hours(hours_ago),
-            status,
             description: format!("{status} scan"),
-            location: None,
-            estimated_delivery: None,
-            provider: "generic".into(),
-            raw_status: None,
+            ..TrackingEvent::new(now() - Duration::hours(hours_ago), status, "generic")
         }
     }
 
