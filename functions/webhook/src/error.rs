@@ -1,7 +1,7 @@
 //! Webhook errors and their one mapping to HTTP.
 
 use afterclick_domain::ports::StoreError;
-use afterclick_domain::signature::SignatureError;
+use afterclick_domain::providers::{Provider, auth::AuthError};
 use afterclick_domain::validate::FieldError;
 use afterclick_web::Problem;
 use axum::response::{IntoResponse, Response};
@@ -12,8 +12,8 @@ pub enum WebhookError {
     UnknownProvider,
     #[error("unknown merchant")]
     UnknownMerchant,
-    #[error("signature: {0}")]
-    Signature(#[from] SignatureError),
+    #[error("authenticity: {0}")]
+    Auth(#[from] AuthError),
     #[error("invalid body: {0}")]
     InvalidBody(FieldError),
     #[error(transparent)]
@@ -25,24 +25,17 @@ pub enum WebhookError {
 impl IntoResponse for WebhookError {
     fn into_response(self) -> Response {
         let problem = match self {
-            WebhookError::UnknownProvider => Problem::not_found(format!(
-                "unknown provider; supported: {}",
-                crate::PROVIDERS.join(", ")
-            ))
-            .with_field("provider"),
+            WebhookError::UnknownProvider => {
+                let names: Vec<_> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+                Problem::not_found(format!("unknown provider; supported: {}", names.join(", ")))
+                    .with_field("provider")
+            }
             WebhookError::UnknownMerchant => {
                 Problem::not_found("no merchant with this id").with_field("merchant_id")
             }
-            WebhookError::Signature(err) => {
+            WebhookError::Auth(err) => {
                 tracing::warn!(error = %err, "webhook rejected");
-                let header = match err {
-                    SignatureError::MissingHeader(name) => name,
-                    SignatureError::BadTimestamp | SignatureError::OutsideTolerance => {
-                        "webhook-timestamp"
-                    }
-                    SignatureError::NoMatch | SignatureError::InvalidSecret => "webhook-signature",
-                };
-                Problem::unauthorized(header, err.to_string())
+                Problem::unauthorized(err.header(), err.to_string())
             }
             WebhookError::InvalidBody(err) => Problem::invalid_body(&err),
             WebhookError::Problem(problem) => problem,

@@ -8,13 +8,12 @@ mod error;
 
 pub use error::WebhookError;
 
-use afterclick_domain::generic;
 use afterclick_domain::ports::{EventStore, MerchantStore};
-use afterclick_domain::signature::{self, SignedHeaders};
+use afterclick_domain::providers::{self, Provider, auth};
 use afterclick_web::{Problem, require_json};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -25,8 +24,6 @@ use std::sync::Arc;
 
 /// Providers send whole histories; 256 KiB holds hundreds of events.
 pub const BODY_LIMIT: usize = 256 * 1024;
-
-pub const PROVIDERS: &[&str] = &[generic::PROVIDER];
 
 pub struct Webhooks<S> {
     pub store: S,
@@ -70,20 +67,23 @@ pub struct Receipt {
     pub duplicates: usize,
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
+/// The `token` query parameter (Shippo's URL-token authentication).
+fn token(query: Option<&str>) -> Option<&str> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .filter(|t| !t.is_empty())
 }
 
 #[tracing::instrument(skip_all, fields(provider = %provider, merchant_id = %merchant_id))]
 async fn receive<S: Store>(
     State(hooks): State<Arc<Webhooks<S>>>,
     Path((provider, merchant_id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, WebhookError> {
-    if !PROVIDERS.contains(&provider.as_str()) {
-        return Err(WebhookError::UnknownProvider);
-    }
+    let provider = Provider::parse(&provider).ok_or(WebhookError::UnknownProvider)?;
     let merchant = if merchant_id.len() <= 64 {
         hooks.store.merchant(&merchant_id).await?
     } else {
@@ -92,20 +92,33 @@ async fn receive<S: Store>(
     let merchant = merchant.ok_or(WebhookError::UnknownMerchant)?;
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     let now = (hooks.clock)();
-    let signed = SignedHeaders {
-        id: header(&headers, "webhook-id"),
-        timestamp: header(&headers, "webhook-timestamp"),
-        signature: header(&headers, "webhook-signature"),
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let delivery = auth::Delivery {
+        header: &header,
+        token: token(query.as_deref()),
+        body: &body,
     };
-    signature::verify(merchant.secrets_for(&provider), signed, &body, now)?;
+    auth::verify(
+        provider,
+        merchant.secrets_for(provider.as_str()),
+        &delivery,
+        now,
+    )?;
     require_json(&headers)?;
-    let parsed = generic::parse(&body).map_err(WebhookError::InvalidBody)?;
+    let parsed = providers::parse(provider, &body).map_err(WebhookError::InvalidBody)?;
+    for code in &parsed.unknown_codes {
+        tracing::warn!(code = %code, "unknown provider status code; stored as unknown_code");
+    }
 
     let mut stored = 0;
     for event in &parsed.events {
+        let mut event = event.clone();
+        if event.estimated_delivery.is_none() {
+            event.estimated_delivery = parsed.estimated_delivery;
+        }
         if hooks
             .store
-            .record_event(&merchant.merchant_id, &parsed.tracking_number, event, now)
+            .record_event(&merchant.merchant_id, &parsed.tracking_number, &event, now)
             .await?
         {
             stored += 1;

@@ -2,9 +2,10 @@
 
 use crate::StackInfo;
 use afterclick_aws::DynamoStore;
-use afterclick_aws::secrets::{hash_api_key, new_api_key, new_webhook_secret};
+use afterclick_aws::secrets::{hash_api_key, new_api_key, new_shared_secret, new_webhook_secret};
 use afterclick_domain::Merchant;
 use afterclick_domain::ports::MerchantStore;
+use afterclick_domain::providers::Provider;
 use aws_sdk_sesv2::error::DisplayErrorContext;
 use std::collections::BTreeMap;
 
@@ -33,10 +34,16 @@ pub async fn merchant(
                 reply_to: None,
                 sms_sender_id: None,
                 channels: Merchant::default_channels(),
-                webhook_secrets: BTreeMap::from([(
-                    afterclick_domain::generic::PROVIDER.to_owned(),
-                    vec![new_webhook_secret()],
-                )]),
+                webhook_secrets: Provider::ALL
+                    .into_iter()
+                    .map(|p| {
+                        let secret = match p {
+                            Provider::Generic => new_webhook_secret(),
+                            _ => new_shared_secret(),
+                        };
+                        (p.as_str().to_owned(), vec![secret])
+                    })
+                    .collect::<BTreeMap<_, _>>(),
             };
             store
                 .put_merchant(&merchant)

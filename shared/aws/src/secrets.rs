@@ -36,6 +36,11 @@ pub fn new_merchant_id() -> String {
     format!("m_{}", random_string(16).to_lowercase())
 }
 
+/// A provider webhook secret or credential (EasyPost, AfterShip, Shippo, 17TRACK, UPS).
+pub fn new_shared_secret() -> String {
+    random_string(40)
+}
+
 pub fn new_webhook_secret() -> String {
     secret_from_bytes(&rand::random::<[u8; 24]>())
 }
