@@ -22,11 +22,12 @@ FUNCTIONS := api webhook milestones notify
 export AFTERCLICK_DYNAMODB_LOCAL_DIR := $(DDB_DIR)
 export AFTERCLICK_MOTO_SERVER := $(VENV)/bin/moto_server
 
-.PHONY: help tools run test lint unit build clean
+.PHONY: help tools run test lint unit bench build clean
 
 help:
 	@echo "make run    - DynamoDB Local + moto + devstack, seeded with a demo merchant (Ctrl-C stops all)"
 	@echo "make test   - fmt check, clippy -D warnings, cfn-lint, unit and end-to-end tests"
+	@echo "make bench  - criterion benchmarks (provider parsing vs serde_json::Value)"
 	@echo "make build  - one bootstrap.zip per Lambda function (cargo-lambda, release)"
 	@echo "make clean  - remove build output and .local/"
 
@@ -65,6 +66,10 @@ unit:
 
 test: tools lint
 	cargo test --workspace
+
+bench:
+	cargo bench -p afterclick-domain --bench providers
+	python3 scripts/bench-report.py
 
 build: $(LAMBDA_STAMP)
 	PATH="$(VENV)/bin:$$PATH" cargo lambda build --release --x86-64 $(addprefix --bin ,$(FUNCTIONS))

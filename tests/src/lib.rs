@@ -15,6 +15,8 @@ use std::time::Duration;
 
 pub use afterclick_devstack;
 
+pub mod providers;
+
 /// How long to wait for asynchronous processing (stream polling, sends) before failing a
 /// test: generous, because a loaded 2-core CI box is slow; never a performance assertion.
 pub const SETTLE_ATTEMPTS: u32 = 600;
@@ -310,4 +312,25 @@ pub fn generic_event(
 /// A unique suffix so tests never share data.
 pub fn unique(prefix: &str) -> String {
     format!("{prefix}{}", afterclick_devstack::unique_suffix())
+}
+
+impl Stack {
+    /// Posts a provider payload to its webhook URL, signed with `secret` the provider's way.
+    pub async fn post_provider(
+        &self,
+        provider: afterclick_domain::providers::Provider,
+        merchant_id: &str,
+        secret: &str,
+        body: &[u8],
+    ) -> Response {
+        let mut request = self
+            .http
+            .post(self.url(&format!("/webhooks/{}/{merchant_id}", provider.as_str())))
+            .header("content-type", "application/json")
+            .body(body.to_vec());
+        for (name, value) in providers::signed_headers(provider, secret, body) {
+            request = request.header(name, value);
+        }
+        self.send(request).await
+    }
 }

@@ -1,0 +1,141 @@
+//! Property: whatever order a provider's history arrives in, however often each scan is
+//! repeated and however it is split into deliveries, the stored timeline is the same.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use afterclick_domain::TrackingEvent;
+use afterclick_domain::fakes::MemoryStore;
+use afterclick_domain::ports::EventStore;
+use afterclick_domain::providers::{self, Provider};
+use chrono::Utc;
+use futures::executor::block_on;
+use proptest::prelude::*;
+use serde_json::Value;
+
+/// Where each provider keeps the history in its payload.
+const HISTORY_AT: &[(Provider, &[&str])] = &[
+    (Provider::EasyPost, &["/result/tracking_details"]),
+    (
+        Provider::Shippo,
+        &["/data/tracking_history", "/tracking_history"],
+    ),
+    (Provider::AfterShip, &["/msg/checkpoints"]),
+    (
+        Provider::SeventeenTrack,
+        &["/data/track_info/tracking/providers/0/events"],
+    ),
+];
+
+fn fixture(provider: Provider) -> Value {
+    let path = format!(
+        "{}/../../tests/fixtures/providers/{}/history.json",
+        env!("CARGO_MANIFEST_DIR"),
+        provider.as_str()
+    );
+    serde_json::from_slice(&std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap()
+}
+
+fn history_pointer(provider: Provider, doc: &Value) -> &'static str {
+    let (_, pointers) = HISTORY_AT.iter().find(|(p, _)| *p == provider).unwrap();
+    pointers
+        .iter()
+        .find(|ptr| doc.pointer(ptr).is_some_and(Value::is_array))
+        .unwrap_or_else(|| panic!("{provider:?}: no history array"))
+}
+
+/// The same payload carrying `scans` (raw history entries) in the given order, parsed.
+fn delivery(
+    provider: Provider,
+    doc: &Value,
+    pointer: &str,
+    scans: Vec<Value>,
+) -> Vec<TrackingEvent> {
+    let mut doc = doc.clone();
+    *doc.pointer_mut(pointer).unwrap() = Value::Array(scans);
+    let body = serde_json::to_vec(&doc).unwrap();
+    providers::parse(provider, &body).unwrap().events
+}
+
+fn stored(deliveries: &[Vec<TrackingEvent>]) -> Vec<TrackingEvent> {
+    let store = MemoryStore::default();
+    block_on(async {
+        for delivery in deliveries {
+            for event in delivery {
+                store
+                    .record_event("m1", "TN", event, Utc::now())
+                    .await
+                    .unwrap();
+            }
+        }
+        store.timeline("m1", "TN").await.unwrap()
+    })
+}
+
+/// Every index at least once, some repeated, in any order, cut into deliveries.
+fn arrivals(n: usize) -> impl Strategy<Value = (Vec<usize>, Vec<usize>)> {
+    let all: Vec<usize> = (0..n).collect();
+    (prop::collection::vec(0..n, 0..2 * n), Just(all)).prop_flat_map(|(extra, all)| {
+        let order: Vec<usize> = all.into_iter().chain(extra).collect();
+        let len = order.len();
+        (
+            Just(order).prop_shuffle(),
+            prop::collection::vec(1..=len, 1..4),
+        )
+    })
+}
+
+fn check(provider: Provider) {
+    let doc = fixture(provider);
+    let pointer = history_pointer(provider, &doc);
+    let scans: Vec<Value> = doc.pointer(pointer).unwrap().as_array().unwrap().clone();
+    assert!(
+        scans.len() >= 5,
+        "{provider:?}: the history is too short to be interesting"
+    );
+    let expected = stored(&[delivery(provider, &doc, pointer, scans.clone())]);
+    assert!(
+        expected.len() >= scans.len(),
+        "{provider:?}: every scan is stored"
+    );
+    let config = ProptestConfig {
+        cases: 256,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |((order, cuts) in arrivals(scans.len()))| {
+        let mut deliveries = Vec::new();
+        let mut rest = order.as_slice();
+        for cut in cuts {
+            let (head, tail) = rest.split_at(cut.min(rest.len()));
+            deliveries.push(head);
+            rest = tail;
+        }
+        deliveries.push(rest);
+        let parsed: Vec<Vec<TrackingEvent>> = deliveries
+            .into_iter()
+            // An empty history is not a delivery any provider sends for a tracked parcel.
+            .filter(|d| !d.is_empty())
+            .map(|d| delivery(provider, &doc, pointer, d.iter().map(|&i| scans[i].clone()).collect()))
+            .collect();
+        prop_assert_eq!(stored(&parsed), expected.clone());
+    });
+}
+
+#[test]
+fn easypost_history_is_order_and_duplicate_proof() {
+    check(Provider::EasyPost);
+}
+
+#[test]
+fn shippo_history_is_order_and_duplicate_proof() {
+    check(Provider::Shippo);
+}
+
+#[test]
+fn aftership_history_is_order_and_duplicate_proof() {
+    check(Provider::AfterShip);
+}
+
+#[test]
+fn seventeen_track_history_is_order_and_duplicate_proof() {
+    check(Provider::SeventeenTrack);
+}
