@@ -29,6 +29,10 @@ struct RegisterShipment {
     customer: CustomerInput,
     #[serde(default)]
     promised_delivery_date: Option<String>,
+    #[serde(default)]
+    service: Option<String>,
+    #[serde(default)]
+    destination_country: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +55,8 @@ struct Registered {
     order_number: String,
     customer: Customer,
     promised_delivery_date: Option<NaiveDate>,
+    service: Option<String>,
+    destination_country: Option<String>,
 }
 
 fn validate(input: RegisterShipment) -> Result<Registered, FieldError> {
@@ -102,7 +108,25 @@ fn validate(input: RegisterShipment) -> Result<Registered, FieldError> {
             })
         })
         .transpose()?;
+    if let Some(service) = &input.service {
+        validate_text("service", service, 64)?;
+    }
+    let destination_country = input
+        .destination_country
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty());
+    if destination_country
+        .as_ref()
+        .is_some_and(|c| c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()))
+    {
+        return Err(FieldError::new(
+            "destination_country",
+            "must be an ISO 3166-1 alpha-2 country code, e.g. DE",
+        ));
+    }
     Ok(Registered {
+        service: input.service.map(|s| s.trim().to_owned()),
+        destination_country,
         tracking_number,
         carrier,
         order_number: input.order_number.trim().to_owned(),
@@ -138,10 +162,14 @@ pub async fn register<S: Store>(
         order_number: valid.order_number,
         customer: valid.customer,
         promised_delivery_date: valid.promised_delivery_date,
+        service: valid.service,
+        destination_country: valid.destination_country,
         status: Status::Pending,
         status_at: None,
         estimated_delivery: None,
         milestones: Default::default(),
+        last_scan_at: None,
+        due_at: None,
         token: new_token(),
         created_at: now,
         updated_at: now,

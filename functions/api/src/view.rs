@@ -1,5 +1,6 @@
 //! JSON views of shipments as the API returns them.
 
+use afterclick_domain::milestone::Moment;
 use afterclick_domain::{Customer, Milestone, Notification, Shipment, Status, TrackingEvent};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -14,6 +15,8 @@ pub struct ShipmentView<'a> {
     pub status_at: Option<DateTime<Utc>>,
     pub estimated_delivery: Option<NaiveDate>,
     pub promised_delivery_date: Option<NaiveDate>,
+    pub service: Option<&'a str>,
+    pub destination_country: Option<&'a str>,
     pub customer: &'a Customer,
     pub tracking_url: String,
     pub milestones: Vec<MilestoneView>,
@@ -26,6 +29,9 @@ pub struct ShipmentView<'a> {
 #[derive(Debug, Serialize)]
 pub struct MilestoneView {
     pub milestone: Milestone,
+    /// Which occurrence: the attempt's time, the exception's reason, the delay's new date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
     pub reached_at: DateTime<Utc>,
     pub notified: bool,
 }
@@ -33,6 +39,8 @@ pub struct MilestoneView {
 #[derive(Debug, Serialize)]
 pub struct NotificationView<'a> {
     pub milestone: Milestone,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<&'a str>,
     pub channel: afterclick_domain::Channel,
     pub state: afterclick_domain::NotificationState,
     pub provider_message_id: Option<&'a str>,
@@ -50,13 +58,17 @@ pub fn shipment<'a>(
     let mut milestones: Vec<MilestoneView> = s
         .milestones
         .iter()
-        .map(|(m, r)| MilestoneView {
-            milestone: *m,
-            reached_at: r.at,
-            notified: r.notified,
+        .filter_map(|(key, r)| {
+            let moment = Moment::parse_key(key)?;
+            Some(MilestoneView {
+                milestone: moment.milestone,
+                instance: moment.instance,
+                reached_at: r.at,
+                notified: r.notified,
+            })
         })
         .collect();
-    milestones.sort_by_key(|m| (m.reached_at, m.milestone));
+    milestones.sort_by(|a, b| (a.reached_at, a.milestone).cmp(&(b.reached_at, b.milestone)));
     ShipmentView {
         id: &s.id,
         tracking_number: &s.tracking_number,
@@ -66,6 +78,8 @@ pub fn shipment<'a>(
         status_at: s.status_at,
         estimated_delivery: s.estimated_delivery,
         promised_delivery_date: s.promised_delivery_date,
+        service: s.service.as_deref(),
+        destination_country: s.destination_country.as_deref(),
         customer: &s.customer,
         tracking_url: format!("{public_base_url}/t/{}", s.token),
         milestones,
@@ -74,6 +88,7 @@ pub fn shipment<'a>(
             .iter()
             .map(|n| NotificationView {
                 milestone: n.milestone,
+                instance: n.instance.as_deref(),
                 channel: n.channel,
                 state: n.state,
                 provider_message_id: n.provider_message_id.as_deref(),

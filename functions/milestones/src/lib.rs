@@ -2,26 +2,20 @@
 //! re-evaluate the shipment's timeline -> status, milestones and notification intents,
 //! written in one transaction guarded by the shipment's version.
 
-use afterclick_domain::ports::{EventStore, MerchantStore, ShipmentStore, StoreError};
-use afterclick_domain::rules::evaluate;
-use afterclick_domain::{Notification, NotificationState};
+use afterclick_domain::ports::{EventStore, MerchantStore, ShipmentStore};
+use afterclick_domain::service::{ReevaluateError, reevaluate};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use tracing::Instrument;
 
-/// Optimistic-concurrency retries before the record is handed back to the stream.
-const COMMIT_ATTEMPTS: usize = 5;
-
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
     #[error("the record's new image is not an event or shipment item: {0}")]
     Malformed(String),
-    #[error("store: {0}")]
-    Store(#[from] StoreError),
-    #[error("gave up after {COMMIT_ATTEMPTS} conflicting writes")]
-    Contended,
+    #[error(transparent)]
+    Evaluation(#[from] ReevaluateError),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -84,67 +78,26 @@ impl<S: Store> Milestones<S> {
             merchant_id = %trigger.merchant_id,
             tracking_number = %trigger.tracking_number
         );
-        async {
-            for _ in 0..COMMIT_ATTEMPTS {
-                match self.evaluate_once(&trigger).await {
-                    Err(RecordError::Store(StoreError::Conflict)) => continue,
-                    other => return other,
-                }
-            }
-            Err(RecordError::Contended)
-        }
-        .instrument(span)
-        .await
-    }
-
-    async fn evaluate_once(&self, trigger: &Trigger) -> Result<(), RecordError> {
-        let Some(shipment) = self
-            .store
-            .shipment(&trigger.merchant_id, &trigger.tracking_number)
-            .await?
-        else {
-            // Not registered yet: the events wait under the shipment's key and are evaluated
-            // when the registration's own stream record arrives.
-            tracing::debug!("event for an unregistered tracking number kept");
-            return Ok(());
-        };
-        let Some(merchant) = self.store.merchant(&trigger.merchant_id).await? else {
-            tracing::warn!("shipment of an unknown merchant skipped");
-            return Ok(());
-        };
-        let timeline = self
-            .store
-            .timeline(&trigger.merchant_id, &trigger.tracking_number)
-            .await?;
         let now = (self.clock)();
-        let outcome = evaluate(&shipment, &timeline, now, &merchant);
-        if !outcome.changed {
-            return Ok(());
+        let result = reevaluate(
+            &self.store,
+            &trigger.merchant_id,
+            &trigger.tracking_number,
+            now,
+        )
+        .instrument(span.clone())
+        .await?;
+        let _entered = span.enter();
+        match result {
+            None => tracing::debug!("not registered yet: the events wait for the registration"),
+            Some(e) if e.changed => tracing::info!(
+                status = %e.shipment.status,
+                reached = e.reached.len(),
+                intents = e.intents.len(),
+                "shipment evaluated"
+            ),
+            Some(_) => {}
         }
-        let intents: Vec<Notification> = outcome
-            .intents
-            .iter()
-            .map(|intent| Notification {
-                merchant_id: shipment.merchant_id.clone(),
-                tracking_number: shipment.tracking_number.clone(),
-                milestone: intent.milestone,
-                channel: intent.channel,
-                state: NotificationState::Pending,
-                created_at: now,
-                updated_at: now,
-                provider_message_id: None,
-                detail: None,
-            })
-            .collect();
-        self.store
-            .commit(shipment.version, &outcome.shipment, &intents)
-            .await?;
-        tracing::info!(
-            status = %outcome.shipment.status,
-            reached = ?outcome.reached,
-            intents = intents.len(),
-            "shipment evaluated"
-        );
         Ok(())
     }
 }

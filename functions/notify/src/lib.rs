@@ -80,6 +80,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             merchant_id = %intent.merchant_id,
             tracking_number = %intent.tracking_number,
             milestone = %intent.milestone,
+            instance = intent.instance.as_deref().unwrap_or(""),
             channel = intent.channel.as_str()
         );
         self.process_intent(intent).instrument(span).await
@@ -127,7 +128,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                 let Some(to) = shipment.customer.email.clone() else {
                     return suppressed("the customer has no email address");
                 };
-                let email = render::email(intent.milestone, &ctx);
+                let email = render::email(intent.milestone, &intent.details, &ctx);
                 self.mailer
                     .send_email(&OutgoingEmail {
                         from_name: merchant.brand_name.clone(),
@@ -147,7 +148,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                 self.texter
                     .send_sms(&OutgoingSms {
                         to,
-                        body: render::sms(intent.milestone, &ctx),
+                        body: render::sms(intent.milestone, &intent.details, &ctx),
                         sender_id: merchant.sms_sender_id.clone(),
                     })
                     .await

@@ -15,6 +15,8 @@ fn intent(channel: Channel) -> Notification {
         merchant_id: "m1".into(),
         tracking_number: "TN01".into(),
         milestone: Milestone::OutForDelivery,
+        instance: None,
+        details: Default::default(),
         channel,
         state: NotificationState::Pending,
         created_at: Utc::now(),

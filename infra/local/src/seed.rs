@@ -34,6 +34,7 @@ pub async fn merchant(
                 reply_to: None,
                 sms_sender_id: None,
                 channels: Merchant::default_channels(),
+                stall_after_hours: afterclick_domain::rules::DEFAULT_STALL_HOURS,
                 webhook_secrets: Provider::ALL
                     .into_iter()
                     .map(|p| {

@@ -3,15 +3,17 @@
 
 use crate::keys::{self, types};
 use afterclick_domain::model::Notification;
+use afterclick_domain::ports::{DueStore, ShipmentRef};
 use afterclick_domain::ports::{
     EventStore, MerchantStore, NotificationKey, NotificationStore, Outcome, Registration,
     ShipmentStore, StoreError,
 };
+use afterclick_domain::rules::DeliveryOutcome;
 use afterclick_domain::{Merchant, NotificationState, Shipment, TrackingEvent};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -69,19 +71,98 @@ fn keyed(mut item: Item, pk: String, sk: String, kind: &str) -> Item {
 }
 
 fn shipment_item(shipment: &Shipment) -> Result<Item, StoreError> {
-    Ok(keyed(
+    let mut item = keyed(
         to_item(shipment)?,
         keys::shipment_pk(&shipment.merchant_id, &shipment.tracking_number),
         keys::SHIPMENT_SK.into(),
         types::SHIPMENT,
-    ))
+    );
+    // Only shipments that can become due are in the sparse index.
+    if let Some(due) = shipment.due_at {
+        item.insert(
+            keys::DUE_PK.into(),
+            s(keys::due_partition(&shipment.tracking_number)),
+        );
+        item.insert(keys::DUE_SK.into(), s(keys::due_sort_key(due)));
+    }
+    Ok(item)
+}
+
+/// Transit-time histogram buckets, in hours (upper bounds); the last is open.
+pub const TRANSIT_BUCKETS: &[(i64, &str)] = &[
+    (24, "transit_le_24h"),
+    (48, "transit_le_48h"),
+    (72, "transit_le_72h"),
+    (96, "transit_le_96h"),
+    (120, "transit_le_120h"),
+    (168, "transit_le_168h"),
+    (240, "transit_le_240h"),
+    (i64::MAX, "transit_gt_240h"),
+];
+
+/// Atomic counters for one delivery: delivered, on time against the promise, transit time.
+fn outcome_update(
+    table: &str,
+    merchant_id: &str,
+    o: &DeliveryOutcome,
+) -> Result<TransactWriteItem, StoreError> {
+    let month = o.delivered_at.format("%Y-%m").to_string();
+    let n = |v: i64| AttributeValue::N(v.to_string());
+    let mut adds = vec!["delivered :one".to_owned()];
+    let mut values = HashMap::from([
+        (":one".to_owned(), n(1)),
+        (":carrier".to_owned(), s(&o.carrier)),
+        (":month".to_owned(), s(&month)),
+        (":merchant".to_owned(), s(merchant_id)),
+    ]);
+    if let Some(on_time) = o.on_time {
+        adds.push("promised :one".into());
+        values.insert(":on_time".into(), n(i64::from(on_time)));
+        adds.push("on_time :on_time".into());
+    }
+    if let Some(hours) = o.transit_hours {
+        adds.push("transit_count :one".into());
+        adds.push("transit_hours_sum :hours".into());
+        values.insert(":hours".into(), n(hours));
+        if let Some((_, bucket)) = TRANSIT_BUCKETS.iter().find(|(upper, _)| hours <= *upper) {
+            adds.push(format!("{bucket} :one"));
+        }
+    }
+    let update = Update::builder()
+        .table_name(table)
+        .key(keys::PK, s(keys::merchant_pk(merchant_id)))
+        .key(
+            keys::SK,
+            s(keys::outcome_sk(&month, &o.carrier, o.service.as_deref(), o.destination_country.as_deref())),
+        )
+        .update_expression(format!(
+            "SET #type = :type, merchant_id = :merchant, carrier = :carrier, #month = :month{}{} ADD {}",
+            o.service.as_ref().map_or("", |_| ", service = :service"),
+            o.destination_country.as_ref().map_or("", |_| ", destination_country = :country"),
+            adds.join(", ")
+        ))
+        .expression_attribute_names("#type", keys::TYPE)
+        .expression_attribute_names("#month", "month")
+        .set_expression_attribute_values(Some({
+            values.insert(":type".into(), s(types::OUTCOME));
+            if let Some(service) = &o.service {
+                values.insert(":service".into(), s(service));
+            }
+            if let Some(country) = &o.destination_country {
+                values.insert(":country".into(), s(country));
+            }
+            values
+        }))
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(TransactWriteItem::builder().update(update).build())
 }
 
 fn notification_item(n: &Notification) -> Result<Item, StoreError> {
     Ok(keyed(
         to_item(n)?,
         keys::shipment_pk(&n.merchant_id, &n.tracking_number),
-        keys::notification_sk(n.milestone, n.channel),
+        keys::notification_sk(&NotificationKey::from(n).moment(), n.channel),
         types::NOTIFICATION,
     ))
 }
@@ -321,6 +402,7 @@ impl ShipmentStore for DynamoStore {
         expected_version: u64,
         shipment: &Shipment,
         intents: &[Notification],
+        outcome: Option<&DeliveryOutcome>,
     ) -> Result<(), StoreError> {
         let mut next = shipment.clone();
         next.version = expected_version + 1;
@@ -338,6 +420,11 @@ impl ShipmentStore for DynamoStore {
                 }
                 guarded
             }];
+            // Counters ride in the same transaction: counted exactly when the delivery is.
+            if let Some(outcome) = outcome {
+                writes.push(outcome_update(&self.table, &shipment.merchant_id, outcome)?);
+            }
+            let first_intent = writes.len();
             for intent in &intents {
                 writes.push(self.put(notification_item(intent)?, "attribute_not_exists(PK)")?);
             }
@@ -352,15 +439,69 @@ impl ShipmentStore for DynamoStore {
                         return Err(StoreError::Conflict);
                     }
                     // An intent that already exists was already decided: keep it, drop ours.
-                    let mut index = 0;
+                    let mut index = first_intent;
                     intents.retain(|_| {
+                        let keep = !failed.contains(&index);
                         index += 1;
-                        !failed.contains(&index)
+                        keep
                     });
                 }
             }
         }
         Err(StoreError::Conflict)
+    }
+}
+
+impl DynamoStore {
+    /// Due shipments and how many index entries the queries read to find them (for the
+    /// test that shows the sweeper's cost follows due shipments, not table size).
+    pub async fn due_with_cost(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<ShipmentRef>, i64), StoreError> {
+        let mut refs = Vec::new();
+        let mut scanned = 0i64;
+        for partition in 0..keys::DUE_PARTITIONS {
+            let mut start: Option<Item> = None;
+            loop {
+                let out = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .index_name(keys::DUE_INDEX)
+                    .key_condition_expression("#pk = :pk AND #sk <= :now")
+                    .expression_attribute_names("#pk", keys::DUE_PK)
+                    .expression_attribute_names("#sk", keys::DUE_SK)
+                    .expression_attribute_values(":pk", s(format!("DUE#{partition}")))
+                    .expression_attribute_values(":now", s(keys::due_sort_key(now)))
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                scanned += i64::from(out.scanned_count);
+                for mut item in out.items.unwrap_or_default() {
+                    if let (Some(AttributeValue::S(m)), Some(AttributeValue::S(t))) =
+                        (item.remove("merchant_id"), item.remove("tracking_number"))
+                    {
+                        refs.push(ShipmentRef {
+                            merchant_id: m,
+                            tracking_number: t,
+                        });
+                    }
+                }
+                start = out.last_evaluated_key;
+                if start.is_none() {
+                    break;
+                }
+            }
+        }
+        Ok((refs, scanned))
+    }
+}
+
+impl DueStore for DynamoStore {
+    async fn due(&self, now: DateTime<Utc>) -> Result<Vec<ShipmentRef>, StoreError> {
+        Ok(self.due_with_cost(now).await?.0)
     }
 }
 
@@ -428,7 +569,7 @@ impl NotificationStore for DynamoStore {
             )
             .key(
                 keys::SK,
-                s(keys::notification_sk(key.milestone, key.channel)),
+                s(keys::notification_sk(&key.moment(), key.channel)),
             )
             .update_expression("SET #state = :claimed, updated_at = :now")
             .condition_expression("#state = :pending")
@@ -468,7 +609,7 @@ impl NotificationStore for DynamoStore {
             )
             .key(
                 keys::SK,
-                s(keys::notification_sk(key.milestone, key.channel)),
+                s(keys::notification_sk(&key.moment(), key.channel)),
             )
             .update_expression("SET #state = :state, updated_at = :now, #detail = :detail")
             .condition_expression("#state = :claimed")

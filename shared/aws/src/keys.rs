@@ -8,8 +8,17 @@
 //! | API key           | `KEY#{sha256(key)}`        | `KEY`                       | `api_key`      |
 //! | shipment          | `S#{merchant_id}#{tn}`     | `SHIPMENT`                  | `shipment`     |
 //! | tracking event    | `S#{merchant_id}#{tn}`     | `E#{occurred_at}#{event_id}`| `event`        |
-//! | notification      | `S#{merchant_id}#{tn}`     | `N#{milestone}#{channel}`   | `notification` |
+//! | notification      | `S#{merchant_id}#{tn}`     | `N#{moment}#{channel}`      | `notification` |
 //! | tracking token    | `T#{token}`                | `T`                         | `token`        |
+//! | delivery outcomes | `M#{merchant_id}`          | `OUTCOME#{yyyy-mm}#{carrier}#{service}#{country}` | `outcome` |
+//!
+//! `{moment}` is a milestone with its instance (`exception#address_issue`), so each
+//! occurrence of a milestone has its own notification per channel.
+//!
+//! Sparse global secondary index `due` (`due_pk` HASH, `due_sk` RANGE): only shipments that
+//! can still become due (undelivered, with a promise or a stall deadline) carry `due_pk`
+//! (`DUE#0`..`DUE#3`, spread by tracking number) and `due_sk` (the due time, fixed-width
+//! UTC). The sweeper queries `due_sk <= now` on each partition: it reads due shipments only.
 //!
 //! Access patterns:
 //! - API key -> merchant: GetItem `KEY#..`.
@@ -19,10 +28,13 @@
 //!   events sort by occurrence because `occurred_at` is fixed-width UTC in the key.
 //! - events stored before the shipment is registered sit under the same PK and are
 //!   found by the same query once it is.
+//! - due shipments (sweeper): Query index `due` per partition, `due_sk <= now`.
+//! - delivery outcomes of a merchant for months: Query `M#..` with `begins_with(SK, "OUTCOME#")`.
 //!
 //! The `type` attribute is what the stream event source mappings filter on.
 
-use afterclick_domain::{Channel, Milestone};
+use afterclick_domain::Channel;
+use afterclick_domain::milestone::Moment;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 pub const PK: &str = "PK";
@@ -44,6 +56,7 @@ pub mod types {
     pub const EVENT: &str = "event";
     pub const NOTIFICATION: &str = "notification";
     pub const TOKEN: &str = "token";
+    pub const OUTCOME: &str = "outcome";
 }
 
 pub fn merchant_pk(merchant_id: &str) -> String {
@@ -69,11 +82,38 @@ pub fn event_sk(occurred_at: DateTime<Utc>, event_id: &str) -> String {
     )
 }
 
-pub fn notification_sk(milestone: Milestone, channel: Channel) -> String {
+pub fn notification_sk(moment: &Moment, channel: Channel) -> String {
+    format!("{NOTIFICATION_PREFIX}{}#{}", moment.key(), channel.as_str())
+}
+
+pub const DUE_INDEX: &str = "due";
+pub const DUE_PK: &str = "due_pk";
+pub const DUE_SK: &str = "due_sk";
+pub const DUE_PARTITIONS: u32 = 4;
+
+/// Spreads due shipments over a few index partitions so no single one runs hot.
+pub fn due_partition(tracking_number: &str) -> String {
+    let spread = tracking_number
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    format!("DUE#{}", spread % DUE_PARTITIONS)
+}
+
+/// Fixed-width UTC, so string order is time order.
+pub fn due_sort_key(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub fn outcome_sk(
+    month: &str,
+    carrier: &str,
+    service: Option<&str>,
+    country: Option<&str>,
+) -> String {
     format!(
-        "{NOTIFICATION_PREFIX}{}#{}",
-        milestone.as_str(),
-        channel.as_str()
+        "OUTCOME#{month}#{carrier}#{}#{}",
+        service.unwrap_or("-"),
+        country.unwrap_or("-")
     )
 }
 

@@ -6,6 +6,7 @@
 
 use crate::model::{Merchant, Notification, NotificationState, Shipment, TrackingEvent};
 use crate::ports::*;
+use crate::rules::DeliveryOutcome;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -19,6 +20,7 @@ struct State {
     shipments: BTreeMap<ShipmentKey, Shipment>,
     events: BTreeMap<ShipmentKey, BTreeMap<(DateTime<Utc>, String), TrackingEvent>>,
     notifications: BTreeMap<(ShipmentKey, String), Notification>,
+    outcomes: Vec<DeliveryOutcome>,
 }
 
 #[derive(Clone, Default)]
@@ -33,7 +35,7 @@ fn key(merchant_id: &str, tracking_number: &str) -> ShipmentKey {
 fn notification_key(n: &NotificationKey) -> (ShipmentKey, String) {
     (
         key(&n.merchant_id, &n.tracking_number),
-        format!("{}#{}", n.milestone.as_str(), n.channel.as_str()),
+        format!("{}#{}", n.moment().key(), n.channel.as_str()),
     )
 }
 
@@ -71,6 +73,10 @@ impl MemoryStore {
             .notifications
             .get(&notification_key(k))
             .cloned()
+    }
+
+    pub fn outcomes(&self) -> Vec<DeliveryOutcome> {
+        self.state.lock().unwrap().outcomes.clone()
     }
 
     pub fn all_notifications(&self) -> Vec<Notification> {
@@ -153,6 +159,7 @@ impl ShipmentStore for MemoryStore {
         expected_version: u64,
         shipment: &Shipment,
         intents: &[Notification],
+        outcome: Option<&DeliveryOutcome>,
     ) -> Result<(), StoreError> {
         let mut state = self.state.lock().unwrap();
         let k = key(&shipment.merchant_id, &shipment.tracking_number);
@@ -170,6 +177,21 @@ impl ShipmentStore for MemoryStore {
                 .or_insert_with(|| intent.clone());
         }
         Ok(())
+    }
+}
+
+impl DueStore for MemoryStore {
+    async fn due(&self, now: DateTime<Utc>) -> Result<Vec<ShipmentRef>, StoreError> {
+        let state = self.state.lock().unwrap();
+        Ok(state
+            .shipments
+            .values()
+            .filter(|s| s.due_at.is_some_and(|due| due <= now))
+            .map(|s| ShipmentRef {
+                merchant_id: s.merchant_id.clone(),
+                tracking_number: s.tracking_number.clone(),
+            })
+            .collect())
     }
 }
 
@@ -283,6 +305,7 @@ pub fn merchant(merchant_id: &str) -> Merchant {
         sms_sender_id: None,
         channels: Merchant::default_channels(),
         webhook_secrets: Default::default(),
+        stall_after_hours: crate::rules::DEFAULT_STALL_HOURS,
     }
 }
 
@@ -302,10 +325,14 @@ pub fn shipment(merchant_id: &str, tracking_number: &str, now: DateTime<Utc>) ->
             timezone: "Europe/London".into(),
         },
         promised_delivery_date: None,
+        service: None,
+        destination_country: None,
         status: crate::Status::Pending,
         status_at: None,
         estimated_delivery: None,
         milestones: Default::default(),
+        last_scan_at: None,
+        due_at: None,
         token: "0123456789abcdef0123456789abcdef".into(),
         created_at: now,
         updated_at: now,

@@ -11,6 +11,7 @@ pub mod providers;
 pub mod reason;
 pub mod render;
 pub mod rules;
+pub mod service;
 pub mod signature;
 pub mod status;
 pub mod validate;

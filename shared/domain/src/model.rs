@@ -40,15 +40,30 @@ pub struct Shipment {
     pub customer: Customer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promised_delivery_date: Option<NaiveDate>,
+    /// Carrier service level (e.g. `FEDEX_GROUND`), for delivery analytics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// ISO 3166-1 alpha-2, for delivery analytics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_country: Option<String>,
     pub status: Status,
     /// `occurred_at` of the event that set `status`; none while pending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_delivery: Option<NaiveDate>,
-    // Empty maps are left out of stored items: DynamoDB Local's stream drops their type.
+    /// Moments reached, by [`crate::milestone::Moment::key`] (`delivered`,
+    /// `exception#address_issue`...). Empty maps are left out of stored items: DynamoDB
+    /// Local's stream drops their type.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub milestones: BTreeMap<Milestone, MilestoneReached>,
+    pub milestones: BTreeMap<String, MilestoneReached>,
+    /// The newest carrier scan, for stall detection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_scan_at: Option<DateTime<Utc>>,
+    /// When the sweeper must look at this shipment again (promise deadline, stall
+    /// deadline); none once nothing can be due. Drives the sparse due-time index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
     /// Public tracking page token: 128 random bits, URL-safe.
     pub token: String,
     pub created_at: DateTime<Utc>,
@@ -213,12 +228,45 @@ impl NotificationState {
     }
 }
 
-/// One message to one customer for one milestone on one channel.
+/// What a message needs to say about its moment beyond the shipment itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Details {
+    /// Delays: the date the customer was expecting (the promise, or the previous estimate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_date: Option<NaiveDate>,
+    /// Delays: the new expected date, when the carrier gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// Failed attempts: which attempt this was (1, 2, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup: Option<Pickup>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+impl Details {
+    pub fn is_empty(&self) -> bool {
+        *self == Details::default()
+    }
+}
+
+/// One message to one customer for one moment on one channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     pub merchant_id: String,
     pub tracking_number: String,
     pub milestone: Milestone,
+    /// Which occurrence of the milestone (see [`crate::milestone::Moment`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    #[serde(default, skip_serializing_if = "Details::is_empty")]
+    pub details: Details,
     pub channel: Channel,
     pub state: NotificationState,
     pub created_at: DateTime<Utc>,
@@ -247,6 +295,13 @@ pub struct Merchant {
     /// Webhook signing secrets by provider; two during a rotation.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub webhook_secrets: BTreeMap<String, Vec<String>>,
+    /// Business hours (Monday to Friday) without a carrier scan before a shipment is stalled.
+    #[serde(default = "default_stall_hours")]
+    pub stall_after_hours: u32,
+}
+
+fn default_stall_hours() -> u32 {
+    crate::rules::DEFAULT_STALL_HOURS
 }
 
 impl Merchant {
@@ -264,10 +319,12 @@ impl Merchant {
             .unwrap_or(&[])
     }
 
-    /// Every milestone on email and SMS: what a new merchant gets until it says otherwise.
+    /// Every milestone that is on by default, on email and SMS: what a new merchant gets
+    /// until it says otherwise.
     pub fn default_channels() -> BTreeMap<Milestone, Vec<Channel>> {
         Milestone::ALL
             .into_iter()
+            .filter(|m| m.on_by_default())
             .map(|m| (m, Channel::ALL.to_vec()))
             .collect()
     }

@@ -1,8 +1,9 @@
 //! Ports: what handlers need from the outside world. Adapters live in `afterclick-aws`;
 //! unit tests use in-memory fakes.
 
-use crate::milestone::Milestone;
+use crate::milestone::{Milestone, Moment};
 use crate::model::{Channel, Merchant, Notification, NotificationState, Shipment, TrackingEvent};
+use crate::rules::DeliveryOutcome;
 use chrono::{DateTime, Utc};
 use std::future::Future;
 
@@ -24,13 +25,23 @@ pub enum Registration {
     Existing(Shipment),
 }
 
-/// Identifies one notification: one milestone on one channel for one shipment.
+/// Identifies one notification: one moment on one channel for one shipment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotificationKey {
     pub merchant_id: String,
     pub tracking_number: String,
     pub milestone: Milestone,
+    pub instance: Option<String>,
     pub channel: Channel,
+}
+
+impl NotificationKey {
+    pub fn moment(&self) -> Moment {
+        Moment {
+            milestone: self.milestone,
+            instance: self.instance.clone(),
+        }
+    }
 }
 
 impl From<&Notification> for NotificationKey {
@@ -39,9 +50,17 @@ impl From<&Notification> for NotificationKey {
             merchant_id: n.merchant_id.clone(),
             tracking_number: n.tracking_number.clone(),
             milestone: n.milestone,
+            instance: n.instance.clone(),
             channel: n.channel,
         }
     }
+}
+
+/// A shipment's identity, as the due-time index returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShipmentRef {
+    pub merchant_id: String,
+    pub tracking_number: String,
 }
 
 pub trait MerchantStore: Send + Sync {
@@ -83,15 +102,26 @@ pub trait ShipmentStore: Send + Sync {
         tracking_number: &str,
     ) -> impl Future<Output = Result<Vec<Notification>, StoreError>> + Send;
 
-    /// Writes the evaluated shipment and its new notification intents atomically, only if
-    /// the stored shipment still has `expected_version` (else `Conflict`). Intents that
-    /// already exist are left alone: one per milestone and channel, ever.
+    /// Writes the evaluated shipment, its new notification intents and (on delivery) the
+    /// delivery-outcome counters atomically, only if the stored shipment still has
+    /// `expected_version` (else `Conflict`). Intents that already exist are left alone: one
+    /// per moment and channel, ever; counters are therefore counted once per shipment.
     fn commit(
         &self,
         expected_version: u64,
         shipment: &Shipment,
         intents: &[Notification],
+        outcome: Option<&DeliveryOutcome>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// The sweeper's view: shipments whose `due_at` has come, read from a sparse index (its cost
+/// follows the number of due shipments, not the table size).
+pub trait DueStore: Send + Sync {
+    fn due(
+        &self,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<ShipmentRef>, StoreError>> + Send;
 }
 
 pub trait EventStore: Send + Sync {

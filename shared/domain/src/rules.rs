@@ -1,32 +1,107 @@
-//! Pure milestone rules: (shipment state, events, now) -> (new state, milestones, intents).
+//! Pure milestone rules: (shipment state, events, now) -> (new state, moments, intents).
 //!
 //! The function is idempotent and order-independent: it may be handed the whole stored
 //! timeline every time, and events already reflected in the state change nothing. That is
-//! what lets the stream handler re-run it on every (at-least-once) record.
+//! what lets the stream handler (and the sweeper) re-run it on every at-least-once delivery.
+//!
+//! What is announced:
+//! - the moment the current status stands for (the newest scan), if it is at most
+//!   [`NOTIFY_WINDOW`] old and newer than anything the customer was already told; earlier
+//!   moments reached in the same evaluation are recorded, not announced;
+//! - a delay, once per new expected date: the carrier's estimate moved past the promise,
+//!   the carrier reported a delay reason, or the promised day ended (customer's time zone)
+//!   without delivery;
+//! - a stall, once per quiet spell: no carrier scan for the merchant's number of business
+//!   hours (Monday to Friday).
+//!
+//! Scans more than a day in the future, or more than a day before the label was created,
+//! are impossible: they stay on the timeline, flagged, and decide nothing.
 
-use crate::milestone::{Milestone, may_follow, milestone_for};
-use crate::model::{Channel, Merchant, MilestoneReached, Shipment, TrackingEvent};
-use chrono::{DateTime, Duration, Utc};
+use crate::milestone::{Milestone, Moment, Occurrence, is_terminal, may_follow, milestone_for};
+use crate::model::{Channel, Details, Merchant, MilestoneReached, Shipment, TrackingEvent};
+use crate::status::Status;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, SecondsFormat, TimeZone, Utc, Weekday};
+use serde::{Deserialize, Serialize};
 
 /// A moment older than this is history, not news: recorded, never announced.
 pub const NOTIFY_WINDOW: Duration = Duration::hours(24);
-/// Carrier clocks drift; scans further in the future than this are not trusted for status.
+/// Carrier clocks drift; scans further in the future than this are impossible.
 pub const FUTURE_TOLERANCE: Duration = Duration::hours(24);
+/// A scan this long before the label was created is impossible.
+pub const BEFORE_LABEL_TOLERANCE: Duration = Duration::hours(24);
+/// Business hours without a scan before a shipment counts as stalled, unless the merchant
+/// says otherwise.
+pub const DEFAULT_STALL_HOURS: u32 = 72;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    FarFuture,
+    BeforeLabel,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Intent {
-    pub milestone: Milestone,
+    pub moment: Moment,
     pub channel: Channel,
+    pub details: Details,
+}
+
+/// What a delivery tells about the carrier, counted once per shipment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryOutcome {
+    pub carrier: String,
+    pub service: Option<String>,
+    pub destination_country: Option<String>,
+    pub delivered_at: DateTime<Utc>,
+    /// Against the promise, in the customer's time zone; none without a promise.
+    pub on_time: Option<bool>,
+    /// First carrier scan to delivery.
+    pub transit_hours: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {
     pub shipment: Shipment,
-    /// Milestones reached for the first time by this evaluation, oldest first.
-    pub reached: Vec<Milestone>,
-    /// What to tell the customer: at most one milestone, on each of its channels.
+    /// Moments reached for the first time by this evaluation, oldest first.
+    pub reached: Vec<Moment>,
+    /// What to tell the customer, on each of the merchant's channels.
     pub intents: Vec<Intent>,
+    /// Set when this evaluation found the delivery.
+    pub outcome: Option<DeliveryOutcome>,
     pub changed: bool,
+}
+
+/// When the label was created: the earliest pre-transit scan.
+pub fn label_time(events: &[TrackingEvent]) -> Option<DateTime<Utc>> {
+    events
+        .iter()
+        .filter(|e| e.status == Status::InfoReceived)
+        .map(|e| e.occurred_at)
+        .min()
+}
+
+/// Why a scan is impossible, if it is.
+pub fn flag(
+    event: &TrackingEvent,
+    label_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<Flag> {
+    if event.occurred_at > now + FUTURE_TOLERANCE {
+        Some(Flag::FarFuture)
+    } else if label_at.is_some_and(|label| event.occurred_at < label - BEFORE_LABEL_TOLERANCE) {
+        Some(Flag::BeforeLabel)
+    } else {
+        None
+    }
+}
+
+/// A moment found in the timeline or the clock, with when it happened and what to say.
+#[derive(Debug, Clone)]
+struct Candidate {
+    moment: Moment,
+    at: DateTime<Utc>,
+    details: Details,
 }
 
 pub fn evaluate(
@@ -35,31 +110,44 @@ pub fn evaluate(
     now: DateTime<Utc>,
     merchant: &Merchant,
 ) -> Evaluation {
+    let label_at = label_time(events);
     let mut usable: Vec<&TrackingEvent> = events
         .iter()
-        .filter(|e| e.occurred_at <= now + FUTURE_TOLERANCE)
+        .filter(|e| flag(e, label_at, now).is_none())
         .collect();
     usable.sort_by_key(|e| (e.occurred_at, e.status));
 
     let mut next = state.clone();
     apply_status(&mut next, &usable);
-    let reached = record_milestones(&mut next, &usable);
-    let headline = headline(state, &next, &reached, now);
-
-    for milestone in &reached {
-        if let Some(entry) = next.milestones.get_mut(milestone) {
-            entry.notified = Some(*milestone) == headline;
+    let mut candidates = scan_moments(&usable, next.promised_delivery_date);
+    candidates.extend(delay_moments(&next, now));
+    candidates.extend(stall_moment(&next, now, merchant.stall_after_hours));
+    let reached = record(&mut next, &candidates);
+    let announced = announce(state, &next, &reached, now);
+    for candidate in &announced {
+        if let Some(entry) = next.milestones.get_mut(&candidate.moment.key()) {
+            entry.notified = true;
         }
     }
-    let intents = headline
-        .map(|milestone| {
+    let intents = announced
+        .iter()
+        .flat_map(|c| {
             merchant
-                .channels_for(milestone)
+                .channels_for(c.moment.milestone)
                 .iter()
-                .map(|&channel| Intent { milestone, channel })
-                .collect()
+                .map(|&channel| Intent {
+                    moment: c.moment.clone(),
+                    channel,
+                    details: c.details.clone(),
+                })
         })
-        .unwrap_or_default();
+        .collect();
+    let outcome = reached
+        .iter()
+        .any(|c| c.moment.milestone == Milestone::Delivered)
+        .then(|| outcome(&next))
+        .flatten();
+    next.due_at = next_due(&next, merchant.stall_after_hours);
 
     let changed = next != *state;
     if changed {
@@ -67,13 +155,14 @@ pub fn evaluate(
     }
     Evaluation {
         shipment: next,
-        reached,
+        reached: reached.into_iter().map(|c| c.moment).collect(),
         intents,
+        outcome,
         changed,
     }
 }
 
-/// Status follows the latest event by `occurred_at`, never arrival order, and never leaves
+/// Status follows the latest scan by `occurred_at`, never arrival order, and never leaves
 /// a terminal status except where `may_follow` allows.
 fn apply_status(shipment: &mut Shipment, sorted: &[&TrackingEvent]) {
     for event in sorted {
@@ -86,287 +175,313 @@ fn apply_status(shipment: &mut Shipment, sorted: &[&TrackingEvent]) {
     if let Some(date) = sorted.iter().rev().find_map(|e| e.estimated_delivery) {
         shipment.estimated_delivery = Some(date);
     }
+    shipment.last_scan_at = sorted
+        .iter()
+        .filter(|e| e.status.is_carrier_scan())
+        .map(|e| e.occurred_at)
+        .max()
+        .max(shipment.last_scan_at);
 }
 
-/// Records every milestone the timeline shows for the first time (the earliest scan that
-/// shows it), notified or not: the tracking page shows what happened even when the
-/// customer was not told.
-fn record_milestones(shipment: &mut Shipment, sorted: &[&TrackingEvent]) -> Vec<Milestone> {
-    let mut reached = Vec::new();
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The moments the scans show, in time order.
+fn scan_moments(sorted: &[&TrackingEvent], promise: Option<NaiveDate>) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let mut attempts = 0;
+    let mut expected = promise;
     for event in sorted {
-        let implied = event
-            .status
-            .is_carrier_scan()
-            .then_some(Milestone::InTransit)
-            .into_iter()
-            .chain(milestone_for(event.status));
-        for milestone in implied {
-            if let std::collections::btree_map::Entry::Vacant(slot) =
-                shipment.milestones.entry(milestone)
-            {
-                slot.insert(MilestoneReached {
-                    at: event.occurred_at,
-                    notified: false,
-                });
-                reached.push(milestone);
-            }
+        let details = Details {
+            reason: event.reason,
+            pickup: event.pickup.clone(),
+            signed_by: event.signed_by.clone(),
+            location: event.location.clone(),
+            ..Details::default()
+        };
+        if event.status.is_carrier_scan() {
+            out.push(Candidate {
+                moment: Moment::once(Milestone::InTransit),
+                at: event.occurred_at,
+                details: details.clone(),
+            });
         }
+        if let Some((milestone, occurrence)) = milestone_for(event.status) {
+            let instance = match occurrence {
+                Occurrence::Once => None,
+                Occurrence::PerScan => Some(timestamp(event.occurred_at)),
+                Occurrence::PerReason => Some(
+                    event
+                        .reason
+                        .map_or("unspecified", |r| r.as_str())
+                        .to_owned(),
+                ),
+            };
+            let mut details = details.clone();
+            if milestone == Milestone::AttemptFailed {
+                attempts += 1;
+                details.attempt = Some(attempts);
+            }
+            out.push(Candidate {
+                moment: Moment {
+                    milestone,
+                    instance,
+                },
+                at: event.occurred_at,
+                details,
+            });
+        }
+        if event.reason.is_some_and(|r| r.is_delay()) && !is_terminal(event.status) {
+            let new_date = event.estimated_delivery;
+            out.push(Candidate {
+                moment: Moment::of(
+                    Milestone::Delayed,
+                    new_date.map_or_else(|| "unknown".to_owned(), |d| d.to_string()),
+                ),
+                at: event.occurred_at,
+                details: Details {
+                    old_date: expected,
+                    new_date,
+                    ..details
+                },
+            });
+        }
+        if let Some(date) = event.estimated_delivery {
+            expected = Some(date);
+        }
+    }
+    out
+}
+
+fn customer_today(shipment: &Shipment, now: DateTime<Utc>) -> NaiveDate {
+    match shipment.customer.timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => now.with_timezone(&tz).date_naive(),
+        Err(_) => now.date_naive(),
+    }
+}
+
+/// The first instant after the promised day, in the customer's time zone.
+fn promise_deadline(shipment: &Shipment) -> Option<DateTime<Utc>> {
+    let day_after = shipment
+        .promised_delivery_date?
+        .succ_opt()?
+        .and_hms_opt(0, 0, 0)?;
+    let tz = shipment
+        .customer
+        .timezone
+        .parse::<chrono_tz::Tz>()
+        .unwrap_or(chrono_tz::UTC);
+    tz.from_local_datetime(&day_after)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn awaiting_delivery(shipment: &Shipment) -> bool {
+    !matches!(
+        shipment.status,
+        Status::Delivered
+            | Status::ReturningToSender
+            | Status::ReturnedToSender
+            | Status::Cancelled
+            | Status::Expired
+    )
+}
+
+/// Delays the promise shows: the estimate moved past it, or its day ended undelivered.
+fn delay_moments(shipment: &Shipment, now: DateTime<Utc>) -> Vec<Candidate> {
+    let Some(promise) = shipment.promised_delivery_date else {
+        return Vec::new();
+    };
+    if !awaiting_delivery(shipment) {
+        return Vec::new();
+    }
+    let later_estimate = shipment.estimated_delivery.filter(|eta| *eta > promise);
+    let details = Details {
+        old_date: Some(promise),
+        new_date: later_estimate,
+        ..Details::default()
+    };
+    if let Some(eta) = later_estimate {
+        return vec![Candidate {
+            moment: Moment::of(Milestone::Delayed, eta.to_string()),
+            at: now,
+            details,
+        }];
+    }
+    if customer_today(shipment, now) > promise {
+        return vec![Candidate {
+            moment: Moment::of(Milestone::Delayed, format!("overdue-{promise}")),
+            at: now,
+            details,
+        }];
+    }
+    Vec::new()
+}
+
+/// Business hours (Monday to Friday, UTC days) from `from` to `to`.
+pub fn business_hours_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    let mut total = Duration::zero();
+    let mut cursor = from;
+    while cursor < to {
+        let next_midnight = (cursor.date_naive() + Duration::days(1))
+            .and_hms_opt(0, 0, 0)
+            .map_or(to, |m| m.and_utc());
+        let end = next_midnight.min(to);
+        if !matches!(cursor.weekday(), Weekday::Sat | Weekday::Sun) {
+            total += end - cursor;
+        }
+        cursor = end;
+    }
+    total.num_hours()
+}
+
+/// The instant `hours` business hours after `from`.
+pub fn add_business_hours(from: DateTime<Utc>, hours: u32) -> DateTime<Utc> {
+    let mut left = Duration::hours(i64::from(hours));
+    let mut cursor = from;
+    while left > Duration::zero() {
+        let next_midnight = (cursor.date_naive() + Duration::days(1))
+            .and_hms_opt(0, 0, 0)
+            .map_or(cursor + left, |m| m.and_utc());
+        if matches!(cursor.weekday(), Weekday::Sat | Weekday::Sun) {
+            cursor = next_midnight;
+            continue;
+        }
+        let step = (next_midnight - cursor).min(left);
+        cursor += step;
+        left -= step;
+    }
+    cursor
+}
+
+fn stall_anchor(shipment: &Shipment) -> DateTime<Utc> {
+    shipment.last_scan_at.unwrap_or(shipment.created_at)
+}
+
+fn stall_moment(shipment: &Shipment, now: DateTime<Utc>, hours: u32) -> Option<Candidate> {
+    let anchor = stall_anchor(shipment);
+    (awaiting_delivery(shipment) && business_hours_between(anchor, now) >= i64::from(hours)).then(
+        || Candidate {
+            moment: Moment::of(Milestone::Stalled, timestamp(anchor)),
+            at: now,
+            details: Details::default(),
+        },
+    )
+}
+
+/// Records every moment shown for the first time (at its earliest occurrence), notified or
+/// not: the tracking page shows what happened even when the customer was not told.
+fn record(shipment: &mut Shipment, candidates: &[Candidate]) -> Vec<Candidate> {
+    let mut reached: Vec<Candidate> = Vec::new();
+    for candidate in candidates {
+        let key = candidate.moment.key();
+        if let Some(existing) = shipment.milestones.get_mut(&key) {
+            // A late scan showing an already-known moment earlier moves its time, not its news.
+            existing.at = existing.at.min(candidate.at);
+            continue;
+        }
+        shipment.milestones.insert(
+            key,
+            MilestoneReached {
+                at: candidate.at,
+                notified: false,
+            },
+        );
+        reached.push(candidate.clone());
     }
     reached
 }
 
-/// The one newly reached milestone worth telling: the one the current status stands for,
-/// if it is fresh and newer than anything the customer was already told. Earlier moments
-/// reached in the same evaluation are superseded (nobody wants "on its way" and "delivered"
-/// in the same minute).
-fn headline(
+fn is_status_milestone(m: Milestone) -> bool {
+    !matches!(m, Milestone::Delayed | Milestone::Stalled)
+}
+
+/// Of the newly reached moments, the ones worth telling the customer about.
+fn announce(
     before: &Shipment,
     after: &Shipment,
-    reached: &[Milestone],
+    reached: &[Candidate],
     now: DateTime<Utc>,
-) -> Option<Milestone> {
-    let current_at = after.status_at?;
-    let milestone = milestone_for(after.status).or_else(|| {
-        after
-            .status
-            .is_carrier_scan()
-            .then_some(Milestone::InTransit)
-    })?;
+) -> Vec<Candidate> {
+    let fresh = |c: &Candidate| c.at >= now - NOTIFY_WINDOW;
     let last_told = before
         .milestones
-        .values()
-        .filter(|m| m.notified)
-        .map(|m| m.at)
+        .iter()
+        .filter(|(key, m)| {
+            m.notified && Moment::parse_key(key).is_some_and(|k| is_status_milestone(k.milestone))
+        })
+        .map(|(_, m)| m.at)
         .max();
-    let fresh = current_at >= now - NOTIFY_WINDOW;
-    let news = last_told.is_none_or(|told| current_at > told);
-    (reached.contains(&milestone) && fresh && news).then_some(milestone)
+    let status_at = after.status_at;
+    // The moment the current status stands for: its own milestone, else "on its way".
+    let headline = reached
+        .iter()
+        .filter(|c| is_status_milestone(c.moment.milestone) && Some(c.at) == status_at)
+        .max_by_key(|c| {
+            (
+                c.moment.milestone != Milestone::InTransit,
+                c.moment.milestone,
+            )
+        })
+        .filter(|c| fresh(c) && last_told.is_none_or(|told| c.at > told));
+    let waiting = awaiting_delivery(after);
+    let delay = reached
+        .iter()
+        .filter(|c| c.moment.milestone == Milestone::Delayed && waiting && fresh(c))
+        .max_by_key(|c| c.at);
+    // A delay already tells the customer we are on it: no stall message in the same breath.
+    let stall = reached
+        .iter()
+        .find(|c| c.moment.milestone == Milestone::Stalled && waiting && delay.is_none());
+    // A delay says "on its way, but later": no separate "on its way" in the same breath.
+    let headline =
+        headline.filter(|h| !(delay.is_some() && h.moment.milestone == Milestone::InTransit));
+    [headline, delay, stall]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
+}
+
+fn outcome(shipment: &Shipment) -> Option<DeliveryOutcome> {
+    let delivered_at = shipment.milestones.get(Milestone::Delivered.as_str())?.at;
+    let first_scan = shipment
+        .milestones
+        .get(Milestone::InTransit.as_str())
+        .map(|m| m.at);
+    let delivered_day = match shipment.customer.timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => delivered_at.with_timezone(&tz).date_naive(),
+        Err(_) => delivered_at.date_naive(),
+    };
+    Some(DeliveryOutcome {
+        carrier: shipment.carrier.clone(),
+        service: shipment.service.clone(),
+        destination_country: shipment.destination_country.clone(),
+        delivered_at,
+        on_time: shipment.promised_delivery_date.map(|p| delivered_day <= p),
+        transit_hours: first_scan.map(|f| (delivered_at - f).num_hours().max(0)),
+    })
+}
+
+/// When the sweeper must look again: the end of the promised day (until the overdue delay
+/// is known) and the stall deadline of the current quiet spell (until it is known).
+fn next_due(shipment: &Shipment, stall_hours: u32) -> Option<DateTime<Utc>> {
+    if !awaiting_delivery(shipment) {
+        return None;
+    }
+    let reached = |moment: Moment| shipment.milestones.contains_key(&moment.key());
+    let promise = promise_deadline(shipment).filter(|_| {
+        shipment
+            .promised_delivery_date
+            .is_some_and(|p| !reached(Moment::of(Milestone::Delayed, format!("overdue-{p}"))))
+    });
+    let anchor = stall_anchor(shipment);
+    let stall = (!reached(Moment::of(Milestone::Stalled, timestamp(anchor))))
+        .then(|| add_business_hours(anchor, stall_hours));
+    // A deadline already past is simply due: the sweeper's next run picks it up.
+    [promise, stall].into_iter().flatten().min()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Customer;
-    use crate::status::Status;
-    use chrono::TimeZone;
-
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap()
-    }
-
-    fn merchant() -> Merchant {
-        Merchant {
-            merchant_id: "m1".into(),
-            brand_name: "Acme".into(),
-            sender_email: "shop@acme.test".into(),
-            reply_to: None,
-            sms_sender_id: None,
-            channels: Merchant::default_channels(),
-            webhook_secrets: Default::default(),
-        }
-    }
-
-    fn shipment() -> Shipment {
-        Shipment {
-            id: "shp_1".into(),
-            merchant_id: "m1".into(),
-            tracking_number: "1Z1".into(),
-            carrier: "ups".into(),
-            order_number: "1001".into(),
-            customer: Customer {
-                name: "Ada".into(),
-                email: Some("ada@example.com".into()),
-                phone: Some("+4915112345678".into()),
-                locale: "en".into(),
-                timezone: "Europe/Berlin".into(),
-            },
-            promised_delivery_date: None,
-            status: Status::Pending,
-            status_at: None,
-            estimated_delivery: None,
-            milestones: Default::default(),
-            token: "tok".into(),
-            created_at: now() - Duration::days(2),
-            updated_at: now() - Duration::days(2),
-            version: 1,
-        }
-    }
-
-    fn event(hours_ago: i64, status: Status) -> TrackingEvent {
-        TrackingEvent {
-            description: format!("{status} scan"),
-            ..TrackingEvent::new(now() - Duration::hours(hours_ago), status, "generic")
-        }
-    }
-
-    fn notified(e: &Evaluation) -> Vec<Milestone> {
-        let mut ms: Vec<_> = e.intents.iter().map(|i| i.milestone).collect();
-        ms.dedup();
-        ms
-    }
-
-    #[test]
-    fn each_fresh_moment_notifies_once_on_every_channel() {
-        let m = merchant();
-        let first = evaluate(&shipment(), &[event(3, Status::InTransit)], now(), &m);
-        assert_eq!(first.shipment.status, Status::InTransit);
-        assert_eq!(
-            first.intents,
-            vec![
-                Intent {
-                    milestone: Milestone::InTransit,
-                    channel: Channel::Email
-                },
-                Intent {
-                    milestone: Milestone::InTransit,
-                    channel: Channel::Sms
-                },
-            ]
-        );
-        let again = evaluate(&first.shipment, &[event(3, Status::InTransit)], now(), &m);
-        assert!(again.intents.is_empty());
-        assert!(!again.changed);
-    }
-
-    #[test]
-    fn a_late_older_scan_never_moves_a_delivered_shipment_back() {
-        let m = merchant();
-        let delivered = evaluate(&shipment(), &[event(1, Status::Delivered)], now(), &m);
-        let late = evaluate(
-            &delivered.shipment,
-            &[event(5, Status::OutForDelivery)],
-            now(),
-            &m,
-        );
-        assert_eq!(late.shipment.status, Status::Delivered);
-        assert!(late.intents.is_empty(), "stale moment must not notify");
-        assert!(!late.shipment.milestones[&Milestone::OutForDelivery].notified);
-    }
-
-    #[test]
-    fn a_newer_scan_after_delivery_that_is_not_a_return_is_ignored_for_status() {
-        let m = merchant();
-        let delivered = evaluate(&shipment(), &[event(2, Status::Delivered)], now(), &m);
-        let after = evaluate(
-            &delivered.shipment,
-            &[event(1, Status::InTransit)],
-            now(),
-            &m,
-        );
-        assert_eq!(after.shipment.status, Status::Delivered);
-        let returning = evaluate(
-            &delivered.shipment,
-            &[event(1, Status::ReturningToSender)],
-            now(),
-            &m,
-        );
-        assert_eq!(returning.shipment.status, Status::ReturningToSender);
-    }
-
-    #[test]
-    fn a_whole_history_at_once_announces_only_the_latest_moment() {
-        let m = merchant();
-        let history = [
-            event(5, Status::InTransit),
-            event(3, Status::OutForDelivery),
-            event(1, Status::Delivered),
-        ];
-        let result = evaluate(&shipment(), &history, now(), &m);
-        assert_eq!(result.shipment.status, Status::Delivered);
-        assert_eq!(
-            result.reached,
-            vec![
-                Milestone::InTransit,
-                Milestone::OutForDelivery,
-                Milestone::Delivered
-            ]
-        );
-        assert_eq!(notified(&result), vec![Milestone::Delivered]);
-    }
-
-    #[test]
-    fn moments_older_than_the_window_are_recorded_but_not_announced() {
-        let m = merchant();
-        let backlog = [
-            event(72, Status::InTransit),
-            event(48, Status::OutForDelivery),
-        ];
-        let result = evaluate(&shipment(), &backlog, now(), &m);
-        assert_eq!(result.shipment.status, Status::OutForDelivery);
-        assert_eq!(result.reached.len(), 2);
-        assert!(result.intents.is_empty());
-    }
-
-    #[test]
-    fn first_scan_out_for_delivery_announces_out_for_delivery_not_in_transit() {
-        let m = merchant();
-        let result = evaluate(&shipment(), &[event(1, Status::OutForDelivery)], now(), &m);
-        assert_eq!(notified(&result), vec![Milestone::OutForDelivery]);
-        assert!(
-            result
-                .shipment
-                .milestones
-                .contains_key(&Milestone::InTransit)
-        );
-    }
-
-    #[test]
-    fn a_non_milestone_scan_updates_the_timeline_state_without_notifying() {
-        let m = merchant();
-        let first = evaluate(&shipment(), &[event(5, Status::InTransit)], now(), &m);
-        let mut scan = event(4, Status::InfoReceived);
-        scan.estimated_delivery = chrono::NaiveDate::from_ymd_opt(2026, 11, 22);
-        let second = evaluate(&first.shipment, &[scan], now(), &m);
-        assert!(second.intents.is_empty());
-        assert_eq!(
-            second.shipment.estimated_delivery,
-            chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
-        );
-    }
-
-    #[test]
-    fn events_far_in_the_future_are_not_trusted() {
-        let m = merchant();
-        let mut future = event(0, Status::Delivered);
-        future.occurred_at = now() + Duration::days(30);
-        let result = evaluate(&shipment(), &[future], now(), &m);
-        assert_eq!(result.shipment.status, Status::Pending);
-        assert!(!result.changed);
-    }
-
-    #[test]
-    fn arrival_order_does_not_change_the_final_state_or_the_announced_moments() {
-        let m = merchant();
-        let history = [
-            event(6, Status::InTransit),
-            event(4, Status::OutForDelivery),
-            event(2, Status::Delivered),
-        ];
-        let orders: [[usize; 3]; 6] = [
-            [0, 1, 2],
-            [0, 2, 1],
-            [1, 0, 2],
-            [1, 2, 0],
-            [2, 0, 1],
-            [2, 1, 0],
-        ];
-        let mut finals = Vec::new();
-        for order in orders {
-            let mut state = shipment();
-            let mut told = Vec::new();
-            for i in order {
-                let step = evaluate(&state, &[history[i].clone()], now(), &m);
-                told.extend(notified(&step));
-                state = step.shipment;
-            }
-            assert_eq!(state.status, Status::Delivered);
-            let mut unique = told.clone();
-            unique.dedup();
-            assert_eq!(unique, told, "a milestone was announced twice");
-            assert!(told.contains(&Milestone::Delivered));
-            finals.push((state.status, state.status_at));
-        }
-        finals.dedup();
-        assert_eq!(finals.len(), 1);
-    }
-}
+mod tests;

@@ -1,0 +1,125 @@
+//! The scheduled sweeper: shipments whose `due_at` has come (the end of a promised day, the
+//! end of a quiet spell) are re-evaluated with the clock, which is how `delayed` (promise
+//! passed) and `stalled` are found without a scan ever arriving. Due shipments come from a
+//! sparse index, so the cost follows the number due, not the size of the table.
+
+use afterclick_domain::ports::{DueStore, EventStore, MerchantStore, ShipmentStore, StoreError};
+use afterclick_domain::service::reevaluate;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub struct Sweeper<S> {
+    pub store: S,
+    pub clock: fn() -> DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct SweepReport {
+    /// Shipments the index returned as due.
+    pub due: usize,
+    /// Of those, how many changed (a moment was reached, a deadline moved).
+    pub changed: usize,
+    /// Notification intents created.
+    pub intents: usize,
+    /// Shipments that could not be evaluated this run (retried next run: still due).
+    pub failed: usize,
+}
+
+pub trait Store: MerchantStore + ShipmentStore + EventStore + DueStore {}
+impl<T: MerchantStore + ShipmentStore + EventStore + DueStore> Store for T {}
+
+impl<S: Store> Sweeper<S> {
+    pub fn new(store: S) -> Self {
+        Self {
+            store,
+            clock: Utc::now,
+        }
+    }
+
+    pub async fn run(&self) -> Result<SweepReport, StoreError> {
+        let now = (self.clock)();
+        let due = self.store.due(now).await?;
+        let mut report = SweepReport {
+            due: due.len(),
+            ..SweepReport::default()
+        };
+        for shipment in due {
+            match reevaluate(
+                &self.store,
+                &shipment.merchant_id,
+                &shipment.tracking_number,
+                now,
+            )
+            .await
+            {
+                Ok(Some(e)) if e.changed => {
+                    report.changed += 1;
+                    report.intents += e.intents.len();
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    // One bad shipment must not starve the rest; it stays due for next time.
+                    report.failed += 1;
+                    tracing::warn!(
+                        merchant_id = %shipment.merchant_id,
+                        tracking_number = %shipment.tracking_number,
+                        error = %err,
+                        "sweep of a shipment failed"
+                    );
+                }
+            }
+        }
+        tracing::info!(
+            due = report.due,
+            changed = report.changed,
+            intents = report.intents,
+            failed = report.failed,
+            "sweep done"
+        );
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use afterclick_domain::fakes::{MemoryStore, merchant, shipment};
+    use chrono::{Duration, NaiveDate};
+
+    fn now() -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    #[tokio::test]
+    async fn a_passed_promise_is_one_delay_and_then_nothing_is_due() {
+        let store = MemoryStore::default();
+        store.put_merchant(merchant("m1"));
+        let mut late = shipment("m1", "LATE1", now() - Duration::days(5));
+        late.promised_delivery_date = NaiveDate::from_ymd_opt(2020, 1, 1);
+        late.due_at = Some(now() - Duration::hours(1));
+        store.put_shipment(late);
+        let mut later = shipment("m1", "NOTYET", now());
+        later.due_at = Some(now() + Duration::days(3));
+        store.put_shipment(later);
+        let sweeper = Sweeper::new(store.clone());
+        let first = sweeper.run().await.unwrap();
+        assert_eq!((first.due, first.changed, first.intents), (1, 1, 2));
+        let second = sweeper.run().await.unwrap();
+        assert_eq!(
+            second.due, 0,
+            "the overdue delay was found once; nothing else is due yet"
+        );
+        let keys: Vec<_> = store
+            .all_notifications()
+            .iter()
+            .map(|n| (n.milestone.as_str(), n.instance.clone()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("delayed", Some("overdue-2020-01-01".into())),
+                ("delayed", Some("overdue-2020-01-01".into()))
+            ]
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! Re-evaluating one shipment: load, apply the pure rules, commit guarded by the version,
+//! retry on conflict. Shared by the stream consumer and the sweeper; it talks to the
+//! outside only through the ports.
+
+use crate::model::{Notification, NotificationState};
+use crate::ports::{EventStore, MerchantStore, ShipmentStore, StoreError};
+use crate::rules::{Evaluation, evaluate};
+use chrono::{DateTime, Utc};
+
+/// Optimistic-concurrency retries before giving the work back to the caller's retry.
+pub const COMMIT_ATTEMPTS: usize = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReevaluateError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("gave up after {COMMIT_ATTEMPTS} conflicting writes")]
+    Contended,
+}
+
+/// What happened to the shipment; `None` when it is not registered (yet) or its merchant
+/// is gone.
+pub async fn reevaluate<S>(
+    store: &S,
+    merchant_id: &str,
+    tracking_number: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Evaluation>, ReevaluateError>
+where
+    S: MerchantStore + ShipmentStore + EventStore,
+{
+    for _ in 0..COMMIT_ATTEMPTS {
+        let Some(shipment) = store.shipment(merchant_id, tracking_number).await? else {
+            return Ok(None);
+        };
+        let Some(merchant) = store.merchant(merchant_id).await? else {
+            return Ok(None);
+        };
+        let timeline = store.timeline(merchant_id, tracking_number).await?;
+        let outcome = evaluate(&shipment, &timeline, now, &merchant);
+        if !outcome.changed {
+            return Ok(Some(outcome));
+        }
+        let intents: Vec<Notification> = outcome
+            .intents
+            .iter()
+            .map(|intent| Notification {
+                merchant_id: shipment.merchant_id.clone(),
+                tracking_number: shipment.tracking_number.clone(),
+                milestone: intent.moment.milestone,
+                instance: intent.moment.instance.clone(),
+                details: intent.details.clone(),
+                channel: intent.channel,
+                state: NotificationState::Pending,
+                created_at: now,
+                updated_at: now,
+                provider_message_id: None,
+                detail: None,
+            })
+            .collect();
+        match store
+            .commit(
+                shipment.version,
+                &outcome.shipment,
+                &intents,
+                outcome.outcome.as_ref(),
+            )
+            .await
+        {
+            Ok(()) => return Ok(Some(outcome)),
+            Err(StoreError::Conflict) => continue,
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Err(ReevaluateError::Contended)
+}
