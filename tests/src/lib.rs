@@ -140,6 +140,8 @@ impl Stack {
             bind: ([127, 0, 0, 1], 0).into(),
             poll_interval: Duration::from_millis(50),
             dead_letter_file: None,
+            // Tests sweep explicitly (`devstack.sweep_at`), with a pinned clock.
+            sweep_interval: Duration::from_secs(3600),
         })
         .await
         .expect("devstack did not start");

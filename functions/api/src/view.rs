@@ -68,7 +68,7 @@ pub fn shipment<'a>(
             })
         })
         .collect();
-    milestones.sort_by(|a, b| (a.reached_at, a.milestone).cmp(&(b.reached_at, b.milestone)));
+    milestones.sort_by_key(|m| (m.reached_at, m.milestone));
     ShipmentView {
         id: &s.id,
         tracking_number: &s.tracking_number,

@@ -12,6 +12,7 @@ pub mod template;
 use afterclick_aws::{DynamoStore, SesMailer, SnsTexter};
 use afterclick_milestones::Milestones;
 use afterclick_notify::Notify;
+use afterclick_sweeper::{SweepReport, Sweeper};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_lambda_events::event::dynamodb::Event;
 use aws_sdk_dynamodb::config::Credentials;
@@ -63,6 +64,8 @@ pub struct Options {
     pub bind: SocketAddr,
     pub poll_interval: Duration,
     pub dead_letter_file: Option<PathBuf>,
+    /// How often the sweeper runs (EventBridge's `rate(15 minutes)` on AWS).
+    pub sweep_interval: Duration,
 }
 
 /// What a person (or a test) needs to talk to the running stack.
@@ -77,6 +80,7 @@ pub struct StackInfo {
 pub struct Devstack {
     pub info: StackInfo,
     pub store: DynamoStore,
+    sweeper: Arc<Sweeper<DynamoStore>>,
     pub dead_letters: DeadLetters,
     pub moto_endpoint: String,
     shutdown: watch::Sender<bool>,
@@ -175,6 +179,22 @@ impl Devstack {
             tasks.push(tokio::spawn(poller.run(watcher.clone())));
         }
 
+        let sweeper = Arc::new(Sweeper::new(store.clone()));
+        let timer = sweeper.clone();
+        let mut timer_shutdown = watcher.clone();
+        let interval = options.sweep_interval;
+        tasks.push(tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(interval) => {}
+                    _ = timer_shutdown.changed() => return,
+                }
+                if let Err(err) = timer.run().await {
+                    tracing::warn!(error = %err, "sweep failed");
+                }
+            }
+        }));
+
         let dev = Router::new()
             .route("/_dev/outbox", get(outbox))
             .route("/_dev/outbox.json", get(outbox))
@@ -204,6 +224,7 @@ impl Devstack {
         Ok(Self {
             info,
             store,
+            sweeper,
             dead_letters,
             moto_endpoint: options.moto_endpoint,
             shutdown,
@@ -213,6 +234,24 @@ impl Devstack {
 
     pub async fn outbox(&self) -> Result<outbox::Outbox, reqwest::Error> {
         outbox::fetch(&reqwest::Client::new(), &self.moto_endpoint).await
+    }
+
+    /// One sweep now, as the schedule would run it.
+    pub async fn sweep(&self) -> Result<SweepReport, afterclick_domain::ports::StoreError> {
+        self.sweeper.run().await
+    }
+
+    /// One sweep with the clock pinned (tests: "three days later").
+    pub async fn sweep_at(
+        &self,
+        clock: fn() -> chrono::DateTime<chrono::Utc>,
+    ) -> Result<SweepReport, afterclick_domain::ports::StoreError> {
+        Sweeper {
+            store: self.store.clone(),
+            clock,
+        }
+        .run()
+        .await
     }
 
     pub async fn stop(self) {

@@ -46,6 +46,11 @@ async fn run() -> Result<(), String> {
         bind: ([127, 0, 0, 1], port).into(),
         poll_interval: Duration::from_millis(250),
         dead_letter_file: Some(PathBuf::from(".local/dead-letters.jsonl")),
+        sweep_interval: Duration::from_secs(
+            env_or("AFTERCLICK_SWEEP_SECONDS", "60")
+                .parse()
+                .map_err(|_| "AFTERCLICK_SWEEP_SECONDS must be a number".to_owned())?,
+        ),
     };
     let stack = Devstack::start(options).await.map_err(|e| e.to_string())?;
     let info = serde_json::to_string_pretty(&stack.info).map_err(|e| e.to_string())?;

@@ -499,6 +499,20 @@ impl DynamoStore {
     }
 }
 
+impl DynamoStore {
+    /// A merchant's delivery-outcome counter items (carrier analytics reads these).
+    pub async fn outcome_counters(
+        &self,
+        merchant_id: &str,
+    ) -> Result<Vec<serde_json::Value>, StoreError> {
+        self.query_prefix(keys::merchant_pk(merchant_id), "OUTCOME#")
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+}
+
 impl DueStore for DynamoStore {
     async fn due(&self, now: DateTime<Utc>) -> Result<Vec<ShipmentRef>, StoreError> {
         Ok(self.due_with_cost(now).await?.0)

@@ -176,6 +176,9 @@ impl ShipmentStore for MemoryStore {
                 .entry(nk)
                 .or_insert_with(|| intent.clone());
         }
+        if let Some(outcome) = outcome {
+            state.outcomes.push(outcome.clone());
+        }
         Ok(())
     }
 }

@@ -117,14 +117,12 @@ pub fn map_status(
     let top_row = top.and_then(|code| find(top_table, code));
     let top_status = top_row.and_then(|r| r.status);
     let sub = sub.filter(|s| !s.is_empty());
-    if let Some(code) = sub {
-        if let Some(row) = find(sub_table, code) {
-            return Mapped {
-                status: row.status.or(top_status).unwrap_or(Status::Pending),
-                reason: row.reason.or(top_row.and_then(|r| r.reason)),
-                known: true,
-            };
-        }
+    if let Some(row) = sub.and_then(|code| find(sub_table, code)) {
+        return Mapped {
+            status: row.status.or(top_status).unwrap_or(Status::Pending),
+            reason: row.reason.or(top_row.and_then(|r| r.reason)),
+            known: true,
+        };
     }
     match top_row {
         Some(row) => Mapped {

@@ -192,7 +192,7 @@ fn every_failed_attempt_is_announced_with_its_number() {
 #[test]
 fn a_new_exception_reason_is_news_the_same_reason_is_not() {
     let address = with_reason(event(5, Status::Exception), Reason::AddressIssue);
-    let first = run(&shipment(), &[address.clone()]);
+    let first = run(&shipment(), std::slice::from_ref(&address));
     assert_eq!(told(&first), ["exception#address_issue"]);
     assert_eq!(first.intents[0].details.reason, Some(Reason::AddressIssue));
     let same = with_reason(event(3, Status::Exception), Reason::AddressIssue);
