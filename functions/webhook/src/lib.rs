@@ -110,8 +110,13 @@ async fn receive<S: Store>(
         tracing::warn!(code = %code, "unknown provider status code; stored as unknown_code");
     }
 
+    // Newest first: the stream then evaluates the newest scan before any older one of the
+    // same delivery, so an older moment in a re-sent history always arrives as stale news
+    // instead of racing the newest into the customer's inbox.
+    let mut newest_first: Vec<_> = parsed.events.iter().collect();
+    newest_first.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at));
     let mut stored = 0;
-    for event in &parsed.events {
+    for event in newest_first {
         let mut event = event.clone();
         if event.estimated_delivery.is_none() {
             event.estimated_delivery = parsed.estimated_delivery;

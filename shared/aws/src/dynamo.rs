@@ -63,6 +63,27 @@ fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
     serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// Items of a list that can be read; an unreadable one is logged (by key, no content) and
+/// skipped, so one corrupt item never takes a whole timeline down with it.
+fn readable<T: DeserializeOwned>(items: Vec<Item>) -> Vec<T> {
+    items
+        .into_iter()
+        .filter_map(|item| {
+            let sk = match item.get(keys::SK) {
+                Some(AttributeValue::S(sk)) => sk.clone(),
+                _ => String::new(),
+            };
+            match from_item(item) {
+                Ok(value) => Some(value),
+                Err(err) => {
+                    tracing::warn!(sk = %sk, error = %err, "skipped an unreadable item");
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
 fn keyed(mut item: Item, pk: String, sk: String, kind: &str) -> Item {
     item.insert(keys::PK.into(), s(pk));
     item.insert(keys::SK.into(), s(sk));
@@ -387,14 +408,13 @@ impl ShipmentStore for DynamoStore {
         merchant_id: &str,
         tracking_number: &str,
     ) -> Result<Vec<Notification>, StoreError> {
-        self.query_prefix(
-            keys::shipment_pk(merchant_id, tracking_number),
-            keys::NOTIFICATION_PREFIX,
-        )
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect()
+        Ok(readable(
+            self.query_prefix(
+                keys::shipment_pk(merchant_id, tracking_number),
+                keys::NOTIFICATION_PREFIX,
+            )
+            .await?,
+        ))
     }
 
     async fn commit(
@@ -560,14 +580,13 @@ impl EventStore for DynamoStore {
         merchant_id: &str,
         tracking_number: &str,
     ) -> Result<Vec<TrackingEvent>, StoreError> {
-        self.query_prefix(
-            keys::shipment_pk(merchant_id, tracking_number),
-            keys::EVENT_PREFIX,
-        )
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect()
+        Ok(readable(
+            self.query_prefix(
+                keys::shipment_pk(merchant_id, tracking_number),
+                keys::EVENT_PREFIX,
+            )
+            .await?,
+        ))
     }
 }
 
