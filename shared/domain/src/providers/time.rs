@@ -337,9 +337,16 @@ pub fn from_local(local: NaiveDateTime, country: Option<&str>, state: Option<&st
 pub fn parse(raw: &str, country: Option<&str>, state: Option<&str>) -> Option<EventTime> {
     let raw = raw.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        // An offset carries the scan's wall clock; a bare UTC stamp does not (aggregators
+        // convert to UTC), so its local time comes from the location when that is known.
+        let local_time = if at.offset().local_minus_utc() != 0 {
+            Some(at.naive_local())
+        } else {
+            zone_for(country, state).map(|tz| at.with_timezone(&tz).naive_local())
+        };
         return Some(EventTime {
             occurred_at: at.with_timezone(&Utc),
-            local_time: Some(at.naive_local()),
+            local_time,
             basis: TimeBasis::Instant,
         });
     }
@@ -362,6 +369,11 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     let raw = raw.trim();
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .ok()
+        .or_else(|| {
+            DateTime::parse_from_rfc3339(raw)
+                .ok()
+                .map(|at| at.naive_local().date())
+        })
         .or_else(|| parse(raw, None, None)?.local_time.map(|t| t.date()))
 }
 
@@ -568,5 +580,20 @@ mod tests {
         let t = parse("2024-03-31T02:30:00", Some("DE"), None).unwrap();
         assert_eq!(t.basis, TimeBasis::LocalUnresolved);
         assert!(parse("yesterday", Some("DE"), None).is_none());
+    }
+
+    #[test]
+    fn a_utc_stamp_takes_its_wall_clock_from_the_location_only() {
+        let bare = parse("2024-08-02T16:00:00Z", None, None).unwrap();
+        assert_eq!(bare.local_time, None, "UTC is not the carrier's wall clock");
+        let berlin = parse("2024-08-02T16:00:00Z", Some("DE"), None).unwrap();
+        assert_eq!(
+            berlin.local_time,
+            NaiveDate::from_ymd_opt(2024, 8, 2).and_then(|d| d.and_hms_opt(18, 0, 0))
+        );
+        assert_eq!(
+            parse_date("2024-08-05T00:00:00Z"),
+            NaiveDate::from_ymd_opt(2024, 8, 5)
+        );
     }
 }
