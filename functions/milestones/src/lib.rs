@@ -2,10 +2,12 @@
 //! re-evaluate the shipment's timeline -> status, milestones and notification intents,
 //! written in one transaction guarded by the shipment's version.
 
+pub use afterclick_aws::stream::MissingSequenceNumber;
+use afterclick_aws::stream::each_record;
 use afterclick_domain::ports::{EventStore, MerchantStore, ShipmentStore};
 use afterclick_domain::service::{ReevaluateError, reevaluate};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
-use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use tracing::Instrument;
@@ -17,10 +19,6 @@ pub enum RecordError {
     #[error(transparent)]
     Evaluation(#[from] ReevaluateError),
 }
-
-#[derive(Debug, thiserror::Error)]
-#[error("stream record without a sequence number; the whole batch is retried")]
-pub struct MissingSequenceNumber;
 
 /// The attributes every item this function is subscribed to carries.
 #[derive(Debug, Deserialize)]
@@ -51,23 +49,7 @@ impl<S: Store> Milestones<S> {
         &self,
         event: Event,
     ) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
-        let mut response = DynamoDbEventResponse::default();
-        for record in &event.records {
-            let sequence = record
-                .change
-                .sequence_number
-                .clone()
-                .filter(|s| !s.is_empty())
-                .ok_or(MissingSequenceNumber)?;
-            if let Err(err) = self.process(record).await {
-                tracing::error!(sequence_number = %sequence, error = %err, "record failed");
-                let mut failure = DynamoDbBatchItemFailure::default();
-                failure.item_identifier = Some(sequence);
-                response.batch_item_failures.push(failure);
-                break;
-            }
-        }
-        Ok(response)
+        each_record(&event, |record| self.process(record)).await
     }
 
     async fn process(&self, record: &EventRecord) -> Result<(), RecordError> {

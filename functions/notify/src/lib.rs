@@ -2,6 +2,8 @@
 //! SNS -> record the outcome. The claim (a conditional update) comes before the send, so
 //! duplicate records, retries and concurrent invocations send at most once.
 
+pub use afterclick_aws::stream::MissingSequenceNumber;
+use afterclick_aws::stream::each_record;
 use afterclick_domain::ports::{
     Mailer, MerchantStore, NotificationKey, NotificationStore, Outcome, OutgoingEmail, OutgoingSms,
     ShipmentStore, StoreError, Texter,
@@ -9,7 +11,7 @@ use afterclick_domain::ports::{
 use afterclick_domain::render::{self, MessageContext};
 use afterclick_domain::{Channel, Merchant, Notification, NotificationState, Shipment};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
-use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::{DateTime, Utc};
 use tracing::Instrument;
 
@@ -20,10 +22,6 @@ pub enum RecordError {
     #[error("store: {0}")]
     Store(#[from] StoreError),
 }
-
-#[derive(Debug, thiserror::Error)]
-#[error("stream record without a sequence number; the whole batch is retried")]
-pub struct MissingSequenceNumber;
 
 pub struct Notify<S, M, T> {
     pub store: S,
@@ -53,23 +51,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         &self,
         event: Event,
     ) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
-        let mut response = DynamoDbEventResponse::default();
-        for record in &event.records {
-            let sequence = record
-                .change
-                .sequence_number
-                .clone()
-                .filter(|s| !s.is_empty())
-                .ok_or(MissingSequenceNumber)?;
-            if let Err(err) = self.process(record).await {
-                tracing::error!(sequence_number = %sequence, error = %err, "record failed");
-                let mut failure = DynamoDbBatchItemFailure::default();
-                failure.item_identifier = Some(sequence);
-                response.batch_item_failures.push(failure);
-                break;
-            }
-        }
-        Ok(response)
+        each_record(&event, |record| self.process(record)).await
     }
 
     async fn process(&self, record: &EventRecord) -> Result<(), RecordError> {

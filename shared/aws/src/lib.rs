@@ -6,6 +6,7 @@ pub mod keys;
 pub mod secrets;
 pub mod ses;
 pub mod sns;
+pub mod stream;
 
 pub use config::{Config, init_tracing, sdk_config};
 pub use dynamo::DynamoStore;

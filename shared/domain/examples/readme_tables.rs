@@ -1,0 +1,6 @@
+//! Prints the README's generated provider sections (between the `generated` markers).
+
+fn main() {
+    print!("{}", afterclick_domain::providers::docs::status_tables());
+    print!("{}", afterclick_domain::providers::docs::carrier_table());
+}
