@@ -88,6 +88,20 @@ fn init_test_tracing() {
         .try_init();
 }
 
+/// Tests must not depend on the time of day: the demo merchant gets no quiet hours (the
+/// quiet-hours test sets its own).
+async fn quiet_hours_off(devstack: &Devstack) {
+    use afterclick_domain::ports::MerchantStore;
+    let id = devstack.info.merchant_id.clone();
+    let mut merchant = devstack.store.merchant(&id).await.unwrap().unwrap();
+    let midnight = chrono::NaiveTime::MIN;
+    merchant.branding.quiet_hours = afterclick_domain::model::QuietHours {
+        start: midnight,
+        end: midnight,
+    };
+    devstack.store.put_merchant(&merchant).await.unwrap();
+}
+
 pub struct Stack {
     pub devstack: Devstack,
     pub http: reqwest::Client,
@@ -145,6 +159,7 @@ impl Stack {
         })
         .await
         .expect("devstack did not start");
+        quiet_hours_off(&devstack).await;
         Stack {
             devstack,
             http: reqwest::Client::new(),

@@ -160,7 +160,13 @@ async fn the_sweeper_reads_only_due_shipments() {
         .due_with_cost(Utc::now() + Duration::days(2))
         .await
         .unwrap();
-    let mut found: Vec<_> = due.into_iter().map(|r| r.tracking_number).collect();
+    let mut found: Vec<_> = due
+        .into_iter()
+        .filter_map(|d| match d {
+            afterclick_domain::ports::Due::Shipment(r) => Some(r.tracking_number),
+            afterclick_domain::ports::Due::Notification(_) => None,
+        })
+        .collect();
     found.sort();
     let mut expected = tracking[..2].to_vec();
     expected.sort();

@@ -142,8 +142,8 @@ fn validate(input: RegisterShipment) -> Result<Registered, FieldError> {
 }
 
 #[tracing::instrument(skip_all, fields(merchant_id))]
-pub async fn register<S: Store>(
-    State(app): State<Arc<App<S>>>,
+pub async fn register<S: Store, V>(
+    State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -184,8 +184,8 @@ pub async fn register<S: Store>(
 }
 
 #[tracing::instrument(skip_all, fields(merchant_id, shipment_id = %id))]
-pub async fn get<S: Store>(
-    State(app): State<Arc<App<S>>>,
+pub async fn get<S: Store, V>(
+    State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -202,8 +202,8 @@ pub async fn get<S: Store>(
     respond(&app, StatusCode::OK, shipment).await
 }
 
-async fn respond<S: Store>(
-    app: &App<S>,
+async fn respond<S: Store, V>(
+    app: &App<S, V>,
     status: StatusCode,
     shipment: Shipment,
 ) -> Result<Response, ApiError> {

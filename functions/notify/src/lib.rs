@@ -1,19 +1,32 @@
-//! DynamoDB stream consumer: a new notification intent -> claim it -> render -> SES v2 or
-//! SNS -> record the outcome. The claim (a conditional update) comes before the send, so
-//! duplicate records, retries and concurrent invocations send at most once.
+//! DynamoDB stream consumer: a new notification intent -> claim it -> render (the merchant's
+//! brand, the customer's language, the merchant's own template if any) -> SES v2 or SNS ->
+//! record the outcome. The claim (a conditional update) comes before the send, so duplicate
+//! records, retries and concurrent invocations send at most once.
+//!
+//! Before sending: a customer who unsubscribed (this shipment, or everything from the
+//! merchant) and a number on SNS's opt-out list are `suppressed` with the reason; an SMS
+//! that would arrive in the customer's quiet hours is `deferred` and sent by the sweeper
+//! when they end. Email is never deferred.
 
 pub use afterclick_aws::stream::MissingSequenceNumber;
 use afterclick_aws::stream::each_record;
+use afterclick_domain::message::{self, MessageInput};
 use afterclick_domain::ports::{
-    Mailer, MerchantStore, NotificationKey, NotificationStore, Outcome, OutgoingEmail, OutgoingSms,
-    ShipmentStore, StoreError, Texter,
+    ConsentStore, Mailer, MerchantStore, NotificationKey, NotificationStore, Outcome,
+    OutgoingEmail, OutgoingSms, SendError, ShipmentStore, StoreError, TemplateKey, TemplateStore,
+    Texter,
 };
-use afterclick_domain::render::{self, MessageContext};
-use afterclick_domain::{Channel, Merchant, Notification, NotificationState, Shipment};
+use afterclick_domain::providers::carriers;
+use afterclick_domain::{Channel, Merchant, Notification, NotificationState, Shipment, sms};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::time::Duration as StdDuration;
 use tracing::Instrument;
+
+/// Throttling and 5xx are retried this often (on top of the SDK's own retries), with backoff.
+const SEND_ATTEMPTS: u32 = 3;
+const BACKOFF: StdDuration = StdDuration::from_millis(200);
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
@@ -31,8 +44,37 @@ pub struct Notify<S, M, T> {
     pub clock: fn() -> DateTime<Utc>,
 }
 
-pub trait Store: MerchantStore + ShipmentStore + NotificationStore {}
-impl<T: MerchantStore + ShipmentStore + NotificationStore> Store for T {}
+pub trait Store:
+    MerchantStore + ShipmentStore + NotificationStore + TemplateStore + ConsentStore
+{
+}
+impl<T: MerchantStore + ShipmentStore + NotificationStore + TemplateStore + ConsentStore> Store
+    for T
+{
+}
+
+/// Is the customer's local time inside the quiet hours, and if so, when do they end (UTC)?
+pub fn quiet_until(
+    merchant: &Merchant,
+    shipment: &Shipment,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let tz: chrono_tz::Tz = shipment.customer.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let local = now.with_timezone(&tz);
+    let quiet = merchant.branding.quiet_hours;
+    if !quiet.contains(local.time()) {
+        return None;
+    }
+    let today = local.date_naive();
+    let end_day = if local.time() < quiet.end {
+        today
+    } else {
+        today + Duration::days(1)
+    };
+    tz.from_local_datetime(&end_day.and_time(quiet.end))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
 
 impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
     pub fn new(store: S, mailer: M, texter: T, public_base_url: impl Into<String>) -> Self {
@@ -45,8 +87,6 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         }
     }
 
-    /// Records in order; the first failure stops the batch and is reported by its sequence
-    /// number.
     pub async fn handle(
         &self,
         event: Event,
@@ -57,29 +97,48 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
     async fn process(&self, record: &EventRecord) -> Result<(), RecordError> {
         let intent: Notification = serde_dynamo::from_item(record.change.new_image.clone())
             .map_err(|e| RecordError::Malformed(e.to_string()))?;
-        let span = tracing::info_span!(
-            "notification",
-            merchant_id = %intent.merchant_id,
-            tracking_number = %intent.tracking_number,
-            milestone = %intent.milestone,
-            instance = intent.instance.as_deref().unwrap_or(""),
-            channel = intent.channel.as_str()
-        );
-        self.process_intent(intent).instrument(span).await
-    }
-
-    async fn process_intent(&self, intent: Notification) -> Result<(), RecordError> {
         if intent.state != NotificationState::Pending {
             return Ok(());
         }
+        let span = span(&intent);
+        self.claim_and_send(intent, NotificationState::Pending)
+            .instrument(span)
+            .await
+    }
+
+    /// A deferred SMS whose quiet hours ended (the sweeper calls this).
+    pub async fn resume(&self, key: &NotificationKey) -> Result<(), RecordError> {
+        let found = self
+            .store
+            .notifications(&key.merchant_id, &key.tracking_number)
+            .await?
+            .into_iter()
+            .find(|n| NotificationKey::from(n) == *key);
+        let Some(intent) = found.filter(|n| n.state == NotificationState::Deferred) else {
+            return Ok(());
+        };
+        let span = span(&intent);
+        self.claim_and_send(intent, NotificationState::Deferred)
+            .instrument(span)
+            .await
+    }
+
+    async fn claim_and_send(
+        &self,
+        intent: Notification,
+        from: NotificationState,
+    ) -> Result<(), RecordError> {
         let key = NotificationKey::from(&intent);
-        if !self.store.claim(&key, (self.clock)()).await? {
+        if !self.store.claim(&key, from, (self.clock)()).await? {
             tracing::info!("already claimed elsewhere; not sending again");
             return Ok(());
         }
-        let outcome = self.deliver(&intent).await?;
+        let outcome = self
+            .deliver(&intent, from == NotificationState::Pending)
+            .await?;
         match &outcome {
             Outcome::Sent { .. } => tracing::info!("sent"),
+            Outcome::Deferred { until } => tracing::info!(%until, "deferred for quiet hours"),
             Outcome::Suppressed { reason } => tracing::info!(%reason, "suppressed"),
             Outcome::Failed { error } => tracing::warn!(%error, "send failed"),
         }
@@ -87,7 +146,11 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         Ok(())
     }
 
-    async fn deliver(&self, intent: &Notification) -> Result<Outcome, RecordError> {
+    async fn deliver(
+        &self,
+        intent: &Notification,
+        may_defer: bool,
+    ) -> Result<Outcome, RecordError> {
         let suppressed = |reason: &str| {
             Ok(Outcome::Suppressed {
                 reason: reason.to_owned(),
@@ -103,62 +166,152 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         let Some(merchant) = self.store.merchant(&intent.merchant_id).await? else {
             return suppressed("the merchant no longer exists");
         };
+        if let Some(reason) = self.store.opted_out(&shipment).await? {
+            return suppressed(reason);
+        }
         let tracking_url = format!("{}/t/{}", self.public_base_url, shipment.token);
-        let ctx = context(&merchant, &shipment, &tracking_url);
-        let sent = match intent.channel {
+        let unsubscribe_url = format!("{}/u/{}", self.public_base_url, shipment.token);
+        let carrier_name = carriers::carrier(&shipment.carrier)
+            .map_or_else(|| shipment.carrier.to_uppercase(), |c| c.name.to_owned());
+        let input = MessageInput {
+            milestone: intent.milestone,
+            details: &intent.details,
+            shipment: &shipment,
+            merchant: &merchant,
+            carrier_name: &carrier_name,
+            tracking_url: &tracking_url,
+            unsubscribe_url: &unsubscribe_url,
+        };
+        let locale =
+            message::resolve_locale(&shipment.customer.locale, &merchant.branding.default_locale);
+        let template = self
+            .store
+            .template(&TemplateKey {
+                merchant_id: merchant.merchant_id.clone(),
+                milestone: intent.milestone,
+                channel: intent.channel,
+                locale: locale.tag.to_owned(),
+            })
+            .await?;
+        let vars = message::vars(&input, locale);
+        match intent.channel {
             Channel::Email => {
                 let Some(to) = shipment.customer.email.clone() else {
                     return suppressed("the customer has no email address");
                 };
-                let email = render::email(intent.milestone, &intent.details, &ctx);
-                self.mailer
-                    .send_email(&OutgoingEmail {
-                        from_name: merchant.brand_name.clone(),
-                        from_address: merchant.sender_email.clone(),
-                        reply_to: merchant.reply_to.clone(),
-                        to,
-                        subject: email.subject,
-                        html: email.html,
-                        text: email.text,
-                    })
+                let builtin = match message::builtin_email(&input) {
+                    Ok(email) => email,
+                    Err(err) => {
+                        return Ok(Outcome::Failed {
+                            error: err.to_string(),
+                        });
+                    }
+                };
+                let email = match &template {
+                    Some(t) => {
+                        message::override_email(t, &vars, builtin.clone()).unwrap_or_else(|err| {
+                            // A template that broke after it was saved must not cost the customer the news.
+                            tracing::warn!(error = %err, "merchant template failed; built-in used");
+                            builtin
+                        })
+                    }
+                    None => builtin,
+                };
+                let outgoing = OutgoingEmail {
+                    unsubscribe_url: Some(unsubscribe_url.clone()),
+                    from_name: merchant.brand_name.clone(),
+                    from_address: merchant.sender_email.clone(),
+                    reply_to: merchant.reply_to.clone(),
+                    to,
+                    subject: email.subject,
+                    html: email.html,
+                    text: email.text,
+                };
+                Ok(self
+                    .with_retries(|| self.mailer.send_email(&outgoing))
                     .await
+                    .map_or_else(
+                        |err| Outcome::Failed {
+                            error: err.to_string(),
+                        },
+                        |id| Outcome::Sent {
+                            provider_message_id: id,
+                            segments: None,
+                        },
+                    ))
             }
             Channel::Sms => {
                 let Some(to) = shipment.customer.phone.clone() else {
                     return suppressed("the customer has no phone number");
                 };
-                self.texter
-                    .send_sms(&OutgoingSms {
-                        to,
-                        body: render::sms(intent.milestone, &intent.details, &ctx),
-                        sender_id: merchant.sms_sender_id.clone(),
+                match self.texter.is_opted_out(&to).await {
+                    Ok(true) => return suppressed("the number opted out of SMS"),
+                    Ok(false) => {}
+                    // Unknown is not "yes": SNS refuses opted-out numbers itself.
+                    Err(err) => tracing::warn!(error = %err, "SMS opt-out check failed"),
+                }
+                if may_defer && let Some(until) = quiet_until(&merchant, &shipment, (self.clock)())
+                {
+                    return Ok(Outcome::Deferred { until });
+                }
+                let overridden = template.as_ref().and_then(|t| {
+                    message::override_sms(t, &vars).unwrap_or_else(|err| {
+                        tracing::warn!(error = %err, "merchant SMS template failed; built-in used");
+                        None
                     })
+                });
+                let body = overridden.unwrap_or_else(|| message::builtin_sms(&input));
+                let segments = sms::segments(&body);
+                let outgoing = OutgoingSms {
+                    to,
+                    body,
+                    sender_id: merchant.sms_sender_id.clone(),
+                };
+                Ok(self
+                    .with_retries(|| self.texter.send_sms(&outgoing))
                     .await
+                    .map_or_else(
+                        |err| Outcome::Failed {
+                            error: err.to_string(),
+                        },
+                        |id| Outcome::Sent {
+                            provider_message_id: id,
+                            segments: Some(segments),
+                        },
+                    ))
             }
-        };
-        Ok(match sent {
-            Ok(provider_message_id) => Outcome::Sent {
-                provider_message_id,
-            },
-            Err(err) => Outcome::Failed {
-                error: err.to_string(),
-            },
-        })
+        }
+    }
+
+    /// Retries throttling and outages with exponential backoff; a rejection is final.
+    async fn with_retries<F, Fut>(&self, send: F) -> Result<String, SendError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<String, SendError>>,
+    {
+        let mut wait = BACKOFF;
+        let mut attempt = 1;
+        loop {
+            match send().await {
+                Err(SendError::Unavailable(reason)) if attempt < SEND_ATTEMPTS => {
+                    tracing::warn!(attempt, %reason, "provider unavailable; retrying");
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 }
 
-fn context<'a>(
-    merchant: &'a Merchant,
-    shipment: &'a Shipment,
-    tracking_url: &'a str,
-) -> MessageContext<'a> {
-    MessageContext {
-        brand_name: &merchant.brand_name,
-        customer_name: &shipment.customer.name,
-        order_number: &shipment.order_number,
-        carrier: &shipment.carrier,
-        tracking_number: &shipment.tracking_number,
-        tracking_url,
-        estimated_delivery: shipment.estimated_delivery,
-    }
+fn span(intent: &Notification) -> tracing::Span {
+    tracing::info_span!(
+        "notification",
+        merchant_id = %intent.merchant_id,
+        tracking_number = %intent.tracking_number,
+        milestone = %intent.milestone,
+        instance = intent.instance.as_deref().unwrap_or(""),
+        channel = intent.channel.as_str()
+    )
 }

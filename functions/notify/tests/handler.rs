@@ -23,6 +23,8 @@ fn intent(channel: Channel) -> Notification {
         updated_at: Utc::now(),
         provider_message_id: None,
         detail: None,
+        segments: None,
+        deferred_until: None,
     }
 }
 

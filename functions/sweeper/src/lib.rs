@@ -3,13 +3,17 @@
 //! passed) and `stalled` are found without a scan ever arriving. Due shipments come from a
 //! sparse index, so the cost follows the number due, not the size of the table.
 
-use afterclick_domain::ports::{DueStore, EventStore, MerchantStore, ShipmentStore, StoreError};
+use afterclick_domain::ports::{Due, DueStore, EventStore, Mailer, StoreError, Texter};
 use afterclick_domain::service::reevaluate;
+use afterclick_notify::Notify;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::sync::Arc;
 
-pub struct Sweeper<S> {
+pub struct Sweeper<S, M, T> {
     pub store: S,
+    /// Sends deferred SMS once the customer's quiet hours are over.
+    pub notify: Arc<Notify<S, M, T>>,
     pub clock: fn() -> DateTime<Utc>,
 }
 
@@ -23,15 +27,18 @@ pub struct SweepReport {
     pub intents: usize,
     /// Shipments that could not be evaluated this run (retried next run: still due).
     pub failed: usize,
+    /// Deferred SMS sent (or otherwise finished) this run.
+    pub resumed: usize,
 }
 
-pub trait Store: MerchantStore + ShipmentStore + EventStore + DueStore {}
-impl<T: MerchantStore + ShipmentStore + EventStore + DueStore> Store for T {}
+pub trait Store: afterclick_notify::Store + EventStore + DueStore {}
+impl<T: afterclick_notify::Store + EventStore + DueStore> Store for T {}
 
-impl<S: Store> Sweeper<S> {
-    pub fn new(store: S) -> Self {
+impl<S: Store + Clone, M: Mailer, T: Texter> Sweeper<S, M, T> {
+    pub fn new(store: S, notify: Arc<Notify<S, M, T>>) -> Self {
         Self {
             store,
+            notify,
             clock: Utc::now,
         }
     }
@@ -43,7 +50,20 @@ impl<S: Store> Sweeper<S> {
             due: due.len(),
             ..SweepReport::default()
         };
-        for shipment in due {
+        for item in due {
+            let shipment = match item {
+                Due::Shipment(shipment) => shipment,
+                Due::Notification(key) => {
+                    match self.notify.resume(&key).await {
+                        Ok(()) => report.resumed += 1,
+                        Err(err) => {
+                            report.failed += 1;
+                            tracing::warn!(error = %err, "resuming a deferred notification failed");
+                        }
+                    }
+                    continue;
+                }
+            };
             match reevaluate(
                 &self.store,
                 &shipment.merchant_id,
@@ -83,7 +103,9 @@ impl<S: Store> Sweeper<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use afterclick_domain::fakes::{MemoryStore, merchant, shipment};
+    use afterclick_domain::fakes::{
+        MemoryStore, RecordingMailer, RecordingTexter, merchant, shipment,
+    };
     use chrono::{Duration, NaiveDate};
 
     fn now() -> DateTime<Utc> {
@@ -101,7 +123,13 @@ mod tests {
         let mut later = shipment("m1", "NOTYET", now());
         later.due_at = Some(now() + Duration::days(3));
         store.put_shipment(later);
-        let sweeper = Sweeper::new(store.clone());
+        let notify = Notify::new(
+            store.clone(),
+            RecordingMailer::default(),
+            RecordingTexter::default(),
+            "https://t.example",
+        );
+        let sweeper = Sweeper::new(store.clone(), Arc::new(notify));
         let first = sweeper.run().await.unwrap();
         assert_eq!((first.due, first.changed, first.intents), (1, 1, 2));
         let second = sweeper.run().await.unwrap();

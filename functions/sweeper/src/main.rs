@@ -1,15 +1,24 @@
 //! Lambda entry point: an EventBridge schedule invokes it every 15 minutes.
 
-use afterclick_aws::{Config, DynamoStore, init_tracing, sdk_config};
+use afterclick_aws::{Config, DynamoStore, SesMailer, SnsTexter, init_tracing, sdk_config};
+use afterclick_notify::Notify;
 use afterclick_sweeper::Sweeper;
 use lambda_runtime::{LambdaEvent, service_fn};
+use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     init_tracing();
     let config = Config::from_env()?;
     let sdk = sdk_config().await;
-    let sweeper = Sweeper::new(DynamoStore::from_conf(&sdk, config.table_name));
+    let store = DynamoStore::from_conf(&sdk, config.table_name);
+    let notify = Notify::new(
+        store.clone(),
+        SesMailer::from_conf(&sdk),
+        SnsTexter::from_conf(&sdk),
+        config.public_base_url,
+    );
+    let sweeper = Sweeper::new(store, Arc::new(notify));
     let sweeper = &sweeper;
     lambda_runtime::run(service_fn(
         move |_: LambdaEvent<serde_json::Value>| async move {

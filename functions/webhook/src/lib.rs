@@ -114,7 +114,7 @@ async fn receive<S: Store>(
     // same delivery, so an older moment in a re-sent history always arrives as stale news
     // instead of racing the newest into the customer's inbox.
     let mut newest_first: Vec<_> = parsed.events.iter().collect();
-    newest_first.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at));
+    newest_first.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
     let mut stored = 0;
     for event in newest_first {
         let mut event = event.clone();

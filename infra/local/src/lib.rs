@@ -9,7 +9,7 @@ pub mod streams;
 pub mod table;
 pub mod template;
 
-use afterclick_aws::{DynamoStore, SesMailer, SnsTexter};
+use afterclick_aws::{DynamoStore, SesIdentities, SesMailer, SnsTexter};
 use afterclick_milestones::Milestones;
 use afterclick_notify::Notify;
 use afterclick_sweeper::{SweepReport, Sweeper};
@@ -80,7 +80,7 @@ pub struct StackInfo {
 pub struct Devstack {
     pub info: StackInfo,
     pub store: DynamoStore,
-    sweeper: Arc<Sweeper<DynamoStore>>,
+    sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter>>,
     pub dead_letters: DeadLetters,
     pub moto_endpoint: String,
     shutdown: watch::Sender<bool>,
@@ -98,7 +98,7 @@ pub async fn local_sdk_config(endpoint: &str) -> SdkConfig {
 }
 
 struct MilestonesFn(Milestones<DynamoStore>);
-struct NotifyFn(Notify<DynamoStore, SesMailer, SnsTexter>);
+struct NotifyFn(Arc<Notify<DynamoStore, SesMailer, SnsTexter>>);
 
 impl StreamHandler for MilestonesFn {
     fn invoke(&self, event: Event) -> HandlerFuture<'_> {
@@ -112,13 +112,42 @@ impl StreamHandler for NotifyFn {
     }
 }
 
+/// A browser (Accept: text/html) gets the page; everything else the JSON.
+async fn outbox(State(state): State<DevState>, headers: axum::http::HeaderMap) -> Response {
+    let wants_html = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if !wants_html {
+        return outbox_json(State(state)).await;
+    }
+    match outbox::fetch(&state.http, &state.moto_endpoint).await {
+        Ok(outbox) => axum::response::Html(outbox::page(&outbox)).into_response(),
+        Err(err) => (axum::http::StatusCode::BAD_GATEWAY, err.to_string()).into_response(),
+    }
+}
+
+/// One email's HTML alone, as the customer's mail client would show it.
+async fn outbox_email(
+    State(state): State<DevState>,
+    axum::extract::Path(index): axum::extract::Path<usize>,
+) -> Response {
+    match outbox::fetch(&state.http, &state.moto_endpoint).await {
+        Ok(outbox) => match outbox.emails.get(index) {
+            Some(e) => axum::response::Html(e.html.clone()).into_response(),
+            None => afterclick_web::Problem::not_found("no such email").into_response(),
+        },
+        Err(err) => (axum::http::StatusCode::BAD_GATEWAY, err.to_string()).into_response(),
+    }
+}
+
 #[derive(Clone)]
 struct DevState {
     http: reqwest::Client,
     moto_endpoint: String,
 }
 
-async fn outbox(State(state): State<DevState>) -> Response {
+async fn outbox_json(State(state): State<DevState>) -> Response {
     match outbox::fetch(&state.http, &state.moto_endpoint).await {
         Ok(outbox) => axum::Json(outbox).into_response(),
         Err(err) => afterclick_web::Problem::new(
@@ -156,15 +185,16 @@ impl Devstack {
             .map(DeadLetters::with_file)
             .unwrap_or_default();
         let streams_client = aws_sdk_dynamodbstreams::Client::new(&dynamo_conf);
+        let notify = Arc::new(Notify::new(
+            store.clone(),
+            SesMailer::from_conf(&moto_conf),
+            SnsTexter::from_conf(&moto_conf),
+            api_url.clone(),
+        ));
         for mapping in template.mappings {
             let handler: Arc<dyn StreamHandler> = match mapping.binary.as_str() {
                 "milestones" => Arc::new(MilestonesFn(Milestones::new(store.clone()))),
-                "notify" => Arc::new(NotifyFn(Notify::new(
-                    store.clone(),
-                    SesMailer::from_conf(&moto_conf),
-                    SnsTexter::from_conf(&moto_conf),
-                    api_url.clone(),
-                ))),
+                "notify" => Arc::new(NotifyFn(notify.clone())),
                 other => return Err(DevstackError::UnknownFunction(other.to_owned())),
             };
             let poller = Poller {
@@ -179,7 +209,7 @@ impl Devstack {
             tasks.push(tokio::spawn(poller.run(watcher.clone())));
         }
 
-        let sweeper = Arc::new(Sweeper::new(store.clone()));
+        let sweeper = Arc::new(Sweeper::new(store.clone(), notify.clone()));
         let timer = sweeper.clone();
         let mut timer_shutdown = watcher.clone();
         let interval = options.sweep_interval;
@@ -197,17 +227,22 @@ impl Devstack {
 
         let dev = Router::new()
             .route("/_dev/outbox", get(outbox))
-            .route("/_dev/outbox.json", get(outbox))
+            .route("/_dev/outbox.json", get(outbox_json))
+            .route("/_dev/outbox/email/{index}", get(outbox_email))
             .with_state(DevState {
                 http: reqwest::Client::new(),
                 moto_endpoint: options.moto_endpoint.clone(),
             });
         let app = afterclick_web::with_fallbacks(
-            afterclick_api::routes(afterclick_api::App::new(store.clone(), api_url.clone()))
-                .merge(afterclick_webhook::routes(
-                    afterclick_webhook::Webhooks::new(store.clone()),
-                ))
-                .merge(dev),
+            afterclick_api::routes(afterclick_api::App::new(
+                store.clone(),
+                SesIdentities::from_conf(&moto_conf),
+                api_url.clone(),
+            ))
+            .merge(afterclick_webhook::routes(
+                afterclick_webhook::Webhooks::new(store.clone()),
+            ))
+            .merge(dev),
         );
         let mut server_shutdown = watcher.clone();
         tasks.push(tokio::spawn(async move {
@@ -236,6 +271,35 @@ impl Devstack {
         outbox::fetch(&reqwest::Client::new(), &self.moto_endpoint).await
     }
 
+    /// The notify function, to replay stream records at it (exactly-once tests).
+    pub fn notify(&self) -> Arc<Notify<DynamoStore, SesMailer, SnsTexter>> {
+        self.sweeper.notify.clone()
+    }
+
+    pub async fn store_notifications(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> Vec<afterclick_domain::Notification> {
+        use afterclick_domain::ports::ShipmentStore;
+        self.store
+            .notifications(merchant_id, tracking_number)
+            .await
+            .unwrap_or_default()
+    }
+
+    /// The stream event Lambda would deliver for this notification's INSERT.
+    pub fn notification_record(&self, n: &afterclick_domain::Notification) -> Event {
+        let image: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> =
+            serde_dynamo::to_item(n).unwrap_or_default();
+        let image: serde_dynamo::Item = image.into();
+        let record = serde_json::json!({
+            "eventID": "replay", "eventName": "INSERT", "eventSource": "aws:dynamodb", "awsRegion": REGION,
+            "dynamodb": {"NewImage": image, "SequenceNumber": "1", "SizeBytes": 1, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+        });
+        serde_json::from_value(serde_json::json!({ "Records": [record] })).unwrap_or_default()
+    }
+
     /// One sweep now, as the schedule would run it.
     pub async fn sweep(&self) -> Result<SweepReport, afterclick_domain::ports::StoreError> {
         self.sweeper.run().await
@@ -248,6 +312,7 @@ impl Devstack {
     ) -> Result<SweepReport, afterclick_domain::ports::StoreError> {
         Sweeper {
             store: self.store.clone(),
+            notify: self.sweeper.notify.clone(),
             clock,
         }
         .run()

@@ -1,6 +1,7 @@
 //! What moto "sent": SES v2 raw messages (parsed back from MIME) and SNS SMS, read from
 //! moto's model-data endpoint.
 
+use afterclick_domain::sms::{Segments, segments};
 use mail_parser::MessageParser;
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +13,9 @@ pub struct SentEmail {
     pub subject: String,
     pub html: String,
     pub text: String,
+    /// The headers a person checks: From, Reply-To, List-Unsubscribe...
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -19,6 +23,7 @@ pub struct SentSms {
     pub message_id: String,
     pub to: String,
     pub body: String,
+    pub segments: Segments,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -71,7 +76,39 @@ fn email(raw: RawMessage) -> SentEmail {
         .and_then(|a| a.address())
         .unwrap_or_default()
         .to_owned();
+    const SHOWN: &[&str] = &[
+        "From",
+        "To",
+        "Reply-To",
+        "Subject",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        "MIME-Version",
+    ];
+    let headers = parsed
+        .as_ref()
+        .map(|m| {
+            m.headers()
+                .iter()
+                .filter(|h| {
+                    SHOWN
+                        .iter()
+                        .any(|s| s.eq_ignore_ascii_case(h.name.as_str()))
+                })
+                .filter_map(|h| {
+                    let raw = m
+                        .raw_message()
+                        .get(h.offset_start as usize..h.offset_end as usize)?;
+                    Some((
+                        h.name.as_str().to_owned(),
+                        String::from_utf8_lossy(raw).trim().to_owned(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     SentEmail {
+        headers,
         message_id: raw.id,
         from,
         // moto lists a recipient once per place it found it (Destination and MIME header).
@@ -116,10 +153,57 @@ pub async fn fetch(http: &reqwest::Client, moto_url: &str) -> Result<Outbox, req
             .sms
             .into_iter()
             .map(|s| SentSms {
+                segments: segments(&s.message),
                 message_id: s.message_id,
                 to: s.phone_number,
                 body: s.message,
             })
             .collect(),
     })
+}
+
+fn esc(s: &str) -> String {
+    afterclick_domain::render::escape_html(s)
+}
+
+/// The outbox as a page a person can click through: each email's rendered HTML, its text
+/// part and headers; each SMS with its encoding and segment count. Newest first.
+pub fn page(outbox: &Outbox) -> String {
+    let mut html = String::from(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>afterclick outbox</title>\
+<style>body{font-family:Helvetica,Arial,sans-serif;margin:24px;color:#111827;background:#f9fafb}\
+details{background:#fff;border:1px solid #e5e7eb;border-radius:8px;margin:0 0 12px;padding:12px}\
+summary{cursor:pointer;font-weight:bold}table{border-collapse:collapse;font-size:13px;margin:8px 0}\
+td{padding:2px 12px 2px 0;vertical-align:top}pre{white-space:pre-wrap;background:#f3f4f6;padding:12px;border-radius:6px}\
+iframe{width:640px;max-width:100%;height:760px;border:1px solid #e5e7eb;border-radius:6px;background:#fff}</style></head><body>",
+    );
+    html.push_str(&format!("<h1>Outbox</h1><p>{} emails, {} SMS &middot; <a href=\"/_dev/outbox.json\">JSON</a></p><h2>Emails</h2>", outbox.emails.len(), outbox.sms.len()));
+    for (i, e) in outbox.emails.iter().enumerate().rev() {
+        let headers: String = e
+            .headers
+            .iter()
+            .map(|(k, v)| format!("<tr><td>{}</td><td>{}</td></tr>", esc(k), esc(v)))
+            .collect();
+        html.push_str(&format!(
+            "<details id=\"email-{i}\"><summary>{subject} &rarr; {to}</summary><table>{headers}</table>\
+<p><a href=\"/_dev/outbox/email/{i}\">Open the email alone</a></p>\
+<iframe title=\"{subject}\" srcdoc=\"{srcdoc}\" sandbox></iframe><h3>Text part</h3><pre>{text}</pre></details>",
+            subject = esc(&e.subject),
+            to = esc(&e.to),
+            srcdoc = esc(&e.html),
+            text = esc(&e.text),
+        ));
+    }
+    html.push_str("<h2>SMS</h2><table><tr><td><b>to</b></td><td><b>message</b></td><td><b>encoding</b></td><td><b>segments</b></td></tr>");
+    for s in outbox.sms.iter().rev() {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{:?}</td><td>{}</td></tr>",
+            esc(&s.to),
+            esc(&s.body),
+            s.segments.encoding,
+            s.segments.count
+        ));
+    }
+    html.push_str("</table></body></html>");
+    html
 }

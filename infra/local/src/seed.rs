@@ -35,6 +35,7 @@ pub async fn merchant(
                 sms_sender_id: None,
                 channels: Merchant::default_channels(),
                 stall_after_hours: afterclick_domain::rules::DEFAULT_STALL_HOURS,
+                branding: Default::default(),
                 webhook_secrets: Provider::ALL
                     .into_iter()
                     .map(|p| {

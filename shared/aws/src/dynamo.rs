@@ -2,8 +2,12 @@
 //! plus the key attributes of [`crate::keys`].
 
 use crate::keys::{self, types};
+use afterclick_domain::message::Override;
+use afterclick_domain::milestone::Moment;
 use afterclick_domain::model::Notification;
-use afterclick_domain::ports::{DueStore, ShipmentRef};
+use afterclick_domain::ports::{
+    ConsentStore, Due, DueStore, ShipmentRef, TemplateKey, TemplateStore,
+};
 use afterclick_domain::ports::{
     EventStore, MerchantStore, NotificationKey, NotificationStore, Outcome, Registration,
     ShipmentStore, StoreError,
@@ -331,6 +335,10 @@ impl MerchantStore for DynamoStore {
             .transpose()
     }
 
+    async fn save_merchant(&self, merchant: &Merchant) -> Result<(), StoreError> {
+        self.put_merchant(merchant).await
+    }
+
     async fn merchant_for_key(&self, key_hash: &str) -> Result<Option<String>, StoreError> {
         let item = self.get(keys::api_key_pk(key_hash), "KEY").await?;
         Ok(item.and_then(|mut item| match item.remove("merchant_id") {
@@ -475,10 +483,7 @@ impl ShipmentStore for DynamoStore {
 impl DynamoStore {
     /// Due shipments and how many index entries the queries read to find them (for the
     /// test that shows the sweeper's cost follows due shipments, not table size).
-    pub async fn due_with_cost(
-        &self,
-        now: DateTime<Utc>,
-    ) -> Result<(Vec<ShipmentRef>, i64), StoreError> {
+    pub async fn due_with_cost(&self, now: DateTime<Utc>) -> Result<(Vec<Due>, i64), StoreError> {
         let mut refs = Vec::new();
         let mut scanned = 0i64;
         for partition in 0..keys::DUE_PARTITIONS {
@@ -499,16 +504,12 @@ impl DynamoStore {
                     .await
                     .map_err(unavailable)?;
                 scanned += i64::from(out.scanned_count);
-                for mut item in out.items.unwrap_or_default() {
-                    if let (Some(AttributeValue::S(m)), Some(AttributeValue::S(t))) =
-                        (item.remove("merchant_id"), item.remove("tracking_number"))
-                    {
-                        refs.push(ShipmentRef {
-                            merchant_id: m,
-                            tracking_number: t,
-                        });
-                    }
-                }
+                refs.extend(
+                    out.items
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(due_item),
+                );
                 start = out.last_evaluated_key;
                 if start.is_none() {
                     break;
@@ -533,8 +534,165 @@ impl DynamoStore {
     }
 }
 
+/// A due-index entry: a shipment (SK `SHIPMENT`) or a deferred notification (SK `N#...`).
+fn due_item(mut item: Item) -> Option<Due> {
+    let (
+        Some(AttributeValue::S(merchant_id)),
+        Some(AttributeValue::S(tracking_number)),
+        Some(AttributeValue::S(sk)),
+    ) = (
+        item.remove("merchant_id"),
+        item.remove("tracking_number"),
+        item.remove(keys::SK),
+    )
+    else {
+        return None;
+    };
+    if sk == keys::SHIPMENT_SK {
+        return Some(Due::Shipment(ShipmentRef {
+            merchant_id,
+            tracking_number,
+        }));
+    }
+    let rest = sk.strip_prefix(keys::NOTIFICATION_PREFIX)?;
+    let (moment, channel) = rest.rsplit_once('#')?;
+    let moment = Moment::parse_key(moment)?;
+    Some(Due::Notification(NotificationKey {
+        merchant_id,
+        tracking_number,
+        milestone: moment.milestone,
+        instance: moment.instance,
+        channel: afterclick_domain::Channel::parse(channel)?,
+    }))
+}
+
+fn template_sk(key: &TemplateKey) -> String {
+    format!(
+        "TPL#{}#{}#{}",
+        key.milestone.as_str(),
+        key.channel.as_str(),
+        key.locale
+    )
+}
+
+impl TemplateStore for DynamoStore {
+    async fn template(&self, key: &TemplateKey) -> Result<Option<Override>, StoreError> {
+        self.get(keys::merchant_pk(&key.merchant_id), &template_sk(key))
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    async fn save_template(
+        &self,
+        key: &TemplateKey,
+        template: &Override,
+    ) -> Result<(), StoreError> {
+        let item = keyed(
+            to_item(template)?,
+            keys::merchant_pk(&key.merchant_id),
+            template_sk(key),
+            "template",
+        );
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn delete_template(&self, key: &TemplateKey) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::merchant_pk(&key.merchant_id)))
+            .key(keys::SK, s(template_sk(key)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+/// Opt-outs hold no address: the customer's is hashed (lower-cased first).
+fn email_hash(email: &str) -> String {
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+        email.trim().to_lowercase().as_bytes(),
+    ))
+}
+
+impl DynamoStore {
+    async fn put_marker(&self, pk: String, sk: String, kind: &str) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item(keys::PK, s(pk))
+            .item(keys::SK, s(sk))
+            .item(keys::TYPE, s(kind))
+            .item("created_at", s(Utc::now().to_rfc3339()))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+impl ConsentStore for DynamoStore {
+    async fn unsubscribe_shipment(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> Result<(), StoreError> {
+        self.put_marker(
+            keys::shipment_pk(merchant_id, tracking_number),
+            "OPTOUT".into(),
+            "opt_out",
+        )
+        .await
+    }
+
+    async fn unsubscribe_customer(&self, merchant_id: &str, email: &str) -> Result<(), StoreError> {
+        self.put_marker(
+            keys::merchant_pk(merchant_id),
+            format!("OPTOUT#{}", email_hash(email)),
+            "opt_out",
+        )
+        .await
+    }
+
+    async fn opted_out(&self, shipment: &Shipment) -> Result<Option<&'static str>, StoreError> {
+        let pk = keys::shipment_pk(&shipment.merchant_id, &shipment.tracking_number);
+        if self.get(pk, "OPTOUT").await?.is_some() {
+            return Ok(Some("unsubscribed from this shipment"));
+        }
+        let Some(email) = &shipment.customer.email else {
+            return Ok(None);
+        };
+        let customer = self
+            .get(
+                keys::merchant_pk(&shipment.merchant_id),
+                &format!("OPTOUT#{}", email_hash(email)),
+            )
+            .await?;
+        Ok(customer.map(|_| "unsubscribed from this merchant"))
+    }
+
+    async fn shipment_by_token(&self, token: &str) -> Result<Option<Shipment>, StoreError> {
+        let Some(mut item) = self.get(keys::token_pk(token), "T").await? else {
+            return Ok(None);
+        };
+        match (item.remove("merchant_id"), item.remove("tracking_number")) {
+            (Some(AttributeValue::S(m)), Some(AttributeValue::S(t))) => self.shipment(&m, &t).await,
+            _ => Ok(None),
+        }
+    }
+}
+
 impl DueStore for DynamoStore {
-    async fn due(&self, now: DateTime<Utc>) -> Result<Vec<ShipmentRef>, StoreError> {
+    async fn due(&self, now: DateTime<Utc>) -> Result<Vec<Due>, StoreError> {
         Ok(self.due_with_cost(now).await?.0)
     }
 }
@@ -591,7 +749,12 @@ impl EventStore for DynamoStore {
 }
 
 impl NotificationStore for DynamoStore {
-    async fn claim(&self, key: &NotificationKey, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    async fn claim(
+        &self,
+        key: &NotificationKey,
+        from: NotificationState,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let result = self
             .client
             .update_item()
@@ -604,11 +767,12 @@ impl NotificationStore for DynamoStore {
                 keys::SK,
                 s(keys::notification_sk(&key.moment(), key.channel)),
             )
-            .update_expression("SET #state = :claimed, updated_at = :now")
-            .condition_expression("#state = :pending")
+            // Leaving the due index too: a claimed notification is nobody's to sweep.
+            .update_expression("SET #state = :claimed, updated_at = :now REMOVE due_pk, due_sk")
+            .condition_expression("#state = :from")
             .expression_attribute_names("#state", "state")
             .expression_attribute_values(":claimed", s(NotificationState::Claimed.as_str()))
-            .expression_attribute_values(":pending", s(NotificationState::Pending.as_str()))
+            .expression_attribute_values(":from", s(from.as_str()))
             .expression_attribute_values(":now", s(now.to_rfc3339()))
             .send()
             .await;
@@ -625,13 +789,50 @@ impl NotificationStore for DynamoStore {
         outcome: &Outcome,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let (attribute, value) = match outcome {
+        let mut sets = vec!["#state = :state", "updated_at = :now"];
+        let mut values = HashMap::from([
+            (":state".to_owned(), s(outcome.state().as_str())),
+            (
+                ":claimed".to_owned(),
+                s(NotificationState::Claimed.as_str()),
+            ),
+            (":now".to_owned(), s(now.to_rfc3339())),
+        ]);
+        match outcome {
             Outcome::Sent {
                 provider_message_id,
-            } => ("provider_message_id", provider_message_id),
-            Outcome::Suppressed { reason } => ("detail", reason),
-            Outcome::Failed { error } => ("detail", error),
-        };
+                segments,
+            } => {
+                sets.push("provider_message_id = :id");
+                values.insert(":id".into(), s(provider_message_id));
+                if let Some(segments) = segments {
+                    sets.push("segments = :segments");
+                    values.insert(
+                        ":segments".into(),
+                        serde_dynamo::to_attribute_value(segments)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    );
+                }
+            }
+            Outcome::Deferred { until } => {
+                // Into the due index: the sweeper sends it when the quiet hours end.
+                sets.extend([
+                    "deferred_until = :until",
+                    "due_pk = :due_pk",
+                    "due_sk = :due_sk",
+                ]);
+                values.insert(":until".into(), s(until.to_rfc3339()));
+                values.insert(
+                    ":due_pk".into(),
+                    s(keys::due_partition(&key.tracking_number)),
+                );
+                values.insert(":due_sk".into(), s(keys::due_sort_key(*until)));
+            }
+            Outcome::Suppressed { reason: detail } | Outcome::Failed { error: detail } => {
+                sets.push("detail = :detail");
+                values.insert(":detail".into(), s(detail));
+            }
+        }
         let result = self
             .client
             .update_item()
@@ -644,14 +845,10 @@ impl NotificationStore for DynamoStore {
                 keys::SK,
                 s(keys::notification_sk(&key.moment(), key.channel)),
             )
-            .update_expression("SET #state = :state, updated_at = :now, #detail = :detail")
+            .update_expression(format!("SET {}", sets.join(", ")))
             .condition_expression("#state = :claimed")
             .expression_attribute_names("#state", "state")
-            .expression_attribute_names("#detail", attribute)
-            .expression_attribute_values(":state", s(outcome.state().as_str()))
-            .expression_attribute_values(":claimed", s(NotificationState::Claimed.as_str()))
-            .expression_attribute_values(":now", s(now.to_rfc3339()))
-            .expression_attribute_values(":detail", s(value.as_str()))
+            .set_expression_attribute_values(Some(values))
             .send()
             .await;
         match result {

@@ -10,5 +10,5 @@ pub mod stream;
 
 pub use config::{Config, init_tracing, sdk_config};
 pub use dynamo::DynamoStore;
-pub use ses::SesMailer;
+pub use ses::{SesIdentities, SesMailer};
 pub use sns::SnsTexter;

@@ -1,7 +1,7 @@
 //! SES v2 adapter: sends a MIME `multipart/alternative` (text + HTML) as raw content, so
 //! both parts (and later, headers such as List-Unsubscribe) reach the customer as built.
 
-use afterclick_domain::ports::{Mailer, OutgoingEmail, SendError};
+use afterclick_domain::ports::{Mailer, OutgoingEmail, SendError, SenderIdentities};
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::error::DisplayErrorContext;
 use aws_sdk_sesv2::operation::send_email::SendEmailError;
@@ -34,6 +34,18 @@ pub fn mime(email: &OutgoingEmail) -> Result<Vec<u8>, SendError> {
         .html_body(email.html.as_str());
     if let Some(reply_to) = &email.reply_to {
         builder = builder.reply_to(reply_to.as_str());
+    }
+    if let Some(url) = &email.unsubscribe_url {
+        // RFC 8058: mail clients show "Unsubscribe" and POST to the URL with one click.
+        builder = builder
+            .header(
+                "List-Unsubscribe",
+                mail_builder::headers::raw::Raw::new(format!("<{url}>")),
+            )
+            .header(
+                "List-Unsubscribe-Post",
+                mail_builder::headers::raw::Raw::new("List-Unsubscribe=One-Click"),
+            );
     }
     builder
         .write_to_vec()
@@ -75,6 +87,50 @@ impl Mailer for SesMailer {
                     SendError::Unavailable(message)
                 })
             }
+        }
+    }
+}
+
+/// Sender verification against SES identities: the address itself, or its domain.
+#[derive(Clone, Debug)]
+pub struct SesIdentities {
+    client: Client,
+}
+
+impl SesIdentities {
+    pub fn from_conf(sdk: &aws_config::SdkConfig) -> Self {
+        Self {
+            client: Client::new(sdk),
+        }
+    }
+
+    async fn verified(&self, identity: &str) -> Result<bool, SendError> {
+        match self
+            .client
+            .get_email_identity()
+            .email_identity(identity)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(out.verified_for_sending_status),
+            Err(err) if matches!(err.as_service_error(), Some(e) if e.is_not_found_exception()) => {
+                Ok(false)
+            }
+            Err(err) => Err(SendError::Unavailable(
+                DisplayErrorContext(&err).to_string(),
+            )),
+        }
+    }
+}
+
+impl SenderIdentities for SesIdentities {
+    async fn is_verified(&self, address: &str) -> Result<bool, SendError> {
+        if self.verified(address).await? {
+            return Ok(true);
+        }
+        match address.rsplit_once('@') {
+            Some((_, domain)) => self.verified(domain).await,
+            None => Ok(false),
         }
     }
 }

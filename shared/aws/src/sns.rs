@@ -30,6 +30,16 @@ fn string_attribute(value: &str) -> Result<MessageAttributeValue, SendError> {
 }
 
 impl Texter for SnsTexter {
+    async fn is_opted_out(&self, phone: &str) -> Result<bool, SendError> {
+        self.client
+            .check_if_phone_number_is_opted_out()
+            .phone_number(phone)
+            .send()
+            .await
+            .map(|out| out.is_opted_out)
+            .map_err(|err| SendError::Unavailable(DisplayErrorContext(&err).to_string()))
+    }
+
     async fn send_sms(&self, sms: &OutgoingSms) -> Result<String, SendError> {
         // Transactional: delivery notices are not marketing and must not be throttled as such.
         let mut request = self

@@ -21,6 +21,8 @@ struct State {
     events: BTreeMap<ShipmentKey, BTreeMap<(DateTime<Utc>, String), TrackingEvent>>,
     notifications: BTreeMap<(ShipmentKey, String), Notification>,
     outcomes: Vec<DeliveryOutcome>,
+    templates: BTreeMap<String, crate::message::Override>,
+    opt_outs: std::collections::BTreeSet<String>,
 }
 
 #[derive(Clone, Default)]
@@ -104,6 +106,109 @@ impl MerchantStore for MemoryStore {
     async fn merchant_for_key(&self, key_hash: &str) -> Result<Option<String>, StoreError> {
         Ok(self.state.lock().unwrap().keys.get(key_hash).cloned())
     }
+
+    async fn save_merchant(&self, merchant: &Merchant) -> Result<(), StoreError> {
+        self.put_merchant(merchant.clone());
+        Ok(())
+    }
+}
+
+impl TemplateStore for MemoryStore {
+    async fn template(
+        &self,
+        key: &TemplateKey,
+    ) -> Result<Option<crate::message::Override>, StoreError> {
+        Ok(self
+            .state
+            .lock()
+            .unwrap()
+            .templates
+            .get(&template_key(key))
+            .cloned())
+    }
+
+    async fn save_template(
+        &self,
+        key: &TemplateKey,
+        template: &crate::message::Override,
+    ) -> Result<(), StoreError> {
+        self.state
+            .lock()
+            .unwrap()
+            .templates
+            .insert(template_key(key), template.clone());
+        Ok(())
+    }
+
+    async fn delete_template(&self, key: &TemplateKey) -> Result<(), StoreError> {
+        self.state
+            .lock()
+            .unwrap()
+            .templates
+            .remove(&template_key(key));
+        Ok(())
+    }
+}
+
+fn template_key(k: &TemplateKey) -> String {
+    format!(
+        "{}#{}#{}#{}",
+        k.merchant_id,
+        k.milestone.as_str(),
+        k.channel.as_str(),
+        k.locale
+    )
+}
+
+impl ConsentStore for MemoryStore {
+    async fn unsubscribe_shipment(&self, merchant_id: &str, tn: &str) -> Result<(), StoreError> {
+        self.state
+            .lock()
+            .unwrap()
+            .opt_outs
+            .insert(format!("S#{merchant_id}#{tn}"));
+        Ok(())
+    }
+
+    async fn unsubscribe_customer(&self, merchant_id: &str, email: &str) -> Result<(), StoreError> {
+        self.state
+            .lock()
+            .unwrap()
+            .opt_outs
+            .insert(format!("C#{merchant_id}#{}", email.to_lowercase()));
+        Ok(())
+    }
+
+    async fn opted_out(&self, shipment: &Shipment) -> Result<Option<&'static str>, StoreError> {
+        let state = self.state.lock().unwrap();
+        if state.opt_outs.contains(&format!(
+            "S#{}#{}",
+            shipment.merchant_id, shipment.tracking_number
+        )) {
+            return Ok(Some("unsubscribed from this shipment"));
+        }
+        let customer = shipment
+            .customer
+            .email
+            .as_deref()
+            .map(str::to_lowercase)
+            .unwrap_or_default();
+        Ok(state
+            .opt_outs
+            .contains(&format!("C#{}#{customer}", shipment.merchant_id))
+            .then_some("unsubscribed from this merchant"))
+    }
+
+    async fn shipment_by_token(&self, token: &str) -> Result<Option<Shipment>, StoreError> {
+        Ok(self
+            .state
+            .lock()
+            .unwrap()
+            .shipments
+            .values()
+            .find(|s| s.token == token)
+            .cloned())
+    }
 }
 
 impl ShipmentStore for MemoryStore {
@@ -184,17 +289,26 @@ impl ShipmentStore for MemoryStore {
 }
 
 impl DueStore for MemoryStore {
-    async fn due(&self, now: DateTime<Utc>) -> Result<Vec<ShipmentRef>, StoreError> {
+    async fn due(&self, now: DateTime<Utc>) -> Result<Vec<Due>, StoreError> {
         let state = self.state.lock().unwrap();
-        Ok(state
+        let shipments = state
             .shipments
             .values()
             .filter(|s| s.due_at.is_some_and(|due| due <= now))
-            .map(|s| ShipmentRef {
-                merchant_id: s.merchant_id.clone(),
-                tracking_number: s.tracking_number.clone(),
+            .map(|s| {
+                Due::Shipment(ShipmentRef {
+                    merchant_id: s.merchant_id.clone(),
+                    tracking_number: s.tracking_number.clone(),
+                })
+            });
+        let deferred = state
+            .notifications
+            .values()
+            .filter(|n| {
+                n.state == NotificationState::Deferred && n.deferred_until.is_some_and(|u| u <= now)
             })
-            .collect())
+            .map(|n| Due::Notification(NotificationKey::from(n)));
+        Ok(shipments.chain(deferred).collect())
     }
 }
 
@@ -231,10 +345,15 @@ impl EventStore for MemoryStore {
 }
 
 impl NotificationStore for MemoryStore {
-    async fn claim(&self, k: &NotificationKey, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    async fn claim(
+        &self,
+        k: &NotificationKey,
+        from: NotificationState,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let mut state = self.state.lock().unwrap();
         match state.notifications.get_mut(&notification_key(k)) {
-            Some(n) if n.state == NotificationState::Pending => {
+            Some(n) if n.state == from => {
                 n.state = NotificationState::Claimed;
                 n.updated_at = now;
                 Ok(true)
@@ -258,7 +377,12 @@ impl NotificationStore for MemoryStore {
             match outcome {
                 Outcome::Sent {
                     provider_message_id,
-                } => n.provider_message_id = Some(provider_message_id.clone()),
+                    segments,
+                } => {
+                    n.provider_message_id = Some(provider_message_id.clone());
+                    n.segments = *segments;
+                }
+                Outcome::Deferred { until } => n.deferred_until = Some(*until),
                 Outcome::Suppressed { reason } => n.detail = Some(reason.clone()),
                 Outcome::Failed { error } => n.detail = Some(error.clone()),
             }
@@ -267,17 +391,26 @@ impl NotificationStore for MemoryStore {
     }
 }
 
-/// Records what it was asked to send; fails with `failure` when set.
+/// Records what it was asked to send; fails with `failure` when set, and with a transient
+/// error for the first `transient_failures` sends.
 #[derive(Clone, Default)]
 pub struct RecordingMailer {
     pub sent: Arc<Mutex<Vec<OutgoingEmail>>>,
     pub failure: Option<SendError>,
+    pub transient_failures: Arc<Mutex<u32>>,
 }
 
 impl Mailer for RecordingMailer {
     async fn send_email(&self, email: &OutgoingEmail) -> Result<String, SendError> {
         if let Some(err) = &self.failure {
             return Err(err.clone());
+        }
+        {
+            let mut left = self.transient_failures.lock().unwrap();
+            if *left > 0 {
+                *left -= 1;
+                return Err(SendError::Unavailable("Throttling: rate exceeded".into()));
+            }
         }
         let mut sent = self.sent.lock().unwrap();
         sent.push(email.clone());
@@ -296,6 +429,11 @@ impl Texter for RecordingTexter {
         sent.push(sms.clone());
         Ok(format!("sms-{}", sent.len()))
     }
+
+    /// Like SNS's simulator (and moto): numbers ending in 99 have opted out.
+    async fn is_opted_out(&self, phone: &str) -> Result<bool, SendError> {
+        Ok(phone.ends_with("99"))
+    }
 }
 
 /// A merchant that announces every milestone by email and SMS.
@@ -309,6 +447,7 @@ pub fn merchant(merchant_id: &str) -> Merchant {
         channels: Merchant::default_channels(),
         webhook_secrets: Default::default(),
         stall_after_hours: crate::rules::DEFAULT_STALL_HOURS,
+        branding: Default::default(),
     }
 }
 

@@ -4,6 +4,8 @@
 #[cfg(feature = "fakes")]
 pub mod fakes;
 pub mod generic;
+pub mod i18n;
+pub mod message;
 pub mod milestone;
 pub mod model;
 pub mod ports;
@@ -13,6 +15,7 @@ pub mod render;
 pub mod rules;
 pub mod service;
 pub mod signature;
+pub mod sms;
 pub mod status;
 pub mod validate;
 

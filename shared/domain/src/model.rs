@@ -205,7 +205,8 @@ impl Channel {
     }
 }
 
-/// `pending -> claimed -> sent | suppressed | failed`.
+/// `pending -> claimed -> sent | suppressed | failed | deferred`; a deferred SMS is claimed
+/// again by the sweeper when the customer's quiet hours end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationState {
@@ -214,6 +215,7 @@ pub enum NotificationState {
     Sent,
     Suppressed,
     Failed,
+    Deferred,
 }
 
 impl NotificationState {
@@ -224,6 +226,7 @@ impl NotificationState {
             NotificationState::Sent => "sent",
             NotificationState::Suppressed => "suppressed",
             NotificationState::Failed => "failed",
+            NotificationState::Deferred => "deferred",
         }
     }
 }
@@ -276,6 +279,12 @@ pub struct Notification {
     /// Why it was suppressed or failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// SMS: how it was encoded and how many segments it took.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<crate::sms::Segments>,
+    /// Deferred SMS: when the quiet hours end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferred_until: Option<DateTime<Utc>>,
 }
 
 /// A merchant's configuration, as the notification and webhook paths need it.
@@ -298,6 +307,102 @@ pub struct Merchant {
     /// Business hours (Monday to Friday) without a carrier scan before a shipment is stalled.
     #[serde(default = "default_stall_hours")]
     pub stall_after_hours: u32,
+    /// How messages look and what they offer.
+    #[serde(default)]
+    pub branding: Branding,
+}
+
+/// The merchant's look, words and offers in every message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branding {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// `#rrggbb`
+    pub primary_color: String,
+    pub accent_color: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_email: Option<String>,
+    /// One of the built-in locales; used when the customer's is not.
+    pub default_locale: String,
+    pub quiet_hours: QuietHours,
+    /// Offered in the delay apology.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_code: Option<String>,
+    /// "You might also like", at most four.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recommendations: Vec<Product>,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Self {
+            logo_url: None,
+            primary_color: "#111827".into(),
+            accent_color: "#2563eb".into(),
+            support_url: None,
+            support_email: None,
+            default_locale: "en".into(),
+            quiet_hours: QuietHours::default(),
+            discount_code: None,
+            recommendations: Vec::new(),
+        }
+    }
+}
+
+/// Local times (customer's time zone) during which SMS wait; `start` after `end` spans midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuietHours {
+    #[serde(with = "hh_mm")]
+    pub start: chrono::NaiveTime,
+    #[serde(with = "hh_mm")]
+    pub end: chrono::NaiveTime,
+}
+
+impl Default for QuietHours {
+    fn default() -> Self {
+        Self {
+            start: chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(),
+            end: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default(),
+        }
+    }
+}
+
+impl QuietHours {
+    /// Is this local time inside the quiet period?
+    pub fn contains(&self, t: chrono::NaiveTime) -> bool {
+        if self.start <= self.end {
+            t >= self.start && t < self.end
+        } else {
+            t >= self.start || t < self.end
+        }
+    }
+}
+
+/// `HH:MM` on the wire and in the table.
+pub mod hh_mm {
+    use chrono::NaiveTime;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &NaiveTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.format("%H:%M").to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
+        let raw = String::deserialize(d)?;
+        NaiveTime::parse_from_str(&raw, "%H:%M")
+            .map_err(|_| serde::de::Error::custom("must be HH:MM, e.g. 21:00"))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub name: String,
+    pub image_url: String,
+    pub url: String,
+    /// As the shop displays it, e.g. `€49.00`.
+    pub price: String,
 }
 
 fn default_stall_hours() -> u32 {

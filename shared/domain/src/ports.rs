@@ -1,6 +1,7 @@
 //! Ports: what handlers need from the outside world. Adapters live in `afterclick-aws`;
 //! unit tests use in-memory fakes.
 
+use crate::message::Override;
 use crate::milestone::{Milestone, Moment};
 use crate::model::{Channel, Merchant, Notification, NotificationState, Shipment, TrackingEvent};
 use crate::rules::DeliveryOutcome;
@@ -63,6 +64,15 @@ pub struct ShipmentRef {
     pub tracking_number: String,
 }
 
+/// What the due-time index says needs attention now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Due {
+    /// A promise ended or a quiet spell ran out: re-evaluate.
+    Shipment(ShipmentRef),
+    /// An SMS held back for quiet hours may now be sent.
+    Notification(NotificationKey),
+}
+
 pub trait MerchantStore: Send + Sync {
     fn merchant(
         &self,
@@ -74,6 +84,67 @@ pub trait MerchantStore: Send + Sync {
         &self,
         key_hash: &str,
     ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    /// Replaces the merchant's settings.
+    fn save_merchant(
+        &self,
+        merchant: &Merchant,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// Identifies one merchant template: milestone, channel, locale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateKey {
+    pub merchant_id: String,
+    pub milestone: Milestone,
+    pub channel: Channel,
+    pub locale: String,
+}
+
+pub trait TemplateStore: Send + Sync {
+    fn template(
+        &self,
+        key: &TemplateKey,
+    ) -> impl Future<Output = Result<Option<Override>, StoreError>> + Send;
+    fn save_template(
+        &self,
+        key: &TemplateKey,
+        template: &Override,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn delete_template(
+        &self,
+        key: &TemplateKey,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// Who asked not to hear from a merchant again: per shipment, or per customer (by the
+/// SHA-256 of the email address, so the opt-out list holds no addresses).
+pub trait ConsentStore: Send + Sync {
+    fn unsubscribe_shipment(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn unsubscribe_customer(
+        &self,
+        merchant_id: &str,
+        email: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Why this shipment's customer must not be messaged, if they opted out.
+    fn opted_out(
+        &self,
+        shipment: &Shipment,
+    ) -> impl Future<Output = Result<Option<&'static str>, StoreError>> + Send;
+    /// The shipment a public tracking token stands for.
+    fn shipment_by_token(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = Result<Option<Shipment>, StoreError>> + Send;
+}
+
+/// SES: may the merchant send from this address (is it, or its domain, a verified identity)?
+pub trait SenderIdentities: Send + Sync {
+    fn is_verified(&self, address: &str) -> impl Future<Output = Result<bool, SendError>> + Send;
 }
 
 pub trait ShipmentStore: Send + Sync {
@@ -118,10 +189,7 @@ pub trait ShipmentStore: Send + Sync {
 /// The sweeper's view: shipments whose `due_at` has come, read from a sparse index (its cost
 /// follows the number of due shipments, not the table size).
 pub trait DueStore: Send + Sync {
-    fn due(
-        &self,
-        now: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Vec<ShipmentRef>, StoreError>> + Send;
+    fn due(&self, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<Due>, StoreError>> + Send;
 }
 
 pub trait EventStore: Send + Sync {
@@ -143,10 +211,12 @@ pub trait EventStore: Send + Sync {
 }
 
 pub trait NotificationStore: Send + Sync {
-    /// Moves a pending notification to `claimed`; false if someone else already did.
+    /// Moves a notification from `from` (pending, or deferred when its quiet hours end) to
+    /// `claimed`; false if it is not in `from` any more (someone else claimed it).
     fn claim(
         &self,
         key: &NotificationKey,
+        from: NotificationState,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
@@ -162,15 +232,27 @@ pub trait NotificationStore: Send + Sync {
 /// How a claimed notification ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Sent { provider_message_id: String },
-    Suppressed { reason: String },
-    Failed { error: String },
+    Sent {
+        provider_message_id: String,
+        segments: Option<crate::sms::Segments>,
+    },
+    /// SMS held back during the customer's quiet hours, until `until`.
+    Deferred {
+        until: DateTime<Utc>,
+    },
+    Suppressed {
+        reason: String,
+    },
+    Failed {
+        error: String,
+    },
 }
 
 impl Outcome {
     pub fn state(&self) -> NotificationState {
         match self {
             Outcome::Sent { .. } => NotificationState::Sent,
+            Outcome::Deferred { .. } => NotificationState::Deferred,
             Outcome::Suppressed { .. } => NotificationState::Suppressed,
             Outcome::Failed { .. } => NotificationState::Failed,
         }
@@ -179,6 +261,8 @@ impl Outcome {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingEmail {
+    /// RFC 8058 one-click unsubscribe URL (List-Unsubscribe + List-Unsubscribe-Post).
+    pub unsubscribe_url: Option<String>,
     pub from_name: String,
     pub from_address: String,
     pub reply_to: Option<String>,
@@ -217,4 +301,7 @@ pub trait Texter: Send + Sync {
     /// Sends one SMS; returns the provider's message id.
     fn send_sms(&self, sms: &OutgoingSms)
     -> impl Future<Output = Result<String, SendError>> + Send;
+
+    /// Has this number opted out of SMS (replied STOP)? SNS keeps that list.
+    fn is_opted_out(&self, phone: &str) -> impl Future<Output = Result<bool, SendError>> + Send;
 }

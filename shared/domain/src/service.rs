@@ -56,6 +56,8 @@ where
                 updated_at: now,
                 provider_message_id: None,
                 detail: None,
+                segments: None,
+                deferred_until: None,
             })
             .collect();
         match store

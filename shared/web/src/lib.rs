@@ -13,8 +13,9 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// `header` (extension members) name what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
-    #[serde(rename = "type")]
-    pub kind: String,
+    /// Serialised as `type`: `/problems/{slug}`.
+    #[serde(rename = "type", serialize_with = "problem_type")]
+    pub slug: &'static str,
     pub title: &'static str,
     pub status: u16,
     pub detail: String,
@@ -22,28 +23,45 @@ pub struct Problem {
     pub field: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<&'static str>,
+    /// Template errors: where in the template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+fn problem_type<S: serde::Serializer>(slug: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("/problems/{slug}"))
 }
 
 impl Problem {
     pub fn new(
         status: StatusCode,
-        slug: &str,
+        slug: &'static str,
         title: &'static str,
         detail: impl Into<String>,
     ) -> Self {
         Self {
-            kind: format!("/problems/{slug}"),
+            slug,
             title,
             status: status.as_u16(),
             detail: detail.into(),
             field: None,
             header: None,
+            line: None,
+            column: None,
         }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         let field = field.into();
         self.field = (!field.is_empty()).then_some(field);
+        self
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = u32::try_from(line).ok();
+        self.column = u32::try_from(column).ok();
         self
     }
 

@@ -27,6 +27,7 @@
 //!   the merchant's own promise, which afterclick already has, and is ignored.
 //! - `msg.slug` (else the newest checkpoint's `slug`) is the carrier ([`carriers`]).
 
+use super::common::{join_present, location_text, note_unknown, text, timed_event};
 use super::{Mapped, ParsedWebhook, Provider, StatusRow, carriers, map_status, row, time};
 use crate::model::{Pickup, TrackingEvent, normalize_tracking_number};
 use crate::reason::Reason;
@@ -231,7 +232,8 @@ fn checkpoint_event(
     )?;
     let (tag, subtag) = (text(&c.tag), text(&c.subtag));
     let mapped = classify(tag, subtag, unknown_codes);
-    let mut event = TrackingEvent::new(at.occurred_at, mapped.status, PROVIDER);
+    let mut event = timed_event(PROVIDER, at);
+    event.status = mapped.status;
     event.description = [&c.message, &c.subtag_message, &c.tag]
         .into_iter()
         .find_map(text)
@@ -241,8 +243,6 @@ fn checkpoint_event(
     event.raw_status = tag.map(str::to_owned);
     event.raw_substatus = subtag.map(str::to_owned);
     event.reason = mapped.reason;
-    event.local_time = at.local_time;
-    event.time_basis = at.basis;
     Ok(event)
 }
 
@@ -268,7 +268,8 @@ fn summary_event(
         .ok_or_else(|| FieldError::new(field, "must be an ISO 8601 date-time"))?;
     let (tag, subtag) = (text(&msg.tag), text(&msg.subtag));
     let mapped = classify(tag, subtag, unknown_codes);
-    let mut event = TrackingEvent::new(at.occurred_at, mapped.status, PROVIDER);
+    let mut event = timed_event(PROVIDER, at);
+    event.status = mapped.status;
     event.description = [&msg.subtag_message, &msg.tag]
         .into_iter()
         .find_map(text)
@@ -277,8 +278,6 @@ fn summary_event(
     event.raw_status = tag.map(str::to_owned);
     event.raw_substatus = subtag.map(str::to_owned);
     event.reason = mapped.reason;
-    event.local_time = at.local_time;
-    event.time_basis = at.basis;
     Ok(event)
 }
 
@@ -294,19 +293,9 @@ fn classify(tag: Option<&str>, subtag: Option<&str>, unknown_codes: &mut Vec<Str
             known: true,
         };
     }
-    let known = |table: &[StatusRow], code: &str| table.iter().any(|r| r.code == code);
-    for (table, code) in [(AFTERSHIP_STATUS, tag), (AFTERSHIP_SUBSTATUS, subtag)] {
-        if let Some(code) = code.filter(|c| !known(table, c)) {
-            remember(unknown_codes, code);
-        }
-    }
+    note_unknown(AFTERSHIP_STATUS, tag, unknown_codes);
+    note_unknown(AFTERSHIP_SUBSTATUS, subtag, unknown_codes);
     map_status(AFTERSHIP_STATUS, AFTERSHIP_SUBSTATUS, tag, subtag)
-}
-
-fn remember(unknown_codes: &mut Vec<String>, code: &str) {
-    if !unknown_codes.iter().any(|c| c == code) {
-        unknown_codes.push(code.to_owned());
-    }
 }
 
 fn attach_shipment_facts(msg: &Tracking, events: &mut [TrackingEvent]) {
@@ -334,18 +323,9 @@ fn location(c: &Checkpoint) -> Option<String> {
         return Some(location.to_owned());
     }
     let postal = text(&c.zip).or(text(&c.postal_code));
-    let region = [text(&c.state), postal]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let region = join_present([text(&c.state), postal], " ");
     let country = text(&c.country_name).or(text(&c.country_iso3));
-    let parts: Vec<&str> = [text(&c.city), Some(region.as_str()), country]
-        .into_iter()
-        .flatten()
-        .filter(|p| !p.is_empty())
-        .collect();
-    (!parts.is_empty()).then(|| parts.join(", "))
+    location_text([text(&c.city), region.as_deref(), country])
 }
 
 fn carrier(msg: &Tracking, checkpoints: &[Checkpoint]) -> Option<String> {
@@ -355,28 +335,17 @@ fn carrier(msg: &Tracking, checkpoints: &[Checkpoint]) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A present, non-blank string, trimmed.
-fn text(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::TimeBasis;
-    use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+    use crate::providers::common::test_support::{
+        Fixtures, assert_documented_codes_mapped, assert_sub_rows_map_under_their_prefix,
+        assert_top_rows_map_as_declared, at, newest_statuses, statuses_and_codes, utc, wall,
+    };
+    use chrono::NaiveDate;
 
-    macro_rules! fixture {
-        ($name:literal) => {
-            std::fs::read(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../tests/fixtures/providers/aftership/",
-                $name,
-                ".json"
-            ))
-            .unwrap()
-        };
-    }
+    const FIXTURES: Fixtures = Fixtures(Provider::AfterShip);
 
     /// Every top-level status and sub-status PROVIDERS.md lists for AfterShip.
     const DOCUMENTED: &[&str] = &[
@@ -434,52 +403,23 @@ mod tests {
         "Expired_001",
     ];
 
-    fn at(rfc3339: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(rfc3339)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
-
-    fn wall(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").unwrap()
-    }
-
     #[test]
     fn every_documented_code_is_in_the_tables() {
-        for code in DOCUMENTED {
-            let found = AFTERSHIP_STATUS
-                .iter()
-                .chain(AFTERSHIP_SUBSTATUS)
-                .any(|r| r.code == *code);
-            assert!(found, "{code} is not mapped");
-        }
+        assert_documented_codes_mapped(DOCUMENTED, &[AFTERSHIP_STATUS, AFTERSHIP_SUBSTATUS]);
     }
 
     #[test]
     fn the_status_table_maps_each_row_as_declared() {
-        for r in AFTERSHIP_STATUS {
-            let m = map_status(AFTERSHIP_STATUS, AFTERSHIP_SUBSTATUS, Some(r.code), None);
-            assert_eq!(Some(m.status), r.status, "{}", r.code);
-            assert_eq!(m.reason, r.reason, "{}", r.code);
-            assert!(m.known);
-        }
+        assert_top_rows_map_as_declared(AFTERSHIP_STATUS, AFTERSHIP_SUBSTATUS);
     }
 
     #[test]
     fn the_substatus_table_maps_each_row_as_declared_under_its_own_tag() {
-        for r in AFTERSHIP_SUBSTATUS {
-            let tag = r.code.split('_').next().unwrap();
-            let top = AFTERSHIP_STATUS.iter().find(|t| t.code == tag).unwrap();
-            let m = map_status(
-                AFTERSHIP_STATUS,
-                AFTERSHIP_SUBSTATUS,
-                Some(tag),
-                Some(r.code),
-            );
-            assert_eq!(Some(m.status), r.status.or(top.status), "{}", r.code);
-            assert_eq!(m.reason, r.reason.or(top.reason), "{}", r.code);
-            assert!(m.known, "{}", r.code);
-        }
+        assert_sub_rows_map_under_their_prefix(
+            AFTERSHIP_STATUS,
+            AFTERSHIP_SUBSTATUS,
+            |tag, sub| map_status(AFTERSHIP_STATUS, AFTERSHIP_SUBSTATUS, Some(tag), Some(sub)),
+        );
     }
 
     #[test]
@@ -514,7 +454,7 @@ mod tests {
 
     #[test]
     fn first_scan_resolves_local_time_and_carrier() {
-        let parsed = parse(&fixture!("first_scan")).unwrap();
+        let parsed = FIXTURES.parsed("first_scan");
         assert_eq!(parsed.tracking_number, "00340434161094042557");
         assert_eq!(parsed.carrier.as_deref(), Some("dhl_paket"));
         assert_eq!(
@@ -537,7 +477,7 @@ mod tests {
 
     #[test]
     fn out_for_delivery_keeps_an_offset_time_as_an_instant() {
-        let parsed = parse(&fixture!("out_for_delivery")).unwrap();
+        let parsed = FIXTURES.parsed("out_for_delivery");
         assert_eq!(parsed.carrier.as_deref(), Some("ups"));
         let last = parsed.events.last().unwrap();
         assert_eq!(last.status, Status::OutForDelivery);
@@ -549,7 +489,7 @@ mod tests {
 
     #[test]
     fn delivered_carries_the_signature_on_the_delivery_only() {
-        let parsed = parse(&fixture!("delivered")).unwrap();
+        let parsed = FIXTURES.parsed("delivered");
         let delivered = parsed.events.last().unwrap();
         assert_eq!(delivered.status, Status::Delivered);
         assert_eq!(delivered.reason, Some(Reason::DeliveredToNeighbour));
@@ -564,7 +504,7 @@ mod tests {
 
     #[test]
     fn attempt_failed_gives_the_reason() {
-        let parsed = parse(&fixture!("attempt_failed")).unwrap();
+        let parsed = FIXTURES.parsed("attempt_failed");
         let failed = parsed.events.last().unwrap();
         assert_eq!(failed.status, Status::AttemptFailed);
         assert_eq!(failed.reason, Some(Reason::RecipientUnavailable));
@@ -576,7 +516,7 @@ mod tests {
 
     #[test]
     fn exception_is_a_delay_with_its_reason() {
-        let parsed = parse(&fixture!("exception")).unwrap();
+        let parsed = FIXTURES.parsed("exception");
         let last = parsed.events.last().unwrap();
         assert_eq!(last.status, Status::Exception);
         assert_eq!(last.reason, Some(Reason::CustomsDelay));
@@ -589,16 +529,9 @@ mod tests {
 
     #[test]
     fn return_moves_to_returning_then_returned() {
-        let parsed = parse(&fixture!("return")).unwrap();
-        let tail: Vec<_> = parsed
-            .events
-            .iter()
-            .rev()
-            .take(2)
-            .map(|e| (e.status, e.reason))
-            .collect();
+        let parsed = FIXTURES.parsed("return");
         assert_eq!(
-            tail,
+            newest_statuses(&parsed, 2),
             [
                 (Status::ReturnedToSender, Some(Reason::Returned)),
                 (Status::ReturningToSender, Some(Reason::Returning)),
@@ -609,7 +542,7 @@ mod tests {
 
     #[test]
     fn history_mixes_local_and_offset_times_and_holds_a_pickup() {
-        let parsed = parse(&fixture!("history")).unwrap();
+        let parsed = FIXTURES.parsed("history");
         assert!(parsed.events.len() >= 5);
         assert!(
             parsed
@@ -673,10 +606,7 @@ mod tests {
         assert_eq!(parsed.events.len(), 1);
         let e = &parsed.events[0];
         assert_eq!(e.status, Status::Delivered);
-        assert_eq!(
-            e.occurred_at,
-            Utc.with_ymd_and_hms(2021, 8, 24, 10, 40, 8).unwrap()
-        );
+        assert_eq!(e.occurred_at, utc(2021, 8, 24, 10, 40, 8));
         assert_eq!(e.description, "Delivered");
         assert_eq!(e.raw_substatus.as_deref(), Some("Delivered_001"));
         assert_eq!(e.signed_by.as_deref(), Some("J SMITH"));
@@ -689,20 +619,8 @@ mod tests {
             {"checkpoint_time":"2024-08-01T09:00:00Z","tag":"InTransit","subtag":"InTransit_099","message":"?"},
             {"checkpoint_time":"2024-08-01T10:00:00Z","tag":"Teleported","subtag":"Teleported_001"}]}}"#;
         let parsed = parse(body).unwrap();
-        let summary: Vec<_> = parsed
-            .events
-            .iter()
-            .map(|e| {
-                (
-                    e.status,
-                    e.reason,
-                    e.raw_status.as_deref(),
-                    e.raw_substatus.as_deref(),
-                )
-            })
-            .collect();
         assert_eq!(
-            summary,
+            statuses_and_codes(&parsed),
             [
                 (
                     Status::InTransit,
@@ -726,12 +644,12 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_ignored() {
-        let mut doc: serde_json::Value = serde_json::from_slice(&fixture!("history")).unwrap();
+        let mut doc = FIXTURES.json("history");
         doc["brand_new"] = serde_json::json!({"nested": [1, 2]});
         doc["msg"]["aftership_estimated_delivery_date"] = serde_json::json!({"x": 1});
         doc["msg"]["checkpoints"][0]["events"] = serde_json::json!([{"code": "X"}]);
         let body = serde_json::to_vec(&doc).unwrap();
-        assert_eq!(parse(&body).unwrap(), parse(&fixture!("history")).unwrap());
+        assert_eq!(parse(&body).unwrap(), FIXTURES.parsed("history"));
     }
 
     #[test]
@@ -763,10 +681,7 @@ mod tests {
                 "msg.expected_delivery",
             ),
         ];
-        for (body, field) in cases {
-            let err = parse(body).unwrap_err();
-            assert_eq!(err.field, field, "{}", String::from_utf8_lossy(body));
-        }
+        FIXTURES.assert_rejected_at(cases);
         let no_time = parse(br#"{"msg":{"tracking_number":"1Z999","tag":"Pending"}}"#).unwrap_err();
         assert_eq!(no_time.field, "msg.last_updated_at");
     }

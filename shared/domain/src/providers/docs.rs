@@ -3,7 +3,10 @@
 
 use super::{StatusRow, aftership, carriers, easypost, seventeen_track, shippo, ups};
 
-const TABLES: &[(&str, &[(&str, &[StatusRow])])] = &[
+/// One provider's status tables, each with the payload field it maps.
+type FieldTables = &'static [(&'static str, &'static [StatusRow])];
+
+const TABLES: &[(&str, FieldTables)] = &[
     (
         "EasyPost",
         &[

@@ -8,11 +8,12 @@
 //! `status_detail` the sub-status; both are mapped with [`EASYPOST_STATUS`] and
 //! [`EASYPOST_SUBSTATUS`].
 
-use super::{ParsedWebhook, Provider, StatusRow, carriers, map_status, row, time};
-use crate::model::{TrackingEvent, normalize_tracking_number};
+use super::common::{location_text, non_empty, set_codes, text, timed_event, tracking_number};
+use super::{ParsedWebhook, Provider, StatusRow, carriers, row, time};
+use crate::model::TrackingEvent;
 use crate::reason::Reason;
 use crate::status::Status;
-use crate::validate::{FieldError, parse_date_or_datetime, parse_json, validate_tracking_number};
+use crate::validate::{FieldError, parse_date_or_datetime, parse_json};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -205,15 +206,6 @@ fn read(body: &[u8]) -> Result<(Tracker, &'static str), FieldError> {
     Ok((tracker, "result."))
 }
 
-fn tracking_number(raw: Option<&str>, field: &str) -> Result<String, FieldError> {
-    let normalized = normalize_tracking_number(raw.unwrap_or_default());
-    if normalized.is_empty() {
-        return Err(FieldError::new(field, "is required"));
-    }
-    validate_tracking_number(field, &normalized)?;
-    Ok(normalized)
-}
-
 /// The carrier-local date when EasyPost has it: `est_delivery_date` is that date at midnight
 /// UTC for some carriers and a real UTC instant (possibly the next day) for others.
 fn estimated_delivery(
@@ -253,11 +245,9 @@ fn history(
     }
     events.sort_by_key(|e| e.occurred_at);
     if let Some(latest) = events.last_mut().filter(|e| e.raw_status.is_none()) {
-        let sub = latest
-            .raw_substatus
-            .clone()
-            .or_else(|| code(&tracker.status_detail));
-        set_codes(latest, code(&tracker.status), sub, unknown);
+        let own_sub = latest.raw_substatus.clone();
+        let sub = own_sub.as_deref().or_else(|| text(&tracker.status_detail));
+        set_easypost_codes(latest, text(&tracker.status), sub, unknown);
     }
     Ok(events)
 }
@@ -273,17 +263,17 @@ fn detail_event(
     let Some(at) = event_time(detail.datetime.as_deref(), country, state, at_field)? else {
         return Ok(None);
     };
-    let mut event = timed_event(at);
+    let mut event = timed_event(PROVIDER.as_str(), at);
     event.description = non_empty(detail.message.as_deref())
         .or(non_empty(detail.description.as_deref()))
         .unwrap_or_default()
         .to_owned();
     event.location = location
         .and_then(|l| location_text([l.city.as_deref(), l.state.as_deref(), l.country.as_deref()]));
-    set_codes(
+    set_easypost_codes(
         &mut event,
-        code(&detail.status),
-        code(&detail.status_detail),
+        text(&detail.status),
+        text(&detail.status_detail),
         unknown,
     );
     Ok(Some(event))
@@ -302,11 +292,11 @@ fn tracker_event(
         &field("updated_at"),
     )?;
     Ok(at.map(|at| {
-        let mut event = timed_event(at);
-        set_codes(
+        let mut event = timed_event(PROVIDER.as_str(), at);
+        set_easypost_codes(
             &mut event,
-            code(&tracker.status),
-            code(&tracker.status_detail),
+            text(&tracker.status),
+            text(&tracker.status_detail),
             unknown,
         );
         event
@@ -332,49 +322,19 @@ fn event_time(
         .transpose()
 }
 
-fn timed_event(at: time::EventTime) -> TrackingEvent {
-    let mut event = TrackingEvent::new(at.occurred_at, Status::Pending, PROVIDER.as_str());
-    event.local_time = at.local_time;
-    event.time_basis = at.basis;
-    event
-}
-
-/// Maps and records the raw codes; a code missing from its table is kept on the event,
-/// reported in `unknown`, and never rejected.
-fn set_codes(
+/// Maps with [`EASYPOST_STATUS`] and [`EASYPOST_SUBSTATUS`] (see [`set_codes`]).
+fn set_easypost_codes(
     event: &mut TrackingEvent,
-    top: Option<String>,
-    sub: Option<String>,
+    top: Option<&str>,
+    sub: Option<&str>,
     unknown: &mut Vec<String>,
 ) {
-    let mapped = map_status(
-        EASYPOST_STATUS,
-        EASYPOST_SUBSTATUS,
-        top.as_deref(),
-        sub.as_deref(),
+    set_codes(
+        event,
+        (EASYPOST_STATUS, top),
+        (EASYPOST_SUBSTATUS, sub),
+        unknown,
     );
-    let top_unknown = note_unknown(EASYPOST_STATUS, top.as_deref(), unknown);
-    let sub_unknown = note_unknown(EASYPOST_SUBSTATUS, sub.as_deref(), unknown);
-    event.status = mapped.status;
-    event.reason = if top_unknown || sub_unknown {
-        mapped.reason.or(Some(Reason::UnknownCode))
-    } else {
-        mapped.reason
-    };
-    event.raw_status = top;
-    event.raw_substatus = sub;
-}
-
-/// True (and `code` added to `unknown` once) when `code` is not in `table`.
-fn note_unknown(table: &[StatusRow], code: Option<&str>, unknown: &mut Vec<String>) -> bool {
-    let Some(code) = code else { return false };
-    if table.iter().any(|r| r.code == code) {
-        return false;
-    }
-    if !unknown.iter().any(|u| u == code) {
-        unknown.push(code.to_owned());
-    }
-    true
 }
 
 /// `signed_by` is tracker-level; it belongs to the delivery scan(s).
@@ -387,50 +347,16 @@ fn sign_deliveries(events: &mut [TrackingEvent], signed_by: Option<&str>) {
     }
 }
 
-fn code(raw: &Option<String>) -> Option<String> {
-    non_empty(raw.as_deref()).map(str::to_owned)
-}
-
-fn non_empty(raw: Option<&str>) -> Option<&str> {
-    raw.map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// "ORLANDO, FL, US": the parts present, in order.
-fn location_text<const N: usize>(parts: [Option<&str>; N]) -> Option<String> {
-    let parts: Vec<&str> = parts.into_iter().filter_map(non_empty).collect();
-    (!parts.is_empty()).then(|| parts.join(", "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::TimeBasis;
-    use chrono::{TimeZone, Utc};
+    use crate::providers::common::test_support::{
+        Fixtures, assert_every_pair_maps_as_declared, assert_table_is_the_documented_list,
+        assert_top_rows_map_as_declared, body, newest_statuses, statuses, utc,
+    };
 
-    const FIXTURES: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/providers/easypost/"
-    );
-
-    fn load(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{FIXTURES}{name}.json")).unwrap()
-    }
-
-    fn fixture(name: &str) -> ParsedWebhook {
-        parse(&load(name)).unwrap()
-    }
-
-    fn json(name: &str) -> serde_json::Value {
-        serde_json::from_slice(&load(name)).unwrap()
-    }
-
-    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> chrono::DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap()
-    }
-
-    fn statuses(parsed: &ParsedWebhook) -> Vec<(Status, Option<Reason>)> {
-        parsed.events.iter().map(|e| (e.status, e.reason)).collect()
-    }
+    const FIXTURES: Fixtures = Fixtures(PROVIDER);
 
     /// Every status and status_detail EasyPost documents (PROVIDERS.md), spelled as there.
     const DOCUMENTED_STATUS: &[&str] = &[
@@ -478,56 +404,19 @@ mod tests {
 
     #[test]
     fn every_documented_code_is_in_the_tables_and_nothing_else() {
-        for (documented, table) in [
-            (DOCUMENTED_STATUS, EASYPOST_STATUS),
-            (DOCUMENTED_SUBSTATUS, EASYPOST_SUBSTATUS),
-        ] {
-            for code in documented {
-                assert!(table.iter().any(|r| r.code == *code), "{code} missing");
-            }
-            for r in table {
-                assert!(documented.contains(&r.code), "{} undocumented", r.code);
-            }
-            let mut codes: Vec<_> = table.iter().map(|r| r.code).collect();
-            codes.sort_unstable();
-            codes.dedup();
-            assert_eq!(codes.len(), table.len(), "duplicate code");
-        }
+        assert_table_is_the_documented_list(DOCUMENTED_STATUS, EASYPOST_STATUS);
+        assert_table_is_the_documented_list(DOCUMENTED_SUBSTATUS, EASYPOST_SUBSTATUS);
     }
 
     #[test]
     fn every_row_maps_as_declared() {
-        for r in EASYPOST_STATUS {
-            let m = map_status(EASYPOST_STATUS, EASYPOST_SUBSTATUS, Some(r.code), None);
-            assert!(m.known, "{}", r.code);
-            assert_eq!(m.status, r.status.unwrap_or(Status::Pending), "{}", r.code);
-            assert_eq!(m.reason, r.reason, "{}", r.code);
-        }
-        for top in EASYPOST_STATUS {
-            for sub in EASYPOST_SUBSTATUS {
-                let m = map_status(
-                    EASYPOST_STATUS,
-                    EASYPOST_SUBSTATUS,
-                    Some(top.code),
-                    Some(sub.code),
-                );
-                let expected_status = sub.status.or(top.status).unwrap_or(Status::Pending);
-                assert!(m.known, "{}/{}", top.code, sub.code);
-                assert_eq!(m.status, expected_status, "{}/{}", top.code, sub.code);
-                assert_eq!(
-                    m.reason,
-                    sub.reason.or(top.reason),
-                    "{}/{}",
-                    top.code,
-                    sub.code
-                );
-            }
-        }
+        assert_top_rows_map_as_declared(EASYPOST_STATUS, EASYPOST_SUBSTATUS);
+        assert_every_pair_maps_as_declared(EASYPOST_STATUS, EASYPOST_SUBSTATUS);
     }
 
     #[test]
     fn first_scan() {
-        let p = fixture("first_scan");
+        let p = FIXTURES.parsed("first_scan");
         assert_eq!(p.tracking_number, "9400111202555842761023");
         assert_eq!(p.carrier.as_deref(), Some("usps"));
         assert_eq!(
@@ -556,7 +445,7 @@ mod tests {
 
     #[test]
     fn out_for_delivery() {
-        let p = fixture("out_for_delivery");
+        let p = FIXTURES.parsed("out_for_delivery");
         assert_eq!(p.carrier.as_deref(), Some("ups"));
         let last = p.events.last().unwrap();
         assert_eq!(last.status, Status::OutForDelivery);
@@ -567,7 +456,7 @@ mod tests {
 
     #[test]
     fn delivered_is_signed_and_only_the_delivery_carries_the_name() {
-        let p = fixture("delivered");
+        let p = FIXTURES.parsed("delivered");
         let last = p.events.last().unwrap();
         assert_eq!(last.status, Status::Delivered);
         assert_eq!(last.signed_by.as_deref(), Some("R.OKAFOR"));
@@ -581,7 +470,7 @@ mod tests {
 
     #[test]
     fn attempt_failed() {
-        let p = fixture("attempt_failed");
+        let p = FIXTURES.parsed("attempt_failed");
         let last = p.events.last().unwrap();
         assert_eq!(last.status, Status::AttemptFailed);
         assert_eq!(last.raw_status.as_deref(), Some("failure"));
@@ -592,10 +481,9 @@ mod tests {
 
     #[test]
     fn exception_keeps_weather_delay_on_its_transit_status() {
-        let p = fixture("exception");
-        let tail: Vec<_> = statuses(&p).into_iter().rev().take(2).collect();
+        let p = FIXTURES.parsed("exception");
         assert_eq!(
-            tail,
+            newest_statuses(&p, 2),
             [
                 (Status::Exception, Some(Reason::Damaged)),
                 (Status::InTransit, Some(Reason::WeatherDelay)),
@@ -605,10 +493,9 @@ mod tests {
 
     #[test]
     fn return_goes_refused_then_returning() {
-        let p = fixture("return");
-        let tail: Vec<_> = statuses(&p).into_iter().rev().take(2).collect();
+        let p = FIXTURES.parsed("return");
         assert_eq!(
-            tail,
+            newest_statuses(&p, 2),
             [
                 (Status::ReturningToSender, Some(Reason::Returning)),
                 (Status::Exception, Some(Reason::Refused)),
@@ -618,7 +505,7 @@ mod tests {
 
     #[test]
     fn history_is_oldest_first_and_prefers_the_carrier_local_eta() {
-        let p = fixture("history");
+        let p = FIXTURES.parsed("history");
         assert!(p.events.len() >= 15, "{}", p.events.len());
         assert!(
             p.events
@@ -638,8 +525,8 @@ mod tests {
 
     #[test]
     fn a_resent_history_produces_the_same_event_ids() {
-        let a = fixture("out_for_delivery");
-        let b = fixture("delivered");
+        let a = FIXTURES.parsed("out_for_delivery");
+        let b = FIXTURES.parsed("delivered");
         let ids = |p: &ParsedWebhook| -> Vec<String> {
             p.events
                 .iter()
@@ -652,20 +539,20 @@ mod tests {
 
     #[test]
     fn a_bare_tracker_is_accepted_and_names_fields_without_the_prefix() {
-        let tracker = json("delivered")["result"].clone();
-        let bare = parse(&serde_json::to_vec(&tracker).unwrap()).unwrap();
-        assert_eq!(bare, fixture("delivered"));
+        let tracker = FIXTURES.json("delivered")["result"].clone();
+        let bare = FIXTURES.reparse(&tracker);
+        assert_eq!(bare, FIXTURES.parsed("delivered"));
         let mut missing = tracker;
         missing["tracking_code"] = serde_json::Value::Null;
-        let err = parse(&serde_json::to_vec(&missing).unwrap()).unwrap_err();
+        let err = parse(&body(&missing)).unwrap_err();
         assert_eq!(err.field, "tracking_code");
     }
 
     #[test]
     fn no_history_makes_one_event_from_the_tracker_status() {
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["result"]["tracking_details"] = serde_json::json!([]);
-        let p = parse(&serde_json::to_vec(&doc).unwrap()).unwrap();
+        let p = FIXTURES.reparse(&doc);
         assert_eq!(p.events.len(), 1);
         let e = &p.events[0];
         assert_eq!(e.occurred_at, utc(2025, 3, 10, 22, 44, 7));
@@ -677,12 +564,12 @@ mod tests {
 
     #[test]
     fn the_latest_scan_without_a_status_takes_the_trackers() {
-        let mut doc = json("out_for_delivery");
+        let mut doc = FIXTURES.json("out_for_delivery");
         let details = doc["result"]["tracking_details"].as_array_mut().unwrap();
         let last = details.last_mut().unwrap();
         last["status"] = serde_json::Value::Null;
         last["status_detail"] = serde_json::Value::Null;
-        let p = parse(&serde_json::to_vec(&doc).unwrap()).unwrap();
+        let p = FIXTURES.reparse(&doc);
         let last = p.events.last().unwrap();
         assert_eq!(last.status, Status::OutForDelivery);
         assert_eq!(last.raw_status.as_deref(), Some("out_for_delivery"));
@@ -690,12 +577,12 @@ mod tests {
 
     #[test]
     fn undated_details_are_skipped_but_bad_dates_are_named() {
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["result"]["tracking_details"][0]["datetime"] = serde_json::Value::Null;
-        let p = parse(&serde_json::to_vec(&doc).unwrap()).unwrap();
+        let p = FIXTURES.reparse(&doc);
         assert_eq!(p.events.len(), 1);
         doc["result"]["tracking_details"][1]["datetime"] = serde_json::json!("yesterday");
-        let err = parse(&serde_json::to_vec(&doc).unwrap()).unwrap_err();
+        let err = parse(&body(&doc)).unwrap_err();
         assert_eq!(err.field, "result.tracking_details[1].datetime");
     }
 
@@ -705,11 +592,11 @@ mod tests {
             .unwrap()
             .and_hms_opt(15, 41, 0)
             .unwrap();
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         let detail = &mut doc["result"]["tracking_details"][1];
         detail["datetime"] = serde_json::json!("2025-03-10T15:41:00");
         detail["tracking_location"]["state"] = serde_json::json!("CA");
-        let p = parse(&serde_json::to_vec(&doc).unwrap()).unwrap();
+        let p = FIXTURES.reparse(&doc);
         let scan = &p.events[1];
         assert_eq!(scan.time_basis, TimeBasis::LocalResolved);
         assert_eq!(scan.occurred_at, utc(2025, 3, 10, 22, 41, 0), "PDT");
@@ -717,7 +604,7 @@ mod tests {
 
         doc["result"]["tracking_details"][1]["tracking_location"]["country"] =
             serde_json::json!("XX");
-        let p = parse(&serde_json::to_vec(&doc).unwrap()).unwrap();
+        let p = FIXTURES.reparse(&doc);
         // Read as UTC for ordering only, so it now sorts before the 17:05Z label scan.
         let scan = &p.events[0];
         assert_eq!(scan.time_basis, TimeBasis::LocalUnresolved);
@@ -740,27 +627,24 @@ mod tests {
                 "result.tracking_details",
             ),
         ];
-        for (body, field) in cases {
-            let err = parse(body).unwrap_err();
-            assert_eq!(err.field, field, "{}", String::from_utf8_lossy(body));
-        }
+        FIXTURES.assert_rejected_at(cases);
     }
 
     #[test]
     fn unknown_extra_fields_are_ignored() {
-        let mut doc = json("delivered");
+        let mut doc = FIXTURES.json("delivered");
         doc["brand_new_field"] = serde_json::json!({"nested": [1, 2]});
         doc["result"]["tracking_details"][0]["future"] = serde_json::json!(true);
-        let p = parse(&serde_json::to_vec(&doc).unwrap()).unwrap();
-        assert_eq!(p, fixture("delivered"));
+        let p = FIXTURES.reparse(&doc);
+        assert_eq!(p, FIXTURES.parsed("delivered"));
     }
 
     #[test]
     fn unknown_codes_are_stored_and_reported() {
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["result"]["tracking_details"][1]["status_detail"] = serde_json::json!("teleported");
         doc["result"]["tracking_details"][0]["status"] = serde_json::json!("in_orbit");
-        let p = parse(&serde_json::to_vec(&doc).unwrap()).unwrap();
+        let p = FIXTURES.reparse(&doc);
         assert_eq!(p.unknown_codes, ["in_orbit", "teleported"]);
         let orbit = &p.events[0];
         // An unknown top-level code maps to pending; the known detail still adds its reason.

@@ -12,6 +12,8 @@
 pub mod aftership;
 pub mod auth;
 pub mod carriers;
+mod common;
+pub mod docs;
 pub mod easypost;
 pub mod seventeen_track;
 pub mod shippo;

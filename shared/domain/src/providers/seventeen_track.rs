@@ -35,6 +35,7 @@
 //! - `time_metrics.estimated_delivery_date.to` (else `from`) is the estimated delivery, as
 //!   the carrier's local date. `data.carrier` (else a provider's key) is the carrier.
 
+use super::common::{join_present, location_text, note_unknown, remember, text, timed_event};
 use super::{Mapped, ParsedWebhook, StatusRow, carriers, map_status, row, time};
 use crate::model::{TrackingEvent, normalize_tracking_number};
 use crate::reason::Reason;
@@ -316,11 +317,9 @@ fn scan(e: &Event, field: &str, unknown_codes: &mut Vec<String>) -> Result<Scan,
     let at = event_time(e, field)?;
     let (stage, sub) = (text(&e.stage), text(&e.sub_status));
     let mapped = classify(stage, sub, unknown_codes);
-    let mut event = TrackingEvent::new(at.occurred_at, Status::Pending, PROVIDER);
+    let mut event = timed_event(PROVIDER, at);
     event.description = text(&e.description).unwrap_or_default().to_owned();
     event.location = location(e);
-    event.local_time = at.local_time;
-    event.time_basis = at.basis;
     event.raw_status = stage.or_else(|| sub.map(main_status_of)).map(str::to_owned);
     event.raw_substatus = sub.map(str::to_owned);
     if let Some(mapped) = mapped {
@@ -383,9 +382,7 @@ fn classify(
     if let Some(s) = stage.filter(|_| milestone.is_none() && stage_as_status.is_none()) {
         remember(unknown_codes, s);
     }
-    if let Some(s) = sub.filter(|s| find(SEVENTEEN_TRACK_SUBSTATUS, s).is_none()) {
-        remember(unknown_codes, s);
-    }
+    note_unknown(SEVENTEEN_TRACK_SUBSTATUS, sub, unknown_codes);
     let by_sub = |top: Option<&str>| {
         map_status(
             SEVENTEEN_TRACK_STATUS,
@@ -437,14 +434,8 @@ fn apply_latest_status(
     if status.is_none() && sub.is_none() {
         return;
     }
-    for (table, code) in [
-        (SEVENTEEN_TRACK_STATUS, status),
-        (SEVENTEEN_TRACK_SUBSTATUS, sub),
-    ] {
-        if let Some(code) = code.filter(|c| !table.iter().any(|r| r.code == *c)) {
-            remember(unknown_codes, code);
-        }
-    }
+    note_unknown(SEVENTEEN_TRACK_STATUS, status, unknown_codes);
+    note_unknown(SEVENTEEN_TRACK_SUBSTATUS, sub, unknown_codes);
     let mapped = map_status(
         SEVENTEEN_TRACK_STATUS,
         SEVENTEEN_TRACK_SUBSTATUS,
@@ -515,52 +506,28 @@ fn location(e: &Event) -> Option<String> {
         return Some(location.to_owned());
     }
     let address = e.address.as_ref()?;
-    let region = [text(&address.state), text(&address.postal_code)]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let parts: Vec<&str> = [
+    let region = join_present([text(&address.state), text(&address.postal_code)], " ");
+    location_text([
         text(&address.city),
-        Some(region.as_str()),
+        region.as_deref(),
         text(&address.country),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|p| !p.is_empty())
-    .collect();
-    (!parts.is_empty()).then(|| parts.join(", "))
-}
-
-fn remember(unknown_codes: &mut Vec<String>, code: &str) {
-    if !unknown_codes.iter().any(|c| c == code) {
-        unknown_codes.push(code.to_owned());
-    }
-}
-
-/// A present, non-blank string, trimmed.
-fn text(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    ])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::TimeBasis;
-    use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+    use crate::providers::Provider;
+    use crate::providers::common::test_support::{
+        Fixtures, assert_documented_codes_mapped, assert_sub_rows_map_under_their_prefix,
+        assert_top_rows_map_as_declared, at, body, newest_statuses, statuses, statuses_and_codes,
+        wall,
+    };
+    use chrono::NaiveDate;
     use serde_json::{Value, json};
 
-    macro_rules! fixture {
-        ($name:literal) => {
-            std::fs::read(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../tests/fixtures/providers/17track/",
-                $name,
-                ".json"
-            ))
-            .unwrap()
-        };
-    }
+    const FIXTURES: Fixtures = Fixtures(Provider::SeventeenTrack);
 
     /// Every status, sub-status and milestone stage PROVIDERS.md lists for 17TRACK, and the
     /// rest of 17TRACK's v2 sub-status list.
@@ -619,68 +586,32 @@ mod tests {
         "Returned",
     ];
 
-    fn at(rfc3339: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(rfc3339)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
-
-    fn wall(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").unwrap()
-    }
-
-    fn doc(bytes: &[u8]) -> Value {
-        serde_json::from_slice(bytes).unwrap()
-    }
-
-    fn body(doc: &Value) -> Vec<u8> {
-        serde_json::to_vec(doc).unwrap()
-    }
-
     #[test]
     fn every_documented_code_is_in_its_table() {
-        for (table, codes) in [
-            (SEVENTEEN_TRACK_STATUS, DOCUMENTED_STATUS),
-            (SEVENTEEN_TRACK_SUBSTATUS, DOCUMENTED_SUBSTATUS),
-            (SEVENTEEN_TRACK_STAGE, DOCUMENTED_STAGE),
-        ] {
-            for code in codes {
-                assert!(
-                    table.iter().any(|r| r.code == *code),
-                    "{code} is not mapped"
-                );
-            }
-        }
+        assert_documented_codes_mapped(DOCUMENTED_STATUS, &[SEVENTEEN_TRACK_STATUS]);
+        assert_documented_codes_mapped(DOCUMENTED_SUBSTATUS, &[SEVENTEEN_TRACK_SUBSTATUS]);
+        assert_documented_codes_mapped(DOCUMENTED_STAGE, &[SEVENTEEN_TRACK_STAGE]);
         assert_eq!(SEVENTEEN_TRACK_SUBSTATUS.len(), DOCUMENTED_SUBSTATUS.len());
     }
 
     #[test]
     fn the_status_table_maps_each_row_as_declared() {
-        for r in SEVENTEEN_TRACK_STATUS {
-            let m = map_status(SEVENTEEN_TRACK_STATUS, &[], Some(r.code), None);
-            assert_eq!(
-                (Some(m.status), m.reason),
-                (r.status, r.reason),
-                "{}",
-                r.code
-            );
-        }
+        assert_top_rows_map_as_declared(SEVENTEEN_TRACK_STATUS, SEVENTEEN_TRACK_SUBSTATUS);
     }
 
     #[test]
     fn the_substatus_table_maps_each_row_as_declared_under_its_main_status() {
-        for r in SEVENTEEN_TRACK_SUBSTATUS {
-            let top = main_status_of(r.code);
-            let main = SEVENTEEN_TRACK_STATUS
-                .iter()
-                .find(|t| t.code == top)
-                .unwrap();
+        let by_sub_status_alone = |_: &str, sub: &str| {
             let mut unknown = Vec::new();
-            let m = classify(None, Some(r.code), &mut unknown).unwrap();
-            assert_eq!(Some(m.status), r.status.or(main.status), "{}", r.code);
-            assert_eq!(m.reason, r.reason.or(main.reason), "{}", r.code);
-            assert!(m.known && unknown.is_empty(), "{}", r.code);
-        }
+            let m = classify(None, Some(sub), &mut unknown).unwrap();
+            assert!(unknown.is_empty(), "{sub}");
+            m
+        };
+        assert_sub_rows_map_under_their_prefix(
+            SEVENTEEN_TRACK_STATUS,
+            SEVENTEEN_TRACK_SUBSTATUS,
+            by_sub_status_alone,
+        );
     }
 
     #[test]
@@ -729,16 +660,15 @@ mod tests {
 
     #[test]
     fn first_scan() {
-        let parsed = parse(&fixture!("first_scan")).unwrap();
+        let parsed = FIXTURES.parsed("first_scan");
         assert_eq!(parsed.tracking_number, "9400111899223197428490");
         assert_eq!(parsed.carrier.as_deref(), Some("usps"));
         assert_eq!(
             parsed.estimated_delivery,
             NaiveDate::from_ymd_opt(2024, 11, 22)
         );
-        let statuses: Vec<_> = parsed.events.iter().map(|e| (e.status, e.reason)).collect();
         assert_eq!(
-            statuses,
+            statuses(&parsed),
             [
                 (Status::InfoReceived, None),
                 (Status::InTransit, Some(Reason::PickedUp))
@@ -755,7 +685,7 @@ mod tests {
 
     #[test]
     fn out_for_delivery() {
-        let parsed = parse(&fixture!("out_for_delivery")).unwrap();
+        let parsed = FIXTURES.parsed("out_for_delivery");
         assert_eq!(parsed.carrier.as_deref(), Some("postnl"));
         let last = parsed.events.last().unwrap();
         assert_eq!(last.status, Status::OutForDelivery);
@@ -769,7 +699,7 @@ mod tests {
 
     #[test]
     fn delivered() {
-        let parsed = parse(&fixture!("delivered")).unwrap();
+        let parsed = FIXTURES.parsed("delivered");
         assert_eq!(parsed.carrier.as_deref(), Some("fedex"));
         assert!(parsed.events.len() >= 5);
         let last = parsed.events.last().unwrap();
@@ -786,7 +716,7 @@ mod tests {
 
     #[test]
     fn attempt_failed() {
-        let parsed = parse(&fixture!("attempt_failed")).unwrap();
+        let parsed = FIXTURES.parsed("attempt_failed");
         assert_eq!(parsed.carrier.as_deref(), Some("australia_post"));
         let last = parsed.events.last().unwrap();
         assert_eq!(
@@ -799,7 +729,7 @@ mod tests {
 
     #[test]
     fn exception() {
-        let parsed = parse(&fixture!("exception")).unwrap();
+        let parsed = FIXTURES.parsed("exception");
         assert_eq!(parsed.carrier.as_deref(), Some("sf_express"));
         let last = parsed.events.last().unwrap();
         assert_eq!(
@@ -817,17 +747,10 @@ mod tests {
 
     #[test]
     fn return_to_sender() {
-        let parsed = parse(&fixture!("return")).unwrap();
+        let parsed = FIXTURES.parsed("return");
         assert_eq!(parsed.carrier.as_deref(), Some("correos"));
-        let tail: Vec<_> = parsed
-            .events
-            .iter()
-            .rev()
-            .take(2)
-            .map(|e| (e.status, e.reason))
-            .collect();
         assert_eq!(
-            tail,
+            newest_statuses(&parsed, 2),
             [
                 (Status::ReturnedToSender, Some(Reason::Returned)),
                 (Status::ReturningToSender, Some(Reason::Returning)),
@@ -839,8 +762,7 @@ mod tests {
     fn dated_events_win_over_a_disagreeing_latest_status() {
         // history.json: latest_status says Exception / Exception_Other (and latest_event's
         // stage says Exception) while the newest scan is an available-for-pick-up scan.
-        let raw = fixture!("history");
-        let d = doc(&raw);
+        let d = FIXTURES.json("history");
         assert_eq!(
             d["data"]["track_info"]["latest_status"]["status"],
             "Exception"
@@ -849,7 +771,7 @@ mod tests {
             d["data"]["track_info"]["latest_event"]["stage"],
             "Exception"
         );
-        let parsed = parse(&raw).unwrap();
+        let parsed = FIXTURES.parsed("history");
         assert!(parsed.events.len() >= 5);
         let newest = parsed.events.last().unwrap();
         assert_eq!(newest.status, Status::AvailableForPickup);
@@ -879,13 +801,13 @@ mod tests {
 
     #[test]
     fn latest_status_labels_only_an_unlabelled_newest_event() {
-        let mut d = doc(&fixture!("history"));
+        let mut d = FIXTURES.json("history");
         let events = &mut d["data"]["track_info"]["tracking"]["providers"][0]["events"];
         events[0]["stage"] = Value::Null;
         events[0]["sub_status"] = Value::Null;
         events[1]["stage"] = Value::Null;
         events[1]["sub_status"] = Value::Null;
-        let parsed = parse(&body(&d)).unwrap();
+        let parsed = FIXTURES.reparse(&d);
         let newest = parsed.events.last().unwrap();
         assert_eq!(newest.status, Status::Exception);
         assert_eq!(newest.raw_status.as_deref(), Some("Exception"));
@@ -902,9 +824,9 @@ mod tests {
     #[test]
     fn no_events_makes_one_from_the_latest_status_at_the_latest_event() {
         // The sample's shape: an empty history but a summary.
-        let mut d = doc(&fixture!("history"));
+        let mut d = FIXTURES.json("history");
         d["data"]["track_info"]["tracking"]["providers"][0]["events"] = json!([]);
-        let parsed = parse(&body(&d)).unwrap();
+        let parsed = FIXTURES.reparse(&d);
         assert_eq!(parsed.events.len(), 1);
         let e = &parsed.events[0];
         assert_eq!(e.status, Status::Exception);
@@ -917,18 +839,15 @@ mod tests {
 
         // Nothing dated at all (a number 17TRACK has not found yet): nothing to store.
         d["data"]["track_info"]["latest_event"] = Value::Null;
-        assert!(parse(&body(&d)).unwrap().events.is_empty());
+        assert!(FIXTURES.reparse(&d).events.is_empty());
     }
 
     #[test]
     fn tracking_stopped_returns_its_events_or_none() {
-        let mut d = doc(&fixture!("delivered"));
+        let mut d = FIXTURES.json("delivered");
         d["event"] = json!("TRACKING_STOPPED");
-        let all = parse(&body(&d)).unwrap();
-        assert_eq!(
-            all.events.len(),
-            parse(&fixture!("delivered")).unwrap().events.len()
-        );
+        let all = FIXTURES.reparse(&d);
+        assert_eq!(all.events.len(), FIXTURES.parsed("delivered").events.len());
 
         let stopped = br#"{"event":"TRACKING_STOPPED","data":{"number":"RR123456789CN","carrier":3011,"param":null,"tag":"order-7"}}"#;
         let parsed = parse(stopped).unwrap();
@@ -937,27 +856,27 @@ mod tests {
         assert!(parsed.unknown_codes.is_empty());
 
         // A stopped push with an empty history and a summary still makes nothing up.
-        let mut d = doc(&fixture!("history"));
+        let mut d = FIXTURES.json("history");
         d["event"] = json!("TRACKING_STOPPED");
         d["data"]["track_info"]["tracking"]["providers"][0]["events"] = json!([]);
-        assert!(parse(&body(&d)).unwrap().events.is_empty());
+        assert!(FIXTURES.reparse(&d).events.is_empty());
     }
 
     #[test]
     fn time_iso_alone_is_used_and_local_without_an_offset() {
-        let mut d = doc(&fixture!("first_scan"));
+        let mut d = FIXTURES.json("first_scan");
         let event = &mut d["data"]["track_info"]["tracking"]["providers"][0]["events"][0];
         event["time_utc"] = Value::Null;
         event["time_iso"] = json!("2024-11-19T18:12:00");
         event["address"]["country"] = json!("US");
         event["address"]["state"] = json!("OH");
-        let parsed = parse(&body(&d)).unwrap();
+        let parsed = FIXTURES.reparse(&d);
         let picked = parsed.events.last().unwrap();
         assert_eq!(picked.time_basis, TimeBasis::LocalResolved);
         assert_eq!(picked.occurred_at, at("2024-11-19T23:12:00Z"));
 
         event_without_place(&mut d);
-        let parsed = parse(&body(&d)).unwrap();
+        let parsed = FIXTURES.reparse(&d);
         let picked = parsed.events.last().unwrap();
         assert_eq!(picked.time_basis, TimeBasis::LocalUnresolved);
         assert_eq!(picked.local_time, Some(wall("2024-11-19T18:12:00")));
@@ -971,28 +890,16 @@ mod tests {
 
     #[test]
     fn unknown_codes_are_kept_not_rejected() {
-        let mut d = doc(&fixture!("first_scan"));
+        let mut d = FIXTURES.json("first_scan");
         let events = &mut d["data"]["track_info"]["tracking"]["providers"][0]["events"];
         events[0]["stage"] = Value::Null;
         events[0]["sub_status"] = json!("InTransit_Teleported");
         events[1]["stage"] = json!("Hovering");
         events[1]["sub_status"] = Value::Null;
         d["event"] = json!("TRACKING_REWOUND");
-        let parsed = parse(&body(&d)).unwrap();
-        let summary: Vec<_> = parsed
-            .events
-            .iter()
-            .map(|e| {
-                (
-                    e.status,
-                    e.reason,
-                    e.raw_status.as_deref(),
-                    e.raw_substatus.as_deref(),
-                )
-            })
-            .collect();
+        let parsed = FIXTURES.reparse(&d);
         assert_eq!(
-            summary,
+            statuses_and_codes(&parsed),
             [
                 (
                     Status::Pending,
@@ -1016,13 +923,10 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_ignored() {
-        let mut d = doc(&fixture!("first_scan"));
+        let mut d = FIXTURES.json("first_scan");
         d["data"]["brand_new"] = json!({"nested": [1, 2, 3]});
         d["data"]["track_info"]["tracking"]["providers"][0]["events"][0]["extra"] = json!(true);
-        assert_eq!(
-            parse(&body(&d)).unwrap(),
-            parse(&fixture!("first_scan")).unwrap()
-        );
+        assert_eq!(FIXTURES.reparse(&d), FIXTURES.parsed("first_scan"));
     }
 
     #[test]
@@ -1046,11 +950,8 @@ mod tests {
                 format!("{events}[0].time_utc"),
             ),
         ];
-        for (body, field) in cases {
-            let err = parse(body).unwrap_err();
-            assert_eq!(err.field, field, "{}", String::from_utf8_lossy(body));
-        }
-        let mut d = doc(&fixture!("first_scan"));
+        FIXTURES.assert_rejected_at(cases);
+        let mut d = FIXTURES.json("first_scan");
         d["data"]["track_info"]["time_metrics"]["estimated_delivery_date"]["to"] = json!("soon");
         assert_eq!(
             parse(&body(&d)).unwrap_err().field,

@@ -9,11 +9,12 @@
 //! codes, details and location, i.e. the same event identity) is already in the history;
 //! when anything differs both are kept and the store decides.
 
-use super::{ParsedWebhook, Provider, StatusRow, carriers, map_status, row, time};
-use crate::model::{TrackingEvent, normalize_tracking_number};
+use super::common::{location_text, non_empty, set_codes, timed_event, tracking_number};
+use super::{ParsedWebhook, Provider, StatusRow, carriers, row, time};
+use crate::model::TrackingEvent;
 use crate::reason::Reason;
 use crate::status::Status;
-use crate::validate::{FieldError, parse_date_or_datetime, parse_json, validate_tracking_number};
+use crate::validate::{FieldError, parse_date_or_datetime, parse_json};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -220,15 +221,6 @@ fn read(body: &[u8]) -> Result<(Track, &'static str), FieldError> {
     Ok((track, "data."))
 }
 
-fn tracking_number(raw: Option<&str>, field: &str) -> Result<String, FieldError> {
-    let normalized = normalize_tracking_number(raw.unwrap_or_default());
-    if normalized.is_empty() {
-        return Err(FieldError::new(field, "is required"));
-    }
-    validate_tracking_number(field, &normalized)?;
-    Ok(normalized)
-}
-
 /// The current status is usually the last history entry again: skip it when its identity
 /// is already there.
 fn add_unless_present(
@@ -262,9 +254,7 @@ fn entry_event(
             "must be an ISO 8601 date-time, e.g. 2016-12-08T15:19:00Z",
         )
     })?;
-    let mut event = TrackingEvent::new(at.occurred_at, Status::Pending, PROVIDER.as_str());
-    event.local_time = at.local_time;
-    event.time_basis = at.basis;
+    let mut event = timed_event(PROVIDER.as_str(), at);
     let substatus = entry.substatus.as_ref();
     event.description = non_empty(entry.status_details.as_deref())
         .or_else(|| substatus.and_then(|s| non_empty(s.text.as_deref())))
@@ -273,87 +263,27 @@ fn entry_event(
     event.location = location
         .and_then(|l| location_text([l.city.as_deref(), l.state.as_deref(), l.country.as_deref()]));
     let sub = substatus.and_then(|s| non_empty(s.code.as_deref()));
-    set_codes(&mut event, non_empty(entry.status.as_deref()), sub, unknown);
+    let top = non_empty(entry.status.as_deref());
+    set_codes(
+        &mut event,
+        (SHIPPO_STATUS, top),
+        (SHIPPO_SUBSTATUS, sub),
+        unknown,
+    );
     Ok(Some(event))
-}
-
-/// Maps and records the raw codes; a code missing from its table is kept on the event,
-/// reported in `unknown`, and never rejected.
-fn set_codes(
-    event: &mut TrackingEvent,
-    top: Option<&str>,
-    sub: Option<&str>,
-    unknown: &mut Vec<String>,
-) {
-    let mapped = map_status(SHIPPO_STATUS, SHIPPO_SUBSTATUS, top, sub);
-    let top_unknown = note_unknown(SHIPPO_STATUS, top, unknown);
-    let sub_unknown = note_unknown(SHIPPO_SUBSTATUS, sub, unknown);
-    event.status = mapped.status;
-    event.reason = if top_unknown || sub_unknown {
-        mapped.reason.or(Some(Reason::UnknownCode))
-    } else {
-        mapped.reason
-    };
-    event.raw_status = top.map(str::to_owned);
-    event.raw_substatus = sub.map(str::to_owned);
-}
-
-/// True (and `code` added to `unknown` once) when `code` is not in `table`.
-fn note_unknown(table: &[StatusRow], code: Option<&str>, unknown: &mut Vec<String>) -> bool {
-    let Some(code) = code else { return false };
-    if table.iter().any(|r| r.code == code) {
-        return false;
-    }
-    if !unknown.iter().any(|u| u == code) {
-        unknown.push(code.to_owned());
-    }
-    true
-}
-
-fn non_empty(raw: Option<&str>) -> Option<&str> {
-    raw.map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// "Berkeley, CA, US": the parts present, in order.
-fn location_text<const N: usize>(parts: [Option<&str>; N]) -> Option<String> {
-    let parts: Vec<&str> = parts.into_iter().filter_map(non_empty).collect();
-    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::TimeBasis;
-    use chrono::{NaiveDate, TimeZone, Utc};
+    use crate::providers::common::test_support::{
+        Fixtures, assert_every_pair_maps_as_declared, assert_table_is_the_documented_list,
+        assert_top_rows_map_as_declared, body, newest_statuses, statuses, utc,
+    };
+    use chrono::NaiveDate;
 
-    const FIXTURES: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/providers/shippo/"
-    );
-
-    fn load(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{FIXTURES}{name}.json")).unwrap()
-    }
-
-    fn fixture(name: &str) -> ParsedWebhook {
-        parse(&load(name)).unwrap()
-    }
-
-    fn json(name: &str) -> serde_json::Value {
-        serde_json::from_slice(&load(name)).unwrap()
-    }
-
-    fn reparse(doc: &serde_json::Value) -> ParsedWebhook {
-        parse(&serde_json::to_vec(doc).unwrap()).unwrap()
-    }
-
-    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> chrono::DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
-    }
-
-    fn statuses(parsed: &ParsedWebhook) -> Vec<(Status, Option<Reason>)> {
-        parsed.events.iter().map(|e| (e.status, e.reason)).collect()
-    }
+    const FIXTURES: Fixtures = Fixtures(PROVIDER);
 
     /// Every status and substatus code Shippo documents (PROVIDERS.md), spelled as there.
     const DOCUMENTED_STATUS: &[&str] = &[
@@ -396,56 +326,19 @@ mod tests {
 
     #[test]
     fn every_documented_code_is_in_the_tables_and_nothing_else() {
-        for (documented, table) in [
-            (DOCUMENTED_STATUS, SHIPPO_STATUS),
-            (DOCUMENTED_SUBSTATUS, SHIPPO_SUBSTATUS),
-        ] {
-            for code in documented {
-                assert!(table.iter().any(|r| r.code == *code), "{code} missing");
-            }
-            for r in table {
-                assert!(documented.contains(&r.code), "{} undocumented", r.code);
-            }
-            let mut codes: Vec<_> = table.iter().map(|r| r.code).collect();
-            codes.sort_unstable();
-            codes.dedup();
-            assert_eq!(codes.len(), table.len(), "duplicate code");
-        }
+        assert_table_is_the_documented_list(DOCUMENTED_STATUS, SHIPPO_STATUS);
+        assert_table_is_the_documented_list(DOCUMENTED_SUBSTATUS, SHIPPO_SUBSTATUS);
     }
 
     #[test]
     fn every_row_maps_as_declared() {
-        for r in SHIPPO_STATUS {
-            let m = map_status(SHIPPO_STATUS, SHIPPO_SUBSTATUS, Some(r.code), None);
-            assert!(m.known, "{}", r.code);
-            assert_eq!(m.status, r.status.unwrap_or(Status::Pending), "{}", r.code);
-            assert_eq!(m.reason, r.reason, "{}", r.code);
-        }
-        for top in SHIPPO_STATUS {
-            for sub in SHIPPO_SUBSTATUS {
-                let m = map_status(
-                    SHIPPO_STATUS,
-                    SHIPPO_SUBSTATUS,
-                    Some(top.code),
-                    Some(sub.code),
-                );
-                let expected = sub.status.or(top.status).unwrap_or(Status::Pending);
-                assert!(m.known, "{}/{}", top.code, sub.code);
-                assert_eq!(m.status, expected, "{}/{}", top.code, sub.code);
-                assert_eq!(
-                    m.reason,
-                    sub.reason.or(top.reason),
-                    "{}/{}",
-                    top.code,
-                    sub.code
-                );
-            }
-        }
+        assert_top_rows_map_as_declared(SHIPPO_STATUS, SHIPPO_SUBSTATUS);
+        assert_every_pair_maps_as_declared(SHIPPO_STATUS, SHIPPO_SUBSTATUS);
     }
 
     #[test]
     fn first_scan_does_not_duplicate_the_current_status() {
-        let p = fixture("first_scan");
+        let p = FIXTURES.parsed("first_scan");
         assert_eq!(p.tracking_number, "9434650899562012345670");
         assert_eq!(p.carrier.as_deref(), Some("usps"));
         assert_eq!(
@@ -456,7 +349,7 @@ mod tests {
             ]
         );
         let scan = &p.events[1];
-        assert_eq!(scan.occurred_at, utc(2025, 9, 15, 21, 7));
+        assert_eq!(scan.occurred_at, utc(2025, 9, 15, 21, 7, 0));
         assert_eq!(scan.time_basis, TimeBasis::Instant);
         assert_eq!(scan.location.as_deref(), Some("Columbus, OH, US"));
         assert_eq!(
@@ -472,19 +365,19 @@ mod tests {
 
     #[test]
     fn out_for_delivery() {
-        let p = fixture("out_for_delivery");
+        let p = FIXTURES.parsed("out_for_delivery");
         let last = p.events.last().unwrap();
         assert_eq!(last.status, Status::OutForDelivery);
-        assert_eq!(last.occurred_at, utc(2025, 9, 18, 12, 36));
+        assert_eq!(last.occurred_at, utc(2025, 9, 18, 12, 36, 0));
         assert_eq!(last.location.as_deref(), Some("Ann Arbor, MI, US"));
     }
 
     #[test]
     fn delivered() {
-        let p = fixture("delivered");
+        let p = FIXTURES.parsed("delivered");
         let last = p.events.last().unwrap();
         assert_eq!((last.status, last.reason), (Status::Delivered, None));
-        assert_eq!(last.occurred_at, utc(2025, 9, 18, 18, 2));
+        assert_eq!(last.occurred_at, utc(2025, 9, 18, 18, 2, 0));
         assert_eq!(
             last.description,
             "Your item was delivered in or at the mailbox at 2:02 pm on September 18, 2025 in ANN ARBOR, MI 48104."
@@ -494,10 +387,9 @@ mod tests {
 
     #[test]
     fn attempt_failed() {
-        let p = fixture("attempt_failed");
-        let tail: Vec<_> = statuses(&p).into_iter().rev().take(2).collect();
+        let p = FIXTURES.parsed("attempt_failed");
         assert_eq!(
-            tail,
+            newest_statuses(&p, 2),
             [
                 (Status::AttemptFailed, Some(Reason::NoticeLeft)),
                 (Status::AttemptFailed, Some(Reason::RecipientUnavailable)),
@@ -508,10 +400,9 @@ mod tests {
 
     #[test]
     fn exception() {
-        let p = fixture("exception");
-        let tail: Vec<_> = statuses(&p).into_iter().rev().take(2).collect();
+        let p = FIXTURES.parsed("exception");
         assert_eq!(
-            tail,
+            newest_statuses(&p, 2),
             [
                 (Status::Exception, Some(Reason::AddressIssue)),
                 (Status::InTransit, Some(Reason::CarrierDelay)),
@@ -521,10 +412,9 @@ mod tests {
 
     #[test]
     fn return_and_unclaimed() {
-        let p = fixture("return");
-        let tail: Vec<_> = statuses(&p).into_iter().rev().take(3).collect();
+        let p = FIXTURES.parsed("return");
         assert_eq!(
-            tail,
+            newest_statuses(&p, 3),
             [
                 (Status::ReturningToSender, Some(Reason::Returning)),
                 (Status::ReturningToSender, Some(Reason::Unclaimed)),
@@ -535,7 +425,7 @@ mod tests {
 
     #[test]
     fn history_is_oldest_first_and_complete() {
-        let p = fixture("history");
+        let p = FIXTURES.parsed("history");
         assert!(p.events.len() >= 15, "{}", p.events.len());
         assert!(
             p.events
@@ -551,30 +441,30 @@ mod tests {
 
     #[test]
     fn a_current_status_that_differs_from_the_history_is_kept() {
-        let mut doc = json("out_for_delivery");
+        let mut doc = FIXTURES.json("out_for_delivery");
         doc["data"]["tracking_status"]["status_details"] =
             serde_json::json!("Out for delivery, expected by 8:00 pm");
         let history = doc["data"]["tracking_history"].as_array().unwrap().len();
-        assert_eq!(reparse(&doc).events.len(), history + 1);
-        assert_eq!(fixture("out_for_delivery").events.len(), history);
+        assert_eq!(FIXTURES.reparse(&doc).events.len(), history + 1);
+        assert_eq!(FIXTURES.parsed("out_for_delivery").events.len(), history);
     }
 
     #[test]
     fn a_bare_track_is_accepted() {
-        let data = json("delivered")["data"].clone();
-        assert_eq!(reparse(&data), fixture("delivered"));
+        let data = FIXTURES.json("delivered")["data"].clone();
+        assert_eq!(FIXTURES.reparse(&data), FIXTURES.parsed("delivered"));
         let mut missing = data;
         missing["tracking_number"] = serde_json::json!("");
-        let err = parse(&serde_json::to_vec(&missing).unwrap()).unwrap_err();
+        let err = parse(&body(&missing)).unwrap_err();
         assert_eq!(err.field, "tracking_number");
     }
 
     #[test]
     fn entries_without_a_substatus_map_by_status_alone() {
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["data"]["tracking_history"][1]["substatus"] = serde_json::Value::Null;
         doc["data"]["tracking_status"]["substatus"] = serde_json::Value::Null;
-        let p = reparse(&doc);
+        let p = FIXTURES.reparse(&doc);
         assert_eq!(p.events.len(), 2);
         assert_eq!(
             (p.events[1].status, p.events[1].reason),
@@ -585,7 +475,7 @@ mod tests {
 
     #[test]
     fn offsetless_times_are_local_to_the_scan_never_utc() {
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["data"]["tracking_history"][0]["status_date"] =
             serde_json::json!("2025-09-15T11:00:00");
         doc["data"]["tracking_history"][0]["location"] =
@@ -593,14 +483,14 @@ mod tests {
         doc["data"]["tracking_history"][1]["status_date"] =
             serde_json::json!("2025-09-15T17:07:00");
         doc["data"]["tracking_history"][1]["location"]["state"] = serde_json::Value::Null;
-        let p = reparse(&doc);
+        let p = FIXTURES.reparse(&doc);
         let fresno = p
             .events
             .iter()
             .find(|e| e.raw_status.as_deref() == Some("PRE_TRANSIT"))
             .unwrap();
         assert_eq!(fresno.time_basis, TimeBasis::LocalResolved);
-        assert_eq!(fresno.occurred_at, utc(2025, 9, 15, 18, 0), "PDT");
+        assert_eq!(fresno.occurred_at, utc(2025, 9, 15, 18, 0, 0), "PDT");
         let unknown_zone = p
             .events
             .iter()
@@ -616,11 +506,11 @@ mod tests {
 
     #[test]
     fn undated_entries_are_skipped_but_bad_dates_are_named() {
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["data"]["tracking_history"][0]["status_date"] = serde_json::Value::Null;
-        assert_eq!(reparse(&doc).events.len(), 1);
+        assert_eq!(FIXTURES.reparse(&doc).events.len(), 1);
         doc["data"]["tracking_history"][1]["status_date"] = serde_json::json!("15/09/2025");
-        let err = parse(&serde_json::to_vec(&doc).unwrap()).unwrap_err();
+        let err = parse(&body(&doc)).unwrap_err();
         assert_eq!(err.field, "data.tracking_history[1].status_date");
     }
 
@@ -641,27 +531,24 @@ mod tests {
                 "data.tracking_status",
             ),
         ];
-        for (body, field) in cases {
-            let err = parse(body).unwrap_err();
-            assert_eq!(err.field, field, "{}", String::from_utf8_lossy(body));
-        }
+        FIXTURES.assert_rejected_at(cases);
     }
 
     #[test]
     fn unknown_extra_fields_are_ignored() {
-        let mut doc = json("delivered");
+        let mut doc = FIXTURES.json("delivered");
         doc["webhook_version"] = serde_json::json!("2025-01");
         doc["data"]["tracking_history"][0]["new_thing"] = serde_json::json!([1, 2, 3]);
-        assert_eq!(reparse(&doc), fixture("delivered"));
+        assert_eq!(FIXTURES.reparse(&doc), FIXTURES.parsed("delivered"));
     }
 
     #[test]
     fn unknown_codes_are_stored_and_reported() {
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["data"]["tracking_history"][1]["substatus"]["code"] =
             serde_json::json!("drone_dispatched");
         doc["data"]["tracking_history"][0]["status"] = serde_json::json!("LIMBO");
-        let p = reparse(&doc);
+        let p = FIXTURES.reparse(&doc);
         assert!(p.unknown_codes.contains(&"LIMBO".to_owned()));
         assert!(p.unknown_codes.contains(&"drone_dispatched".to_owned()));
         let limbo = &p.events[0];

@@ -20,11 +20,12 @@
 //! "overly simplified description of the event", a much smaller set) refines the type with
 //! [`UPS_DESCRIPTION_CODE`], and the unknown `code` is still reported.
 
+use super::common::{location_text, non_empty, set_mapped_codes, timed_event, tracking_number};
 use super::{ParsedWebhook, Provider, StatusRow, carriers, map_status, row, time};
-use crate::model::{TimeBasis, TrackingEvent, normalize_tracking_number};
+use crate::model::{TimeBasis, TrackingEvent};
 use crate::reason::Reason;
 use crate::status::Status;
-use crate::validate::{FieldError, parse_json, validate_tracking_number};
+use crate::validate::{FieldError, parse_json};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Deserialize;
 
@@ -138,14 +139,12 @@ struct ActivityStatus {
 
 pub fn parse(body: &[u8]) -> Result<ParsedWebhook, FieldError> {
     let alert: Alert = parse_json(body)?;
-    let tracking_number = tracking_number(alert.tracking_number.as_deref())?;
+    let tracking_number = tracking_number(alert.tracking_number.as_deref(), "trackingNumber")?;
     let estimated_delivery = non_empty(alert.scheduled_delivery_date.as_deref())
         .map(|raw| ups_date(raw, "scheduledDeliveryDate"))
         .transpose()?;
     let at = activity_time(&alert)?;
-    let mut event = TrackingEvent::new(at.occurred_at, Status::Pending, PROVIDER.as_str());
-    event.local_time = at.local_time;
-    event.time_basis = at.basis;
+    let mut event = timed_event(PROVIDER.as_str(), at);
     let location = alert.activity_location.as_ref();
     event.location = location.and_then(|l| {
         location_text([
@@ -160,7 +159,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedWebhook, FieldError> {
         .unwrap_or_default()
         .to_owned();
     let mut unknown_codes = Vec::new();
-    set_codes(&mut event, status, &mut unknown_codes);
+    set_activity_codes(&mut event, status, &mut unknown_codes);
     if event.status == Status::Delivered {
         event.signed_by = non_empty(alert.received_by.as_deref()).map(str::to_owned);
     }
@@ -172,16 +171,6 @@ pub fn parse(body: &[u8]) -> Result<ParsedWebhook, FieldError> {
         events: vec![event],
         unknown_codes,
     })
-}
-
-fn tracking_number(raw: Option<&str>) -> Result<String, FieldError> {
-    const FIELD: &str = "trackingNumber";
-    let normalized = normalize_tracking_number(raw.unwrap_or_default());
-    if normalized.is_empty() {
-        return Err(FieldError::new(FIELD, "is required"));
-    }
-    validate_tracking_number(FIELD, &normalized)?;
-    Ok(normalized)
 }
 
 /// GMT pair -> instant (local pair kept as wall time); otherwise the local pair (or, for a
@@ -243,9 +232,9 @@ fn ups_time(raw: &str, field: &str) -> Result<NaiveTime, FieldError> {
         .map_err(|_| FieldError::new(field, "must be a time as HHMMSS, e.g. 091519"))
 }
 
-/// Maps and records the raw codes (type as status, code as sub-status). A code missing from
-/// its table is kept on the event, reported in `unknown`, and never rejected.
-fn set_codes(
+/// Maps and records the raw codes (type as status, code as sub-status, see
+/// [`set_mapped_codes`]), the description code standing in for a code not in the table.
+fn set_activity_codes(
     event: &mut TrackingEvent,
     status: Option<&ActivityStatus>,
     unknown: &mut Vec<String>,
@@ -267,16 +256,13 @@ fn set_codes(
     } else {
         by_code
     };
-    let kind_unknown = note_unknown(UPS_STATUS, kind, unknown);
-    let code_unknown = note_unknown(UPS_SUBSTATUS, code, unknown);
-    event.status = mapped.status;
-    event.reason = if kind_unknown || code_unknown {
-        mapped.reason.or(Some(Reason::UnknownCode))
-    } else {
-        mapped.reason
-    };
-    event.raw_status = kind.map(str::to_owned);
-    event.raw_substatus = code.map(str::to_owned);
+    set_mapped_codes(
+        event,
+        mapped,
+        (UPS_STATUS, kind),
+        (UPS_SUBSTATUS, code),
+        unknown,
+    );
 }
 
 /// Three digits as UPS's examples spell them ("021"); UPS's own code table drops the
@@ -290,61 +276,20 @@ fn description_code(raw: Option<&str>) -> Option<String> {
     }
 }
 
-/// True (and `code` added to `unknown` once) when `code` is not in `table`.
-fn note_unknown(table: &[StatusRow], code: Option<&str>, unknown: &mut Vec<String>) -> bool {
-    let Some(code) = code else { return false };
-    if table.iter().any(|r| r.code == code) {
-        return false;
-    }
-    if !unknown.iter().any(|u| u == code) {
-        unknown.push(code.to_owned());
-    }
-    true
-}
-
-fn non_empty(raw: Option<&str>) -> Option<&str> {
-    raw.map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// "Charlotte, NC, US": the parts present, in order.
-fn location_text<const N: usize>(parts: [Option<&str>; N]) -> Option<String> {
-    let parts: Vec<&str> = parts.into_iter().filter_map(non_empty).collect();
-    (!parts.is_empty()).then(|| parts.join(", "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{TimeZone, Utc};
+    use crate::providers::common::test_support::{
+        Fixtures, assert_documented_codes_mapped, assert_every_pair_maps_as_declared,
+        assert_table_is_the_documented_list, assert_top_rows_map_as_declared, assert_unique_codes,
+        body, utc,
+    };
 
-    const FIXTURES: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/providers/ups/"
-    );
-
-    fn load(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{FIXTURES}{name}.json")).unwrap()
-    }
-
-    fn fixture(name: &str) -> ParsedWebhook {
-        parse(&load(name)).unwrap()
-    }
-
-    fn json(name: &str) -> serde_json::Value {
-        serde_json::from_slice(&load(name)).unwrap()
-    }
-
-    fn reparse(doc: &serde_json::Value) -> ParsedWebhook {
-        parse(&serde_json::to_vec(doc).unwrap()).unwrap()
-    }
+    const FIXTURES: Fixtures = Fixtures(PROVIDER);
 
     fn only(parsed: &ParsedWebhook) -> &TrackingEvent {
         assert_eq!(parsed.events.len(), 1);
         &parsed.events[0]
-    }
-
-    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> chrono::DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap()
     }
 
     fn wall(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {
@@ -361,60 +306,25 @@ mod tests {
 
     #[test]
     fn every_documented_code_is_in_the_tables() {
-        for (documented, table) in [
-            (DOCUMENTED_TYPES, UPS_STATUS),
-            (DOCUMENTED_CODES, UPS_SUBSTATUS),
-        ] {
-            for code in documented {
-                assert!(table.iter().any(|r| r.code == *code), "{code} missing");
-            }
-        }
-        for r in UPS_STATUS {
-            assert!(
-                DOCUMENTED_TYPES.contains(&r.code),
-                "{} undocumented",
-                r.code
-            );
-        }
-        for table in [UPS_STATUS, UPS_SUBSTATUS, UPS_DESCRIPTION_CODE] {
-            let mut codes: Vec<_> = table.iter().map(|r| r.code).collect();
-            codes.sort_unstable();
-            codes.dedup();
-            assert_eq!(codes.len(), table.len(), "duplicate code");
-        }
+        // Every type UPS has is documented; its activity codes are too many to list.
+        assert_table_is_the_documented_list(DOCUMENTED_TYPES, UPS_STATUS);
+        assert_documented_codes_mapped(DOCUMENTED_CODES, &[UPS_SUBSTATUS]);
+        assert_unique_codes(UPS_SUBSTATUS);
+        assert_unique_codes(UPS_DESCRIPTION_CODE);
         assert!(UPS_DESCRIPTION_CODE.iter().all(|r| r.code.len() == 3));
     }
 
     #[test]
     fn every_row_maps_as_declared() {
-        for r in UPS_STATUS {
-            let m = map_status(UPS_STATUS, UPS_SUBSTATUS, Some(r.code), None);
-            assert!(m.known, "{}", r.code);
-            assert_eq!(m.status, r.status.unwrap_or(Status::Pending), "{}", r.code);
-            assert_eq!(m.reason, r.reason, "{}", r.code);
-        }
+        assert_top_rows_map_as_declared(UPS_STATUS, UPS_SUBSTATUS);
         for sub_table in [UPS_SUBSTATUS, UPS_DESCRIPTION_CODE] {
-            for top in UPS_STATUS {
-                for sub in sub_table {
-                    let m = map_status(UPS_STATUS, sub_table, Some(top.code), Some(sub.code));
-                    let expected = sub.status.or(top.status).unwrap_or(Status::Pending);
-                    assert!(m.known, "{}/{}", top.code, sub.code);
-                    assert_eq!(m.status, expected, "{}/{}", top.code, sub.code);
-                    assert_eq!(
-                        m.reason,
-                        sub.reason.or(top.reason),
-                        "{}/{}",
-                        top.code,
-                        sub.code
-                    );
-                }
-            }
+            assert_every_pair_maps_as_declared(UPS_STATUS, sub_table);
         }
     }
 
     #[test]
     fn first_scan_keeps_the_gmt_instant_and_the_local_wall_time() {
-        let p = fixture("first_scan");
+        let p = FIXTURES.parsed("first_scan");
         assert_eq!(p.tracking_number, "1Z7W68E90327145582");
         assert_eq!(p.carrier.as_deref(), Some("ups"));
         let e = only(&p);
@@ -435,7 +345,7 @@ mod tests {
 
     #[test]
     fn out_for_delivery() {
-        let p = fixture("out_for_delivery");
+        let p = FIXTURES.parsed("out_for_delivery");
         let e = only(&p);
         assert_eq!((e.status, e.reason), (Status::OutForDelivery, None));
         assert_eq!(e.description, "Out for Delivery");
@@ -446,7 +356,7 @@ mod tests {
 
     #[test]
     fn delivered_is_signed() {
-        let p = fixture("delivered");
+        let p = FIXTURES.parsed("delivered");
         let e = only(&p);
         assert_eq!(e.status, Status::Delivered);
         assert_eq!(e.signed_by.as_deref(), Some("HARPER"));
@@ -459,7 +369,7 @@ mod tests {
     fn attempt_without_a_confirmed_code_falls_back_to_the_type() {
         // No UPS failed-attempt code could be confirmed: the alert arrives as an exception
         // (type X) with its raw code kept and reported.
-        let p = fixture("attempt_failed");
+        let p = FIXTURES.parsed("attempt_failed");
         let e = only(&p);
         assert_eq!(
             (e.status, e.reason),
@@ -472,7 +382,7 @@ mod tests {
 
     #[test]
     fn exception_with_an_unknown_code_is_refined_by_its_description_code() {
-        let p = fixture("exception");
+        let p = FIXTURES.parsed("exception");
         let e = only(&p);
         assert_eq!(
             (e.status, e.reason),
@@ -489,7 +399,7 @@ mod tests {
 
     #[test]
     fn return_without_gmt_is_resolved_in_the_local_zone() {
-        let p = fixture("return");
+        let p = FIXTURES.parsed("return");
         let e = only(&p);
         assert_eq!(e.time_basis, TimeBasis::LocalResolved);
         assert_eq!(e.local_time, Some(wall(2025, 11, 4, 14, 5, 0)));
@@ -502,8 +412,14 @@ mod tests {
 
     #[test]
     fn duplicate_alert_is_the_same_event() {
-        assert_eq!(load("duplicate"), load("out_for_delivery"));
-        let (a, b) = (fixture("duplicate"), fixture("out_for_delivery"));
+        assert_eq!(
+            FIXTURES.bytes("duplicate"),
+            FIXTURES.bytes("out_for_delivery")
+        );
+        let (a, b) = (
+            FIXTURES.parsed("duplicate"),
+            FIXTURES.parsed("out_for_delivery"),
+        );
         assert_eq!(a, b);
         assert_eq!(
             only(&a).event_id(&a.tracking_number),
@@ -513,41 +429,41 @@ mod tests {
 
     #[test]
     fn local_time_in_an_unknown_zone_stays_flagged_as_local() {
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["gmtActivityDate"] = serde_json::json!("");
         doc["gmtActivityTime"] = serde_json::json!("");
         doc["activityLocation"]["stateProvince"] = serde_json::json!("");
-        let e = reparse(&doc).events.remove(0);
+        let e = FIXTURES.reparse(&doc).events.remove(0);
         assert_eq!(e.time_basis, TimeBasis::LocalUnresolved);
         assert_eq!(e.local_time, Some(wall(2025, 5, 12, 18, 48, 10)));
         doc["activityLocation"]["stateProvince"] = serde_json::json!("IL");
-        let e = reparse(&doc).events.remove(0);
+        let e = FIXTURES.reparse(&doc).events.remove(0);
         assert_eq!(e.time_basis, TimeBasis::LocalResolved);
         assert_eq!(e.occurred_at, utc(2025, 5, 12, 23, 48, 10), "CDT");
     }
 
     #[test]
     fn short_times_are_zero_padded() {
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["gmtActivityTime"] = serde_json::json!("74700");
-        let e = reparse(&doc).events.remove(0);
+        let e = FIXTURES.reparse(&doc).events.remove(0);
         assert_eq!(e.occurred_at, utc(2025, 5, 12, 7, 47, 0));
     }
 
     #[test]
     fn an_alert_without_any_date_or_with_a_bad_one_is_named() {
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         for name in ["gmtActivityDate", "localActivityDate"] {
             doc[name] = serde_json::Value::Null;
         }
-        let err = parse(&serde_json::to_vec(&doc).unwrap()).unwrap_err();
+        let err = parse(&body(&doc)).unwrap_err();
         assert_eq!(err.field, "localActivityDate");
         doc["gmtActivityDate"] = serde_json::json!("2025-05-12");
-        let err = parse(&serde_json::to_vec(&doc).unwrap()).unwrap_err();
+        let err = parse(&body(&doc)).unwrap_err();
         assert_eq!(err.field, "gmtActivityDate");
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["scheduledDeliveryDate"] = serde_json::json!("May 15");
-        let err = parse(&serde_json::to_vec(&doc).unwrap()).unwrap_err();
+        let err = parse(&body(&doc)).unwrap_err();
         assert_eq!(err.field, "scheduledDeliveryDate");
     }
 
@@ -567,25 +483,22 @@ mod tests {
                 "activityLocation",
             ),
         ];
-        for (body, field) in cases {
-            let err = parse(body).unwrap_err();
-            assert_eq!(err.field, field, "{}", String::from_utf8_lossy(body));
-        }
+        FIXTURES.assert_rejected_at(cases);
     }
 
     #[test]
     fn unknown_extra_fields_are_ignored() {
-        let mut doc = json("delivered");
+        let mut doc = FIXTURES.json("delivered");
         doc["deliveryPhoto"] = serde_json::json!("");
         doc["activityStatus"]["simplifiedTextDescription"] = serde_json::json!("Delivered");
-        assert_eq!(reparse(&doc), fixture("delivered"));
+        assert_eq!(FIXTURES.reparse(&doc), FIXTURES.parsed("delivered"));
     }
 
     #[test]
     fn unknown_codes_are_stored_and_reported() {
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["activityStatus"] = serde_json::json!({"type": "Q", "code": "ZZ", "description": "Teleported", "descriptionCode": "999"});
-        let p = reparse(&doc);
+        let p = FIXTURES.reparse(&doc);
         let e = only(&p);
         assert_eq!(
             (e.status, e.reason),
@@ -596,7 +509,7 @@ mod tests {
         assert_eq!(p.unknown_codes, ["Q", "ZZ"]);
 
         doc["activityStatus"]["type"] = serde_json::json!("I");
-        let p = reparse(&doc);
+        let p = FIXTURES.reparse(&doc);
         let e = only(&p);
         assert_eq!(
             (e.status, e.reason),
@@ -610,9 +523,9 @@ mod tests {
         assert_eq!(description_code(Some("21")).as_deref(), Some("021"));
         assert_eq!(description_code(Some("021")).as_deref(), Some("021"));
         assert_eq!(description_code(Some(" ")), None);
-        let mut doc = json("first_scan");
+        let mut doc = FIXTURES.json("first_scan");
         doc["activityStatus"] = serde_json::json!({"type": "I", "code": "76", "description": "Out for Delivery Today", "descriptionCode": "21"});
-        let e = reparse(&doc).events.remove(0);
+        let e = FIXTURES.reparse(&doc).events.remove(0);
         assert_eq!(e.status, Status::OutForDelivery);
     }
 }

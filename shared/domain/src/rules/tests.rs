@@ -18,6 +18,7 @@ fn merchant() -> Merchant {
         channels: Merchant::default_channels(),
         webhook_secrets: Default::default(),
         stall_after_hours: DEFAULT_STALL_HOURS,
+        branding: Default::default(),
     }
 }
 

@@ -1,0 +1,657 @@
+//! Customer messages: the built-in branded email and SMS in every locale, and merchant
+//! overrides (minijinja templates, HTML auto-escaped) validated on save.
+//!
+//! Every template, built-in or the merchant's, sees the same variables ([`Vars`], listed in
+//! [`VARIABLES`] and the README). Customer and merchant text only ever enters a template as
+//! a variable, so it is escaped in HTML and never interpreted as template code.
+
+use crate::i18n::{self, DateWords, Locale};
+use crate::milestone::Milestone;
+use crate::model::{Details, Merchant, Product, Shipment};
+use crate::sms::{self, Segments};
+use chrono::{Datelike, NaiveDate};
+use minijinja::{Environment, UndefinedBehavior};
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+const EMAIL_HTML: &str = include_str!("../templates/email.html.j2");
+const EMAIL_TEXT: &str = include_str!("../templates/email.txt.j2");
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Email {
+    pub subject: String,
+    pub preheader: String,
+    pub html: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("template `{part}` line {line}, column {column}: {message}")]
+pub struct TemplateError {
+    /// Which part of the template: `subject`, `html`, `text` or `body`.
+    pub part: &'static str,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// What a message is about and for whom.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageInput<'a> {
+    pub milestone: Milestone,
+    pub details: &'a Details,
+    pub shipment: &'a Shipment,
+    pub merchant: &'a Merchant,
+    /// The carrier's display name ("DHL Paket").
+    pub carrier_name: &'a str,
+    pub tracking_url: &'a str,
+    pub unsubscribe_url: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerVars {
+    pub name: String,
+    pub first_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandVars {
+    pub name: String,
+    pub logo_url: Option<String>,
+    pub primary_color: String,
+    pub accent_color: String,
+    pub support_url: Option<String>,
+    pub support_email: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PickupVars {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub hours: Option<String>,
+}
+
+/// The variables every template sees.
+#[derive(Debug, Clone, Serialize)]
+pub struct Vars {
+    pub locale: String,
+    pub milestone: String,
+    pub customer: CustomerVars,
+    pub order_number: String,
+    pub carrier: String,
+    pub tracking_number: String,
+    pub tracking_url: String,
+    pub unsubscribe_url: String,
+    pub brand: BrandVars,
+    /// Dates are formatted for the locale.
+    pub estimated_delivery: Option<String>,
+    pub old_date: Option<String>,
+    pub new_date: Option<String>,
+    pub attempt: Option<u32>,
+    /// A phrase ("the address could not be found").
+    pub reason: Option<String>,
+    pub signed_by: Option<String>,
+    pub pickup: Option<PickupVars>,
+    pub discount_code: Option<String>,
+    pub recommendations: Vec<Product>,
+}
+
+/// Top-level variable names a merchant template may use.
+pub const VARIABLES: &[&str] = &[
+    "locale",
+    "milestone",
+    "customer",
+    "order_number",
+    "carrier",
+    "tracking_number",
+    "tracking_url",
+    "unsubscribe_url",
+    "brand",
+    "estimated_delivery",
+    "old_date",
+    "new_date",
+    "attempt",
+    "reason",
+    "signed_by",
+    "pickup",
+    "discount_code",
+    "recommendations",
+];
+
+fn language(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
+}
+
+/// Customer locale, then its language (`pt-PT` finds `pt-BR`), then the merchant's default,
+/// then English.
+pub fn resolve_locale(customer: &str, merchant_default: &str) -> &'static Locale {
+    let exact = |tag: &str| {
+        i18n::ALL
+            .iter()
+            .copied()
+            .find(|l| l.tag.eq_ignore_ascii_case(tag))
+    };
+    let same_language = |tag: &str| {
+        i18n::ALL
+            .iter()
+            .copied()
+            .find(|l| language(l.tag).eq_ignore_ascii_case(language(tag)))
+    };
+    exact(customer)
+        .or_else(|| same_language(customer))
+        .or_else(|| exact(merchant_default))
+        .unwrap_or(&i18n::EN)
+}
+
+fn date_text(date: NaiveDate, words: &DateWords, long: bool) -> String {
+    let month = date.month0() as usize;
+    let weekday = date.weekday().num_days_from_monday() as usize;
+    let pattern = if long { words.long } else { words.short };
+    pattern
+        .replace("{weekday}", words.weekdays[weekday])
+        .replace("{month}", words.months[month])
+        .replace("{mon}", words.months_short[month])
+        .replace("{day}", &date.day().to_string())
+        .replace("{m}", &date.month().to_string())
+        .replace("{year}", &date.year().to_string())
+}
+
+fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or(name)
+}
+
+fn reason_phrase(locale: &Locale, details: &Details) -> String {
+    details
+        .reason
+        .and_then(|r| locale.reasons.iter().find(|(x, _)| *x == r))
+        .map_or(locale.labels.reason_fallback, |(_, t)| t)
+        .to_owned()
+}
+
+pub fn vars(input: &MessageInput<'_>, locale: &Locale) -> Vars {
+    let s = input.shipment;
+    let b = &input.merchant.branding;
+    let long = |d: NaiveDate| date_text(d, &locale.dates, true);
+    Vars {
+        locale: locale.tag.to_owned(),
+        milestone: input.milestone.as_str().to_owned(),
+        customer: CustomerVars {
+            name: s.customer.name.clone(),
+            first_name: first_name(&s.customer.name).to_owned(),
+        },
+        order_number: s.order_number.clone(),
+        carrier: input.carrier_name.to_owned(),
+        tracking_number: s.tracking_number.clone(),
+        tracking_url: input.tracking_url.to_owned(),
+        unsubscribe_url: input.unsubscribe_url.to_owned(),
+        brand: BrandVars {
+            name: input.merchant.brand_name.clone(),
+            logo_url: b.logo_url.clone(),
+            primary_color: b.primary_color.clone(),
+            accent_color: b.accent_color.clone(),
+            support_url: b.support_url.clone(),
+            support_email: b.support_email.clone(),
+        },
+        estimated_delivery: s.estimated_delivery.map(long),
+        old_date: input.details.old_date.map(long),
+        new_date: input.details.new_date.map(long),
+        attempt: input.details.attempt,
+        reason: input
+            .details
+            .reason
+            .map(|_| reason_phrase(locale, input.details)),
+        signed_by: input.details.signed_by.clone(),
+        pickup: input.details.pickup.as_ref().map(|p| PickupVars {
+            name: p.name.clone(),
+            address: p.address.clone(),
+            hours: p.hours.clone(),
+        }),
+        discount_code: b.discount_code.clone(),
+        recommendations: b.recommendations.clone(),
+    }
+}
+
+/// Fills the copy placeholders (`{order}`, `{brand}`...) with plain text.
+fn fill(template: &str, input: &MessageInput<'_>, locale: &Locale, short: bool) -> String {
+    let l = &locale.labels;
+    let d = input.details;
+    let date = |x: NaiveDate| date_text(x, &locale.dates, !short);
+    let old = d.old_date.map_or_else(|| l.expected_day.to_owned(), date);
+    let new = match (d.new_date, short) {
+        (Some(x), true) => l.sms_new_date_known.replace("{new}", &date(x)),
+        (Some(x), false) => l.new_date_known.replace("{new}", &date(x)),
+        (None, true) => l.sms_new_date_unknown.to_owned(),
+        (None, false) => l.new_date_unknown.to_owned(),
+    };
+    template
+        .replace("{order}", &input.shipment.order_number)
+        .replace("{brand}", &input.merchant.brand_name)
+        .replace("{name}", first_name(&input.shipment.customer.name))
+        .replace("{attempt}", &d.attempt.unwrap_or(1).to_string())
+        .replace("{old}", &old)
+        .replace("{new}", &new)
+        .replace("{reason}", &reason_phrase(locale, d))
+}
+
+fn copy(locale: &Locale, milestone: Milestone) -> i18n::Copy {
+    locale
+        .copy
+        .iter()
+        .chain(i18n::EN.copy)
+        .find(|(m, _)| *m == milestone)
+        .map(|(_, c)| *c)
+        .unwrap_or(i18n::Copy {
+            subject: "{order}",
+            headline: "",
+            body: "",
+            sms: "{brand}: {order}",
+        })
+}
+
+#[derive(Serialize)]
+struct Fact {
+    label: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct Layout {
+    #[serde(flatten)]
+    vars: Vars,
+    subject: String,
+    preheader: String,
+    headline: String,
+    greeting: String,
+    body: String,
+    highlights: Vec<String>,
+    discount: Option<String>,
+    facts: Vec<Fact>,
+    track_button: String,
+    recommendations_title: String,
+    support: String,
+    support_link: Option<String>,
+    unsubscribe: String,
+}
+
+/// HTML-escapes the five characters that matter (minijinja's default also escapes `/`,
+/// which turns every link into `https:&#x2f;&#x2f;`: valid, but hostile to readers and to
+/// some link checkers).
+fn html_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    let plain = value.is_undefined() || value.is_none() || value.is_safe();
+    if state.auto_escape() == minijinja::AutoEscape::Html && !plain {
+        return std::fmt::Write::write_str(out, &crate::render::escape_html(&value.to_string()))
+            .map_err(|_| {
+                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "output failed")
+            });
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
+fn environment() -> Result<&'static Environment<'static>, TemplateError> {
+    static ENV: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_formatter(html_formatter);
+        env.add_template("email.html", EMAIL_HTML)
+            .and_then(|()| env.add_template("email.txt", EMAIL_TEXT))
+            .map_err(|e| e.to_string())?;
+        Ok(env)
+    })
+    .as_ref()
+    .map_err(|message| TemplateError {
+        part: "built-in",
+        line: 0,
+        column: 0,
+        message: message.clone(),
+    })
+}
+
+fn render_builtin(name: &str, ctx: &Layout) -> Result<String, TemplateError> {
+    environment()?
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| TemplateError {
+            part: "built-in",
+            line: e.line().unwrap_or(0),
+            column: 0,
+            message: e.to_string(),
+        })
+}
+
+fn highlights(input: &MessageInput<'_>, v: &Vars, locale: &Locale) -> Vec<String> {
+    let l = &locale.labels;
+    let mut lines = Vec::new();
+    let announces_eta = matches!(
+        input.milestone,
+        Milestone::LabelCreated | Milestone::InTransit | Milestone::OutForDelivery
+    );
+    if let Some(eta) = v.estimated_delivery.as_ref().filter(|_| announces_eta) {
+        lines.push(format!("{}: {eta}", l.expected_delivery));
+    }
+    if let Some(signer) = v
+        .signed_by
+        .as_ref()
+        .filter(|_| input.milestone == Milestone::Delivered)
+    {
+        lines.push(format!("{}: {signer}", l.signed_by));
+    }
+    if let Some(p) = v
+        .pickup
+        .as_ref()
+        .filter(|_| input.milestone == Milestone::AvailableForPickup)
+    {
+        for (label, value) in [
+            (l.pickup_point, &p.name),
+            (l.pickup_address, &p.address),
+            (l.pickup_hours, &p.hours),
+        ] {
+            if let Some(value) = value {
+                lines.push(format!("{label}: {value}"));
+            }
+        }
+    }
+    lines
+}
+
+/// The built-in email: the merchant's brand, the customer's language.
+pub fn builtin_email(input: &MessageInput<'_>) -> Result<Email, TemplateError> {
+    let locale = resolve_locale(
+        &input.shipment.customer.locale,
+        &input.merchant.branding.default_locale,
+    );
+    let c = copy(locale, input.milestone);
+    let l = &locale.labels;
+    let v = vars(input, locale);
+    let body = fill(c.body, input, locale, false);
+    let b = &input.merchant.branding;
+    let layout = Layout {
+        subject: fill(c.subject, input, locale, false),
+        preheader: body.clone(),
+        headline: fill(c.headline, input, locale, false),
+        greeting: l.greeting.replace("{name}", &v.customer.first_name),
+        body,
+        highlights: highlights(input, &v, locale),
+        discount: b
+            .discount_code
+            .as_ref()
+            .filter(|_| input.milestone == Milestone::Delayed)
+            .map(|code| l.discount.replace("{code}", code)),
+        facts: vec![
+            Fact {
+                label: l.order.into(),
+                value: v.order_number.clone(),
+            },
+            Fact {
+                label: l.carrier.into(),
+                value: v.carrier.clone(),
+            },
+            Fact {
+                label: l.tracking_number.into(),
+                value: v.tracking_number.clone(),
+            },
+        ],
+        track_button: l.track_button.into(),
+        recommendations_title: l.recommendations.into(),
+        support: l.support.into(),
+        support_link: b
+            .support_url
+            .clone()
+            .or_else(|| b.support_email.as_ref().map(|e| format!("mailto:{e}"))),
+        unsubscribe: l.unsubscribe.into(),
+        vars: v,
+    };
+    Ok(Email {
+        html: render_builtin("email.html", &layout)?,
+        text: render_builtin("email.txt", &layout)?,
+        subject: layout.subject,
+        preheader: layout.preheader,
+    })
+}
+
+/// The built-in SMS: one short sentence and the tracking link.
+pub fn builtin_sms(input: &MessageInput<'_>) -> String {
+    let locale = resolve_locale(
+        &input.shipment.customer.locale,
+        &input.merchant.branding.default_locale,
+    );
+    format!(
+        "{} {}",
+        fill(copy(locale, input.milestone).sms, input, locale, true),
+        input.tracking_url
+    )
+}
+
+/// A merchant's own template for one milestone, channel and locale. Email parts left out
+/// fall back to the built-in ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The SMS body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+impl Override {
+    fn parts(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("subject", &self.subject),
+            ("html", &self.html),
+            ("text", &self.text),
+            ("body", &self.body),
+        ]
+        .into_iter()
+        .filter_map(|(name, part)| part.as_deref().map(|p| (name, p)))
+        .collect()
+    }
+}
+
+fn position(source: &str, byte: usize) -> (usize, usize) {
+    let before = &source[..byte.min(source.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(before.chars().count(), |nl| {
+        before[nl + 1..].chars().count()
+    }) + 1;
+    (line, column)
+}
+
+fn template_error(part: &'static str, source: &str, err: &minijinja::Error) -> TemplateError {
+    let (line, column) = match err.range() {
+        Some(range) => position(source, range.start),
+        None => (err.line().unwrap_or(1), 1),
+    };
+    TemplateError {
+        part,
+        line,
+        column,
+        message: err.detail().unwrap_or("invalid template").to_owned(),
+    }
+}
+
+/// Where a name is first used inside a template tag, for pointing at an unknown variable.
+fn first_use(source: &str, name: &str) -> (usize, usize) {
+    let mut offset = 0;
+    while let Some(found) = source[offset..].find(name) {
+        let at = offset + found;
+        let before = source[..at].chars().last();
+        let after = source[at + name.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if !word(before) && !word(after) {
+            return position(source, at);
+        }
+        offset = at + name.len();
+    }
+    (1, 1)
+}
+
+fn env_for(part: &'static str) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_formatter(html_formatter);
+    // Only the HTML part is auto-escaped; subject, text and SMS are plain text.
+    env.set_auto_escape_callback(move |_| {
+        if part == "html" {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
+    env
+}
+
+fn render_part(part: &'static str, source: &str, vars: &Vars) -> Result<String, TemplateError> {
+    let env = env_for(part);
+    let template = env
+        .template_from_str(source)
+        .map_err(|e| template_error(part, source, &e))?;
+    if let Some(unknown) = template
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|name| !VARIABLES.contains(&name.as_str()))
+        .min()
+    {
+        let (line, column) = first_use(source, &unknown);
+        return Err(TemplateError {
+            part,
+            line,
+            column,
+            message: format!("unknown variable `{unknown}`; see the documented variables"),
+        });
+    }
+    template
+        .render(vars)
+        .map_err(|e| template_error(part, source, &e))
+}
+
+/// Renders an email override over the built-in email (parts left out stay built-in).
+pub fn override_email(ovr: &Override, vars: &Vars, builtin: Email) -> Result<Email, TemplateError> {
+    let mut email = builtin;
+    if let Some(s) = &ovr.subject {
+        email.subject = render_part("subject", s, vars)?.trim().to_owned();
+    }
+    if let Some(s) = &ovr.html {
+        email.html = render_part("html", s, vars)?;
+    }
+    if let Some(s) = &ovr.text {
+        email.text = render_part("text", s, vars)?;
+    }
+    Ok(email)
+}
+
+pub fn override_sms(ovr: &Override, vars: &Vars) -> Result<Option<String>, TemplateError> {
+    ovr.body
+        .as_deref()
+        .map(|s| render_part("body", s, vars).map(|b| b.trim().to_owned()))
+        .transpose()
+}
+
+/// What a saved override produces with sample data, and what to warn about.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    pub rendered: Override,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Segments>,
+    pub warnings: Vec<String>,
+}
+
+/// Checks every part of an override against sample data: syntax, unknown variables and
+/// rendering errors are `TemplateError`s naming line and column; an SMS over two segments is
+/// a warning (the merchant pays per segment).
+pub fn preview(ovr: &Override, vars: &Vars) -> Result<Preview, TemplateError> {
+    let mut rendered = Override::default();
+    for (part, source) in ovr.parts() {
+        let out = render_part(part, source, vars)?;
+        match part {
+            "subject" => rendered.subject = Some(out.trim().to_owned()),
+            "html" => rendered.html = Some(out),
+            "text" => rendered.text = Some(out),
+            _ => rendered.body = Some(out.trim().to_owned()),
+        }
+    }
+    let segments = rendered.body.as_deref().map(sms::segments);
+    let warnings = segments
+        .filter(|s| s.count > 2)
+        .map(|s| {
+            vec![format!(
+                "this SMS needs {} segments ({:?}); each segment is billed",
+                s.count, s.encoding
+            )]
+        })
+        .unwrap_or_default();
+    Ok(Preview {
+        rendered,
+        segments,
+        warnings,
+    })
+}
+
+/// Variables filled with sample data, for previews: the merchant's real brand, a sample
+/// customer and parcel, and details that fit the milestone.
+pub fn sample_vars(milestone: Milestone, merchant: &Merchant, locale_tag: &str) -> Vars {
+    let today = chrono::Utc::now().date_naive();
+    let shipment = crate::model::Shipment {
+        id: "shp_sample".into(),
+        merchant_id: merchant.merchant_id.clone(),
+        tracking_number: "1Z999AA10123456784".into(),
+        carrier: "ups".into(),
+        order_number: "#1001".into(),
+        customer: crate::model::Customer {
+            name: "Alex Sample".into(),
+            email: Some("alex@example.com".into()),
+            phone: Some("+15555550100".into()),
+            locale: locale_tag.into(),
+            timezone: "UTC".into(),
+        },
+        promised_delivery_date: Some(today),
+        service: None,
+        destination_country: None,
+        status: crate::Status::InTransit,
+        status_at: None,
+        estimated_delivery: today.succ_opt(),
+        milestones: Default::default(),
+        last_scan_at: None,
+        due_at: None,
+        token: "0123456789abcdef0123456789abcdef".into(),
+        created_at: chrono::Utc::now(),
+        updated_at: chrono::Utc::now(),
+        version: 1,
+    };
+    let details = Details {
+        old_date: Some(today),
+        new_date: today.succ_opt().and_then(|d| d.succ_opt()),
+        reason: Some(crate::reason::Reason::AddressIssue),
+        attempt: Some(1),
+        pickup: Some(crate::model::Pickup {
+            name: Some("Corner Shop".into()),
+            address: Some("1 Main Street".into()),
+            hours: Some("Mon-Sat 9:00-18:00".into()),
+        }),
+        signed_by: Some("A. SAMPLE".into()),
+        location: None,
+    };
+    let input = MessageInput {
+        milestone,
+        details: &details,
+        shipment: &shipment,
+        merchant,
+        carrier_name: "UPS",
+        tracking_url: "https://track.example.com/t/0123456789abcdef0123456789abcdef",
+        unsubscribe_url: "https://track.example.com/u/0123456789abcdef0123456789abcdef",
+    };
+    vars(
+        &input,
+        resolve_locale(locale_tag, &merchant.branding.default_locale),
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,292 @@
+use super::*;
+use crate::fakes::{merchant, shipment};
+use crate::i18n::LOCALES;
+use crate::model::{Pickup, Product};
+use crate::reason::Reason;
+use crate::sms::Encoding;
+use html5ever::tendril::TendrilSink;
+
+const LINK: &str = "https://track.acme-outdoor.com/t/0123456789abcdef0123456789abcdef";
+const UNSUB: &str = "https://track.acme-outdoor.com/u/0123456789abcdef0123456789abcdef";
+
+fn details() -> Details {
+    Details {
+        old_date: NaiveDate::from_ymd_opt(2026, 11, 20),
+        new_date: NaiveDate::from_ymd_opt(2026, 11, 23),
+        reason: Some(Reason::AddressIssue),
+        attempt: Some(2),
+        pickup: Some(Pickup {
+            name: Some("Kiosk Valentinskamp".into()),
+            address: Some("Valentinskamp 88, 20355 Hamburg".into()),
+            hours: Some("Mo-Sa 8-20".into()),
+        }),
+        signed_by: Some("J. SMITH".into()),
+        location: None,
+    }
+}
+
+fn a_merchant() -> Merchant {
+    let mut m = merchant("m1");
+    m.brand_name = "Acme Outdoor".into();
+    m.branding.discount_code = Some("SORRY10".into());
+    m.branding.logo_url = Some("https://cdn.acme-outdoor.com/logo.png".into());
+    m.branding.recommendations = vec![Product {
+        name: "Trail <b>Mug</b>".into(),
+        image_url: "https://cdn.acme-outdoor.com/mug.png".into(),
+        url: "https://acme-outdoor.com/mug".into(),
+        price: "€19.00".into(),
+    }];
+    m
+}
+
+fn a_shipment(locale: &str) -> Shipment {
+    let mut s = shipment("m1", "1Z999AA10123456784", chrono::Utc::now());
+    s.order_number = "#100234".into();
+    s.customer.locale = locale.into();
+    s.estimated_delivery = NaiveDate::from_ymd_opt(2026, 11, 23);
+    s
+}
+
+fn input<'a>(
+    milestone: Milestone,
+    d: &'a Details,
+    s: &'a Shipment,
+    m: &'a Merchant,
+) -> MessageInput<'a> {
+    MessageInput {
+        milestone,
+        details: d,
+        shipment: s,
+        merchant: m,
+        carrier_name: "UPS",
+        tracking_url: LINK,
+        unsubscribe_url: UNSUB,
+    }
+}
+
+fn parse_errors(html: &str) -> Vec<String> {
+    let dom = html5ever::parse_document(markup5ever_rcdom::RcDom::default(), Default::default())
+        .from_utf8()
+        .read_from(&mut html.as_bytes())
+        .unwrap();
+    dom.errors.borrow().iter().map(|e| e.to_string()).collect()
+}
+
+#[test]
+fn locale_falls_back_from_region_to_language_to_merchant_default_to_english() {
+    assert_eq!(resolve_locale("de-AT", "en").tag, "de");
+    assert_eq!(resolve_locale("pt-BR", "en").tag, "pt-BR");
+    assert_eq!(resolve_locale("pt-PT", "en").tag, "pt-BR");
+    assert_eq!(resolve_locale("sv-SE", "fr").tag, "fr");
+    assert_eq!(resolve_locale("sv", "xx").tag, "en");
+    assert_eq!(resolve_locale("JA", "en").tag, "ja");
+}
+
+#[test]
+fn every_milestone_renders_in_every_locale_without_leaks_and_with_the_facts() {
+    let m = a_merchant();
+    let d = details();
+    for tag in LOCALES {
+        let s = a_shipment(tag);
+        for milestone in Milestone::ALL {
+            let i = input(milestone, &d, &s, &m);
+            let email = builtin_email(&i).unwrap();
+            let sms = builtin_sms(&i);
+            let context = format!("{tag} {milestone}");
+            for part in [&email.subject, &email.text, &sms, &email.preheader] {
+                assert!(
+                    !part.contains('{') && !part.contains('}'),
+                    "{context}: placeholder leaked: {part}"
+                );
+                assert!(!part.trim().is_empty(), "{context}: empty part");
+            }
+            assert!(
+                !email.html.contains("{{") && !email.html.contains("{%"),
+                "{context}"
+            );
+            for fact in ["#100234", "UPS", "1Z999AA10123456784", LINK, UNSUB] {
+                assert!(email.text.contains(fact), "{context}: text lacks {fact}");
+                assert!(
+                    email.html.contains(&fact.replace('&', "&amp;")),
+                    "{context}: html lacks {fact}"
+                );
+            }
+            assert!(sms.ends_with(LINK), "{context}");
+            assert!(
+                email.html.contains("Trail &lt;b&gt;Mug&lt;/b&gt;"),
+                "{context}: recommendations escaped"
+            );
+            assert!(
+                email.html.contains("https://cdn.acme-outdoor.com/logo.png"),
+                "{context}: logo"
+            );
+            let errors = parse_errors(&email.html);
+            assert!(
+                errors.is_empty(),
+                "{context}: HTML parse errors: {errors:?}"
+            );
+            assert!(
+                !email.html.contains("<script") && !email.html.contains("stylesheet"),
+                "{context}"
+            );
+        }
+    }
+}
+
+#[test]
+fn english_sms_fit_one_gsm7_segment_with_a_realistic_link() {
+    let m = a_merchant();
+    let d = details();
+    let s = a_shipment("en");
+    for milestone in Milestone::ALL {
+        let text = builtin_sms(&input(milestone, &d, &s, &m));
+        let seg = sms::segments(&text);
+        assert_eq!(
+            (seg.encoding, seg.count),
+            (Encoding::Gsm7, 1),
+            "{milestone}: {text}"
+        );
+    }
+}
+
+#[test]
+fn japanese_sms_is_ucs2() {
+    let m = a_merchant();
+    let d = details();
+    let s = a_shipment("ja");
+    let seg = sms::segments(&builtin_sms(&input(Milestone::Delivered, &d, &s, &m)));
+    assert_eq!(seg.encoding, Encoding::Ucs2);
+    assert!(seg.count <= 2);
+}
+
+#[test]
+fn the_delay_apologises_with_both_dates_and_the_discount_in_the_customers_language() {
+    let m = a_merchant();
+    let d = details();
+    let en = builtin_email(&input(Milestone::Delayed, &d, &a_shipment("en"), &m)).unwrap();
+    assert!(en.text.contains("Friday, November 20"), "{}", en.text);
+    assert!(en.text.contains("Monday, November 23"), "{}", en.text);
+    assert!(en.text.contains("SORRY10"));
+    let de = builtin_email(&input(Milestone::Delayed, &d, &a_shipment("de-DE"), &m)).unwrap();
+    assert!(de.text.contains("Freitag, 20. November"), "{}", de.text);
+    assert!(de.text.contains("Montag, 23. November"), "{}", de.text);
+    assert!(de.text.contains("SORRY10"));
+    let no_code = merchant("m1");
+    let plain = builtin_email(&input(Milestone::Delayed, &d, &a_shipment("en"), &no_code)).unwrap();
+    assert!(!plain.text.contains("SORRY10"));
+    let delivered = builtin_email(&input(Milestone::Delivered, &d, &a_shipment("en"), &m)).unwrap();
+    assert!(
+        !delivered.text.contains("SORRY10"),
+        "the discount is a delay apology only"
+    );
+}
+
+#[test]
+fn customer_text_is_never_template_code_and_markup_is_escaped() {
+    let m = a_merchant();
+    let d = details();
+    let mut s = a_shipment("en");
+    s.customer.name = "{{7*7}}<img src=x onerror=alert(1)> Smith".into();
+    s.order_number = "<b>1</b>".into();
+    let email = builtin_email(&input(Milestone::Delivered, &d, &s, &m)).unwrap();
+    assert!(
+        email.html.contains("{{7*7}}"),
+        "rendered as text, not evaluated"
+    );
+    assert!(!email.html.contains("49"));
+    assert!(!email.html.contains("<img src=x"));
+    assert!(email.html.contains("&lt;b&gt;1&lt;/b&gt;"));
+}
+
+fn sample() -> Vars {
+    sample_vars(Milestone::Delivered, &a_merchant(), "en")
+}
+
+#[test]
+fn overrides_render_with_autoescaped_html_and_plain_text_parts() {
+    let mut v = sample();
+    v.customer.first_name = "<Ann>".into();
+    let ovr = Override {
+        subject: Some("Order {{ order_number }} arrived, {{ customer.first_name }}".into()),
+        html: Some(
+            "<p>Hi {{ customer.first_name }}, <a href=\"{{ tracking_url }}\">track</a></p>".into(),
+        ),
+        ..Override::default()
+    };
+    let builtin = Email {
+        subject: "b".into(),
+        preheader: "p".into(),
+        html: "h".into(),
+        text: "built-in text".into(),
+    };
+    let email = override_email(&ovr, &v, builtin).unwrap();
+    assert_eq!(email.subject, "Order #1001 arrived, <Ann>");
+    assert!(email.html.contains("Hi &lt;Ann&gt;"));
+    assert_eq!(email.text, "built-in text", "parts left out stay built-in");
+}
+
+#[test]
+fn a_syntax_error_names_its_line_and_column() {
+    let ovr = Override {
+        html: Some("<p>Hello</p>\n<p>{{ customer.name </p>".into()),
+        ..Override::default()
+    };
+    let err = preview(&ovr, &sample()).unwrap_err();
+    assert_eq!((err.part, err.line), ("html", 2));
+    assert!(err.column >= 4, "{err:?}");
+}
+
+#[test]
+fn an_unknown_variable_is_rejected_where_it_is_used() {
+    let ovr = Override {
+        body: Some("Hi!\nYour code: {{ coupon }}".into()),
+        ..Override::default()
+    };
+    let err = preview(&ovr, &sample()).unwrap_err();
+    assert_eq!((err.part, err.line, err.column), ("body", 2, 15));
+    assert!(err.message.contains("coupon"));
+}
+
+#[test]
+fn a_long_sms_override_saves_with_a_warning() {
+    let ovr = Override {
+        body: Some(format!(
+            "{} {{{{ tracking_url }}}}",
+            "Long message. ".repeat(25)
+        )),
+        ..Override::default()
+    };
+    let p = preview(&ovr, &sample()).unwrap();
+    assert_eq!(p.segments.unwrap().count, 3);
+    assert_eq!(p.warnings.len(), 1);
+    let short = Override {
+        body: Some("{{ brand.name }}: {{ tracking_url }}".into()),
+        ..Override::default()
+    };
+    assert!(preview(&short, &sample()).unwrap().warnings.is_empty());
+}
+
+/// Snapshots of every built-in message, reviewed by eye: subject, preheader, text part and
+/// SMS for every milestone in every locale.
+#[test]
+fn snapshots_of_every_message_in_every_locale() {
+    let m = a_merchant();
+    let d = details();
+    for tag in LOCALES {
+        let s = a_shipment(tag);
+        for milestone in Milestone::ALL {
+            let i = input(milestone, &d, &s, &m);
+            let email = builtin_email(&i).unwrap();
+            let snapshot = format!(
+                "SUBJECT: {}\nPREHEADER: {}\n--- text ---\n{}\n--- sms ---\n{}\n",
+                email.subject,
+                email.preheader,
+                email.text,
+                builtin_sms(&i)
+            );
+            insta::with_settings!({ snapshot_path => "../../tests/snapshots/messages", prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(format!("{tag}__{milestone}"), snapshot);
+            });
+        }
+    }
+}
