@@ -790,6 +790,7 @@ impl NotificationStore for DynamoStore {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut sets = vec!["#state = :state", "updated_at = :now"];
+        let mut names = HashMap::from([("#state".to_owned(), "state".to_owned())]);
         let mut values = HashMap::from([
             (":state".to_owned(), s(outcome.state().as_str())),
             (
@@ -806,7 +807,9 @@ impl NotificationStore for DynamoStore {
                 sets.push("provider_message_id = :id");
                 values.insert(":id".into(), s(provider_message_id));
                 if let Some(segments) = segments {
-                    sets.push("segments = :segments");
+                    // `segments` is a DynamoDB reserved word.
+                    sets.push("#segments = :segments");
+                    names.insert("#segments".to_owned(), "segments".to_owned());
                     values.insert(
                         ":segments".into(),
                         serde_dynamo::to_attribute_value(segments)
@@ -847,7 +850,7 @@ impl NotificationStore for DynamoStore {
             )
             .update_expression(format!("SET {}", sets.join(", ")))
             .condition_expression("#state = :claimed")
-            .expression_attribute_names("#state", "state")
+            .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values))
             .send()
             .await;

@@ -112,7 +112,10 @@ impl SesIdentities {
             .send()
             .await
         {
-            Ok(out) => Ok(out.verified_for_sending_status),
+            // Either signal means SES will send from it.
+            Ok(out) => Ok(out.verified_for_sending_status
+                || out.verification_status
+                    == Some(aws_sdk_sesv2::types::VerificationStatus::Success)),
             Err(err) if matches!(err.as_service_error(), Some(e) if e.is_not_found_exception()) => {
                 Ok(false)
             }

@@ -143,7 +143,8 @@ pub fn resolve_locale(customer: &str, merchant_default: &str) -> &'static Locale
         .unwrap_or(&i18n::EN)
 }
 
-fn date_text(date: NaiveDate, words: &DateWords, long: bool) -> String {
+fn date_text(date: NaiveDate, locale: &Locale, long: bool) -> String {
+    let words: &DateWords = &locale.dates;
     let month = date.month0() as usize;
     let weekday = date.weekday().num_days_from_monday() as usize;
     let pattern = if long { words.long } else { words.short };
@@ -151,13 +152,31 @@ fn date_text(date: NaiveDate, words: &DateWords, long: bool) -> String {
         .replace("{weekday}", words.weekdays[weekday])
         .replace("{month}", words.months[month])
         .replace("{mon}", words.months_short[month])
-        .replace("{day}", &date.day().to_string())
+        // French writes the first of the month as "1er".
+        .replace(
+            "{day}",
+            &if date.day() == 1 && locale.tag == "fr" {
+                "1er".to_owned()
+            } else {
+                date.day().to_string()
+            },
+        )
         .replace("{m}", &date.month().to_string())
         .replace("{year}", &date.year().to_string())
 }
 
 fn first_name(name: &str) -> &str {
     name.split_whitespace().next().unwrap_or(name)
+}
+
+/// How the customer is addressed: by first name, except in Japanese, where a first name
+/// alone would be over-familiar ("{name}様" takes the full name).
+fn addressed(name: &str, locale: &Locale) -> String {
+    if locale.tag == "ja" {
+        name.trim().to_owned()
+    } else {
+        first_name(name).to_owned()
+    }
 }
 
 fn reason_phrase(locale: &Locale, details: &Details) -> String {
@@ -171,7 +190,7 @@ fn reason_phrase(locale: &Locale, details: &Details) -> String {
 pub fn vars(input: &MessageInput<'_>, locale: &Locale) -> Vars {
     let s = input.shipment;
     let b = &input.merchant.branding;
-    let long = |d: NaiveDate| date_text(d, &locale.dates, true);
+    let long = |d: NaiveDate| date_text(d, locale, true);
     Vars {
         locale: locale.tag.to_owned(),
         milestone: input.milestone.as_str().to_owned(),
@@ -215,7 +234,7 @@ pub fn vars(input: &MessageInput<'_>, locale: &Locale) -> Vars {
 fn fill(template: &str, input: &MessageInput<'_>, locale: &Locale, short: bool) -> String {
     let l = &locale.labels;
     let d = input.details;
-    let date = |x: NaiveDate| date_text(x, &locale.dates, !short);
+    let date = |x: NaiveDate| date_text(x, locale, !short);
     let old = d.old_date.map_or_else(|| l.expected_day.to_owned(), date);
     let new = match (d.new_date, short) {
         (Some(x), true) => l.sms_new_date_known.replace("{new}", &date(x)),
@@ -226,7 +245,7 @@ fn fill(template: &str, input: &MessageInput<'_>, locale: &Locale, short: bool) 
     template
         .replace("{order}", &input.shipment.order_number)
         .replace("{brand}", &input.merchant.brand_name)
-        .replace("{name}", first_name(&input.shipment.customer.name))
+        .replace("{name}", &addressed(&input.shipment.customer.name, locale))
         .replace("{attempt}", &d.attempt.unwrap_or(1).to_string())
         .replace("{old}", &old)
         .replace("{new}", &new)
@@ -373,7 +392,9 @@ pub fn builtin_email(input: &MessageInput<'_>) -> Result<Email, TemplateError> {
         subject: fill(c.subject, input, locale, false),
         preheader: body.clone(),
         headline: fill(c.headline, input, locale, false),
-        greeting: l.greeting.replace("{name}", &v.customer.first_name),
+        greeting: l
+            .greeting
+            .replace("{name}", &addressed(&v.customer.name, locale)),
         body,
         highlights: highlights(input, &v, locale),
         discount: b

@@ -290,3 +290,16 @@ fn snapshots_of_every_message_in_every_locale() {
         }
     }
 }
+
+#[test]
+fn french_writes_the_first_of_the_month_as_1er_and_japanese_addresses_by_full_name() {
+    let m = a_merchant();
+    let mut d = details();
+    d.old_date = NaiveDate::from_ymd_opt(2026, 12, 1);
+    let fr = builtin_email(&input(Milestone::Delayed, &d, &a_shipment("fr"), &m)).unwrap();
+    assert!(fr.text.contains("mardi 1er décembre"), "{}", fr.text);
+    let mut ja = a_shipment("ja");
+    ja.customer.name = "山田 花子".into();
+    let email = builtin_email(&input(Milestone::Delivered, &d, &ja, &m)).unwrap();
+    assert!(email.text.starts_with("山田 花子様"), "{}", email.text);
+}
