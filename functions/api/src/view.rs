@@ -45,6 +45,12 @@ pub struct NotificationView<'a> {
     pub state: afterclick_domain::NotificationState,
     pub provider_message_id: Option<&'a str>,
     pub detail: Option<&'a str>,
+    /// SMS: encoding and segment count of what was sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segments: Option<afterclick_domain::sms::Segments>,
+    /// Deferred SMS: when the customer's quiet hours end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deferred_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -93,6 +99,8 @@ pub fn shipment<'a>(
                 state: n.state,
                 provider_message_id: n.provider_message_id.as_deref(),
                 detail: n.detail.as_deref(),
+                segments: n.segments,
+                deferred_until: n.deferred_until,
                 created_at: n.created_at,
                 updated_at: n.updated_at,
             })
