@@ -22,13 +22,14 @@ FUNCTIONS := api webhook milestones notify sweeper
 export AFTERCLICK_DYNAMODB_LOCAL_DIR := $(DDB_DIR)
 export AFTERCLICK_MOTO_SERVER := $(VENV)/bin/moto_server
 
-.PHONY: help tools run test lint unit bench build clean
+.PHONY: help tools run test lint unit bench build screenshots clean
 
 help:
 	@echo "make run    - DynamoDB Local + moto + devstack, seeded with a demo merchant (Ctrl-C stops all)"
 	@echo "make test   - fmt check, clippy -D warnings, cfn-lint, unit and end-to-end tests"
 	@echo "make bench  - criterion benchmarks (provider parsing vs serde_json::Value)"
 	@echo "make build  - one bootstrap.zip per Lambda function (cargo-lambda, release)"
+	@echo "make screenshots - the delivered email in de and ja, rendered by headless Chromium, into docs/"
 	@echo "make clean  - remove build output and .local/"
 
 $(PY_STAMP):
@@ -70,6 +71,13 @@ test: tools lint
 bench:
 	cargo bench -p afterclick-domain --bench providers
 	python3 scripts/bench-report.py
+
+# Debian's Chromium and CJK fonts (for the Japanese email), installed on first use.
+screenshots: tools
+	@command -v chromium >/dev/null && fc-list | grep -qi 'noto.*cjk' || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+	cargo build --bin devstack
+	scripts/screenshots.sh
 
 build: $(LAMBDA_STAMP)
 	PATH="$(VENV)/bin:$$PATH" cargo lambda build --release --x86-64 $(addprefix --bin ,$(FUNCTIONS))
