@@ -7,7 +7,7 @@ use afterclick_domain::ports::{NotificationKey, SendError};
 use afterclick_domain::{Channel, Milestone, Notification, NotificationState};
 use afterclick_notify::Notify;
 use aws_lambda_events::event::dynamodb::Event;
-use chrono::Utc;
+use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
 
 fn intent(channel: Channel) -> Notification {
@@ -54,6 +54,20 @@ fn setup(customer_phone: Option<&str>) -> MemoryStore {
     store
 }
 
+/// Tests pin the clock: noon in London is outside the default quiet hours (21:00-08:00).
+fn noon() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 18, 12, 0, 0).unwrap()
+}
+
+fn night() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 18, 23, 30, 0).unwrap()
+}
+
+fn at_noon<S, M, T>(mut notify: Notify<S, M, T>) -> Notify<S, M, T> {
+    notify.clock = noon;
+    notify
+}
+
 fn batch(records: Vec<Value>) -> Event {
     serde_json::from_value(json!({ "Records": records })).unwrap()
 }
@@ -64,12 +78,12 @@ async fn duplicate_records_send_once_and_record_the_message_id() {
     let email = intent(Channel::Email);
     store.put_notification(email.clone());
     let mailer = RecordingMailer::default();
-    let notify = Notify::new(
+    let notify = at_noon(Notify::new(
         store.clone(),
         mailer.clone(),
         RecordingTexter::default(),
         "https://t.example",
-    );
+    ));
     let response = notify
         .handle(batch(vec![
             record("1", &email),
@@ -99,12 +113,12 @@ async fn a_customer_without_a_phone_is_suppressed_with_the_reason() {
     let sms = intent(Channel::Sms);
     store.put_notification(sms.clone());
     let texter = RecordingTexter::default();
-    let notify = Notify::new(
+    let notify = at_noon(Notify::new(
         store.clone(),
         RecordingMailer::default(),
         texter.clone(),
         "https://t.example",
-    );
+    ));
     notify.handle(batch(vec![record("1", &sms)])).await.unwrap();
     assert!(texter.sent.lock().unwrap().is_empty());
     let stored = store.notification(&NotificationKey::from(&sms)).unwrap();
@@ -124,12 +138,12 @@ async fn a_permanent_rejection_is_recorded_as_failed_and_not_retried() {
         failure: Some(SendError::Rejected("Email address is not verified".into())),
         ..Default::default()
     };
-    let notify = Notify::new(
+    let notify = at_noon(Notify::new(
         store.clone(),
         mailer,
         RecordingTexter::default(),
         "https://t.example",
-    );
+    ));
     let response = notify
         .handle(batch(vec![record("1", &email)]))
         .await
@@ -146,17 +160,84 @@ async fn sms_carries_the_brand_and_link() {
     let sms = intent(Channel::Sms);
     store.put_notification(sms.clone());
     let texter = RecordingTexter::default();
-    let notify = Notify::new(
+    let notify = at_noon(Notify::new(
         store,
         RecordingMailer::default(),
         texter.clone(),
         "https://t.example",
-    );
+    ));
     notify.handle(batch(vec![record("9", &sms)])).await.unwrap();
     let sent = texter.sent.lock().unwrap().clone();
     assert_eq!(sent.len(), 1);
     assert_eq!(
         sent[0].body,
         "Acme: your order 1001 is out for delivery today. https://t.example/t/0123456789abcdef0123456789abcdef"
+    );
+}
+
+#[tokio::test]
+async fn sms_in_quiet_hours_is_deferred_until_they_end_and_email_is_not() {
+    let store = setup(Some("+447700900123"));
+    let sms = intent(Channel::Sms);
+    let email = intent(Channel::Email);
+    store.put_notification(sms.clone());
+    store.put_notification(email.clone());
+    let (mailer, texter) = (RecordingMailer::default(), RecordingTexter::default());
+    let mut notify = Notify::new(
+        store.clone(),
+        mailer.clone(),
+        texter.clone(),
+        "https://t.example",
+    );
+    notify.clock = night;
+    notify
+        .handle(batch(vec![record("1", &sms), record("2", &email)]))
+        .await
+        .unwrap();
+    assert!(texter.sent.lock().unwrap().is_empty());
+    assert_eq!(
+        mailer.sent.lock().unwrap().len(),
+        1,
+        "email is never deferred"
+    );
+    let stored = store.notification(&NotificationKey::from(&sms)).unwrap();
+    assert_eq!(stored.state, NotificationState::Deferred);
+    // London, 23:30 in November (UTC+0): quiet until 08:00 the next morning.
+    assert_eq!(
+        stored.deferred_until,
+        Some(Utc.with_ymd_and_hms(2026, 11, 19, 8, 0, 0).unwrap())
+    );
+    notify.clock = noon;
+    notify.resume(&NotificationKey::from(&sms)).await.unwrap();
+    assert_eq!(texter.sent.lock().unwrap().len(), 1);
+    let sent = store.notification(&NotificationKey::from(&sms)).unwrap();
+    assert_eq!(sent.state, NotificationState::Sent);
+    assert_eq!(sent.segments.unwrap().count, 1);
+}
+
+#[tokio::test]
+async fn throttling_is_retried_with_backoff_then_sent_once() {
+    let store = setup(Some("+447700900123"));
+    let email = intent(Channel::Email);
+    store.put_notification(email.clone());
+    let mailer = RecordingMailer::default();
+    *mailer.transient_failures.lock().unwrap() = 2;
+    let notify = at_noon(Notify::new(
+        store.clone(),
+        mailer.clone(),
+        RecordingTexter::default(),
+        "https://t.example",
+    ));
+    notify
+        .handle(batch(vec![record("1", &email)]))
+        .await
+        .unwrap();
+    assert_eq!(mailer.sent.lock().unwrap().len(), 1);
+    assert_eq!(
+        store
+            .notification(&NotificationKey::from(&email))
+            .unwrap()
+            .state,
+        NotificationState::Sent
     );
 }
