@@ -96,7 +96,10 @@ pub async fn unsubscribe<S: Store, V: SenderIdentities + 'static>(
         return Ok(not_found());
     };
     let body = String::from_utf8_lossy(&body);
-    let everything = form_value(&body, "scope") == Some("customer");
+    // A customer-wide opt-out is keyed by email; without one, this shipment is what we can stop
+    // (and the page says exactly that).
+    let everything =
+        form_value(&body, "scope") == Some("customer") && shipment.customer.email.is_some();
     match (everything, &shipment.customer.email) {
         (true, Some(email)) => {
             app.store

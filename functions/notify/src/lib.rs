@@ -20,7 +20,7 @@ use afterclick_domain::providers::carriers;
 use afterclick_domain::{Channel, Merchant, Notification, NotificationState, Shipment, sms};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use std::time::Duration as StdDuration;
 use tracing::Instrument;
 
@@ -71,9 +71,7 @@ pub fn quiet_until(
     } else {
         today + Duration::days(1)
     };
-    tz.from_local_datetime(&end_day.and_time(quiet.end))
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
+    afterclick_domain::model::local_to_utc(tz, end_day.and_time(quiet.end))
 }
 
 impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
@@ -123,38 +121,71 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             .await
     }
 
+    /// Everything that can fail for a transient reason (reads, opt-out checks, rendering)
+    /// happens before the claim, so a retry finds the intent still unclaimed; after the
+    /// claim only the send and the record of its outcome remain.
     async fn claim_and_send(
         &self,
         intent: Notification,
         from: NotificationState,
     ) -> Result<(), RecordError> {
         let key = NotificationKey::from(&intent);
+        let plan = self
+            .prepare(&intent, from == NotificationState::Pending)
+            .await?;
         if !self.store.claim(&key, from, (self.clock)()).await? {
             tracing::info!("already claimed elsewhere; not sending again");
             return Ok(());
         }
-        let outcome = self
-            .deliver(&intent, from == NotificationState::Pending)
-            .await?;
+        let outcome = self.execute(plan).await;
         match &outcome {
             Outcome::Sent { .. } => tracing::info!("sent"),
             Outcome::Deferred { until } => tracing::info!(%until, "deferred for quiet hours"),
             Outcome::Suppressed { reason } => tracing::info!(%reason, "suppressed"),
-            Outcome::Failed { error } => tracing::warn!(%error, "send failed"),
+            // The provider's text can name the recipient: it is stored for the merchant, not logged.
+            Outcome::Failed { .. } => {
+                tracing::warn!("send failed; the reason is on the notification")
+            }
         }
         self.store.finish(&key, &outcome, (self.clock)()).await?;
         Ok(())
     }
 
-    async fn deliver(
-        &self,
-        intent: &Notification,
-        may_defer: bool,
-    ) -> Result<Outcome, RecordError> {
+    async fn execute(&self, plan: Plan) -> Outcome {
+        match plan {
+            Plan::Done(outcome) => outcome,
+            Plan::Email(outgoing) => self
+                .with_retries(|| self.mailer.send_email(&outgoing))
+                .await
+                .map_or_else(
+                    |err| Outcome::Failed {
+                        error: err.to_string(),
+                    },
+                    |id| Outcome::Sent {
+                        provider_message_id: id,
+                        segments: None,
+                    },
+                ),
+            Plan::Sms(outgoing, segments) => self
+                .with_retries(|| self.texter.send_sms(&outgoing))
+                .await
+                .map_or_else(
+                    |err| Outcome::Failed {
+                        error: err.to_string(),
+                    },
+                    |id| Outcome::Sent {
+                        provider_message_id: id,
+                        segments: Some(segments),
+                    },
+                ),
+        }
+    }
+
+    async fn prepare(&self, intent: &Notification, may_defer: bool) -> Result<Plan, RecordError> {
         let suppressed = |reason: &str| {
-            Ok(Outcome::Suppressed {
+            Ok(Plan::Done(Outcome::Suppressed {
                 reason: reason.to_owned(),
-            })
+            }))
         };
         let Some(shipment) = self
             .store
@@ -202,9 +233,9 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                 let builtin = match message::builtin_email(&input) {
                     Ok(email) => email,
                     Err(err) => {
-                        return Ok(Outcome::Failed {
+                        return Ok(Plan::Done(Outcome::Failed {
                             error: err.to_string(),
-                        });
+                        }));
                     }
                 };
                 let email = match &template {
@@ -217,7 +248,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                     }
                     None => builtin,
                 };
-                let outgoing = OutgoingEmail {
+                Ok(Plan::Email(OutgoingEmail {
                     unsubscribe_url: Some(unsubscribe_url.clone()),
                     from_name: merchant.brand_name.clone(),
                     from_address: merchant.sender_email.clone(),
@@ -226,19 +257,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                     subject: email.subject,
                     html: email.html,
                     text: email.text,
-                };
-                Ok(self
-                    .with_retries(|| self.mailer.send_email(&outgoing))
-                    .await
-                    .map_or_else(
-                        |err| Outcome::Failed {
-                            error: err.to_string(),
-                        },
-                        |id| Outcome::Sent {
-                            provider_message_id: id,
-                            segments: None,
-                        },
-                    ))
+                }))
             }
             Channel::Sms => {
                 let Some(to) = shipment.customer.phone.clone() else {
@@ -248,11 +267,11 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                     Ok(true) => return suppressed("the number opted out of SMS"),
                     Ok(false) => {}
                     // Unknown is not "yes": SNS refuses opted-out numbers itself.
-                    Err(err) => tracing::warn!(error = %err, "SMS opt-out check failed"),
+                    Err(_) => tracing::warn!("SMS opt-out check failed; sending anyway"),
                 }
                 if may_defer && let Some(until) = quiet_until(&merchant, &shipment, (self.clock)())
                 {
-                    return Ok(Outcome::Deferred { until });
+                    return Ok(Plan::Done(Outcome::Deferred { until }));
                 }
                 let overridden = template.as_ref().and_then(|t| {
                     message::override_sms(t, &vars).unwrap_or_else(|err| {
@@ -262,23 +281,14 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                 });
                 let body = overridden.unwrap_or_else(|| message::builtin_sms(&input));
                 let segments = sms::segments(&body);
-                let outgoing = OutgoingSms {
-                    to,
-                    body,
-                    sender_id: merchant.sms_sender_id.clone(),
-                };
-                Ok(self
-                    .with_retries(|| self.texter.send_sms(&outgoing))
-                    .await
-                    .map_or_else(
-                        |err| Outcome::Failed {
-                            error: err.to_string(),
-                        },
-                        |id| Outcome::Sent {
-                            provider_message_id: id,
-                            segments: Some(segments),
-                        },
-                    ))
+                Ok(Plan::Sms(
+                    OutgoingSms {
+                        to,
+                        body,
+                        sender_id: merchant.sms_sender_id.clone(),
+                    },
+                    segments,
+                ))
             }
         }
     }
@@ -293,8 +303,8 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         let mut attempt = 1;
         loop {
             match send().await {
-                Err(SendError::Unavailable(reason)) if attempt < SEND_ATTEMPTS => {
-                    tracing::warn!(attempt, %reason, "provider unavailable; retrying");
+                Err(SendError::Unavailable(_)) if attempt < SEND_ATTEMPTS => {
+                    tracing::warn!(attempt, "provider unavailable; retrying");
                     tokio::time::sleep(wait).await;
                     wait *= 2;
                     attempt += 1;
@@ -303,6 +313,13 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             }
         }
     }
+}
+
+/// What to do once the intent is claimed.
+enum Plan {
+    Done(Outcome),
+    Email(OutgoingEmail),
+    Sms(OutgoingSms, sms::Segments),
 }
 
 fn span(intent: &Notification) -> tracing::Span {

@@ -96,6 +96,8 @@ pub struct Poller {
 struct Shard {
     parent: Option<String>,
     iterator: Option<String>,
+    /// The last record handed to the function: where to resume with a fresh iterator.
+    last_sequence: Option<String>,
     closed: bool,
 }
 
@@ -212,19 +214,30 @@ impl Poller {
             if shard.closed || parent_open {
                 continue;
             }
-            self.drain(&id, shard).await?;
+            // One shard's trouble (an expired iterator) must not starve the others: drop its
+            // iterator, resume after its last record next tick, and go on.
+            if let Err(err) = self.drain(&id, shard).await {
+                tracing::warn!(function = %self.mapping.function, shard = %id, error = %err, "shard read failed; resuming");
+                shard.iterator = None;
+            }
         }
         Ok(())
     }
 
     async fn drain(&self, shard_id: &str, shard: &mut Shard) -> Result<(), String> {
         if shard.iterator.is_none() {
-            let out = self
+            let request = self
                 .client
                 .get_shard_iterator()
                 .stream_arn(&self.stream_arn)
-                .shard_id(shard_id)
-                .shard_iterator_type(ShardIteratorType::TrimHorizon)
+                .shard_id(shard_id);
+            let request = match &shard.last_sequence {
+                Some(seq) => request
+                    .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
+                    .sequence_number(seq),
+                None => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
+            };
+            let out = request
                 .send()
                 .await
                 .map_err(|e| DisplayErrorContext(&e).to_string())?;
@@ -246,6 +259,13 @@ impl Poller {
             let records = out.records.unwrap_or_default();
             if records.is_empty() {
                 return Ok(());
+            }
+            if let Some(last) = records
+                .last()
+                .and_then(|r| r.dynamodb.as_ref())
+                .and_then(|d| d.sequence_number.clone())
+            {
+                shard.last_sequence = Some(last);
             }
             let batch: Vec<Value> = records
                 .iter()

@@ -435,6 +435,16 @@ impl Merchant {
     }
 }
 
+/// A local wall time as an instant. In a DST gap (the clock jumps over it) the first instant
+/// after the gap is taken, so a deadline never disappears; in an overlap, the earlier one.
+pub fn local_to_utc(tz: chrono_tz::Tz, local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    (0..=4)
+        .map(|quarter| local + chrono::Duration::minutes(30 * quarter))
+        .find_map(|t| tz.from_local_datetime(&t).earliest())
+        .map(|t| t.with_timezone(&Utc))
+}
+
 /// Tracking numbers are compared without spaces and case, as carriers print them both ways.
 pub fn normalize_tracking_number(raw: &str) -> String {
     raw.chars()

@@ -20,7 +20,7 @@
 use crate::milestone::{Milestone, Moment, Occurrence, is_terminal, may_follow, milestone_for};
 use crate::model::{Channel, Details, Merchant, MilestoneReached, Shipment, TrackingEvent};
 use crate::status::Status;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, SecondsFormat, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, SecondsFormat, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// A moment older than this is history, not news: recorded, never announced.
@@ -166,7 +166,11 @@ pub fn evaluate(
 /// a terminal status except where `may_follow` allows.
 fn apply_status(shipment: &mut Shipment, sorted: &[&TrackingEvent]) {
     for event in sorted {
-        let newer = shipment.status_at.is_none_or(|at| event.occurred_at > at);
+        // Same time: the further status wins (carriers send "out for delivery" and
+        // "delivered" with the same minute-precision stamp).
+        let newer = shipment
+            .status_at
+            .is_none_or(|at| (event.occurred_at, event.status) > (at, shipment.status));
         if newer && may_follow(shipment.status, event.status) {
             shipment.status = event.status;
             shipment.status_at = Some(event.occurred_at);
@@ -272,20 +276,22 @@ fn promise_deadline(shipment: &Shipment) -> Option<DateTime<Utc>> {
         .timezone
         .parse::<chrono_tz::Tz>()
         .unwrap_or(chrono_tz::UTC);
-    tz.from_local_datetime(&day_after)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
+    crate::model::local_to_utc(tz, day_after)
 }
 
 fn awaiting_delivery(shipment: &Shipment) -> bool {
-    !matches!(
-        shipment.status,
-        Status::Delivered
-            | Status::ReturningToSender
-            | Status::ReturnedToSender
-            | Status::Cancelled
-            | Status::Expired
-    )
+    // A delivered parcel is never late or stalled, even if a later exception moves its status.
+    !shipment
+        .milestones
+        .contains_key(Milestone::Delivered.as_str())
+        && !matches!(
+            shipment.status,
+            Status::Delivered
+                | Status::ReturningToSender
+                | Status::ReturnedToSender
+                | Status::Cancelled
+                | Status::Expired
+        )
 }
 
 /// Delays the promise shows: the estimate moved past it, or its day ended undelivered.
@@ -415,16 +421,18 @@ fn announce(
         .max();
     let status_at = after.status_at;
     // The moment the current status stands for: its own milestone, else "on its way".
+    let current = milestone_for(after.status).map(|(m, _)| m).or_else(|| {
+        after
+            .status
+            .is_carrier_scan()
+            .then_some(Milestone::InTransit)
+    });
     let headline = reached
         .iter()
-        .filter(|c| is_status_milestone(c.moment.milestone) && Some(c.at) == status_at)
-        .max_by_key(|c| {
-            (
-                c.moment.milestone != Milestone::InTransit,
-                c.moment.milestone,
-            )
-        })
-        .filter(|c| fresh(c) && last_told.is_none_or(|told| c.at > told));
+        .filter(|c| Some(c.moment.milestone) == current && Some(c.at) == status_at)
+        .max_by_key(|c| c.at)
+        // `>=`: a further status stamped the same minute as the last news is news too.
+        .filter(|c| fresh(c) && last_told.is_none_or(|told| c.at >= told));
     let waiting = awaiting_delivery(after);
     let delay = reached
         .iter()

@@ -70,7 +70,8 @@ pub fn verify(
         .trim()
         .parse()
         .map_err(|_| SignatureError::BadTimestamp)?;
-    if (now.timestamp() - seconds).abs() > TOLERANCE_SECONDS {
+    // abs_diff: a hostile i64::MIN must not overflow.
+    if now.timestamp().abs_diff(seconds) > TOLERANCE_SECONDS.unsigned_abs() {
         return Err(SignatureError::OutsideTolerance);
     }
     let candidates: Vec<Vec<u8>> = signatures
@@ -179,6 +180,15 @@ mod tests {
         assert_eq!(
             verify(&secrets, headers("yesterday", &good), body, now()),
             Err(SignatureError::BadTimestamp)
+        );
+        assert_eq!(
+            verify(
+                &secrets,
+                headers("-9223372036854775808", &good),
+                body,
+                now()
+            ),
+            Err(SignatureError::OutsideTolerance)
         );
     }
 }

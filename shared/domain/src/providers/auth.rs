@@ -188,7 +188,7 @@ fn shippo(secrets: &[String], d: &Delivery<'_>, now: DateTime<Utc>) -> Result<()
     let seconds: i64 = timestamp
         .parse()
         .map_err(|_| AuthError::Malformed(HEADER))?;
-    if (now.timestamp() - seconds).abs() > signature::TOLERANCE_SECONDS {
+    if now.timestamp().abs_diff(seconds) > signature::TOLERANCE_SECONDS.unsigned_abs() {
         return Err(AuthError::Stale(HEADER));
     }
     let ok = any_secret(secrets, |secret| {

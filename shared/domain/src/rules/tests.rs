@@ -446,3 +446,50 @@ fn arrival_order_does_not_change_the_final_state_or_the_announced_moments() {
     finals.dedup();
     assert_eq!(finals.len(), 1);
 }
+
+#[test]
+fn scans_with_the_same_stamp_take_the_further_status_whatever_the_arrival() {
+    let mut delivered = event(2, Status::Delivered);
+    let ofd = event(2, Status::OutForDelivery);
+    delivered.occurred_at = ofd.occurred_at;
+    let together = run(&shipment(), &[ofd.clone(), delivered.clone()]);
+    assert_eq!(together.shipment.status, Status::Delivered);
+    let first = run(&shipment(), std::slice::from_ref(&ofd));
+    let then = run(&first.shipment, &[ofd, delivered]);
+    assert_eq!(then.shipment.status, Status::Delivered);
+    assert_eq!(told(&then), ["delivered"]);
+}
+
+#[test]
+fn a_delivered_parcel_is_never_late_or_stalled_even_after_a_later_exception() {
+    let state = promised((2026, 11, 15));
+    let mut on_time = event(0, Status::Delivered);
+    on_time.occurred_at = Utc.with_ymd_and_hms(2026, 11, 14, 10, 0, 0).unwrap();
+    let delivered = run(&state, std::slice::from_ref(&on_time));
+    let later = with_reason(event(1, Status::Exception), Reason::Damaged);
+    let after = run(&delivered.shipment, &[on_time, later]);
+    assert_eq!(after.shipment.status, Status::Exception);
+    assert!(
+        !told(&after)
+            .iter()
+            .any(|k| k.starts_with("delayed") || k.starts_with("stalled")),
+        "{:?}",
+        told(&after)
+    );
+    assert_eq!(after.shipment.due_at, None);
+}
+
+#[test]
+fn a_deadline_in_a_dst_gap_moves_to_just_after_it() {
+    // Santiago skips 00:00-01:00 on 2026-09-06 (clocks spring forward at midnight).
+    let tz: chrono_tz::Tz = "America/Santiago".parse().unwrap();
+    let gap = NaiveDate::from_ymd_opt(2026, 9, 6)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let at = crate::model::local_to_utc(tz, gap).expect("a deadline in a gap still exists");
+    assert_eq!(
+        at.with_timezone(&tz).date_naive(),
+        NaiveDate::from_ymd_opt(2026, 9, 6).unwrap()
+    );
+}
