@@ -147,6 +147,18 @@ async fn a_shipment_is_announced_once_per_milestone_by_email_and_sms() {
         assert!(e.from.starts_with("orders@"));
     }
     assert!(sms[1].body.contains("out for delivery") && sms[1].body.contains(&tracking_url));
+
+    // The link in every message leads to the customer's tracking page.
+    let page = stack.http.get(&tracking_url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "private, no-store");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Demo Shop") && html.contains("Delivered") && html.contains("1001"));
+    assert!(html.contains("Delivered, front door") && html.contains("Departed facility"), "the timeline");
+    assert!(html.contains("https://www.ups.com/track?tracknum="), "a link to the carrier");
+    let unknown = stack.http.get(stack.url("/t/00000000000000000000000000000000")).send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
+    assert!(unknown.text().await.unwrap().contains("We could not find this shipment"));
     stack.devstack.stop().await;
 }
 

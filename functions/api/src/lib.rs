@@ -6,6 +6,7 @@ mod error;
 mod settings;
 mod shipments;
 mod templates;
+mod tracking;
 mod unsubscribe;
 mod view;
 
@@ -79,6 +80,7 @@ pub fn routes<S: Store, V: SenderIdentities + 'static>(app: App<S, V>) -> Router
             &format!("{template}/preview"),
             post(templates::preview::<S, V>),
         )
+        .route("/t/{token}", get(tracking::show::<S, V>))
         .route(
             "/u/{token}",
             get(unsubscribe::confirm::<S, V>).post(unsubscribe::unsubscribe::<S, V>),

@@ -165,6 +165,16 @@ fn date_text(date: NaiveDate, locale: &Locale, long: bool) -> String {
         .replace("{year}", &date.year().to_string())
 }
 
+/// A date written the locale's long way ("Montag, 23. November").
+pub fn long_date(date: NaiveDate, locale: &Locale) -> String {
+    date_text(date, locale, true)
+}
+
+/// The headline a milestone's email uses, in the locale.
+pub fn headline(locale: &Locale, milestone: Milestone) -> &'static str {
+    copy(locale, milestone).headline
+}
+
 fn first_name(name: &str) -> &str {
     name.split_whitespace().next().unwrap_or(name)
 }
