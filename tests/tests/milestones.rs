@@ -381,3 +381,75 @@ async fn a_poison_record_is_dead_lettered_while_the_rest_is_processed_once() {
     assert!(subjects.contains(&"Your order 3003 has been delivered".to_owned()));
     stack.devstack.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_estimate_moved_past_the_promise_without_a_new_scan_is_a_delay() {
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let secret = &info.webhook_secrets["generic"];
+    let tracking = unique("ETA");
+    let email = format!("{}@customer.example", unique("eta"));
+    let promise = Utc::now().date_naive() + Duration::days(2);
+    let r = stack
+        .register(
+            &info.api_key,
+            &body(&tracking, promise, &email, "+447700900444"),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let at = (Utc::now() - Duration::hours(1)).to_rfc3339();
+    let scan = |eta: chrono::NaiveDate| {
+        serde_json::to_vec(&json!({"tracking_number": tracking, "events": [
+            {"occurred_at": at, "status": "in_transit", "description": "Departed hub", "estimated_delivery": eta.to_string()}
+        ]}))
+        .unwrap()
+    };
+    let first = stack
+        .post_generic(&info.merchant_id, secret, "m1", &scan(promise))
+        .await;
+    assert_eq!(first.body["stored"], 1);
+    stack
+        .wait_for_outbox("the in_transit email", |o| {
+            o.emails.iter().any(|e| e.to == email)
+        })
+        .await;
+    // The same scan, re-sent with a later estimate: nothing new stored, the date moved.
+    let later = promise + Duration::days(3);
+    let moved = stack
+        .post_generic(&info.merchant_id, secret, "m2", &scan(later))
+        .await;
+    assert_eq!(
+        (
+            moved.body["stored"].as_u64(),
+            moved.body["estimates_updated"].as_u64()
+        ),
+        (Some(0), Some(1))
+    );
+    let shipment = stack
+        .wait_for_shipment(&info.api_key, &id, "the delay", |s| {
+            s["notifications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["milestone"] == "delayed" && n["state"] == "sent")
+        })
+        .await;
+    assert_eq!(shipment["estimated_delivery"], later.to_string());
+    let delayed: Vec<_> = shipment["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["milestone"] == "delayed")
+        .collect();
+    assert_eq!(delayed.len(), 1);
+    assert_eq!(delayed[0]["instance"], later.to_string());
+    let again = stack
+        .post_generic(&info.merchant_id, secret, "m3", &scan(later))
+        .await;
+    assert_eq!(
+        again.body["estimates_updated"], 0,
+        "the same estimate twice is not news"
+    );
+    stack.devstack.stop().await;
+}

@@ -154,11 +154,28 @@ async fn a_shipment_is_announced_once_per_milestone_by_email_and_sms() {
     assert_eq!(page.headers()["cache-control"], "private, no-store");
     let html = page.text().await.unwrap();
     assert!(html.contains("Demo Shop") && html.contains("Delivered") && html.contains("1001"));
-    assert!(html.contains("Delivered, front door") && html.contains("Departed facility"), "the timeline");
-    assert!(html.contains("https://www.ups.com/track?tracknum="), "a link to the carrier");
-    let unknown = stack.http.get(stack.url("/t/00000000000000000000000000000000")).send().await.unwrap();
+    assert!(
+        html.contains("Delivered, front door") && html.contains("Departed facility"),
+        "the timeline"
+    );
+    assert!(
+        html.contains("https://www.ups.com/track?tracknum="),
+        "a link to the carrier"
+    );
+    let unknown = stack
+        .http
+        .get(stack.url("/t/00000000000000000000000000000000"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unknown.status(), 404);
-    assert!(unknown.text().await.unwrap().contains("We could not find this shipment"));
+    assert!(
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .contains("We could not find this shipment")
+    );
     stack.devstack.stop().await;
 }
 

@@ -65,6 +65,8 @@ pub struct Receipt {
     pub stored: usize,
     /// Events already known (re-sent histories, repeated deliveries).
     pub duplicates: usize,
+    /// Known events whose estimated delivery date changed.
+    pub estimates_updated: usize,
 }
 
 /// The `token` query parameter (Shippo's URL-token authentication).
@@ -116,9 +118,11 @@ async fn receive<S: Store>(
     let mut newest_first: Vec<_> = parsed.events.iter().collect();
     newest_first.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
     let mut stored = 0;
-    for event in newest_first {
+    let mut estimates = 0;
+    for (position, event) in newest_first.into_iter().enumerate() {
         let mut event = event.clone();
-        if event.estimated_delivery.is_none() {
+        // The delivery's own estimate belongs to its newest scan (it is today's estimate).
+        if position == 0 && event.estimated_delivery.is_none() {
             event.estimated_delivery = parsed.estimated_delivery;
         }
         if hooks
@@ -127,12 +131,22 @@ async fn receive<S: Store>(
             .await?
         {
             stored += 1;
+        } else if let Some(date) = event.estimated_delivery
+            && hooks
+                .store
+                .update_estimate(&merchant.merchant_id, &parsed.tracking_number, &event, date)
+                .await?
+        {
+            // A known scan with a new estimate: the carrier moved the date without moving the
+            // parcel. The update re-evaluates the shipment (delays against the promise).
+            estimates += 1;
         }
     }
     let receipt = Receipt {
         received: parsed.events.len(),
         stored,
         duplicates: parsed.events.len() - stored,
+        estimates_updated: estimates,
         tracking_number: parsed.tracking_number,
     };
     tracing::info!(

@@ -733,6 +733,36 @@ impl EventStore for DynamoStore {
         }
     }
 
+    async fn update_estimate(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        event: &TrackingEvent,
+        date: chrono::NaiveDate,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::shipment_pk(merchant_id, tracking_number)))
+            .key(
+                keys::SK,
+                s(keys::event_sk(event.occurred_at, &event.event_id(tracking_number))),
+            )
+            .update_expression("SET estimated_delivery = :date")
+            .condition_expression(
+                "attribute_exists(PK) AND (attribute_not_exists(estimated_delivery) OR estimated_delivery <> :date)",
+            )
+            .expression_attribute_values(":date", s(date.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_conditional_failure(&err) => Ok(false),
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+
     async fn timeline(
         &self,
         merchant_id: &str,

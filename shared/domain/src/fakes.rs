@@ -330,6 +330,27 @@ impl EventStore for MemoryStore {
         Ok(true)
     }
 
+    async fn update_estimate(
+        &self,
+        merchant_id: &str,
+        tn: &str,
+        event: &TrackingEvent,
+        date: chrono::NaiveDate,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let stored = state
+            .events
+            .get_mut(&key(merchant_id, tn))
+            .and_then(|events| events.get_mut(&(event.occurred_at, event.event_id(tn))));
+        match stored {
+            Some(e) if e.estimated_delivery != Some(date) => {
+                e.estimated_delivery = Some(date);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     async fn timeline(
         &self,
         merchant_id: &str,

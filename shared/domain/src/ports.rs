@@ -202,6 +202,16 @@ pub trait EventStore: Send + Sync {
         received_at: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
+    /// The carrier moved its estimate without a new scan: update a stored event's estimated
+    /// delivery date if it differs; true if it changed (which re-evaluates the shipment).
+    fn update_estimate(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        event: &TrackingEvent,
+        date: chrono::NaiveDate,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// Every stored event of a tracking number, oldest first.
     fn timeline(
         &self,
