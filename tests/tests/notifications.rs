@@ -243,6 +243,16 @@ async fn settings_and_templates_are_validated_and_used() {
         assert_eq!(r.content_type, "application/problem+json");
         assert_eq!(r.body["field"], field);
     }
+    // Another tenant's sender is verified in SES, but it is not this merchant's domain.
+    let other = stack.another_merchant(&unique("m_rival")).await;
+    let rival_sender = format!("orders@{}.example.com", other.merchant_id.replace('_', "-"));
+    let stolen = put_settings(&stack, key, json!({"sender_email": rival_sender})).await;
+    assert_eq!(
+        (stolen.status, stolen.body["field"].as_str()),
+        (422, Some("sender_email")),
+        "{}",
+        stolen.body
+    );
     let ok = put_settings(&stack, key, json!({
         "brand_name": "Acme Outdoor", "primary_color": "#0F766E", "discount_code": "SORRY10",
         "recommendations": [{"name": "Trail <Mug>", "image_url": "https://cdn.acme.example/mug.png", "url": "https://acme.example/mug", "price": "€19.00"}]

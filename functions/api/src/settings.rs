@@ -217,6 +217,12 @@ pub async fn put<S: Store, V: SenderIdentities + 'static>(
     require_json(&headers)?;
     let settings: Settings = parse_json(&body).map_err(ApiError::InvalidBody)?;
     let sender = settings.sender_email.clone();
+    if !current.owns_sender(&sender) {
+        return Err(ApiError::Unprocessable(FieldError::new(
+            "sender_email",
+            "is not on one of your sender domains (ask afterclick support to add your domain)",
+        )));
+    }
     apply(settings, &mut current).map_err(ApiError::Unprocessable)?;
     let verified = app
         .senders

@@ -36,6 +36,7 @@ pub async fn merchant(
                 channels: Merchant::default_channels(),
                 stall_after_hours: afterclick_domain::rules::DEFAULT_STALL_HOURS,
                 branding: Default::default(),
+                sender_domains: vec![format!("{}.example.com", merchant_id.replace('_', "-"))],
                 webhook_secrets: Provider::ALL
                     .into_iter()
                     .map(|p| {

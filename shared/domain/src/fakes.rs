@@ -469,6 +469,7 @@ pub fn merchant(merchant_id: &str) -> Merchant {
         webhook_secrets: Default::default(),
         stall_after_hours: crate::rules::DEFAULT_STALL_HOURS,
         branding: Default::default(),
+        sender_domains: vec!["acme.example".into()],
     }
 }
 

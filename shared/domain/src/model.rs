@@ -310,6 +310,22 @@ pub struct Merchant {
     /// How messages look and what they offer.
     #[serde(default)]
     pub branding: Branding,
+    /// Domains this merchant may send from, set by afterclick's operators when the
+    /// merchant proves ownership: SES verification alone is account-wide, so without this a
+    /// merchant could name another tenant's verified domain.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sender_domains: Vec<String>,
+}
+
+impl Merchant {
+    /// Is this address on one of the merchant's own sender domains?
+    pub fn owns_sender(&self, address: &str) -> bool {
+        address.rsplit_once('@').is_some_and(|(_, domain)| {
+            self.sender_domains
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(domain))
+        })
+    }
 }
 
 /// The merchant's look, words and offers in every message.

@@ -19,6 +19,7 @@ fn merchant() -> Merchant {
         webhook_secrets: Default::default(),
         stall_after_hours: DEFAULT_STALL_HOURS,
         branding: Default::default(),
+        sender_domains: vec!["acme.example".into()],
     }
 }
 
