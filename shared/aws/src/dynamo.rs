@@ -59,6 +59,19 @@ where
         .is_some_and(|code| code == "ConditionalCheckFailedException")
 }
 
+/// A conditional write: true if it was applied, false if its condition did not hold.
+fn applied<T, E, R>(result: Result<T, SdkError<E, R>>) -> Result<bool, StoreError>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(err) if is_conditional_failure(&err) => Ok(false),
+        Err(err) => Err(unavailable(err)),
+    }
+}
+
 fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
     serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
@@ -726,11 +739,7 @@ impl EventStore for DynamoStore {
             .condition_expression("attribute_not_exists(PK)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if is_conditional_failure(&err) => Ok(false),
-            Err(err) => Err(unavailable(err)),
-        }
+        applied(result)
     }
 
     async fn update_estimate(
@@ -756,11 +765,7 @@ impl EventStore for DynamoStore {
             .expression_attribute_values(":date", s(date.to_string()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if is_conditional_failure(&err) => Ok(false),
-            Err(err) => Err(unavailable(err)),
-        }
+        applied(result)
     }
 
     async fn timeline(
@@ -806,11 +811,7 @@ impl NotificationStore for DynamoStore {
             .expression_attribute_values(":now", s(now.to_rfc3339()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if is_conditional_failure(&err) => Ok(false),
-            Err(err) => Err(unavailable(err)),
-        }
+        applied(result)
     }
 
     async fn finish(
