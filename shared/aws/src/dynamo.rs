@@ -783,15 +783,13 @@ impl EventStore for DynamoStore {
     }
 }
 
-impl NotificationStore for DynamoStore {
-    async fn claim(
+impl DynamoStore {
+    /// An UpdateItem aimed at one notification item.
+    fn notification_update(
         &self,
         key: &NotificationKey,
-        from: NotificationState,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let result = self
-            .client
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+        self.client
             .update_item()
             .table_name(&self.table)
             .key(
@@ -802,6 +800,18 @@ impl NotificationStore for DynamoStore {
                 keys::SK,
                 s(keys::notification_sk(&key.moment(), key.channel)),
             )
+    }
+}
+
+impl NotificationStore for DynamoStore {
+    async fn claim(
+        &self,
+        key: &NotificationKey,
+        from: NotificationState,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .notification_update(key)
             // Leaving the due index too: a claimed notification is nobody's to sweep.
             .update_expression("SET #state = :claimed, updated_at = :now REMOVE due_pk, due_sk")
             .condition_expression("#state = :from")
@@ -868,17 +878,7 @@ impl NotificationStore for DynamoStore {
             }
         }
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(
-                keys::PK,
-                s(keys::shipment_pk(&key.merchant_id, &key.tracking_number)),
-            )
-            .key(
-                keys::SK,
-                s(keys::notification_sk(&key.moment(), key.channel)),
-            )
+            .notification_update(key)
             .update_expression(format!("SET {}", sets.join(", ")))
             .condition_expression("#state = :claimed")
             .set_expression_attribute_names(Some(names))
