@@ -2,6 +2,7 @@
 //! (later) the scheduler. It starts nothing but Routers and pollers; DynamoDB Local and moto
 //! are started by `make run` (or by the end-to-end tests) and passed in as endpoints.
 
+pub mod demo;
 pub mod filter;
 pub mod outbox;
 pub mod seed;

@@ -62,6 +62,10 @@ async fn run() -> Result<(), String> {
     );
     std::fs::write(".local/devstack.env", env).map_err(|e| e.to_string())?;
     println!("{info}");
+    let demos = afterclick_devstack::demo::seed(&stack.info, chrono::Utc::now()).await?;
+    for demo in &demos {
+        println!("demo tracking page ({}): {}", demo.story, demo.url);
+    }
     println!(
         "afterclick devstack is up: API and webhooks at {url}, outbox at {url}/_dev/outbox\n\
          (written to {STATE_FILE}; `source .local/devstack.env` for the README walkthrough). Ctrl-C stops.",

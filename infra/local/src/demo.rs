@@ -1,0 +1,163 @@
+//! Demo shipments for `make run`: registered through the API and moved along by signed
+//! webhooks, exactly as a merchant and a carrier would, so the printed tracking pages show
+//! real timelines. Seeded once: a kept database (`.local/data`) keeps its demo shipments.
+
+use crate::StackInfo;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Value, json};
+
+/// A demo shipment's story: the statuses it went through, hours before now.
+struct Story {
+    tracking_number: &'static str,
+    order_number: &'static str,
+    customer: &'static str,
+    /// Days from today; in the past makes the shipment late.
+    promised_in_days: i64,
+    scans: &'static [(&'static str, i64, &'static str, &'static str)],
+}
+
+const STORIES: [Story; 2] = [
+    Story {
+        tracking_number: "1ZDEMO0000000001",
+        order_number: "DEMO-1001",
+        customer: "Alex Demo",
+        promised_in_days: 0,
+        scans: &[
+            ("info_received", 74, "Shipping label created", "Leipzig, DE"),
+            ("in_transit", 50, "Departed facility", "Leipzig, DE"),
+            ("in_transit", 28, "Arrived at facility", "Cologne, DE"),
+            ("out_for_delivery", 6, "Out for delivery", "Cologne, DE"),
+            ("delivered", 2, "Delivered, left at front door", "Cologne, DE"),
+        ],
+    },
+    Story {
+        tracking_number: "1ZDEMO0000000002",
+        order_number: "DEMO-1002",
+        customer: "Sam Demo",
+        promised_in_days: -1,
+        scans: &[
+            ("info_received", 96, "Shipping label created", "Leipzig, DE"),
+            ("in_transit", 70, "Departed facility", "Leipzig, DE"),
+            ("in_transit", 30, "Arrived at facility", "Cologne, DE"),
+            ("out_for_delivery", 3, "Out for delivery", "Cologne, DE"),
+        ],
+    },
+];
+
+/// A demo shipment's tracking page, and what it shows.
+pub struct DemoPage {
+    pub shipment_id: String,
+    pub url: String,
+    pub story: &'static str,
+}
+
+/// Registers the demo shipments and plays their scans; returns their tracking pages.
+pub async fn seed(info: &StackInfo, now: DateTime<Utc>) -> Result<Vec<DemoPage>, String> {
+    let http = reqwest::Client::new();
+    let secret = info
+        .webhook_secrets
+        .get("generic")
+        .ok_or("the demo merchant has no generic webhook secret")?;
+    let mut pages = Vec::new();
+    for story in &STORIES {
+        let (status, shipment) = register(&http, info, story, now).await?;
+        // 200: registered by an earlier run on this database; its scans are stored already.
+        if status == 201 {
+            for (i, scan) in story.scans.iter().enumerate() {
+                post_scan(&http, info, secret, story, i, scan, now).await?;
+            }
+        }
+        let url = shipment["tracking_url"]
+            .as_str()
+            .ok_or("the registration response has no tracking_url")?;
+        let shipment_id = shipment["id"]
+            .as_str()
+            .ok_or("the registration response has no id")?;
+        pages.push(DemoPage {
+            shipment_id: shipment_id.to_owned(),
+            url: url.to_owned(),
+            story: if story.promised_in_days < 0 {
+                "late, out for delivery"
+            } else {
+                "delivered: rate the delivery"
+            },
+        });
+    }
+    Ok(pages)
+}
+
+async fn register(
+    http: &reqwest::Client,
+    info: &StackInfo,
+    story: &Story,
+    now: DateTime<Utc>,
+) -> Result<(u16, Value), String> {
+    let promised = (now + Duration::days(story.promised_in_days)).date_naive();
+    let response = http
+        .post(format!("{}/v1/shipments", info.api_url))
+        .bearer_auth(&info.api_key)
+        .json(&json!({
+            "tracking_number": story.tracking_number,
+            "carrier": "ups",
+            "order_number": story.order_number,
+            "promised_delivery_date": promised.to_string(),
+            "customer": {
+                "name": story.customer,
+                "email": "customer@example.com",
+                "phone": "+4915112345678",
+                "locale": "en",
+                "timezone": "Europe/Berlin"
+            }
+        }))
+        .send()
+        .await
+        .map_err(|e| format!("registering a demo shipment: {e}"))?;
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.map_err(|e| e.to_string())?;
+    if status != 201 && status != 200 {
+        return Err(format!("registering a demo shipment: {status} {body}"));
+    }
+    Ok((status, body))
+}
+
+async fn post_scan(
+    http: &reqwest::Client,
+    info: &StackInfo,
+    secret: &str,
+    story: &Story,
+    index: usize,
+    (status, hours_ago, description, location): &(&str, i64, &str, &str),
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    let body = serde_json::to_vec(&json!({
+        "tracking_number": story.tracking_number,
+        "carrier": "ups",
+        "events": [{
+            "occurred_at": (now - Duration::hours(*hours_ago)).to_rfc3339(),
+            "status": status,
+            "description": description,
+            "location": location
+        }]
+    }))
+    .map_err(|e| e.to_string())?;
+    let id = format!("msg_demo_{}_{index}", story.tracking_number);
+    let timestamp = now.timestamp();
+    let signature = afterclick_domain::signature::sign(secret, &id, timestamp, &body)
+        .map_err(|e| e.to_string())?;
+    let response = http
+        .post(format!("{}/webhooks/generic/{}", info.api_url, info.merchant_id))
+        .header("content-type", "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| format!("posting a demo scan: {e}"))?;
+    if !response.status().is_success() {
+        return Err(format!("posting a demo scan: {}", response.status()));
+    }
+    // One scan at a time, so each milestone is evaluated and announced in order.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    Ok(())
+}
