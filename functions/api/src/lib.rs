@@ -1,23 +1,38 @@
 //! Merchant REST API (`/v1`), an axum Router: served by `lambda_http` on Lambda and by
 //! axum in the devstack.
 
+mod analytics;
+mod api_keys;
 mod auth;
 mod error;
+mod idempotency;
+mod lookup;
+mod page;
+mod rating;
+mod openapi;
+mod route;
 mod settings;
+mod shipment_edit;
+mod shipment_list;
+#[cfg(test)]
+mod shipment_tests;
 mod shipments;
 mod templates;
 mod tracking;
 mod unsubscribe;
 mod view;
+mod webhook_endpoints;
+mod webhook_secrets;
 
 pub use error::ApiError;
+pub use route::Route;
 
 use afterclick_domain::ports::{
-    ConsentStore, EventStore, MerchantStore, SenderIdentities, ShipmentStore, TemplateStore,
+    AnalyticsStore, ApiKeyStore, ConsentStore, EventStore, MerchantStore, SenderIdentities,
+    ShipmentStore, TemplateStore, WebhookSecretStore,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -32,6 +47,9 @@ pub struct App<S, V> {
     /// Tracking pages live at `{public_base_url}/t/{token}`.
     pub public_base_url: String,
     pub clock: fn() -> DateTime<Utc>,
+    /// Lets webhook endpoints be `http://127.0.0.1` / `http://localhost` (the devstack's
+    /// local receivers); off everywhere else.
+    pub allow_local_webhook_urls: bool,
 }
 
 impl<S, V> App<S, V> {
@@ -41,18 +59,72 @@ impl<S, V> App<S, V> {
             senders,
             public_base_url: public_base_url.into().trim_end_matches('/').to_owned(),
             clock: Utc::now,
+            allow_local_webhook_urls: false,
         }
     }
 }
 
 pub trait Store:
-    MerchantStore + ShipmentStore + EventStore + TemplateStore + ConsentStore + 'static
+    MerchantStore
+    + ShipmentStore
+    + EventStore
+    + TemplateStore
+    + ConsentStore
+    + Credentials
+    + PublicPages
+    + ShipmentAdministration
+    + webhook_endpoints::WebhookEndpoints
+    + 'static
 {
 }
-impl<T: MerchantStore + ShipmentStore + EventStore + TemplateStore + ConsentStore + 'static> Store
-    for T
+impl<
+    T: MerchantStore
+        + ShipmentStore
+        + EventStore
+        + TemplateStore
+        + ConsentStore
+        + Credentials
+        + PublicPages
+        + ShipmentAdministration
+        + webhook_endpoints::WebhookEndpoints
+        + 'static,
+> Store for T
 {
 }
+
+/// What the customer-facing pages need: delivery ratings, order lookup, rate limits.
+pub trait PublicPages:
+    afterclick_domain::ports::RatingStore
+    + afterclick_domain::ports::OrderLookup
+    + afterclick_domain::ports::RateLimiter
+{
+}
+impl<
+    T: afterclick_domain::ports::RatingStore
+        + afterclick_domain::ports::OrderLookup
+        + afterclick_domain::ports::RateLimiter,
+> PublicPages for T
+{
+}
+
+/// Listing, editing and erasing shipments; idempotent POSTs.
+pub trait ShipmentAdministration:
+    afterclick_domain::ports::ShipmentList
+    + afterclick_domain::ports::ShipmentAdmin
+    + afterclick_domain::ports::IdempotencyStore
+{
+}
+impl<
+    T: afterclick_domain::ports::ShipmentList
+        + afterclick_domain::ports::ShipmentAdmin
+        + afterclick_domain::ports::IdempotencyStore,
+> ShipmentAdministration for T
+{
+}
+
+/// API keys, webhook secrets and the outcome counters (carrier analytics).
+pub trait Credentials: ApiKeyStore + WebhookSecretStore + AnalyticsStore {}
+impl<T: ApiKeyStore + WebhookSecretStore + AnalyticsStore> Credentials for T {}
 
 /// The Lambda function's whole Router: its routes plus problem+json fallbacks.
 pub fn router<S: Store, V: SenderIdentities + 'static>(app: App<S, V>) -> Router {
@@ -62,29 +134,52 @@ pub fn router<S: Store, V: SenderIdentities + 'static>(app: App<S, V>) -> Router
 /// The routes alone, for composing with other Routers (the devstack serves both HTTP
 /// functions on one port, as API Gateway does).
 pub fn routes<S: Store, V: SenderIdentities + 'static>(app: App<S, V>) -> Router {
-    let template = "/v1/templates/{milestone}/{channel}/{locale}";
-    Router::new()
-        .route("/v1/shipments", post(shipments::register::<S, V>))
-        .route("/v1/shipments/{id}", get(shipments::get::<S, V>))
-        .route(
-            "/v1/settings",
-            get(settings::get::<S, V>).put(settings::put::<S, V>),
-        )
-        .route(
-            template,
-            get(templates::get::<S, V>)
-                .put(templates::put::<S, V>)
-                .delete(templates::delete::<S, V>),
-        )
-        .route(
-            &format!("{template}/preview"),
-            post(templates::preview::<S, V>),
-        )
-        .route("/t/{token}", get(tracking::show::<S, V>))
-        .route(
-            "/u/{token}",
-            get(unsubscribe::confirm::<S, V>).post(unsubscribe::unsubscribe::<S, V>),
-        )
+    table::<S, V>()
+        .into_iter()
+        .fold(Router::new(), |router, r| router.route(r.path, r.endpoint))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(Arc::new(app))
 }
+
+/// Every route the API serves, one row per method and path. Each one must be documented in
+/// `openapi.json` (a unit test compares the two). Add rows; same-path rows merge.
+pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, V>>>> {
+    vec![
+        Route::get("/v1/openapi.json", openapi::document),
+        Route::post("/v1/shipments", shipments::register::<S, V>),
+        Route::get("/v1/shipments/{id}", shipments::get::<S, V>),
+        Route::get("/v1/shipments", shipment_list::list::<S, V>),
+        Route::patch("/v1/shipments/{id}", shipment_edit::patch::<S, V>),
+        Route::delete("/v1/shipments/{id}", shipment_edit::erase::<S, V>),
+        Route::get("/v1/settings", settings::get::<S, V>),
+        Route::get("/v1/api-keys", api_keys::list::<S, V>),
+        Route::post("/v1/api-keys/rotate", api_keys::rotate::<S, V>),
+        Route::post(
+            "/v1/webhook-secrets/{provider}/rotate",
+            webhook_secrets::rotate::<S, V>,
+        ),
+        Route::get("/v1/analytics/carriers", analytics::carriers::<S, V>),
+        Route::post("/v1/webhook-endpoints", webhook_endpoints::create::<S, V>),
+        Route::get("/v1/webhook-endpoints", webhook_endpoints::list::<S, V>),
+        Route::get("/v1/webhook-endpoints/{id}", webhook_endpoints::get::<S, V>),
+        Route::delete("/v1/webhook-endpoints/{id}", webhook_endpoints::delete::<S, V>),
+        Route::get(
+            "/v1/webhook-endpoints/{id}/deliveries",
+            webhook_endpoints::deliveries::<S, V>,
+        ),
+        Route::put("/v1/settings", settings::put::<S, V>),
+        Route::get(TEMPLATE, templates::get::<S, V>),
+        Route::put(TEMPLATE, templates::put::<S, V>),
+        Route::delete(TEMPLATE, templates::delete::<S, V>),
+        Route::post(TEMPLATE_PREVIEW, templates::preview::<S, V>),
+        Route::get("/t/{token}", tracking::show::<S, V>),
+        Route::get("/u/{token}", unsubscribe::confirm::<S, V>),
+        Route::post("/u/{token}", unsubscribe::unsubscribe::<S, V>),
+        Route::post("/t/{token}/rating", rating::rate::<S, V>),
+        Route::get("/lookup/{merchant_id}", lookup::show::<S, V>),
+        Route::post("/lookup/{merchant_id}", lookup::find::<S, V>),
+    ]
+}
+
+const TEMPLATE: &str = "/v1/templates/{milestone}/{channel}/{locale}";
+const TEMPLATE_PREVIEW: &str = "/v1/templates/{milestone}/{channel}/{locale}/preview";

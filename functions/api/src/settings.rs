@@ -193,7 +193,7 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
 }
 
 async fn merchant<S: Store, V>(app: &App<S, V>, headers: &HeaderMap) -> Result<Merchant, ApiError> {
-    let id = auth::merchant_id(&app.store, headers).await?;
+    let id = auth::merchant_id(&app, headers).await?;
     app.store
         .merchant(&id)
         .await?

@@ -1,21 +1,20 @@
-//! `POST /v1/shipments` and `GET /v1/shipments/{id}`.
+//! `POST /v1/shipments` (with an optional `Idempotency-Key`) and `GET /v1/shipments/{id}`.
 
 use crate::error::ApiError;
-use crate::{App, BODY_LIMIT, Store, auth, view};
+use crate::{App, BODY_LIMIT, Store, auth, idempotency, view};
 use afterclick_aws::secrets::{new_shipment_id, new_token};
 use afterclick_domain::model::normalize_tracking_number;
-use afterclick_domain::ports::Registration;
+use afterclick_domain::ports::{Registration, StoreError, StoredResponse};
 use afterclick_domain::validate::{
     FieldError, parse_json, validate_e164, validate_email, validate_locale, validate_text,
     validate_timezone, validate_tracking_number,
 };
 use afterclick_domain::{Customer, Shipment, Status};
 use afterclick_web::{Problem, require_json};
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -147,13 +146,21 @@ pub async fn register<S: Store, V>(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app.store, &headers).await?;
+    let merchant_id = auth::merchant_id(&app, &headers).await?;
     tracing::Span::current().record("merchant_id", merchant_id.as_str());
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     require_json(&headers)?;
     let input: RegisterShipment = parse_json(&body).map_err(ApiError::InvalidBody)?;
     let valid = validate(input).map_err(ApiError::Unprocessable)?;
     let now = (app.clock)();
+    // Claimed after validation: a request that fails it changed nothing and may be fixed
+    // and retried under the same key.
+    let idempotency_key = idempotency::key(&headers, &merchant_id, &body)?;
+    if let Some(key) = &idempotency_key
+        && let Some(answer) = idempotency::begin(&app.store, key, now).await?
+    {
+        return Ok(answer);
+    }
     let shipment = Shipment {
         id: new_shipment_id(),
         merchant_id,
@@ -174,13 +181,41 @@ pub async fn register<S: Store, V>(
         created_at: now,
         updated_at: now,
         version: 1,
+        channels: None,
+        erased_at: None,
     };
-    let (status, stored) = match app.store.register(&shipment).await? {
+    let outcome = create(&app, &shipment).await;
+    if let Some(key) = &idempotency_key {
+        idempotency::finish(&app.store, key, &outcome, now).await;
+    }
+    let (response, _) = outcome?;
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
+    Ok((
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        response.body,
+    )
+        .into_response())
+}
+
+/// Registers the shipment; the response as stored for idempotent replays, and the id.
+async fn create<S: Store, V>(
+    app: &App<S, V>,
+    shipment: &Shipment,
+) -> Result<(StoredResponse, String), ApiError> {
+    let (status, stored) = match app.store.register(shipment).await? {
         Registration::Created(s) => (StatusCode::CREATED, s),
         Registration::Existing(s) => (StatusCode::OK, s),
     };
     tracing::info!(shipment_id = %stored.id, created = status == StatusCode::CREATED, "shipment registered");
-    respond(&app, status, stored).await
+    let body = body(app, &stored).await?;
+    Ok((
+        StoredResponse {
+            status: status.as_u16(),
+            body,
+        },
+        stored.id,
+    ))
 }
 
 #[tracing::instrument(skip_all, fields(merchant_id, shipment_id = %id))]
@@ -189,7 +224,7 @@ pub async fn get<S: Store, V>(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app.store, &headers).await?;
+    let merchant_id = auth::merchant_id(&app, &headers).await?;
     tracing::Span::current().record("merchant_id", merchant_id.as_str());
     // Ids of other merchants look exactly like ids that do not exist: 404, never 403.
     let well_formed = id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -202,11 +237,17 @@ pub async fn get<S: Store, V>(
     respond(&app, StatusCode::OK, shipment).await
 }
 
-async fn respond<S: Store, V>(
+pub(crate) async fn respond<S: Store, V>(
     app: &App<S, V>,
     status: StatusCode,
     shipment: Shipment,
 ) -> Result<Response, ApiError> {
+    let body = body(app, &shipment).await?;
+    Ok((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The shipment's JSON view, with its timeline and notifications.
+async fn body<S: Store, V>(app: &App<S, V>, shipment: &Shipment) -> Result<String, ApiError> {
     let events = app
         .store
         .timeline(&shipment.merchant_id, &shipment.tracking_number)
@@ -215,6 +256,6 @@ async fn respond<S: Store, V>(
         .store
         .notifications(&shipment.merchant_id, &shipment.tracking_number)
         .await?;
-    let body = view::shipment(&shipment, &events, &notifications, &app.public_base_url);
-    Ok((status, Json(body)).into_response())
+    let view = view::shipment(shipment, &events, &notifications, &app.public_base_url);
+    serde_json::to_string(&view).map_err(|e| StoreError::Corrupt(e.to_string()).into())
 }

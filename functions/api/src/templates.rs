@@ -106,7 +106,7 @@ async fn checked<S: Store, V>(
     path: (String, String, String),
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(TemplateKey, Override, Preview), ApiError> {
-    let merchant_id = auth::merchant_id(&app.store, headers).await?;
+    let merchant_id = auth::merchant_id(&app, headers).await?;
     let key = key(merchant_id, path)?;
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     require_json(headers)?;
@@ -148,7 +148,7 @@ pub async fn get<S: Store, V: SenderIdentities + 'static>(
     headers: HeaderMap,
     Path(path): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app.store, &headers).await?;
+    let merchant_id = auth::merchant_id(&app, &headers).await?;
     let key = key(merchant_id, path)?;
     let template = app
         .store
@@ -163,7 +163,7 @@ pub async fn delete<S: Store, V: SenderIdentities + 'static>(
     headers: HeaderMap,
     Path(path): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app.store, &headers).await?;
+    let merchant_id = auth::merchant_id(&app, &headers).await?;
     let key = key(merchant_id, path)?;
     app.store.delete_template(&key).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -22,6 +22,10 @@ pub struct ShipmentView<'a> {
     pub milestones: Vec<MilestoneView>,
     pub events: Vec<&'a TrackingEvent>,
     pub notifications: Vec<NotificationView<'a>>,
+    /// The channels this shipment may use (narrowing the merchant's); null: the merchant's.
+    pub channels: Option<&'a [afterclick_domain::Channel]>,
+    /// When the customer's personal data was erased.
+    pub erased_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -105,6 +109,8 @@ pub fn shipment<'a>(
                 updated_at: n.updated_at,
             })
             .collect(),
+        channels: s.channels.as_deref(),
+        erased_at: s.erased_at,
         created_at: s.created_at,
         updated_at: s.updated_at,
     }

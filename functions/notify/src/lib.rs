@@ -200,6 +200,13 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         if let Some(reason) = self.store.opted_out(&shipment).await? {
             return suppressed(reason);
         }
+        // Intents written before the shipment was edited or erased are still in flight.
+        if shipment.erased_at.is_some() {
+            return suppressed("the customer's personal data was erased");
+        }
+        if !shipment.allows(intent.channel) {
+            return suppressed("the channel is turned off for this shipment");
+        }
         let tracking_url = format!("{}/t/{}", self.public_base_url, shipment.token);
         let unsubscribe_url = format!("{}/u/{}", self.public_base_url, shipment.token);
         let carrier_name = carriers::carrier(&shipment.carrier)

@@ -3,6 +3,8 @@
 //! passed) and `stalled` are found without a scan ever arriving. Due shipments come from a
 //! sparse index, so the cost follows the number due, not the size of the table.
 
+use afterclick_dispatch::Dispatch;
+use afterclick_domain::ports::WebhookSender;
 use afterclick_domain::ports::{Due, DueStore, EventStore, Mailer, StoreError, Texter};
 use afterclick_domain::service::reevaluate;
 use afterclick_notify::Notify;
@@ -10,10 +12,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::sync::Arc;
 
-pub struct Sweeper<S, M, T> {
+pub struct Sweeper<S, M, T, W> {
     pub store: S,
     /// Sends deferred SMS once the customer's quiet hours are over.
     pub notify: Arc<Notify<S, M, T>>,
+    /// Retries webhook deliveries that are due (backoff, crashed claims, lost stream records).
+    pub dispatch: Arc<Dispatch<S, W>>,
     pub clock: fn() -> DateTime<Utc>,
 }
 
@@ -29,16 +33,22 @@ pub struct SweepReport {
     pub failed: usize,
     /// Deferred SMS sent (or otherwise finished) this run.
     pub resumed: usize,
+    /// Webhook deliveries taken a step (delivered, rescheduled, failed, cancelled).
+    pub webhooks: usize,
 }
 
-pub trait Store: afterclick_notify::Store + EventStore + DueStore {}
-impl<T: afterclick_notify::Store + EventStore + DueStore> Store for T {}
+pub trait Store:
+    afterclick_notify::Store + afterclick_dispatch::Store + EventStore + DueStore
+{
+}
+impl<T: afterclick_notify::Store + afterclick_dispatch::Store + EventStore + DueStore> Store for T {}
 
-impl<S: Store + Clone, M: Mailer, T: Texter> Sweeper<S, M, T> {
-    pub fn new(store: S, notify: Arc<Notify<S, M, T>>) -> Self {
+impl<S: Store + Clone, M: Mailer, T: Texter, W: WebhookSender> Sweeper<S, M, T, W> {
+    pub fn new(store: S, notify: Arc<Notify<S, M, T>>, dispatch: Arc<Dispatch<S, W>>) -> Self {
         Self {
             store,
             notify,
+            dispatch,
             clock: Utc::now,
         }
     }
@@ -53,6 +63,18 @@ impl<S: Store + Clone, M: Mailer, T: Texter> Sweeper<S, M, T> {
         for item in due {
             let shipment = match item {
                 Due::Shipment(shipment) => shipment,
+                Due::Webhook(key) => {
+                    // On this sweep's clock: what the index found due is due to the step too.
+                    match self.dispatch.run_at(&key, self.clock).await {
+                        Ok(Some(_)) => report.webhooks += 1,
+                        Ok(None) => {}
+                        Err(err) => {
+                            report.failed += 1;
+                            tracing::warn!(error = %err, "a due webhook delivery failed");
+                        }
+                    }
+                    continue;
+                }
                 Due::Notification(key) => {
                     match self.notify.resume(&key).await {
                         Ok(()) => report.resumed += 1,
@@ -104,7 +126,7 @@ impl<S: Store + Clone, M: Mailer, T: Texter> Sweeper<S, M, T> {
 mod tests {
     use super::*;
     use afterclick_domain::fakes::{
-        MemoryStore, RecordingMailer, RecordingTexter, merchant, shipment,
+        MemoryStore, RecordingMailer, RecordingSender, RecordingTexter, merchant, shipment,
     };
     use chrono::{Duration, NaiveDate};
 
@@ -129,7 +151,8 @@ mod tests {
             RecordingTexter::default(),
             "https://t.example",
         );
-        let sweeper = Sweeper::new(store.clone(), Arc::new(notify));
+        let dispatch = Dispatch::new(store.clone(), RecordingSender::default());
+        let sweeper = Sweeper::new(store.clone(), Arc::new(notify), Arc::new(dispatch));
         let first = sweeper.run().await.unwrap();
         assert_eq!((first.due, first.changed, first.intents), (1, 1, 2));
         let second = sweeper.run().await.unwrap();

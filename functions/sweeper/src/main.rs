@@ -1,6 +1,7 @@
 //! Lambda entry point: an EventBridge schedule invokes it every 15 minutes.
 
 use afterclick_aws::{Config, DynamoStore, SesMailer, SnsTexter, init_tracing, sdk_config};
+use afterclick_dispatch::{Dispatch, HttpSender};
 use afterclick_notify::Notify;
 use afterclick_sweeper::Sweeper;
 use lambda_runtime::{LambdaEvent, service_fn};
@@ -18,7 +19,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         SnsTexter::from_conf(&sdk),
         config.public_base_url,
     );
-    let sweeper = Sweeper::new(store, Arc::new(notify));
+    let dispatch = Dispatch::new(store.clone(), HttpSender::new()?);
+    let sweeper = Sweeper::new(store, Arc::new(notify), Arc::new(dispatch));
     let sweeper = &sweeper;
     lambda_runtime::run(service_fn(
         move |_: LambdaEvent<serde_json::Value>| async move {

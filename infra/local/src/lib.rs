@@ -11,6 +11,7 @@ pub mod table;
 pub mod template;
 
 use afterclick_aws::{DynamoStore, SesIdentities, SesMailer, SnsTexter};
+use afterclick_dispatch::{Dispatch, HttpSender};
 use afterclick_milestones::Milestones;
 use afterclick_notify::Notify;
 use afterclick_sweeper::{SweepReport, Sweeper};
@@ -51,6 +52,8 @@ pub enum DevstackError {
     Seed(String),
     #[error("no handler for the stream consumer binary `{0}`")]
     UnknownFunction(String),
+    #[error("webhook HTTP client: {0}")]
+    Http(String),
     #[error("cannot listen: {0}")]
     Listen(#[from] std::io::Error),
 }
@@ -81,7 +84,7 @@ pub struct StackInfo {
 pub struct Devstack {
     pub info: StackInfo,
     pub store: DynamoStore,
-    sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter>>,
+    sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter, HttpSender>>,
     pub dead_letters: DeadLetters,
     pub moto_endpoint: String,
     shutdown: watch::Sender<bool>,
@@ -100,6 +103,13 @@ pub async fn local_sdk_config(endpoint: &str) -> SdkConfig {
 
 struct MilestonesFn(Milestones<DynamoStore>);
 struct NotifyFn(Arc<Notify<DynamoStore, SesMailer, SnsTexter>>);
+struct DispatchFn(Arc<Dispatch<DynamoStore, HttpSender>>);
+
+impl StreamHandler for DispatchFn {
+    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
+        Box::pin(async move { self.0.handle(event).await.map_err(|e| e.to_string()) })
+    }
+}
 
 impl StreamHandler for MilestonesFn {
     fn invoke(&self, event: Event) -> HandlerFuture<'_> {
@@ -192,10 +202,15 @@ impl Devstack {
             SnsTexter::from_conf(&moto_conf),
             api_url.clone(),
         ));
+        let dispatch = Arc::new(Dispatch::new(
+            store.clone(),
+            HttpSender::new().map_err(|e| DevstackError::Http(e.to_string()))?,
+        ));
         for mapping in template.mappings {
             let handler: Arc<dyn StreamHandler> = match mapping.binary.as_str() {
                 "milestones" => Arc::new(MilestonesFn(Milestones::new(store.clone()))),
                 "notify" => Arc::new(NotifyFn(notify.clone())),
+                "dispatch" => Arc::new(DispatchFn(dispatch.clone())),
                 other => return Err(DevstackError::UnknownFunction(other.to_owned())),
             };
             let poller = Poller {
@@ -210,7 +225,7 @@ impl Devstack {
             tasks.push(tokio::spawn(poller.run(watcher.clone())));
         }
 
-        let sweeper = Arc::new(Sweeper::new(store.clone(), notify.clone()));
+        let sweeper = Arc::new(Sweeper::new(store.clone(), notify.clone(), dispatch));
         let timer = sweeper.clone();
         let mut timer_shutdown = watcher.clone();
         let interval = options.sweep_interval;
@@ -234,12 +249,15 @@ impl Devstack {
                 http: reqwest::Client::new(),
                 moto_endpoint: options.moto_endpoint.clone(),
             });
+        let mut api = afterclick_api::App::new(
+            store.clone(),
+            SesIdentities::from_conf(&moto_conf),
+            api_url.clone(),
+        );
+        // Local receivers (`make run`, the end-to-end tests) listen on plain http.
+        api.allow_local_webhook_urls = true;
         let app = afterclick_web::with_fallbacks(
-            afterclick_api::routes(afterclick_api::App::new(
-                store.clone(),
-                SesIdentities::from_conf(&moto_conf),
-                api_url.clone(),
-            ))
+            afterclick_api::routes(api)
             .merge(afterclick_webhook::routes(
                 afterclick_webhook::Webhooks::new(store.clone()),
             ))
@@ -314,6 +332,7 @@ impl Devstack {
         Sweeper {
             store: self.store.clone(),
             notify: self.sweeper.notify.clone(),
+            dispatch: self.sweeper.dispatch.clone(),
             clock,
         }
         .run()

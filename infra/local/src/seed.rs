@@ -4,7 +4,7 @@ use crate::StackInfo;
 use afterclick_aws::DynamoStore;
 use afterclick_aws::secrets::{hash_api_key, new_api_key, new_shared_secret, new_webhook_secret};
 use afterclick_domain::Merchant;
-use afterclick_domain::ports::MerchantStore;
+use afterclick_domain::ports::{ApiKey, ApiKeyStore, MerchantStore};
 use afterclick_domain::providers::Provider;
 use aws_sdk_sesv2::error::DisplayErrorContext;
 use std::collections::BTreeMap;
@@ -66,11 +66,20 @@ pub async fn merchant(
             return Err(message);
         }
     }
-    let api_key = new_api_key();
+    let issued = new_api_key();
+    let key = ApiKey {
+        key_id: issued.key_id,
+        merchant_id: merchant_id.to_owned(),
+        name: Some("devstack".into()),
+        created_at: chrono::Utc::now(),
+        expires_at: None,
+        revoked_at: None,
+    };
     store
-        .put_api_key(&hash_api_key(&api_key), merchant_id, chrono::Utc::now())
+        .create_api_key(&key, &hash_api_key(&issued.key))
         .await
         .map_err(|e| e.to_string())?;
+    let api_key = issued.key;
     Ok(StackInfo {
         api_url: api_url.to_owned(),
         merchant_id: merchant_id.to_owned(),

@@ -17,11 +17,26 @@ use afterclick_domain::{Merchant, NotificationState, Shipment, TrackingEvent};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
+
+mod idempotency;
+mod listing;
+mod shipment_admin;
+pub use shipment_admin::EDITED_BY;
+mod webhooks;
+pub use listing::{ListCost, QueryPlan};
+
+mod lookup;
+mod rating;
+
+mod credentials;
+mod outcomes;
+
+use outcomes::{outcome_update, registration_update};
 
 type Item = HashMap<String, AttributeValue>;
 type TransactError =
@@ -123,77 +138,8 @@ fn shipment_item(shipment: &Shipment) -> Result<Item, StoreError> {
         );
         item.insert(keys::DUE_SK.into(), s(keys::due_sort_key(due)));
     }
+    listing::add_listing_attributes(&mut item, shipment);
     Ok(item)
-}
-
-/// Transit-time histogram buckets, in hours (upper bounds); the last is open.
-pub const TRANSIT_BUCKETS: &[(i64, &str)] = &[
-    (24, "transit_le_24h"),
-    (48, "transit_le_48h"),
-    (72, "transit_le_72h"),
-    (96, "transit_le_96h"),
-    (120, "transit_le_120h"),
-    (168, "transit_le_168h"),
-    (240, "transit_le_240h"),
-    (i64::MAX, "transit_gt_240h"),
-];
-
-/// Atomic counters for one delivery: delivered, on time against the promise, transit time.
-fn outcome_update(
-    table: &str,
-    merchant_id: &str,
-    o: &DeliveryOutcome,
-) -> Result<TransactWriteItem, StoreError> {
-    let month = o.delivered_at.format("%Y-%m").to_string();
-    let n = |v: i64| AttributeValue::N(v.to_string());
-    let mut adds = vec!["delivered :one".to_owned()];
-    let mut values = HashMap::from([
-        (":one".to_owned(), n(1)),
-        (":carrier".to_owned(), s(&o.carrier)),
-        (":month".to_owned(), s(&month)),
-        (":merchant".to_owned(), s(merchant_id)),
-    ]);
-    if let Some(on_time) = o.on_time {
-        adds.push("promised :one".into());
-        values.insert(":on_time".into(), n(i64::from(on_time)));
-        adds.push("on_time :on_time".into());
-    }
-    if let Some(hours) = o.transit_hours {
-        adds.push("transit_count :one".into());
-        adds.push("transit_hours_sum :hours".into());
-        values.insert(":hours".into(), n(hours));
-        if let Some((_, bucket)) = TRANSIT_BUCKETS.iter().find(|(upper, _)| hours <= *upper) {
-            adds.push(format!("{bucket} :one"));
-        }
-    }
-    let update = Update::builder()
-        .table_name(table)
-        .key(keys::PK, s(keys::merchant_pk(merchant_id)))
-        .key(
-            keys::SK,
-            s(keys::outcome_sk(&month, &o.carrier, o.service.as_deref(), o.destination_country.as_deref())),
-        )
-        .update_expression(format!(
-            "SET #type = :type, merchant_id = :merchant, carrier = :carrier, #month = :month{}{} ADD {}",
-            o.service.as_ref().map_or("", |_| ", service = :service"),
-            o.destination_country.as_ref().map_or("", |_| ", destination_country = :country"),
-            adds.join(", ")
-        ))
-        .expression_attribute_names("#type", keys::TYPE)
-        .expression_attribute_names("#month", "month")
-        .set_expression_attribute_values(Some({
-            values.insert(":type".into(), s(types::OUTCOME));
-            if let Some(service) = &o.service {
-                values.insert(":service".into(), s(service));
-            }
-            if let Some(country) = &o.destination_country {
-                values.insert(":country".into(), s(country));
-            }
-            values
-        }))
-        .build()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(TransactWriteItem::builder().update(update).build())
 }
 
 fn notification_item(n: &Notification) -> Result<Item, StoreError> {
@@ -315,29 +261,6 @@ impl DynamoStore {
             .map_err(unavailable)?;
         Ok(())
     }
-
-    /// Stores an API key's hash for a merchant; the key itself is never stored.
-    pub async fn put_api_key(
-        &self,
-        key_hash: &str,
-        merchant_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .item(keys::PK, s(keys::api_key_pk(key_hash)))
-            .item(keys::SK, s("KEY"))
-            .item(keys::TYPE, s(types::API_KEY))
-            .item("merchant_id", s(merchant_id))
-            .item("created_at", s(now.to_rfc3339()))
-            .condition_expression("attribute_not_exists(#pk)")
-            .expression_attribute_names("#pk", keys::PK)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(())
-    }
 }
 
 impl MerchantStore for DynamoStore {
@@ -352,13 +275,6 @@ impl MerchantStore for DynamoStore {
         self.put_merchant(merchant).await
     }
 
-    async fn merchant_for_key(&self, key_hash: &str) -> Result<Option<String>, StoreError> {
-        let item = self.get(keys::api_key_pk(key_hash), "KEY").await?;
-        Ok(item.and_then(|mut item| match item.remove("merchant_id") {
-            Some(AttributeValue::S(id)) => Some(id),
-            _ => None,
-        }))
-    }
 }
 
 impl ShipmentStore for DynamoStore {
@@ -381,6 +297,8 @@ impl ShipmentStore for DynamoStore {
             self.put(shipment_item(shipment)?, absent)?,
             self.put(reference, absent)?,
             self.put(token, absent)?,
+            // Counted in the same transaction: once per shipment, however often registered.
+            registration_update(&self.table, shipment)?,
         ];
         match self.transact(writes).await {
             Ok(()) => Ok(Registration::Created(shipment.clone())),
@@ -443,11 +361,13 @@ impl ShipmentStore for DynamoStore {
         expected_version: u64,
         shipment: &Shipment,
         intents: &[Notification],
+        deliveries: &[afterclick_domain::webhooks::Delivery],
         outcome: Option<&DeliveryOutcome>,
     ) -> Result<(), StoreError> {
         let mut next = shipment.clone();
         next.version = expected_version + 1;
         let mut intents: Vec<&Notification> = intents.iter().collect();
+        let mut deliveries: Vec<_> = deliveries.iter().collect();
         for _ in 0..=INTENT_RETRIES {
             let mut writes = vec![{
                 let mut guarded = self.put(shipment_item(&next)?, "#version = :expected")?;
@@ -469,6 +389,11 @@ impl ShipmentStore for DynamoStore {
             for intent in &intents {
                 writes.push(self.put(notification_item(intent)?, "attribute_not_exists(PK)")?);
             }
+            let first_delivery = writes.len();
+            for delivery in &deliveries {
+                let item = webhooks::delivery_item(delivery)?;
+                writes.push(self.put(item, "attribute_not_exists(PK)")?);
+            }
             match self.transact(writes).await {
                 Ok(()) => return Ok(()),
                 Err(err) => {
@@ -479,9 +404,16 @@ impl ShipmentStore for DynamoStore {
                     if failed.contains(&0) {
                         return Err(StoreError::Conflict);
                     }
-                    // An intent that already exists was already decided: keep it, drop ours.
+                    // An intent or delivery that already exists was already decided: keep
+                    // it, drop ours.
                     let mut index = first_intent;
                     intents.retain(|_| {
+                        let keep = !failed.contains(&index);
+                        index += 1;
+                        keep
+                    });
+                    let mut index = first_delivery;
+                    deliveries.retain(|_| {
                         let keep = !failed.contains(&index);
                         index += 1;
                         keep
@@ -566,6 +498,9 @@ fn due_item(mut item: Item) -> Option<Due> {
             merchant_id,
             tracking_number,
         }));
+    }
+    if sk.starts_with(keys::DELIVERY_PREFIX) {
+        return webhooks::due_delivery(merchant_id, tracking_number, &sk).map(Due::Webhook);
     }
     let rest = sk.strip_prefix(keys::NOTIFICATION_PREFIX)?;
     let (moment, channel) = rest.rsplit_once('#')?;

@@ -5,12 +5,19 @@
 //! |-------------------|----------------------------|-----------------------------|----------------|
 //! | merchant settings | `M#{merchant_id}`          | `SETTINGS`                  | `merchant`     |
 //! | shipment id ref   | `M#{merchant_id}`          | `SID#{shipment_id}`         | `shipment_ref` |
-//! | API key           | `KEY#{sha256(key)}`        | `KEY`                       | `api_key`      |
+//! | API key (lookup)  | `KEY#{sha256(key)}`        | `KEY`                       | `api_key`      |
+//! | API key (listing) | `M#{merchant_id}`          | `APIKEY#{key_id}`           | `api_key_listing` |
 //! | shipment          | `S#{merchant_id}#{tn}`     | `SHIPMENT`                  | `shipment`     |
 //! | tracking event    | `S#{merchant_id}#{tn}`     | `E#{occurred_at}#{event_id}`| `event`        |
 //! | notification      | `S#{merchant_id}#{tn}`     | `N#{moment}#{channel}`      | `notification` |
 //! | tracking token    | `T#{token}`                | `T`                         | `token`        |
 //! | delivery outcomes | `M#{merchant_id}`          | `OUTCOME#{yyyy-mm}#{carrier}#{service}#{country}` | `outcome` |
+//! | delivery rating   | `S#{merchant_id}#{tn}`     | `RATING`                    | `rating`       |
+//! | rate-limit window | `RL#{sha256(key)}`         | `W#{window_start}`          | `rate_limit`   |
+//! | webhook endpoint  | `M#{merchant_id}`          | `WH#{endpoint_id}`          | `webhook_endpoint` |
+//! | endpoint count    | `M#{merchant_id}`          | `WHCOUNT`                   | `webhook_endpoint_count` |
+//! | webhook delivery  | `S#{merchant_id}#{tn}`     | `W#{endpoint_id}#{moment}`  | `webhook_delivery` |
+//! | idempotency key   | `M#{merchant_id}`          | `IDEM#{sha256(key)}`        | `idempotency`  |
 //!
 //! `{moment}` is a milestone with its instance (`exception#address_issue`), so each
 //! occurrence of a milestone has its own notification per channel.
@@ -20,8 +27,37 @@
 //! (`DUE#0`..`DUE#3`, spread by tracking number) and `due_sk` (the due time, fixed-width
 //! UTC). The sweeper queries `due_sk <= now` on each partition: it reads due shipments only.
 //!
+//! Webhook deliveries are in the `due` index too while they are not over: a pending one
+//! (`due_sk` = creation + lease, in case its stream record is lost), a claimed one (the lease
+//! expiry: a crashed sender is retried) and a retrying one (the next attempt). A second
+//! sparse index `deliveries` (`endpoint_pk` = `WE#{merchant_id}#{endpoint_id}`, `created_sk`
+//! = creation time, fixed-width, `#{tn}#{moment}`) lists an endpoint's recent deliveries.
+//! `WHCOUNT` counts a merchant's endpoints so the limit holds under concurrent creation.
+//!
+//! Shipment listing indexes (ProjectionType ALL, so a page is one Query). Every shipment
+//! item carries `list_sk` = `{created_at, fixed-width UTC millis}#{id}` as the RANGE key of
+//! all of them: each lists newest created first, id as tiebreak, and `created_from`/`_to`
+//! are a key condition on any of them. HASH keys, all starting with the merchant id:
+//! - `by_created`: `list_pk` = `{merchant_id}`; every shipment of the merchant.
+//! - `by_order`: `order_pk` = `{merchant_id}#{order_number as registered}` (also the
+//!   public order-lookup form's index).
+//! - `by_customer`: `customer_pk` = `{merchant_id}#{sha256(trimmed, lower-cased email)}`;
+//!   never the address itself; removed when the customer's data is erased.
+//! - `by_status`: `status_pk` = `{merchant_id}#{status}`.
+//!
+//! Derived attributes the listing filters on (FilterExpression): `delayed` and `exception`
+//! (booleans, see `afterclick_domain::listing`), `reached` (string set of milestones
+//! reached), `updated_sk` (fixed-width `updated_at`). No index on `updated_at`: a key that
+//! changes on every write would reorder the listing under a client's cursor.
+//!
+//! An API key's two items are written, expired and revoked together, in one transaction;
+//! the listing holds the key's hash (never shown) so revocation can delete the lookup.
+//! Expiry (`expires_at`, epoch seconds, also the TTL attribute) is checked in code on every
+//! lookup: TTL only tidies up, days late.
+//!
 //! Access patterns:
 //! - API key -> merchant: GetItem `KEY#..`.
+//! - a merchant's API keys: Query `M#..` with `begins_with(SK, "APIKEY#")`.
 //! - shipment by merchant + tracking number: GetItem `S#..`/`SHIPMENT`.
 //! - shipment by id (API): GetItem `M#..`/`SID#..` -> tracking number -> GetItem.
 //! - timeline / notifications of a shipment: Query `S#..` with `begins_with(SK, "E#"|"N#")`;
@@ -29,7 +65,21 @@
 //! - events stored before the shipment is registered sit under the same PK and are
 //!   found by the same query once it is.
 //! - due shipments (sweeper): Query index `due` per partition, `due_sk <= now`.
-//! - delivery outcomes of a merchant for months: Query `M#..` with `begins_with(SK, "OUTCOME#")`.
+//! - delivery rating: GetItem `S#..`/`RATING`; rating it is one transaction with the
+//!   outcome item it counts on (`rating_count`, `rating_sum`), guarded by its `revision`.
+//! - order lookup (public form): Query index `by_order`, then GetItem each shipment.
+//! - rate limits: conditional UpdateItem `ADD hits` on `RL#..`/`W#{window_start}`.
+//! - delivery outcomes of a merchant for months: Query `M#..` with
+//!   `SK BETWEEN "OUTCOME#{from}#" AND "OUTCOME#{to}$"` (`$` sorts right after `#`).
+//!   A shipment counts in `shipments` of its registration month; everything measured on
+//!   delivery (and its ratings) in its delivery month.
+//! - a merchant's webhook endpoints: Query `M#..` with `begins_with(SK, "WH#")`.
+//! - a merchant's shipments, filtered: Query the most selective listing index the filters
+//!   allow (order number > customer email > status > all), descending on `list_sk`, the
+//!   other filters as FilterExpression; never a Scan.
+//! - an idempotency key: GetItem / conditional PutItem `M#..`/`IDEM#..`; the responses an
+//!   erasure must forget: Query `M#..` with `begins_with(SK, "IDEM#")`, filtered by `resource`.
+//! - an endpoint's recent deliveries: Query index `deliveries`, `endpoint_pk`, newest first.
 //!
 //! The `type` attribute is what the stream event source mappings filter on.
 
@@ -47,16 +97,28 @@ pub const SHIPMENT_SK: &str = "SHIPMENT";
 pub const SETTINGS_SK: &str = "SETTINGS";
 pub const EVENT_PREFIX: &str = "E#";
 pub const NOTIFICATION_PREFIX: &str = "N#";
+pub const ENDPOINT_PREFIX: &str = "WH#";
+pub const ENDPOINT_COUNT_SK: &str = "WHCOUNT";
+pub const DELIVERY_PREFIX: &str = "W#";
+pub const DELIVERIES_INDEX: &str = "deliveries";
+pub const ENDPOINT_PK: &str = "endpoint_pk";
+pub const CREATED_SK: &str = "created_sk";
 
 pub mod types {
     pub const MERCHANT: &str = "merchant";
     pub const SHIPMENT_REF: &str = "shipment_ref";
     pub const API_KEY: &str = "api_key";
+    pub const API_KEY_LISTING: &str = "api_key_listing";
     pub const SHIPMENT: &str = "shipment";
     pub const EVENT: &str = "event";
     pub const NOTIFICATION: &str = "notification";
     pub const TOKEN: &str = "token";
     pub const OUTCOME: &str = "outcome";
+    pub const RATING: &str = "rating";
+    pub const RATE_LIMIT: &str = "rate_limit";
+    pub const WEBHOOK_ENDPOINT: &str = "webhook_endpoint";
+    pub const WEBHOOK_ENDPOINT_COUNT: &str = "webhook_endpoint_count";
+    pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
 }
 
 pub fn merchant_pk(merchant_id: &str) -> String {
@@ -69,6 +131,13 @@ pub fn shipment_ref_sk(shipment_id: &str) -> String {
 
 pub fn api_key_pk(key_hash: &str) -> String {
     format!("KEY#{key_hash}")
+}
+
+pub const API_KEY_SK: &str = "KEY";
+pub const API_KEY_LISTING_PREFIX: &str = "APIKEY#";
+
+pub fn api_key_listing_sk(key_id: &str) -> String {
+    format!("{API_KEY_LISTING_PREFIX}{key_id}")
 }
 
 pub fn shipment_pk(merchant_id: &str, tracking_number: &str) -> String {
@@ -84,6 +153,59 @@ pub fn event_sk(occurred_at: DateTime<Utc>, event_id: &str) -> String {
 
 pub fn notification_sk(moment: &Moment, channel: Channel) -> String {
     format!("{NOTIFICATION_PREFIX}{}#{}", moment.key(), channel.as_str())
+}
+
+pub const LIST_SK: &str = "list_sk";
+pub const UPDATED_SK: &str = "updated_sk";
+pub const IDEMPOTENCY_PREFIX: &str = "IDEM#";
+
+/// A shipment listing index: its name and its HASH attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListIndex {
+    ByCreated,
+    ByOrder,
+    ByCustomer,
+    ByStatus,
+}
+
+impl ListIndex {
+    pub fn name(self) -> &'static str {
+        match self {
+            ListIndex::ByCreated => "by_created",
+            ListIndex::ByOrder => "by_order",
+            ListIndex::ByCustomer => "by_customer",
+            ListIndex::ByStatus => "by_status",
+        }
+    }
+
+    pub fn hash_attribute(self) -> &'static str {
+        match self {
+            ListIndex::ByCreated => "list_pk",
+            ListIndex::ByOrder => "order_pk",
+            ListIndex::ByCustomer => "customer_pk",
+            ListIndex::ByStatus => "status_pk",
+        }
+    }
+}
+
+pub fn order_key(merchant_id: &str, order_number: &str) -> String {
+    format!("{merchant_id}#{order_number}")
+}
+
+/// Takes the address in clear and keys by its hash only.
+pub fn customer_key(merchant_id: &str, email: &str) -> String {
+    format!(
+        "{merchant_id}#{}",
+        afterclick_domain::listing::email_hash(email)
+    )
+}
+
+pub fn status_key(merchant_id: &str, status: afterclick_domain::Status) -> String {
+    format!("{merchant_id}#{}", status.as_str())
+}
+
+pub fn idempotency_sk(key_hash: &str) -> String {
+    format!("{IDEMPOTENCY_PREFIX}{key_hash}")
 }
 
 pub const DUE_INDEX: &str = "due";
@@ -117,6 +239,55 @@ pub fn outcome_sk(
     )
 }
 
+pub fn endpoint_sk(endpoint_id: &str) -> String {
+    format!("{ENDPOINT_PREFIX}{endpoint_id}")
+}
+
+/// `{moment}` is [`Moment::key`]: one delivery per moment per endpoint, ever.
+pub fn delivery_sk(endpoint_id: &str, moment: &str) -> String {
+    format!("{DELIVERY_PREFIX}{endpoint_id}#{moment}")
+}
+
+pub fn endpoint_deliveries_pk(merchant_id: &str, endpoint_id: &str) -> String {
+    format!("WE#{merchant_id}#{endpoint_id}")
+}
+
+/// Newest last in string order; the rest makes it unique within the endpoint.
+pub fn delivery_created_sk(
+    created_at: DateTime<Utc>,
+    tracking_number: &str,
+    moment: &str,
+) -> String {
+    format!(
+        "{}#{tracking_number}#{moment}",
+        created_at.to_rfc3339_opts(SecondsFormat::Millis, true)
+    )
+}
+
+/// A shipment's delivery rating sits with the shipment.
+pub const RATING_SK: &str = "RATING";
+
+/// Rate-limit windows are keyed by a hash of what is limited (a client IP, a merchant), so
+/// the table holds no IP addresses; the window start in the sort key is what expires a
+/// window (TTL only cleans up).
+pub fn rate_limit_pk(key_hash: &str) -> String {
+    format!("RL#{key_hash}")
+}
+
+pub fn rate_limit_sk(window_start: i64) -> String {
+    format!("W#{window_start}")
+}
+
+pub const OUTCOME_PREFIX: &str = "OUTCOME#";
+
+/// The inclusive key range of the outcome items of the months `from..=to` (`yyyy-mm`).
+pub fn outcome_range(from_month: &str, to_month: &str) -> (String, String) {
+    (
+        format!("{OUTCOME_PREFIX}{from_month}#"),
+        format!("{OUTCOME_PREFIX}{to_month}$"),
+    )
+}
+
 pub fn token_pk(token: &str) -> String {
     format!("T#{token}")
 }
@@ -132,5 +303,24 @@ mod tests {
         let late = Utc.with_ymd_and_hms(2026, 11, 2, 3, 4, 5).unwrap();
         assert_eq!(event_sk(early, "ab"), "E#2026-01-02T03:04:05.000Z#ab");
         assert!(event_sk(early, "ff") < event_sk(late, "00"));
+    }
+
+    #[test]
+    fn outcome_range_holds_exactly_its_months() {
+        let (from, to) = outcome_range("2026-02", "2026-03");
+        let inside = [
+            outcome_sk("2026-02", "ups", None, None),
+            outcome_sk("2026-03", "zz~", Some("~~~"), Some("~~")),
+        ];
+        let outside = [
+            outcome_sk("2026-01", "zz~", Some("~"), None),
+            outcome_sk("2026-04", "0", None, None),
+        ];
+        for sk in inside {
+            assert!(from <= sk && sk <= to, "{sk}");
+        }
+        for sk in outside {
+            assert!(!(from <= sk && sk <= to), "{sk}");
+        }
     }
 }

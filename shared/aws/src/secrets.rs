@@ -13,9 +13,18 @@ fn random_string(len: usize) -> String {
         .collect()
 }
 
-/// An API key as shown once to the merchant: `ak_` and 40 alphanumerics (~238 bits).
-pub fn new_api_key() -> String {
-    format!("ak_{}", random_string(40))
+/// A freshly issued API key: shown once, then only its SHA-256 is kept.
+pub struct NewApiKey {
+    /// Public, inside the key, so a key can be named for revocation without being shown.
+    pub key_id: String,
+    /// `ak_{key_id}_{secret}`: the secret is 32 alphanumerics (~190 random bits).
+    pub key: String,
+}
+
+pub fn new_api_key() -> NewApiKey {
+    let key_id = random_string(12).to_ascii_lowercase();
+    let key = format!("ak_{key_id}_{}", random_string(32));
+    NewApiKey { key_id, key }
 }
 
 /// What is stored for an API key: its SHA-256, hex. Keys are high-entropy, so no salt is needed.
@@ -30,6 +39,11 @@ pub fn new_token() -> String {
 
 pub fn new_shipment_id() -> String {
     format!("shp_{}", random_string(20))
+}
+
+/// A webhook endpoint's id: `we_` and 20 alphanumerics.
+pub fn new_endpoint_id() -> String {
+    format!("we_{}", random_string(20))
 }
 
 pub fn new_merchant_id() -> String {
@@ -52,8 +66,11 @@ mod tests {
     #[test]
     fn keys_are_unique_and_hash_stably() {
         let (a, b) = (new_api_key(), new_api_key());
-        assert_ne!(a, b);
-        assert!(a.starts_with("ak_") && a.len() == 43);
+        assert_ne!(a.key, b.key);
+        assert_ne!(a.key_id, b.key_id);
+        assert!(a.key.starts_with(&format!("ak_{}_", a.key_id)));
+        assert_eq!(a.key.len(), 3 + 12 + 1 + 32);
+        let a = a.key;
         assert_eq!(hash_api_key(&a), hash_api_key(&a));
         assert_eq!(hash_api_key(&a).len(), 64);
         assert_eq!(new_token().len(), 32);

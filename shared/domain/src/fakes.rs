@@ -11,18 +11,32 @@ use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
+mod pages;
+mod webhooks;
+pub use webhooks::RecordingSender;
+
+mod analytics;
+mod credentials;
+mod shipments;
+
 type ShipmentKey = (String, String);
 
 #[derive(Default)]
 struct State {
     merchants: HashMap<String, Merchant>,
-    keys: HashMap<String, String>,
+    /// API keys by hash.
+    keys: HashMap<String, ApiKey>,
+    /// Outcome counter items, with their merchant.
+    counters: Vec<(String, crate::analytics::OutcomeCounters)>,
     shipments: BTreeMap<ShipmentKey, Shipment>,
     events: BTreeMap<ShipmentKey, BTreeMap<(DateTime<Utc>, String), TrackingEvent>>,
     notifications: BTreeMap<(ShipmentKey, String), Notification>,
     outcomes: Vec<DeliveryOutcome>,
     templates: BTreeMap<String, crate::message::Override>,
     opt_outs: std::collections::BTreeSet<String>,
+    idempotency: BTreeMap<(String, String), shipments::Record>,
+    webhooks: webhooks::WebhookState,
+    pages: pages::PageState,
 }
 
 #[derive(Clone, Default)]
@@ -49,9 +63,18 @@ impl MemoryStore {
             .insert(merchant.merchant_id.clone(), merchant);
     }
 
+    /// A valid key for the merchant, with its hash as its id.
     pub fn put_api_key(&self, key_hash: &str, merchant_id: &str) {
         let mut state = self.state.lock().unwrap();
-        state.keys.insert(key_hash.into(), merchant_id.into());
+        let key = ApiKey {
+            key_id: key_hash.into(),
+            merchant_id: merchant_id.into(),
+            name: None,
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            expires_at: None,
+            revoked_at: None,
+        };
+        state.keys.insert(key_hash.into(), key);
     }
 
     pub fn put_shipment(&self, shipment: Shipment) {
@@ -101,10 +124,6 @@ impl MerchantStore for MemoryStore {
             .merchants
             .get(merchant_id)
             .cloned())
-    }
-
-    async fn merchant_for_key(&self, key_hash: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.state.lock().unwrap().keys.get(key_hash).cloned())
     }
 
     async fn save_merchant(&self, merchant: &Merchant) -> Result<(), StoreError> {
@@ -264,6 +283,7 @@ impl ShipmentStore for MemoryStore {
         expected_version: u64,
         shipment: &Shipment,
         intents: &[Notification],
+        deliveries: &[crate::webhooks::Delivery],
         outcome: Option<&DeliveryOutcome>,
     ) -> Result<(), StoreError> {
         let mut state = self.state.lock().unwrap();
@@ -281,6 +301,7 @@ impl ShipmentStore for MemoryStore {
                 .entry(nk)
                 .or_insert_with(|| intent.clone());
         }
+        state.webhooks.insert_new(deliveries);
         if let Some(outcome) = outcome {
             state.outcomes.push(outcome.clone());
         }
@@ -308,7 +329,8 @@ impl DueStore for MemoryStore {
                 n.state == NotificationState::Deferred && n.deferred_until.is_some_and(|u| u <= now)
             })
             .map(|n| Due::Notification(NotificationKey::from(n)));
-        Ok(shipments.chain(deferred).collect())
+        let deliveries = state.webhooks.due(now).into_iter().map(Due::Webhook);
+        Ok(shipments.chain(deferred).chain(deliveries).collect())
     }
 }
 
@@ -501,5 +523,7 @@ pub fn shipment(merchant_id: &str, tracking_number: &str, now: DateTime<Utc>) ->
         created_at: now,
         updated_at: now,
         version: 1,
+        channels: None,
+        erased_at: None,
     }
 }

@@ -7,6 +7,8 @@
 use crate::milestone::Milestone;
 use crate::reason::Reason;
 
+pub mod page;
+
 /// The built-in locales, as BCP 47 tags.
 pub const LOCALES: [&str; 8] = ["en", "de", "fr", "es", "it", "nl", "pt-BR", "ja"];
 

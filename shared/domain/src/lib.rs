@@ -1,10 +1,12 @@
 //! afterclick's pure domain: no AWS SDK, no network, no clock reads, no entropy.
 //! Handlers pass `now` and random bytes in; adapters implement the [`ports`].
 
+pub mod analytics;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 pub mod generic;
 pub mod i18n;
+pub mod listing;
 pub mod message;
 pub mod milestone;
 pub mod model;
@@ -18,6 +20,7 @@ pub mod signature;
 pub mod sms;
 pub mod status;
 pub mod validate;
+pub mod webhooks;
 
 pub use milestone::Milestone;
 pub use model::{

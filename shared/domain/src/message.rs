@@ -296,6 +296,8 @@ struct Layout {
     discount: Option<String>,
     facts: Vec<Fact>,
     track_button: String,
+    /// Delivered: "How was your delivery?", linking to the tracking page's rating form.
+    rating: Option<String>,
     recommendations_title: String,
     support: String,
     support_link: Option<String>,
@@ -427,6 +429,8 @@ pub fn builtin_email(input: &MessageInput<'_>) -> Result<Email, TemplateError> {
             },
         ],
         track_button: l.track_button.into(),
+        rating: (input.milestone == Milestone::Delivered)
+            .then(|| i18n::page::page_words(locale).rating_title.to_owned()),
         recommendations_title: l.recommendations.into(),
         support: l.support.into(),
         support_link: b
@@ -655,6 +659,8 @@ pub fn sample_vars(milestone: Milestone, merchant: &Merchant, locale_tag: &str) 
         created_at: chrono::Utc::now(),
         updated_at: chrono::Utc::now(),
         version: 1,
+        channels: None,
+        erased_at: None,
     };
     let details = Details {
         old_date: Some(today),

@@ -70,6 +70,13 @@ pub struct Shipment {
     pub updated_at: DateTime<Utc>,
     /// Optimistic concurrency: every write expects the version it read.
     pub version: u64,
+    /// The channels this shipment's customer may be messaged on, narrowing the merchant's
+    /// (`[]`: no messages at all); none means the merchant's channels apply unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<Channel>>,
+    /// When the customer's personal data was erased (`DELETE /v1/shipments/{id}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// One carrier scan, normalised.
@@ -135,6 +142,16 @@ pub struct Pickup {
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<String>,
+}
+
+impl Shipment {
+    /// May the customer be messaged on this channel? The merchant's settings decide which
+    /// channels a milestone uses; a shipment can only narrow them.
+    pub fn allows(&self, channel: Channel) -> bool {
+        self.channels
+            .as_ref()
+            .is_none_or(|allowed| allowed.contains(&channel))
+    }
 }
 
 impl TrackingEvent {

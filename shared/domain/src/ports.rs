@@ -8,6 +8,25 @@ use crate::rules::DeliveryOutcome;
 use chrono::{DateTime, Utc};
 use std::future::Future;
 
+mod idempotency;
+mod listing;
+mod shipment_admin;
+pub use idempotency::*;
+pub use listing::*;
+pub use shipment_admin::*;
+
+mod analytics;
+mod credentials;
+pub use analytics::*;
+pub use credentials::*;
+
+mod lookup;
+mod rating;
+pub use lookup::*;
+pub use rating::*;
+mod webhooks;
+pub use webhooks::*;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     /// A conditional write lost a race; reload and try again.
@@ -71,6 +90,9 @@ pub enum Due {
     Shipment(ShipmentRef),
     /// An SMS held back for quiet hours may now be sent.
     Notification(NotificationKey),
+    /// A webhook delivery to (re)try: not picked up from the stream, its claimant crashed,
+    /// or its next attempt is due.
+    Webhook(crate::webhooks::DeliveryKey),
 }
 
 pub trait MerchantStore: Send + Sync {
@@ -78,12 +100,6 @@ pub trait MerchantStore: Send + Sync {
         &self,
         merchant_id: &str,
     ) -> impl Future<Output = Result<Option<Merchant>, StoreError>> + Send;
-
-    /// The merchant an API key belongs to, looked up by the key's SHA-256 (keys are never stored).
-    fn merchant_for_key(
-        &self,
-        key_hash: &str,
-    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 
     /// Replaces the merchant's settings.
     fn save_merchant(
@@ -173,15 +189,17 @@ pub trait ShipmentStore: Send + Sync {
         tracking_number: &str,
     ) -> impl Future<Output = Result<Vec<Notification>, StoreError>> + Send;
 
-    /// Writes the evaluated shipment, its new notification intents and (on delivery) the
-    /// delivery-outcome counters atomically, only if the stored shipment still has
-    /// `expected_version` (else `Conflict`). Intents that already exist are left alone: one
-    /// per moment and channel, ever; counters are therefore counted once per shipment.
+    /// Writes the evaluated shipment, its new notification intents, its new webhook
+    /// deliveries and (on delivery) the delivery-outcome counters atomically, only if the
+    /// stored shipment still has `expected_version` (else `Conflict`). Intents and
+    /// deliveries that already exist are left alone: one per moment and channel (endpoint),
+    /// ever; counters are therefore counted once per shipment.
     fn commit(
         &self,
         expected_version: u64,
         shipment: &Shipment,
         intents: &[Notification],
+        deliveries: &[crate::webhooks::Delivery],
         outcome: Option<&DeliveryOutcome>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

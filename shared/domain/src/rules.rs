@@ -58,6 +58,10 @@ pub struct DeliveryOutcome {
     pub on_time: Option<bool>,
     /// First carrier scan to delivery.
     pub transit_hours: Option<i64>,
+    /// The parcel had an exception on its way (any reason).
+    pub had_exception: bool,
+    /// The carrier failed at least one delivery attempt.
+    pub had_failed_attempt: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,6 +139,7 @@ pub fn evaluate(
             merchant
                 .channels_for(c.moment.milestone)
                 .iter()
+                .filter(|&&channel| next.allows(channel))
                 .map(|&channel| Intent {
                     moment: c.moment.clone(),
                     channel,
@@ -279,7 +284,7 @@ fn promise_deadline(shipment: &Shipment) -> Option<DateTime<Utc>> {
     crate::model::local_to_utc(tz, day_after)
 }
 
-fn awaiting_delivery(shipment: &Shipment) -> bool {
+pub fn awaiting_delivery(shipment: &Shipment) -> bool {
     // A delivered parcel is never late or stalled, even if a later exception moves its status.
     !shipment
         .milestones
@@ -453,6 +458,14 @@ fn announce(
 }
 
 fn outcome(shipment: &Shipment) -> Option<DeliveryOutcome> {
+    // Every occurrence of these milestones has its own key (`exception#{reason}`,
+    // `attempt_failed#{at}`): any key of the milestone counts.
+    let reached = |milestone: Milestone| {
+        shipment
+            .milestones
+            .keys()
+            .any(|key| Moment::parse_key(key).is_some_and(|m| m.milestone == milestone))
+    };
     let delivered_at = shipment.milestones.get(Milestone::Delivered.as_str())?.at;
     let first_scan = shipment
         .milestones
@@ -469,6 +482,8 @@ fn outcome(shipment: &Shipment) -> Option<DeliveryOutcome> {
         delivered_at,
         on_time: shipment.promised_delivery_date.map(|p| delivered_day <= p),
         transit_hours: first_scan.map(|f| (delivered_at - f).num_hours().max(0)),
+        had_exception: reached(Milestone::Exception),
+        had_failed_attempt: reached(Milestone::AttemptFailed),
     })
 }
 

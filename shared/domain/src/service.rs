@@ -3,12 +3,15 @@
 //! outside only through the ports.
 
 use crate::model::{Notification, NotificationState};
-use crate::ports::{EventStore, MerchantStore, ShipmentStore, StoreError};
+use crate::ports::{EndpointStore, EventStore, MerchantStore, ShipmentStore, StoreError};
 use crate::rules::{Evaluation, evaluate};
+use crate::webhooks;
 use chrono::{DateTime, Utc};
 
 /// Optimistic-concurrency retries before giving the work back to the caller's retry.
 pub const COMMIT_ATTEMPTS: usize = 5;
+/// DynamoDB's limit on the writes of one transaction.
+pub const MAX_TRANSACTION_WRITES: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReevaluateError {
@@ -27,7 +30,7 @@ pub async fn reevaluate<S>(
     now: DateTime<Utc>,
 ) -> Result<Option<Evaluation>, ReevaluateError>
 where
-    S: MerchantStore + ShipmentStore + EventStore,
+    S: MerchantStore + ShipmentStore + EventStore + EndpointStore,
 {
     for _ in 0..COMMIT_ATTEMPTS {
         let Some(shipment) = store.shipment(merchant_id, tracking_number).await? else {
@@ -60,11 +63,20 @@ where
                 deferred_until: None,
             })
             .collect();
+        let deliveries = if outcome.reached.is_empty() {
+            Vec::new()
+        } else {
+            let endpoints = store.endpoints(merchant_id).await?;
+            // One transaction holds 100 writes: the shipment, the counters, the intents.
+            let budget = MAX_TRANSACTION_WRITES.saturating_sub(2 + intents.len());
+            webhooks::deliveries(&outcome.shipment, &outcome.reached, &endpoints, budget, now)
+        };
         match store
             .commit(
                 shipment.version,
                 &outcome.shipment,
                 &intents,
+                &deliveries,
                 outcome.outcome.as_ref(),
             )
             .await

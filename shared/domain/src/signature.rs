@@ -136,6 +136,37 @@ mod tests {
     }
 
     #[test]
+    fn what_we_sign_for_outgoing_webhooks_verifies_and_only_with_its_own_secret() {
+        let secret = secret_from_bytes(&[7u8; 24]);
+        let body = br#"{"type":"shipment.delivered","data":{}}"#;
+        let ts = now().timestamp();
+        let sig = sign(&secret, "msg_abc", ts, body).unwrap();
+        let ts = ts.to_string();
+        let on_the_wire = SignedHeaders {
+            id: Some("msg_abc"),
+            timestamp: Some(&ts),
+            signature: Some(&sig),
+        };
+        assert_eq!(
+            verify(std::slice::from_ref(&secret), on_the_wire, body, now()),
+            Ok(())
+        );
+        let other = secret_from_bytes(&[8u8; 24]);
+        assert_eq!(
+            verify(&[other], on_the_wire, body, now()),
+            Err(SignatureError::NoMatch)
+        );
+        let replayed_as = SignedHeaders {
+            id: Some("msg_other"),
+            ..on_the_wire
+        };
+        assert_eq!(
+            verify(&[secret], replayed_as, body, now()),
+            Err(SignatureError::NoMatch)
+        );
+    }
+
+    #[test]
     fn accepts_a_valid_signature_among_several_and_either_rotation_secret() {
         let body = b"{}";
         let good = sign(SECRET, "msg_1", now().timestamp(), body).unwrap();

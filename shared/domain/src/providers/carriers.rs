@@ -71,10 +71,20 @@ pub struct Carrier {
 }
 
 impl Carrier {
-    /// The carrier's public tracking page for one parcel.
+    /// The carrier's public tracking page for one parcel. The number is percent-encoded:
+    /// it comes from merchants and webhooks, and must not add query parameters or a path.
     pub fn tracking_url_for(&self, tracking_number: &str) -> String {
-        self.tracking_url
-            .replace("{tracking_number}", tracking_number.trim())
+        let encoded: String = tracking_number
+            .trim()
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        self.tracking_url.replace("{tracking_number}", &encoded)
     }
 }
 
@@ -482,5 +492,9 @@ mod tests {
             "https://www.ups.com/track?tracknum=1Z999AA10123456784"
         );
         assert!(carrier("nope").is_none());
+        assert_eq!(
+            ups.tracking_url_for("1Z&x=\"<é"),
+            "https://www.ups.com/track?tracknum=1Z%26x%3D%22%3C%C3%A9"
+        );
     }
 }

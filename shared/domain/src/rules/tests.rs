@@ -50,6 +50,8 @@ fn shipment() -> Shipment {
         created_at: now() - Duration::days(2),
         updated_at: now() - Duration::days(2),
         version: 1,
+        channels: None,
+        erased_at: None,
     }
 }
 
@@ -404,6 +406,26 @@ fn delivery_reports_its_outcome_once() {
 }
 
 #[test]
+fn delivery_outcome_says_whether_the_way_had_an_exception_or_a_failed_attempt() {
+    let cases: [(&[Status], bool, bool); 4] = [
+        (&[], false, false),
+        (&[Status::Exception], true, false),
+        (&[Status::AttemptFailed, Status::AttemptFailed], false, true),
+        (&[Status::Exception, Status::AttemptFailed], true, true),
+    ];
+    for (troubles, exception, failed_attempt) in cases {
+        let mut events = vec![event(50, Status::InTransit), event(2, Status::Delivered)];
+        events.extend(troubles.iter().zip(10..).map(|(&s, h)| event(h, s)));
+        let outcome = run(&shipment(), &events).outcome.unwrap();
+        assert_eq!(
+            (outcome.had_exception, outcome.had_failed_attempt),
+            (exception, failed_attempt),
+            "{troubles:?}"
+        );
+    }
+}
+
+#[test]
 fn arrival_order_does_not_change_the_final_state_or_the_announced_moments() {
     let history = [
         event(6, Status::InTransit),
@@ -493,4 +515,31 @@ fn a_deadline_in_a_dst_gap_moves_to_just_after_it() {
         at.with_timezone(&tz).date_naive(),
         NaiveDate::from_ymd_opt(2026, 9, 6).unwrap()
     );
+}
+
+#[test]
+fn a_shipment_narrows_the_merchants_channels_and_never_widens_them() {
+    let channels_for = |allowed: Option<Vec<Channel>>| {
+        let state = Shipment {
+            channels: allowed,
+            ..shipment()
+        };
+        let e = run(&state, &[event(3, Status::InTransit)]);
+        // The moment is recorded either way: only the messages depend on the channels.
+        assert!(e.shipment.milestones.contains_key("in_transit"));
+        e.intents.iter().map(|i| i.channel).collect::<Vec<_>>()
+    };
+    assert_eq!(channels_for(None), [Channel::Email, Channel::Sms]);
+    assert_eq!(channels_for(Some(vec![Channel::Email])), [Channel::Email]);
+    assert_eq!(channels_for(Some(vec![])), Vec::<Channel>::new());
+    let mut email_only = merchant();
+    for list in email_only.channels.values_mut() {
+        list.retain(|c| *c == Channel::Email);
+    }
+    let state = Shipment {
+        channels: Some(vec![Channel::Sms]),
+        ..shipment()
+    };
+    let e = evaluate(&state, &[event(3, Status::InTransit)], now(), &email_only);
+    assert!(e.intents.is_empty(), "SMS is not one of the merchant's channels");
 }

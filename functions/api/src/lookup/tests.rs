@@ -1,0 +1,166 @@
+//! The order lookup form and the unsubscribe pages, against the in-memory store.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::*;
+use crate::page::harness::*;
+use afterclick_domain::Status;
+use afterclick_domain::ports::ConsentStore;
+
+#[test]
+fn emails_match_without_case_or_surrounding_space() {
+    assert!(same_email("Ada@Example.com ", "ada@example.COM"));
+    assert!(!same_email("ada@example.com", "ada@example.org"));
+    assert!(!same_email("ada@example.com", "ada@example.co"));
+}
+
+#[test]
+fn the_first_forwarded_hop_is_the_client_without_a_gateway_context() {
+    let mut headers = HeaderMap::new();
+    assert_eq!(client_ip(None, &headers), "unknown");
+    headers.insert(
+        "x-forwarded-for",
+        HeaderValue::from_static("203.0.113.7, 10.0.0.1"),
+    );
+    assert_eq!(client_ip(None, &headers), "203.0.113.7");
+}
+
+const LOOKUP: &str = "/lookup/m_shop";
+
+async fn two_orders() -> afterclick_domain::fakes::MemoryStore {
+    let store = store_with(merchant(), shipment(Status::InTransit), &[]).await;
+    let mut other = shipment(Status::Pending);
+    other.tracking_number = "OTHER1".into();
+    other.order_number = "2002".into();
+    other.token = "ffffffffffffffffffffffffffffffff".into();
+    other.customer.email = Some("bob@example.com".into());
+    store.put_shipment(other);
+    store
+}
+
+async fn find(store: &afterclick_domain::fakes::MemoryStore, ip: &str, body: &str) -> Page {
+    call(store, "POST", LOOKUP, &[("x-forwarded-for", ip)], body).await
+}
+
+#[tokio::test]
+async fn the_lookup_form_sends_the_right_customer_to_the_tracking_page() {
+    let store = two_orders().await;
+    let form = call(&store, "GET", LOOKUP, &[("accept-language", "de")], "").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("Bestellung finden") && form.body.contains("Acme Outdoor"));
+    assert!(
+        form.body
+            .contains("<form method=\"post\" action=\"/lookup/m_shop\" id=\"lookup\">")
+    );
+    assert!(form.body.contains("<label class=\"field\" for=\"email\">"));
+
+    let found = find(
+        &store,
+        "203.0.113.1",
+        "order_number=+1001+&email=ADA%40example.com",
+    )
+    .await;
+    assert_eq!(found.status, 303);
+    assert_eq!(found.header("location"), format!("/t/{TOKEN}"));
+}
+
+#[tokio::test]
+async fn a_wrong_email_and_an_unknown_order_get_the_same_answer() {
+    let store = two_orders().await;
+    let wrong_email = find(
+        &store,
+        "203.0.113.2",
+        "order_number=1001&email=bob%40example.com",
+    )
+    .await;
+    let unknown = find(
+        &store,
+        "203.0.113.2",
+        "order_number=9999&email=ada%40example.com",
+    )
+    .await;
+    assert_eq!((wrong_email.status, unknown.status), (404, 404));
+    let message = "We could not find an order with these details.";
+    assert!(wrong_email.body.contains(message) && unknown.body.contains(message));
+    let missing = find(&store, "203.0.113.2", "order_number=1001").await;
+    assert_eq!(missing.status, 422);
+    assert!(
+        missing
+            .body
+            .contains("Please enter your order number and your email address.")
+    );
+    let nobody = get(&store, "/lookup/m_nobody").await;
+    assert_eq!(nobody.status, 404);
+    assert_eq!(get(&store, "/lookup/..%2F..").await.status, 404);
+}
+
+#[tokio::test]
+async fn the_eleventh_attempt_from_one_address_is_refused_with_retry_after() {
+    let store = two_orders().await;
+    for _ in 0..10 {
+        let page = find(
+            &store,
+            "198.51.100.9",
+            "order_number=1001&email=x%40example.com",
+        )
+        .await;
+        assert_eq!(page.status, 404);
+    }
+    let refused = find(
+        &store,
+        "198.51.100.9",
+        "order_number=1001&email=ada%40example.com",
+    )
+    .await;
+    assert_eq!(refused.status, 429);
+    assert!(refused.body.contains("Too many attempts."));
+    // 12:00:00 is the start of a ten-minute window.
+    assert_eq!(refused.header("retry-after"), "600");
+    let elsewhere = find(
+        &store,
+        "198.51.100.10",
+        "order_number=1001&email=ada%40example.com",
+    )
+    .await;
+    assert_eq!(elsewhere.status, 303, "other addresses are not limited");
+}
+
+#[tokio::test]
+async fn unsubscribe_asks_first_in_the_customers_language_then_stops_messages() {
+    let mut s = shipment(Status::InTransit);
+    s.customer.locale = "de".into();
+    let store = store_with(merchant(), s.clone(), &[]).await;
+    let path = format!("/u/{TOKEN}");
+    let confirm = get(&store, &path).await;
+    assert_eq!(confirm.status, 200);
+    assert!(confirm.body.contains("<html lang=\"de\">"));
+    assert!(
+        confirm
+            .body
+            .contains("Keine Lieferbenachrichtigungen mehr zur Bestellung 1001?")
+    );
+    assert!(confirm.body.contains("name=\"scope\" value=\"customer\""));
+    assert!(
+        store.opted_out(&s).await.unwrap().is_none(),
+        "opening the page changes nothing"
+    );
+
+    let one_click = post(&store, &path, "List-Unsubscribe=One-Click").await;
+    assert_eq!(one_click.status, 200);
+    assert!(
+        one_click
+            .body
+            .contains("Sie erhalten keine Benachrichtigungen mehr zur Bestellung 1001.")
+    );
+    assert_eq!(
+        store.opted_out(&s).await.unwrap(),
+        Some("unsubscribed from this shipment")
+    );
+
+    let all = post(&store, &path, "scope=customer").await;
+    assert!(
+        all.body
+            .contains("Sie erhalten keine Lieferbenachrichtigungen mehr von Acme Outdoor.")
+    );
+    assert_eq!(get(&store, "/u/0000").await.status, 404);
+}

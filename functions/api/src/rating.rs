@@ -1,0 +1,86 @@
+//! `POST /t/{token}/rating`: the delivery rating form, without JavaScript. A valid rating
+//! is stored (and counted on the delivery outcome) and answered with a 303 to
+//! `/t/{token}?rated=1#rating`; an invalid one re-renders the page with the message (422),
+//! an undelivered shipment gets 409, an oversized body 413. Never a 5xx for bad input.
+
+use crate::error::ApiError;
+use crate::page::{self, Asked};
+use crate::tracking::{self, RatingForm};
+use crate::{App, Store};
+use afterclick_domain::i18n::page::{PageWords, page_words};
+use afterclick_domain::ports::{MAX_COMMENT_CHARS, Rating, SenderIdentities};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// What was posted, checked: the rating, or the form again with what was wrong.
+pub fn parse(body: &[u8], now: DateTime<Utc>, words: &PageWords) -> Result<Rating, RatingForm> {
+    let stars = page::form_value(body, "stars").and_then(|s| s.trim().parse::<u8>().ok());
+    let comment = page::form_value(body, "comment").unwrap_or_default();
+    let invalid = |error| RatingForm::Invalid {
+        stars: stars.filter(|s| (1..=5).contains(s)),
+        comment: comment.clone(),
+        error,
+    };
+    let Some(stars) = stars.filter(|s| (1..=5).contains(s)) else {
+        return Err(invalid(words.stars_required));
+    };
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        return Err(invalid(words.comment_too_long));
+    }
+    let trimmed = comment.trim();
+    Ok(Rating {
+        stars,
+        comment: (!trimmed.is_empty()).then(|| trimmed.to_owned()),
+        rated_at: now,
+    })
+}
+
+pub async fn rate<S: Store, V: SenderIdentities + 'static>(
+    State(app): State<Arc<App<S, V>>>,
+    Path(token): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let asked = Asked::from(query.as_deref(), &headers);
+    let Some((shipment, merchant)) = tracking::load(&app, &token).await? else {
+        return page::not_found(&asked);
+    };
+    let render = |form, status| tracking::render(&app, &shipment, &merchant, &asked, form, status);
+    if !tracking::delivered(&shipment) {
+        return render(RatingForm::NotDelivered, StatusCode::CONFLICT).await;
+    }
+    let locale = asked.locale(
+        Some(&shipment.customer.locale),
+        &merchant.branding.default_locale,
+    );
+    let words = page_words(locale);
+    let Ok(body) = body else {
+        let form = RatingForm::Invalid {
+            stars: None,
+            comment: String::new(),
+            error: words.too_large,
+        };
+        return render(form, StatusCode::PAYLOAD_TOO_LARGE).await;
+    };
+    let rating = match parse(&body, (app.clock)(), words) {
+        Ok(rating) => rating,
+        Err(form) => return render(form, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    app.store.rate(&shipment, &rating).await?;
+    tracing::info!(merchant_id = %shipment.merchant_id, stars = rating.stars, "delivery rated");
+    let location = format!("/t/{token}?rated=1#rating");
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}

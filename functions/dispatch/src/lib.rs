@@ -1,0 +1,207 @@
+//! DynamoDB stream consumer (and the sweeper's retry path): a webhook delivery -> claim it
+//! with a lease -> sign -> POST to the merchant's endpoint -> delivered, or retried on the
+//! backoff schedule, or failed after the last attempt.
+//!
+//! At least once: the claim puts the delivery in the sweeper's due index at its lease
+//! expiry, so a crash between claim and finish is retried; the `webhook-id` is the same on
+//! every attempt so the merchant can drop repeats. Claims and finishes are compare-and-set
+//! on the state and attempt count as read, so racing workers (stream retry, sweeper) cannot
+//! both send one attempt.
+
+mod http;
+
+pub use afterclick_aws::stream::MissingSequenceNumber;
+pub use http::HttpSender;
+
+use afterclick_aws::stream::each_record;
+use afterclick_domain::ports::{
+    DeliveryStore, EndpointStore, OutgoingWebhook, StoreError, WebhookSender,
+};
+use afterclick_domain::signature::sign;
+use afterclick_domain::webhooks::{
+    DeliveryKey, DeliveryState, Finish, LEASE, Seen, Step, next_step,
+};
+use aws_lambda_events::event::dynamodb::{Event, EventRecord};
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use tracing::Instrument;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("the record's new image is not a webhook delivery item: {0}")]
+    Malformed(String),
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
+pub trait Store: EndpointStore + DeliveryStore {}
+impl<T: EndpointStore + DeliveryStore> Store for T {}
+
+pub struct Dispatch<S, W> {
+    pub store: S,
+    pub sender: W,
+    pub clock: fn() -> DateTime<Utc>,
+}
+
+/// The key attributes of a delivery item's stream image.
+#[derive(Debug, Deserialize)]
+struct Trigger {
+    merchant_id: String,
+    tracking_number: String,
+    endpoint_id: String,
+    moment: String,
+    state: DeliveryState,
+}
+
+impl<S: Store, W: WebhookSender> Dispatch<S, W> {
+    pub fn new(store: S, sender: W) -> Self {
+        Self {
+            store,
+            sender,
+            clock: Utc::now,
+        }
+    }
+
+    pub async fn handle(
+        &self,
+        event: Event,
+    ) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
+        each_record(&event, |record| self.process(record)).await
+    }
+
+    async fn process(&self, record: &EventRecord) -> Result<(), RecordError> {
+        let trigger: Trigger = serde_dynamo::from_item(record.change.new_image.clone())
+            .map_err(|e| RecordError::Malformed(e.to_string()))?;
+        if trigger.state != DeliveryState::Pending {
+            return Ok(());
+        }
+        let key = DeliveryKey {
+            merchant_id: trigger.merchant_id,
+            tracking_number: trigger.tracking_number,
+            endpoint_id: trigger.endpoint_id,
+            moment: trigger.moment,
+        };
+        self.run(&key).await?;
+        Ok(())
+    }
+
+    /// Takes the delivery one step: attempts it if it is due, gives it up if its last
+    /// attempt never finished, and otherwise leaves it. Returns the state it ended in, or
+    /// none when there was nothing to do (already over, not due, or taken by another worker).
+    pub async fn run(&self, key: &DeliveryKey) -> Result<Option<DeliveryState>, StoreError> {
+        self.run_at(key, self.clock).await
+    }
+
+    /// [`Self::run`] on another clock: the sweeper's, so a sweep pinned to a later time
+    /// finds the retries it selected due.
+    pub async fn run_at(
+        &self,
+        key: &DeliveryKey,
+        clock: fn() -> DateTime<Utc>,
+    ) -> Result<Option<DeliveryState>, StoreError> {
+        let span = tracing::info_span!(
+            "delivery",
+            merchant_id = %key.merchant_id,
+            tracking_number = %key.tracking_number,
+            endpoint_id = %key.endpoint_id,
+            moment = %key.moment,
+        );
+        self.step(key, clock).instrument(span).await
+    }
+
+    async fn step(
+        &self,
+        key: &DeliveryKey,
+        clock: fn() -> DateTime<Utc>,
+    ) -> Result<Option<DeliveryState>, StoreError> {
+        let Some(delivery) = self.store.delivery(key).await? else {
+            return Ok(None);
+        };
+        let now = clock();
+        match next_step(&delivery, now) {
+            Step::Done | Step::Wait => return Ok(None),
+            Step::GiveUp => {
+                let finish = Finish::Failed {
+                    status: delivery.last_status,
+                    error: "the last attempt never reported an answer".into(),
+                };
+                return self.finish(key, delivery.seen(), finish, clock()).await;
+            }
+            Step::Attempt => {}
+        }
+        let endpoint = self
+            .store
+            .endpoint(&key.merchant_id, &key.endpoint_id)
+            .await?;
+        let Some(endpoint) = endpoint else {
+            let finish = Finish::Cancelled {
+                reason: "the endpoint was deleted".into(),
+            };
+            return self.finish(key, delivery.seen(), finish, clock()).await;
+        };
+        if !self
+            .store
+            .claim_delivery(key, delivery.seen(), now + LEASE, now)
+            .await?
+        {
+            tracing::info!("claimed by another worker; not sending again");
+            return Ok(None);
+        }
+        let claimed = Seen {
+            state: DeliveryState::Sending,
+            attempts: delivery.attempts + 1,
+        };
+        let sent_at = clock();
+        let body = delivery.payload;
+        let finish = match sign(
+            &endpoint.secret,
+            &delivery.webhook_id,
+            sent_at.timestamp(),
+            body.as_bytes(),
+        ) {
+            Ok(signature) => {
+                let response = self
+                    .sender
+                    .post(&OutgoingWebhook {
+                        url: endpoint.url,
+                        webhook_id: delivery.webhook_id.clone(),
+                        timestamp: sent_at.timestamp(),
+                        signature,
+                        body,
+                    })
+                    .await;
+                Finish::after(claimed.attempts, response, clock())
+            }
+            Err(err) => Finish::Failed {
+                status: None,
+                error: err.to_string(),
+            },
+        };
+        self.finish(key, claimed, finish, clock()).await
+    }
+
+    async fn finish(
+        &self,
+        key: &DeliveryKey,
+        seen: Seen,
+        finish: Finish,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DeliveryState>, StoreError> {
+        match &finish {
+            Finish::Delivered { status } => tracing::info!(status, "webhook delivered"),
+            Finish::Retry { status, at, .. } => {
+                tracing::warn!(?status, attempts = seen.attempts, %at, "webhook failed; retry scheduled")
+            }
+            Finish::Failed { status, .. } => {
+                tracing::warn!(?status, attempts = seen.attempts, "webhook failed for good")
+            }
+            Finish::Cancelled { .. } => tracing::info!("webhook cancelled: endpoint deleted"),
+        }
+        let recorded = self.store.finish_delivery(key, seen, &finish, now).await?;
+        Ok(recorded.then(|| finish.state()))
+    }
+}
+
+#[cfg(test)]
+mod tests;

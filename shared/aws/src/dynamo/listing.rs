@@ -1,0 +1,408 @@
+//! Listing a merchant's shipments: the attributes the listing indexes and filters read, a
+//! pure query planner, and the Query loop. Only ever Query, never Scan.
+
+use super::{DynamoStore, Item, readable, s, unavailable};
+use crate::keys::{self, ListIndex};
+use afterclick_domain::Shipment;
+use afterclick_domain::Status;
+use afterclick_domain::listing::{
+    ListPosition, ShipmentPage, ShipmentQuery, fixed_millis, is_delayed, is_exception,
+    list_sort_key, reached,
+};
+use afterclick_domain::ports::{ShipmentList, StoreError};
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+
+/// Query pages one listing request may read before it returns what it has (with a cursor
+/// to go on): a very selective filter must not hold a request for the whole partition.
+const MAX_QUERY_PAGES: usize = 10;
+/// Items read per Query page when a FilterExpression discards some (DynamoDB's `Limit`
+/// counts items read, not items returned).
+const FILTERED_PAGE: i32 = 200;
+
+/// The listing attributes of a shipment item (see `keys`).
+pub(super) fn add_listing_attributes(item: &mut Item, shipment: &Shipment) {
+    let merchant = &shipment.merchant_id;
+    let mut put = |name: &str, value: AttributeValue| {
+        item.insert(name.to_owned(), value);
+    };
+    put(keys::LIST_SK, s(list_sort_key(shipment)));
+    put(ListIndex::ByCreated.hash_attribute(), s(merchant));
+    put(
+        ListIndex::ByOrder.hash_attribute(),
+        s(keys::order_key(merchant, &shipment.order_number)),
+    );
+    put(
+        ListIndex::ByStatus.hash_attribute(),
+        s(keys::status_key(merchant, shipment.status)),
+    );
+    if let Some(email) = &shipment.customer.email {
+        put(
+            ListIndex::ByCustomer.hash_attribute(),
+            s(keys::customer_key(merchant, email)),
+        );
+    }
+    put(keys::UPDATED_SK, s(fixed_millis(shipment.updated_at)));
+    put("delayed", AttributeValue::Bool(is_delayed(shipment)));
+    put("exception", AttributeValue::Bool(is_exception(shipment)));
+    let milestones: Vec<String> = reached(shipment)
+        .into_iter()
+        .map(|m| m.as_str().to_owned())
+        .collect();
+    // DynamoDB has no empty sets.
+    if !milestones.is_empty() {
+        put("reached", AttributeValue::Ss(milestones));
+    }
+}
+
+/// One Query: which index, which key condition, which filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryPlan {
+    pub index: ListIndex,
+    pub hash: String,
+    pub key_condition: String,
+    pub filter: Option<String>,
+    pub names: HashMap<String, String>,
+    pub values: HashMap<String, AttributeValue>,
+}
+
+/// The most selective index the filters allow (order number > customer email > status >
+/// everything), the created range (and `updated_to`, since nothing is updated before it is
+/// created) as the sort-key condition, the rest as filter. None when the filters cannot
+/// match anything.
+pub fn plan(merchant_id: &str, q: &ShipmentQuery) -> Option<QueryPlan> {
+    // The exception flag is the status `exception`: the status index serves it.
+    let status = q
+        .status
+        .or((q.exception == Some(true)).then_some(Status::Exception));
+    let (index, hash) = if let Some(order) = &q.order_number {
+        (ListIndex::ByOrder, keys::order_key(merchant_id, order))
+    } else if let Some(email) = &q.customer_email {
+        (
+            ListIndex::ByCustomer,
+            keys::customer_key(merchant_id, email),
+        )
+    } else if let Some(status) = status {
+        (ListIndex::ByStatus, keys::status_key(merchant_id, status))
+    } else {
+        (ListIndex::ByCreated, merchant_id.to_owned())
+    };
+    let mut names = HashMap::from([
+        ("#pk".to_owned(), index.hash_attribute().to_owned()),
+        ("#sk".to_owned(), keys::LIST_SK.to_owned()),
+    ]);
+    let mut values = HashMap::from([(":pk".to_owned(), s(&hash))]);
+
+    let lower = q.created_from.map(fixed_millis);
+    // `~` sorts after every id character: the whole millisecond is in.
+    let upper = [q.created_to, q.updated_to]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|t| format!("{}#~", fixed_millis(t)));
+    let key_condition = match (lower, upper) {
+        (Some(l), Some(u)) if l > u => return None,
+        (Some(l), Some(u)) => {
+            values.insert(":lo".into(), s(l));
+            values.insert(":hi".into(), s(u));
+            "#pk = :pk AND #sk BETWEEN :lo AND :hi"
+        }
+        (Some(l), None) => {
+            values.insert(":lo".into(), s(l));
+            "#pk = :pk AND #sk >= :lo"
+        }
+        (None, Some(u)) => {
+            values.insert(":hi".into(), s(u));
+            "#pk = :pk AND #sk <= :hi"
+        }
+        (None, None) => "#pk = :pk",
+    };
+
+    let mut conditions = Vec::new();
+    let mut filter = |attribute: &str, expression: &str, value: AttributeValue| {
+        let name = format!("#{attribute}");
+        let placeholder = format!(":{attribute}");
+        conditions.push(
+            expression
+                .replace("{n}", &name)
+                .replace("{v}", &placeholder),
+        );
+        names.insert(name, attribute.to_owned());
+        values.insert(placeholder, value);
+    };
+    if index != ListIndex::ByStatus
+        && let Some(status) = status
+    {
+        filter(
+            ListIndex::ByStatus.hash_attribute(),
+            "{n} = {v}",
+            s(keys::status_key(merchant_id, status)),
+        );
+    }
+    if let Some(exception) = q.exception.filter(|_| status.is_none()) {
+        filter("exception", "{n} = {v}", AttributeValue::Bool(exception));
+    }
+    if let Some(exception) = q.exception.filter(|_| status.is_some()) {
+        // With a status given, the flag is decided by it.
+        if exception != (status == Some(Status::Exception)) {
+            return None;
+        }
+    }
+    if index != ListIndex::ByCustomer
+        && let Some(email) = &q.customer_email
+    {
+        filter(
+            ListIndex::ByCustomer.hash_attribute(),
+            "{n} = {v}",
+            s(keys::customer_key(merchant_id, email)),
+        );
+    }
+    if let Some(delayed) = q.delayed {
+        filter("delayed", "{n} = {v}", AttributeValue::Bool(delayed));
+    }
+    if let Some(milestone) = q.milestone {
+        filter("reached", "contains({n}, {v})", s(milestone.as_str()));
+    }
+    if let Some(carrier) = &q.carrier {
+        filter("carrier", "{n} = {v}", s(carrier));
+    }
+    if let Some(from) = q.updated_from {
+        filter(keys::UPDATED_SK, "{n} >= {v}", s(fixed_millis(from)));
+    }
+    if let Some(to) = q.updated_to {
+        names.insert("#updated_to".into(), keys::UPDATED_SK.into());
+        values.insert(":updated_to".into(), s(fixed_millis(to)));
+        conditions.push("#updated_to <= :updated_to".into());
+    }
+    Some(QueryPlan {
+        index,
+        hash,
+        key_condition: key_condition.to_owned(),
+        filter: (!conditions.is_empty()).then(|| conditions.join(" AND ")),
+        names,
+        values,
+    })
+}
+
+/// What a listing cost: Query calls and items DynamoDB read (before filtering).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListCost {
+    pub queries: usize,
+    pub scanned: i64,
+    pub index: Option<ListIndex>,
+}
+
+fn position(item: &Item, merchant_id: &str) -> Option<ListPosition> {
+    let (Some(AttributeValue::S(sort_key)), Some(AttributeValue::S(pk))) =
+        (item.get(keys::LIST_SK), item.get(keys::PK))
+    else {
+        return None;
+    };
+    let tracking_number = pk.strip_prefix(&keys::shipment_pk(merchant_id, ""))?;
+    Some(ListPosition {
+        sort_key: sort_key.clone(),
+        tracking_number: tracking_number.to_owned(),
+    })
+}
+
+impl DynamoStore {
+    /// [`ShipmentList::list_shipments`] with what it cost (tests prove the index choice and
+    /// that reads follow the matches, not the table).
+    pub async fn list_shipments_with_cost(
+        &self,
+        merchant_id: &str,
+        query: &ShipmentQuery,
+        after: Option<&ListPosition>,
+        limit: usize,
+    ) -> Result<(ShipmentPage, ListCost), StoreError> {
+        let mut cost = ListCost::default();
+        let Some(plan) = plan(merchant_id, query) else {
+            let empty = ShipmentPage {
+                shipments: Vec::new(),
+                next: None,
+            };
+            return Ok((empty, cost));
+        };
+        cost.index = Some(plan.index);
+        // One more than asked for: whether there is a next page is then known, not guessed.
+        let want = limit + 1;
+        let mut items: Vec<Item> = Vec::new();
+        let mut start = after.map(|a| {
+            Item::from([
+                (
+                    keys::PK.into(),
+                    s(keys::shipment_pk(merchant_id, &a.tracking_number)),
+                ),
+                (keys::SK.into(), s(keys::SHIPMENT_SK)),
+                (plan.index.hash_attribute().into(), s(&plan.hash)),
+                (keys::LIST_SK.into(), s(&a.sort_key)),
+            ])
+        });
+        let mut resume_from: Option<Item> = None;
+        loop {
+            let missing = i32::try_from(want - items.len()).unwrap_or(i32::MAX);
+            let page = if plan.filter.is_some() {
+                missing.max(FILTERED_PAGE)
+            } else {
+                missing
+            };
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(plan.index.name())
+                .key_condition_expression(&plan.key_condition)
+                .set_filter_expression(plan.filter.clone())
+                .set_expression_attribute_names(Some(plan.names.clone()))
+                .set_expression_attribute_values(Some(plan.values.clone()))
+                .scan_index_forward(false)
+                .limit(page)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            cost.queries += 1;
+            cost.scanned += i64::from(out.scanned_count);
+            items.extend(out.items.unwrap_or_default());
+            start = out.last_evaluated_key;
+            if items.len() >= want || start.is_none() {
+                break;
+            }
+            if cost.queries >= MAX_QUERY_PAGES {
+                resume_from = start;
+                break;
+            }
+        }
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            items.last().and_then(|i| position(i, merchant_id))
+        } else {
+            resume_from.and_then(|i| position(&i, merchant_id))
+        };
+        let page = ShipmentPage {
+            shipments: readable(items),
+            next,
+        };
+        Ok((page, cost))
+    }
+}
+
+impl ShipmentList for DynamoStore {
+    async fn list_shipments(
+        &self,
+        merchant_id: &str,
+        query: &ShipmentQuery,
+        after: Option<&ListPosition>,
+        limit: usize,
+    ) -> Result<ShipmentPage, StoreError> {
+        Ok(self
+            .list_shipments_with_cost(merchant_id, query, after, limit)
+            .await?
+            .0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use afterclick_domain::Milestone;
+    use chrono::{TimeZone, Utc};
+
+    fn q(f: impl FnOnce(&mut ShipmentQuery)) -> ShipmentQuery {
+        let mut q = ShipmentQuery::default();
+        f(&mut q);
+        q
+    }
+
+    #[test]
+    fn the_most_selective_index_wins_and_the_rest_are_filters() {
+        let cases: &[(ShipmentQuery, ListIndex, Option<&str>)] = &[
+            (q(|_| {}), ListIndex::ByCreated, None),
+            (
+                q(|q| {
+                    q.order_number = Some("1001".into());
+                    q.customer_email = Some("ada@example.com".into());
+                    q.status = Some(Status::InTransit);
+                }),
+                ListIndex::ByOrder,
+                Some("#status_pk = :status_pk AND #customer_pk = :customer_pk"),
+            ),
+            (
+                q(|q| {
+                    q.customer_email = Some("ada@example.com".into());
+                    q.carrier = Some("ups".into());
+                }),
+                ListIndex::ByCustomer,
+                Some("#carrier = :carrier"),
+            ),
+            (q(|q| q.exception = Some(true)), ListIndex::ByStatus, None),
+            (
+                q(|q| {
+                    q.delayed = Some(true);
+                    q.milestone = Some(Milestone::Delayed);
+                }),
+                ListIndex::ByCreated,
+                Some("#delayed = :delayed AND contains(#reached, :reached)"),
+            ),
+        ];
+        for (query, index, filter) in cases {
+            let plan = plan("m1", query).unwrap();
+            assert_eq!(plan.index, *index, "{query:?}");
+            assert_eq!(plan.filter.as_deref(), *filter, "{query:?}");
+        }
+    }
+
+    #[test]
+    fn the_customer_index_key_holds_a_hash_not_the_address() {
+        let plan = plan(
+            "m1",
+            &q(|q| q.customer_email = Some("ada@example.com".into())),
+        )
+        .unwrap();
+        assert!(!plan.hash.contains("ada"));
+        assert_eq!(plan.hash.len(), "m1#".len() + 64);
+    }
+
+    #[test]
+    fn created_range_and_updated_to_bound_the_sort_key() {
+        let at = |h| Utc.with_ymd_and_hms(2026, 11, 18, h, 0, 0).unwrap();
+        let plan = plan(
+            "m1",
+            &q(|q| {
+                q.created_from = Some(at(8));
+                q.created_to = Some(at(12));
+                q.updated_to = Some(at(10));
+            }),
+        )
+        .unwrap();
+        assert_eq!(plan.key_condition, "#pk = :pk AND #sk BETWEEN :lo AND :hi");
+        assert_eq!(plan.values[":lo"], s("2026-11-18T08:00:00.000Z"));
+        assert_eq!(plan.values[":hi"], s("2026-11-18T10:00:00.000Z#~"));
+        assert_eq!(plan.filter.as_deref(), Some("#updated_to <= :updated_to"));
+        // Created after it was last updated: nothing can match, nothing is read.
+        assert!(
+            super::plan(
+                "m1",
+                &q(|q| {
+                    q.created_from = Some(at(12));
+                    q.updated_to = Some(at(10));
+                })
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn a_status_contradicting_the_exception_flag_matches_nothing() {
+        assert!(
+            plan(
+                "m1",
+                &q(|q| {
+                    q.status = Some(Status::InTransit);
+                    q.exception = Some(true);
+                })
+            )
+            .is_none()
+        );
+    }
+}

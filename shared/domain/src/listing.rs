@@ -1,0 +1,294 @@
+//! Listing a merchant's shipments: the filters, the derived flags they test, the sort key
+//! (newest created first, id as tiebreak) and the opaque pagination cursor.
+
+use crate::milestone::{Milestone, Moment};
+use crate::model::Shipment;
+use crate::rules::awaiting_delivery;
+use crate::status::Status;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+
+/// What a failed notification's provider text (which can name the recipient) becomes.
+pub const ERASED_DETAIL: &str = "erased with the customer's personal data";
+
+pub const DEFAULT_LIMIT: usize = 25;
+pub const MAX_LIMIT: usize = 100;
+
+/// Conjunctive filters of `GET /v1/shipments`; every bound is inclusive and compared at
+/// millisecond precision (the precision of the sort key).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShipmentQuery {
+    pub status: Option<Status>,
+    /// Reached at least once (any instance).
+    pub milestone: Option<Milestone>,
+    pub delayed: Option<bool>,
+    pub exception: Option<bool>,
+    pub carrier: Option<String>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    pub updated_from: Option<DateTime<Utc>>,
+    pub updated_to: Option<DateTime<Utc>>,
+    pub order_number: Option<String>,
+    /// Normalised with [`normalize_email`].
+    pub customer_email: Option<String>,
+}
+
+/// Where a page ended: the last returned shipment's sort key, and its tracking number
+/// (which, with the merchant, names its item).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListPosition {
+    #[serde(rename = "k")]
+    pub sort_key: String,
+    #[serde(rename = "t")]
+    pub tracking_number: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShipmentPage {
+    pub shipments: Vec<Shipment>,
+    /// None on the last page.
+    pub next: Option<ListPosition>,
+}
+
+/// Delayed: a delay was recorded (the carrier's estimate moved past the promise, the
+/// carrier reported a delay reason, or the promised day ended) and the parcel is still on
+/// its way (not delivered, returned or cancelled).
+pub fn is_delayed(s: &Shipment) -> bool {
+    awaiting_delivery(s) && reached(s).contains(&Milestone::Delayed)
+}
+
+/// Exception: the current status is `exception` (a later scan clears it).
+pub fn is_exception(s: &Shipment) -> bool {
+    s.status == Status::Exception
+}
+
+/// Every milestone reached, without its instances.
+pub fn reached(s: &Shipment) -> BTreeSet<Milestone> {
+    s.milestones
+        .keys()
+        .filter_map(|key| Moment::parse_key(key))
+        .map(|m| m.milestone)
+        .collect()
+}
+
+/// Addresses are compared trimmed and lower-cased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// SHA-256 (hex) of the normalised address: indexes and opt-outs hold no addresses.
+pub fn email_hash(email: &str) -> String {
+    hex::encode(Sha256::digest(normalize_email(email).as_bytes()))
+}
+
+/// Fixed-width UTC with milliseconds, so string order is time order.
+pub fn fixed_millis(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// `{created_at, fixed width}#{id}`: unique per shipment, ordered by creation.
+pub fn list_sort_key(s: &Shipment) -> String {
+    format!("{}#{}", fixed_millis(s.created_at), s.id)
+}
+
+fn millis(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+impl ShipmentQuery {
+    /// The filters' meaning, as the in-memory store applies them and the DynamoDB plan must.
+    pub fn matches(&self, s: &Shipment) -> bool {
+        let within = |at: DateTime<Utc>, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>| {
+            from.is_none_or(|f| millis(at) >= millis(f))
+                && to.is_none_or(|t| millis(at) <= millis(t))
+        };
+        self.status.is_none_or(|st| s.status == st)
+            && self.milestone.is_none_or(|m| reached(s).contains(&m))
+            && self.delayed.is_none_or(|d| is_delayed(s) == d)
+            && self.exception.is_none_or(|e| is_exception(s) == e)
+            && self.carrier.as_ref().is_none_or(|c| s.carrier == *c)
+            && within(s.created_at, self.created_from, self.created_to)
+            && within(s.updated_at, self.updated_from, self.updated_to)
+            && self
+                .order_number
+                .as_ref()
+                .is_none_or(|o| s.order_number == *o)
+            && self.customer_email.as_ref().is_none_or(|e| {
+                s.customer
+                    .email
+                    .as_deref()
+                    .is_some_and(|mine| normalize_email(mine) == *e)
+            })
+    }
+
+    /// Identifies the listing (merchant and filters, not the page size): a cursor is only
+    /// valid for the listing it came from.
+    pub fn fingerprint(&self, merchant_id: &str) -> String {
+        let time = |t: Option<DateTime<Utc>>| t.map(fixed_millis).unwrap_or_default();
+        let flag = |b: Option<bool>| b.map(|b| b.to_string()).unwrap_or_default();
+        let parts = [
+            merchant_id.to_owned(),
+            self.status
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            self.milestone
+                .map(|m| m.as_str().to_owned())
+                .unwrap_or_default(),
+            flag(self.delayed),
+            flag(self.exception),
+            self.carrier.clone().unwrap_or_default(),
+            time(self.created_from),
+            time(self.created_to),
+            time(self.updated_from),
+            time(self.updated_to),
+            self.order_number.clone().unwrap_or_default(),
+            self.customer_email.clone().unwrap_or_default(),
+        ];
+        let mut hasher = Sha256::new();
+        for part in parts {
+            hasher.update(part.as_bytes());
+            hasher.update([0u8]);
+        }
+        hex::encode(&hasher.finalize()[..12])
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct CursorBody {
+    #[serde(flatten)]
+    position: ListPosition,
+    #[serde(rename = "f")]
+    fingerprint: String,
+}
+
+/// The opaque `next_cursor`: base64url of the position and the listing's fingerprint.
+pub fn encode_cursor(position: &ListPosition, fingerprint: &str) -> String {
+    let body = CursorBody {
+        position: position.clone(),
+        fingerprint: fingerprint.to_owned(),
+    };
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CursorError {
+    #[error("is not a cursor this API issued")]
+    Malformed,
+    #[error("belongs to a listing with other filters or another API key")]
+    OtherListing,
+}
+
+/// The position a cursor stands for, if it was issued for this very listing.
+pub fn decode_cursor(raw: &str, fingerprint: &str) -> Result<ListPosition, CursorError> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(raw.as_bytes())
+        .map_err(|_| CursorError::Malformed)?;
+    let body: CursorBody = serde_json::from_slice(&bytes).map_err(|_| CursorError::Malformed)?;
+    let p = &body.position;
+    // Only the shapes this API writes: the position becomes part of a DynamoDB key.
+    let well_formed = (1..=120).contains(&p.sort_key.len())
+        && p.sort_key.is_ascii()
+        && crate::validate::validate_tracking_number("cursor", &p.tracking_number).is_ok();
+    if !well_formed {
+        return Err(CursorError::Malformed);
+    }
+    if body.fingerprint != fingerprint {
+        return Err(CursorError::OtherListing);
+    }
+    Ok(body.position)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MilestoneReached;
+    use chrono::TimeZone;
+
+    fn shipment() -> Shipment {
+        let now = Utc.with_ymd_and_hms(2026, 11, 18, 12, 0, 0).unwrap();
+        let mut s = crate::fakes::shipment("m1", "1Z1", now);
+        s.promised_delivery_date = now.date_naive().pred_opt();
+        s
+    }
+
+    fn reach(s: &mut Shipment, key: &str) {
+        s.milestones.insert(
+            key.into(),
+            MilestoneReached {
+                at: s.created_at,
+                notified: true,
+            },
+        );
+    }
+
+    #[test]
+    fn delayed_means_a_recorded_delay_and_not_yet_delivered() {
+        let mut s = shipment();
+        assert!(!is_delayed(&s));
+        reach(&mut s, "delayed#overdue-2026-11-17");
+        assert!(is_delayed(&s));
+        s.status = Status::Delivered;
+        reach(&mut s, "delivered");
+        assert!(!is_delayed(&s));
+    }
+
+    #[test]
+    fn filters_are_a_conjunction() {
+        let mut s = shipment();
+        s.status = Status::Exception;
+        reach(&mut s, "exception#address_issue");
+        let q = |f: fn(&mut ShipmentQuery)| {
+            let mut q = ShipmentQuery::default();
+            f(&mut q);
+            q.matches(&s)
+        };
+        assert!(q(|_| {}));
+        assert!(q(|q| q.milestone = Some(Milestone::Exception)));
+        assert!(q(|q| q.exception = Some(true)));
+        assert!(!q(|q| q.exception = Some(false)));
+        assert!(q(|q| q.customer_email = Some("ada@example.com".into())));
+        assert!(!q(|q| q.customer_email = Some("bob@example.com".into())));
+        assert!(!q(|q| {
+            q.status = Some(Status::Exception);
+            q.carrier = Some("dhl".into());
+        }));
+    }
+
+    #[test]
+    fn cursors_only_work_for_their_own_listing() {
+        let position = ListPosition {
+            sort_key: "2026-11-18T12:00:00.000Z#shp_1".into(),
+            tracking_number: "1Z1AAAA".into(),
+        };
+        let q = ShipmentQuery::default();
+        let mine = q.fingerprint("m1");
+        let cursor = encode_cursor(&position, &mine);
+        assert_eq!(decode_cursor(&cursor, &mine), Ok(position));
+        assert_eq!(
+            decode_cursor(&cursor, &q.fingerprint("m2")),
+            Err(CursorError::OtherListing)
+        );
+        let carrier = ShipmentQuery {
+            carrier: Some("ups".into()),
+            ..ShipmentQuery::default()
+        };
+        assert_eq!(
+            decode_cursor(&cursor, &carrier.fingerprint("m1")),
+            Err(CursorError::OtherListing)
+        );
+        assert_eq!(decode_cursor("!!", &mine), Err(CursorError::Malformed));
+    }
+
+    #[test]
+    fn emails_hash_after_trimming_and_lower_casing() {
+        assert_eq!(
+            email_hash(" Ada@Example.COM "),
+            email_hash("ada@example.com")
+        );
+        assert_eq!(email_hash("ada@example.com").len(), 64);
+    }
+}

@@ -1,0 +1,504 @@
+//! The shipment routes against the real stack: listing from indexes (never a Scan),
+//! PATCH (channels, a moved promise re-evaluated through the stream), erasure, idempotent
+//! registration under concurrency, and tenant isolation.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use afterclick_domain::listing::ShipmentQuery;
+use afterclick_e2e::{Response, Stack, generic_event, unique};
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{Duration, Utc};
+use futures::future::join_all;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+fn registration(tracking: &str, carrier: &str, order: &str, email: &str) -> Value {
+    json!({
+        "tracking_number": tracking, "carrier": carrier, "order_number": order,
+        "customer": {"name": "Grace Hopper", "email": email, "phone": "+15555550123"}
+    })
+}
+
+async fn get(stack: &Stack, key: &str, path: &str) -> Response {
+    stack
+        .send(stack.http.get(stack.url(path)).bearer_auth(key))
+        .await
+}
+
+async fn patch(stack: &Stack, key: &str, id: &str, body: &Value) -> Response {
+    stack
+        .send(
+            stack
+                .http
+                .patch(stack.url(&format!("/v1/shipments/{id}")))
+                .bearer_auth(key)
+                .header("content-type", "application/merge-patch+json")
+                .body(body.to_string()),
+        )
+        .await
+}
+
+async fn delete(stack: &Stack, key: &str, id: &str) -> Response {
+    stack
+        .send(
+            stack
+                .http
+                .delete(stack.url(&format!("/v1/shipments/{id}")))
+                .bearer_auth(key),
+        )
+        .await
+}
+
+/// Every id of a listing, following cursors; asserts each page's size.
+async fn all_pages(stack: &Stack, key: &str, filters: &str, limit: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/v1/shipments?limit={limit}{filters}");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page = get(stack, key, &path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        let items = page.body["items"].as_array().unwrap();
+        ids.extend(items.iter().map(|s| s["id"].as_str().unwrap().to_owned()));
+        match page.body["next_cursor"].as_str() {
+            Some(c) => {
+                assert_eq!(items.len(), limit, "only the last page is short");
+                cursor = Some(c.to_owned());
+            }
+            None => return ids,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listing_pages_and_filters_come_from_indexes() {
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let run = unique("L");
+    // (id, carrier, order, email), in registration (= creation) order.
+    let mut registered = Vec::new();
+    for i in 0..30 {
+        let carrier = if i % 3 == 0 { "dhl" } else { "ups" };
+        let order = format!("{run}-O{}", i % 5);
+        let email = format!("buyer{}-{run}@example.com", i % 4).to_lowercase();
+        let r = stack
+            .register(
+                &info.api_key,
+                &registration(&format!("{run}N{i:03}"), carrier, &order, &email),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.body["id"].as_str().unwrap().to_owned();
+        let created = r.body["created_at"].as_str().unwrap().to_owned();
+        registered.push((id, carrier, order, email, created));
+    }
+    // Newest created first, id as tiebreak.
+    let mut expected: Vec<&(String, &str, String, String, String)> = registered.iter().collect();
+    expected.sort_by(|a, b| (&b.4, &b.0).cmp(&(&a.4, &a.0)));
+    let expected_ids: Vec<String> = expected.iter().map(|r| r.0.clone()).collect();
+
+    let listed = all_pages(&stack, &info.api_key, "", 7).await;
+    let demo_shipments = listed.len() - 30;
+    let ours: Vec<String> = listed
+        .iter()
+        .filter(|id| registered.iter().any(|r| &r.0 == *id))
+        .cloned()
+        .collect();
+    assert_eq!(ours, expected_ids, "each exactly once, in order");
+    assert_eq!(
+        listed.iter().collect::<BTreeSet<_>>().len(),
+        listed.len(),
+        "no duplicates"
+    );
+    assert!(demo_shipments < 30);
+
+    let set = |f: &dyn Fn(&&(String, &str, String, String, String)) -> bool| -> BTreeSet<String> {
+        registered.iter().filter(f).map(|r| r.0.clone()).collect()
+    };
+    let order = format!("{run}-O2");
+    let email = format!("buyer1-{run}@example.com").to_lowercase();
+    let shouted = email.to_uppercase();
+    let middle = &expected[20].4; // the 21st newest's creation time
+    let cases: Vec<(String, BTreeSet<String>)> = vec![
+        (format!("&order_number={order}"), set(&|r| r.2 == order)),
+        (format!("&customer_email={shouted}"), set(&|r| r.3 == email)),
+        (
+            format!("&carrier=dhl&order_number={order}"),
+            set(&|r| r.1 == "dhl" && r.2 == order),
+        ),
+        (
+            format!("&created_from={}", urlencode(middle)),
+            set(&|r| millis(&r.4) >= millis(middle)),
+        ),
+    ];
+    for (filters, want) in cases {
+        let got: BTreeSet<String> = all_pages(&stack, &info.api_key, &filters, 4)
+            .await
+            .into_iter()
+            .collect();
+        assert_eq!(got, want, "{filters}");
+    }
+    // The filtered sets that include the demo merchant's own shipments: ours within them.
+    let dhl: BTreeSet<String> = all_pages(&stack, &info.api_key, "&carrier=dhl", 7)
+        .await
+        .into_iter()
+        .filter(|id| registered.iter().any(|r| &r.0 == id))
+        .collect();
+    assert_eq!(dhl, set(&|r| r.1 == "dhl"));
+    let pending = all_pages(&stack, &info.api_key, "&status=pending", 100).await;
+    assert!(set(&|_| true).is_subset(&pending.into_iter().collect()));
+    assert!(
+        all_pages(
+            &stack,
+            &info.api_key,
+            &format!("&status=delivered&order_number={order}"),
+            5
+        )
+        .await
+        .is_empty()
+    );
+
+    // Never a Scan: each filter is a Query of the index its plan names, reading only
+    // what the key condition selects.
+    let store = &stack.devstack.store;
+    let by_order = ShipmentQuery {
+        order_number: Some(order.clone()),
+        ..ShipmentQuery::default()
+    };
+    let (page, cost) = store
+        .list_shipments_with_cost(&info.merchant_id, &by_order, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(cost.index.map(|i| i.name()), Some("by_order"));
+    assert_eq!(
+        (cost.queries, cost.scanned),
+        (1, page.shipments.len() as i64)
+    );
+    let by_customer = ShipmentQuery {
+        customer_email: Some(email.clone()),
+        carrier: Some("ups".into()),
+        ..ShipmentQuery::default()
+    };
+    let (page, cost) = store
+        .list_shipments_with_cost(&info.merchant_id, &by_customer, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(cost.index.map(|i| i.name()), Some("by_customer"));
+    assert_eq!(cost.scanned, set(&|r| r.3 == email).len() as i64);
+    assert_eq!(
+        page.shipments.len(),
+        set(&|r| r.3 == email && r.1 == "ups").len()
+    );
+
+    // Bad parameters name their field.
+    for (path, field) in [
+        ("/v1/shipments?limit=0", "limit"),
+        ("/v1/shipments?limit=101", "limit"),
+        ("/v1/shipments?status=lost", "status"),
+        ("/v1/shipments?created_from=yesterday", "created_from"),
+        ("/v1/shipments?cursor=bm9wZQ", "cursor"),
+    ] {
+        let r = get(&stack, &info.api_key, path).await;
+        assert_eq!(r.status, 400, "{path}");
+        assert_eq!(r.content_type, "application/problem+json");
+        assert_eq!(r.body["field"], field, "{path}");
+    }
+    let first = get(&stack, &info.api_key, "/v1/shipments?limit=3").await;
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let other_filters = get(
+        &stack,
+        &info.api_key,
+        &format!("/v1/shipments?limit=3&carrier=dhl&cursor={cursor}"),
+    )
+    .await;
+    assert_eq!(
+        (other_filters.status, &other_filters.body["field"]),
+        (400, &json!("cursor"))
+    );
+
+    // Another merchant sees none of it, and none of it by id.
+    let other = stack.another_merchant(&unique("m_other")).await;
+    let theirs = get(&stack, &other.api_key, "/v1/shipments?limit=100").await;
+    assert_eq!(theirs.body["items"], json!([]));
+    let id = &registered[0].0;
+    let path = format!("/v1/shipments/{id}");
+    assert_eq!(get(&stack, &other.api_key, &path).await.status, 404);
+    assert_eq!(
+        patch(&stack, &other.api_key, id, &json!({"channels": []}))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(delete(&stack, &other.api_key, id).await.status, 404);
+    let mine = get(&stack, &info.api_key, &path).await;
+    assert_eq!(mine.body["customer"]["name"], "Grace Hopper");
+    assert_eq!(mine.body["channels"], Value::Null);
+}
+
+/// Listing filters compare at millisecond precision.
+fn millis(rfc3339: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .timestamp_millis()
+}
+
+fn urlencode(raw: &str) -> String {
+    raw.replace('+', "%2B").replace(':', "%3A")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patched_channels_and_a_promise_moved_into_the_past() {
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let secret = &info.webhook_secrets["generic"];
+
+    // Channels `[]`: delivered, and nobody is told.
+    let quiet_tn = unique("Q");
+    let quiet_mail = format!("{}@example.com", unique("quiet")).to_lowercase();
+    let r = stack
+        .register(
+            &info.api_key,
+            &registration(&quiet_tn, "ups", "Q-1", &quiet_mail),
+        )
+        .await;
+    let quiet_id = r.body["id"].as_str().unwrap().to_owned();
+    let r = patch(&stack, &info.api_key, &quiet_id, &json!({"channels": []})).await;
+    assert_eq!(
+        (r.status, &r.body["channels"]),
+        (200, &json!([])),
+        "{}",
+        r.body
+    );
+
+    // A promise moved into the past: the stream re-evaluates the edit, the delay is news.
+    let late_tn = unique("P");
+    let late_mail = format!("{}@example.com", unique("late")).to_lowercase();
+    let r = stack
+        .register(
+            &info.api_key,
+            &registration(&late_tn, "ups", "P-1", &late_mail),
+        )
+        .await;
+    let late_id = r.body["id"].as_str().unwrap().to_owned();
+    let past = (Utc::now() - Duration::days(2)).date_naive().to_string();
+    let r = patch(
+        &stack,
+        &info.api_key,
+        &late_id,
+        &json!({"promised_delivery_date": past, "customer": {"phone": null, "timezone": "UTC"}}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["customer"].get("phone"), None);
+
+    let delivered = generic_event(
+        &quiet_tn,
+        "delivered",
+        Utc::now() - Duration::minutes(5),
+        "Delivered",
+    );
+    let r = stack
+        .post_generic(&info.merchant_id, secret, &unique("wh"), &delivered)
+        .await;
+    assert_eq!(r.status, 202);
+    let quiet = stack
+        .wait_for_shipment(&info.api_key, &quiet_id, "delivered", |s| {
+            s["status"] == "delivered"
+        })
+        .await;
+    assert_eq!(quiet["notifications"], json!([]), "no intents at all");
+
+    let late = stack
+        .wait_for_shipment(&info.api_key, &late_id, "the delay notification", |s| {
+            s["notifications"]
+                .as_array()
+                .is_some_and(|n| n.iter().any(|n| n["milestone"] == "delayed"))
+        })
+        .await;
+    let channels: Vec<&Value> = late["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["channel"])
+        .collect();
+    assert_eq!(channels, [&json!("email")], "the phone was removed");
+    let outbox = stack
+        .wait_for_outbox("the delay email", |o| {
+            o.emails.iter().any(|e| e.to == late_mail)
+        })
+        .await;
+    assert!(!outbox.emails.iter().any(|e| e.to == quiet_mail));
+    assert_eq!(
+        outbox.emails.iter().filter(|e| e.to == late_mail).count(),
+        1
+    );
+}
+
+/// Every attribute value of every item under the shipment's partition, as text.
+async fn partition_text(stack: &Stack, merchant_id: &str, tracking: &str) -> (Vec<String>, String) {
+    let store = &stack.devstack.store;
+    let out = store
+        .client()
+        .query()
+        .table_name(store.table())
+        .key_condition_expression("PK = :pk")
+        .expression_attribute_values(
+            ":pk",
+            AttributeValue::S(format!("S#{merchant_id}#{tracking}")),
+        )
+        .send()
+        .await
+        .unwrap();
+    let items = out.items.unwrap_or_default();
+    let kinds = items
+        .iter()
+        .map(|i| {
+            i["SK"]
+                .as_s()
+                .unwrap()
+                .split('#')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    (kinds, format!("{items:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasure_keeps_the_anonymous_shipment_and_sends_nothing_after() {
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let secret = &info.webhook_secrets["generic"];
+    let tn = unique("E");
+    let mail = format!("{}@example.com", unique("erase")).to_lowercase();
+    let r = stack
+        .register(&info.api_key, &registration(&tn, "ups", "E-1", &mail))
+        .await;
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let scan = generic_event(
+        &tn,
+        "in_transit",
+        Utc::now() - Duration::minutes(30),
+        "Departed",
+    );
+    stack
+        .post_generic(&info.merchant_id, secret, &unique("wh"), &scan)
+        .await;
+    stack
+        .wait_for_outbox("the in-transit email", |o| {
+            o.emails.iter().any(|e| e.to == mail)
+        })
+        .await;
+
+    let erased = delete(&stack, &info.api_key, &id).await;
+    assert_eq!(erased.status, 200, "{}", erased.body);
+    assert_eq!(erased.body["scrubbed"]["shipment"], true);
+    let kept: Vec<&str> = erased.body["kept"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(kept.contains(&"events") && kept.contains(&"milestones"));
+    let (kinds, text) = partition_text(&stack, &info.merchant_id, &tn).await;
+    for personal in ["Grace Hopper", mail.as_str(), "+15555550123"] {
+        assert!(!text.contains(personal), "{personal} left in {text}");
+    }
+    assert!(kinds.contains(&"SHIPMENT".to_owned()) && kinds.contains(&"E".to_owned()));
+    assert!(
+        kinds.contains(&"N".to_owned()),
+        "notification states are kept"
+    );
+
+    // After erasure: a delivery is recorded and counted, but nobody is messaged.
+    let sent_before = stack.outbox().await;
+    let delivered = generic_event(
+        &tn,
+        "delivered",
+        Utc::now() - Duration::minutes(5),
+        "Delivered",
+    );
+    stack
+        .post_generic(&info.merchant_id, secret, &unique("wh"), &delivered)
+        .await;
+    let shipment = stack
+        .wait_for_shipment(&info.api_key, &id, "delivered", |s| {
+            s["notifications"].as_array().unwrap().iter().any(|n| {
+                n["milestone"] == "delivered" && n["state"] != "pending" && n["state"] != "claimed"
+            })
+        })
+        .await;
+    for n in shipment["notifications"].as_array().unwrap() {
+        if n["milestone"] == "delivered" {
+            assert_eq!(n["state"], "suppressed", "{n}");
+            assert_eq!(n["detail"], "the customer's personal data was erased");
+        }
+    }
+    let sent_after = stack.outbox().await;
+    assert_eq!(sent_after.emails.len(), sent_before.emails.len());
+    assert_eq!(sent_after.sms.len(), sent_before.sms.len());
+    let counters = stack
+        .devstack
+        .store
+        .outcome_counters(&info.merchant_id)
+        .await
+        .unwrap();
+    assert!(!counters.is_empty(), "the delivery still counts");
+
+    let again = delete(&stack, &info.api_key, &id).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.body["erased_at"], erased.body["erased_at"]);
+    assert_eq!(again.body["scrubbed"]["shipment"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_idempotency_key_registers_once_under_concurrency() {
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let tn = unique("I");
+    let body = registration(&tn, "ups", "I-1", "idem@example.com");
+    let post = |body: Value, key: &'static str| {
+        let request = stack
+            .http
+            .post(stack.url("/v1/shipments"))
+            .bearer_auth(&info.api_key)
+            .header("idempotency-key", key)
+            .json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let replayed = response.headers().contains_key("idempotent-replayed");
+            (status, replayed, response.bytes().await.unwrap())
+        }
+    };
+    let results = join_all((0..10).map(|_| post(body.clone(), "concurrent-key"))).await;
+    let created = results.iter().filter(|r| r.0 == 201 && !r.1).count();
+    assert_eq!(created, 1, "{results:?}");
+    // The rest: refused while the first ran, or its response replayed.
+    for (status, replayed, _) in &results {
+        assert!(*status == 409 || (*status == 201), "{status}");
+        assert!(!*replayed || *status == 201);
+    }
+    let first = results
+        .iter()
+        .find(|r| r.0 == 201 && !r.1)
+        .unwrap()
+        .2
+        .clone();
+    let again = post(body.clone(), "concurrent-key").await;
+    assert_eq!((again.0, again.1), (201, true));
+    assert_eq!(again.2, first, "the same response, byte for byte");
+    let other = post(
+        registration(&unique("I"), "ups", "I-2", "idem@example.com"),
+        "concurrent-key",
+    )
+    .await;
+    assert_eq!(other.0, 422);
+    let listed = get(&stack, &info.api_key, "/v1/shipments?order_number=I-1").await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+    let nothing = get(&stack, &info.api_key, "/v1/shipments?order_number=I-2").await;
+    assert_eq!(nothing.body["items"], json!([]));
+}
