@@ -7,6 +7,7 @@ customer-facing pages' friendly error pages).
 """
 
 import json
+import os
 
 import schemathesis
 
@@ -54,4 +55,16 @@ def problem_details(ctx, response, case):
         raise AssertionError(f"problem says status {body['status']}, HTTP says {status}")
     if not str(body["type"]).startswith("/problems/"):
         raise AssertionError(f"problem type `{body['type']}` is not /problems/<slug>")
+    return None
+
+
+@schemathesis.check
+def seeded_key_keeps_working(ctx, response, case):
+    """A 401 for the run's own API key means an operation (a rotation?) revoked it, and every
+    later authenticated case would only test the 401 path."""
+    if response.status_code != 401:
+        return None
+    sent = response.request.headers.get("Authorization")
+    if sent and sent == os.environ.get("AFTERCLICK_CONTRACT_AUTHORIZATION"):
+        raise AssertionError("the run's valid API key was refused: an operation revoked it")
     return None

@@ -107,6 +107,8 @@ async fn quiet_hours_off(devstack: &Devstack) {
 pub struct Stack {
     pub devstack: Devstack,
     pub http: reqwest::Client,
+    /// DynamoDB Local's URL (for tools that talk to the table themselves).
+    pub dynamodb_endpoint: String,
     _dynamodb: Process,
     _moto: Process,
 }
@@ -165,6 +167,7 @@ impl Stack {
         Stack {
             devstack,
             http: reqwest::Client::new(),
+            dynamodb_endpoint: format!("http://127.0.0.1:{ddb_port}"),
             _dynamodb: dynamodb,
             _moto: moto,
         }

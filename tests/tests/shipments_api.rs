@@ -317,13 +317,24 @@ async fn patched_channels_and_a_promise_moved_into_the_past() {
                 .is_some_and(|n| n.iter().any(|n| n["milestone"] == "delayed"))
         })
         .await;
-    let channels: Vec<&Value> = late["notifications"]
+    // The phone was removed: the SMS is suppressed, never sent.
+    let sms = stack
+        .wait_for_shipment(&info.api_key, &late_id, "the SMS decided", |s| {
+            s["notifications"].as_array().is_some_and(|n| {
+                n.iter()
+                    .any(|n| n["channel"] == "sms" && n["state"] == "suppressed")
+            })
+        })
+        .await;
+    let sms = sms["notifications"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| &n["channel"])
-        .collect();
-    assert_eq!(channels, [&json!("email")], "the phone was removed");
+        .find(|n| n["channel"] == "sms")
+        .unwrap()
+        .clone();
+    assert_eq!(sms["detail"], "the customer has no phone number");
+    assert_eq!(late["notifications"][0]["milestone"], "delayed");
     let outbox = stack
         .wait_for_outbox("the delay email", |o| {
             o.emails.iter().any(|e| e.to == late_mail)
@@ -388,8 +399,8 @@ async fn erasure_keeps_the_anonymous_shipment_and_sends_nothing_after() {
         .post_generic(&info.merchant_id, secret, &unique("wh"), &scan)
         .await;
     stack
-        .wait_for_outbox("the in-transit email", |o| {
-            o.emails.iter().any(|e| e.to == mail)
+        .wait_for_outbox("the in-transit email and SMS", |o| {
+            o.emails.iter().any(|e| e.to == mail) && o.sms.iter().any(|s| s.to == "+15555550123")
         })
         .await;
 

@@ -173,4 +173,61 @@ mod tests {
             ]
         );
     }
+
+    #[tokio::test]
+    async fn a_due_webhook_retry_is_sent_by_the_sweep_on_its_clock() {
+        use afterclick_domain::ports::{DeliveryStore, EndpointStore};
+        use afterclick_domain::webhooks::{self, DeliveryState, WebhookEndpoint};
+        use afterclick_domain::{Milestone, milestone::Moment};
+        let store = MemoryStore::default();
+        let endpoint = WebhookEndpoint {
+            id: "we_1".into(),
+            merchant_id: "m1".into(),
+            url: "https://hooks.example/in".into(),
+            milestones: Milestone::ALL.to_vec(),
+            description: None,
+            secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into(),
+            created_at: now(),
+        };
+        store.create_endpoint(&endpoint, 10).await.unwrap();
+        let mut delivery = webhooks::deliveries(
+            &shipment("m1", "1Z1", now()),
+            &[Moment::once(Milestone::Delivered)],
+            &[endpoint],
+            100,
+            now(),
+        )
+        .remove(0);
+        delivery.state = DeliveryState::Retrying;
+        delivery.attempts = 1;
+        delivery.next_attempt_at = Some(now() + Duration::minutes(1));
+        store.put_delivery(delivery.clone());
+        let sender = RecordingSender::default();
+        let notify = Notify::new(
+            store.clone(),
+            RecordingMailer::default(),
+            RecordingTexter::default(),
+            "https://t.example",
+        );
+        let sweeper = Sweeper::new(
+            store.clone(),
+            Arc::new(notify),
+            Arc::new(Dispatch::new(store.clone(), sender.clone())),
+        );
+        assert_eq!(sweeper.run().await.unwrap().webhooks, 0, "not due yet");
+        fn two_minutes_on() -> DateTime<Utc> {
+            Utc::now() + Duration::minutes(2)
+        }
+        let later = Sweeper {
+            clock: two_minutes_on,
+            ..sweeper
+        };
+        assert_eq!(later.run().await.unwrap().webhooks, 1);
+        let stored = store.delivery(&delivery.key()).await.unwrap().unwrap();
+        assert_eq!(
+            (stored.state, stored.attempts),
+            (DeliveryState::Delivered, 2)
+        );
+        assert_eq!(sender.sent()[0].webhook_id, delivery.webhook_id);
+    }
 }

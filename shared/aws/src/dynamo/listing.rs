@@ -87,10 +87,7 @@ pub fn plan(merchant_id: &str, q: &ShipmentQuery) -> Option<QueryPlan> {
     } else {
         (ListIndex::ByCreated, merchant_id.to_owned())
     };
-    let mut names = HashMap::from([
-        ("#pk".to_owned(), index.hash_attribute().to_owned()),
-        ("#sk".to_owned(), keys::LIST_SK.to_owned()),
-    ]);
+    let mut names = HashMap::from([("#pk".to_owned(), index.hash_attribute().to_owned())]);
     let mut values = HashMap::from([(":pk".to_owned(), s(&hash))]);
 
     let lower = q.created_from.map(fixed_millis);
@@ -117,6 +114,10 @@ pub fn plan(merchant_id: &str, q: &ShipmentQuery) -> Option<QueryPlan> {
         }
         (None, None) => "#pk = :pk",
     };
+    // DynamoDB refuses names an expression does not use.
+    if key_condition.contains("#sk") {
+        names.insert("#sk".into(), keys::LIST_SK.into());
+    }
 
     let mut conditions = Vec::new();
     let mut filter = |attribute: &str, expression: &str, value: AttributeValue| {

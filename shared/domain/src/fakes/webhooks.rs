@@ -205,7 +205,7 @@ impl DeliveryStore for MemoryStore {
                 ..d.clone()
             })
             .collect();
-        list.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        list.sort_by_key(|d| std::cmp::Reverse(d.created_at));
         list.truncate(limit);
         Ok(list)
     }

@@ -541,5 +541,8 @@ fn a_shipment_narrows_the_merchants_channels_and_never_widens_them() {
         ..shipment()
     };
     let e = evaluate(&state, &[event(3, Status::InTransit)], now(), &email_only);
-    assert!(e.intents.is_empty(), "SMS is not one of the merchant's channels");
+    assert!(
+        e.intents.is_empty(),
+        "SMS is not one of the merchant's channels"
+    );
 }

@@ -1,0 +1,441 @@
+//! Two tenants, every route: merchant B's key, aimed at merchant A's shipments, endpoints,
+//! templates, keys, secrets, settings and analytics, reads nothing of A's and changes nothing
+//! of A's. The test walks the API's route table, so a new route fails it until it is covered.
+
+use afterclick_aws::{DynamoStore, SesIdentities};
+use afterclick_e2e::{Response, Stack, generic_event, unique};
+use chrono::{Duration, Utc};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+/// Routes that take no API key: the document itself, and pages reached by an unguessable
+/// token; the lookup form is checked below with A's order on B's form.
+const PUBLIC: [(&str, &str); 6] = [
+    ("GET", "/v1/openapi.json"),
+    ("GET", "/t/{token}"),
+    ("POST", "/t/{token}/rating"),
+    ("GET", "/u/{token}"),
+    ("POST", "/u/{token}"),
+    ("GET", "/lookup/{merchant_id}"),
+];
+
+struct Tenants<'a> {
+    stack: &'a Stack,
+    covered: BTreeSet<(String, String)>,
+}
+
+impl Tenants<'_> {
+    async fn call(
+        &mut self,
+        key: &str,
+        method: &str,
+        route: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
+        self.covered.insert((method.to_owned(), route.to_owned()));
+        let url = self.stack.url(path);
+        let http = &self.stack.http;
+        let request = match method {
+            "GET" => http.get(url),
+            "POST" => http.post(url),
+            "PUT" => http.put(url),
+            "PATCH" => http.patch(url),
+            "DELETE" => http.delete(url),
+            other => panic!("unexpected method {other}"),
+        }
+        .bearer_auth(key);
+        let request = match body {
+            Some(body) => request.json(&body),
+            None => request,
+        };
+        self.stack.send(request).await
+    }
+}
+
+fn ids(list: &Value, field: &str, id: &str) -> Vec<String> {
+    list[field]
+        .as_array()
+        .unwrap_or_else(|| panic!("no `{field}` array in {list}"))
+        .iter()
+        .map(|item| item[id].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
+    let stack = Stack::start().await;
+    let a = stack.info().clone();
+    let b = stack.another_merchant(&unique("m_other_")).await;
+    let mut t = Tenants {
+        stack: &stack,
+        covered: BTreeSet::new(),
+    };
+
+    // A's things: a delivered shipment (so A has analytics), a template, an endpoint.
+    let tracking_number = unique("1ZTENANT");
+    let order_number = unique("ORDER-");
+    let registered = stack
+        .register(
+            &a.api_key,
+            &json!({
+                "tracking_number": tracking_number,
+                "carrier": "ups",
+                "order_number": order_number,
+                "customer": {"name": "Ada A", "email": "ada@example.com", "locale": "en"}
+            }),
+        )
+        .await;
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    let shipment_id = registered.body["id"].as_str().unwrap().to_owned();
+    let delivered_at = Utc::now() - Duration::hours(1);
+    let body = generic_event(&tracking_number, "delivered", delivered_at, "Delivered");
+    let posted = stack
+        .post_generic(
+            &a.merchant_id,
+            &a.webhook_secrets["generic"],
+            &unique("msg_"),
+            &body,
+        )
+        .await;
+    assert_eq!(posted.status, 202, "{}", posted.body);
+    stack
+        .wait_for_shipment(&a.api_key, &shipment_id, "delivery", |s| {
+            s["status"] == "delivered"
+        })
+        .await;
+    let template = "/v1/templates/delivered/sms/en";
+    let a_template = json!({"body": "A's own words for {{ tracking_number }}"});
+    let put = t
+        .call(
+            &a.api_key,
+            "PUT",
+            "/v1/templates/{milestone}/{channel}/{locale}",
+            template,
+            Some(a_template.clone()),
+        )
+        .await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    let endpoint = t
+        .call(
+            &a.api_key,
+            "POST",
+            "/v1/webhook-endpoints",
+            "/v1/webhook-endpoints",
+            Some(json!({"url": "https://hooks.a.example.com/afterclick"})),
+        )
+        .await;
+    assert_eq!(endpoint.status, 201, "{}", endpoint.body);
+    let endpoint_id = endpoint.body["id"].as_str().unwrap().to_owned();
+    let a_keys = t
+        .call(&a.api_key, "GET", "/v1/api-keys", "/v1/api-keys", None)
+        .await;
+    let a_key_ids = ids(&a_keys.body, "keys", "key_id");
+    let a_settings = t
+        .call(&a.api_key, "GET", "/v1/settings", "/v1/settings", None)
+        .await;
+
+    // B aims at A's shipment: 404, never 403, and nothing changes.
+    let shipment_path = format!("/v1/shipments/{shipment_id}");
+    let route = "/v1/shipments/{id}";
+    assert_eq!(
+        t.call(&b.api_key, "GET", route, &shipment_path, None)
+            .await
+            .status,
+        404
+    );
+    let patch = t
+        .call(
+            &b.api_key,
+            "PATCH",
+            route,
+            &shipment_path,
+            Some(json!({"customer": {"name": "Mallory"}})),
+        )
+        .await;
+    assert_eq!(patch.status, 404, "{}", patch.body);
+    assert_eq!(
+        t.call(&b.api_key, "DELETE", route, &shipment_path, None)
+            .await
+            .status,
+        404
+    );
+    let a_view = stack.shipment(&a.api_key, &shipment_id).await;
+    assert_eq!(a_view.body["customer"]["name"], "Ada A");
+    assert_eq!(a_view.body["customer"]["email"], "ada@example.com");
+
+    // B's list, even filtered by A's order number, never shows A's shipment.
+    let list = "/v1/shipments";
+    let filtered = t
+        .call(
+            &b.api_key,
+            "GET",
+            list,
+            &format!("{list}?order_number={order_number}"),
+            None,
+        )
+        .await;
+    assert_eq!(filtered.status, 200, "{}", filtered.body);
+    assert!(ids(&filtered.body, "items", "id").is_empty());
+    // B registering the same tracking number gets its own shipment.
+    let own = t
+        .call(
+            &b.api_key,
+            "POST",
+            list,
+            list,
+            Some(json!({
+                "tracking_number": tracking_number,
+                "carrier": "ups",
+                "order_number": order_number,
+                "customer": {"name": "Bob B", "email": "bob@example.com"}
+            })),
+        )
+        .await;
+    assert_eq!(own.status, 201, "{}", own.body);
+    assert_ne!(own.body["id"], shipment_id);
+    let all = t.call(&b.api_key, "GET", list, list, None).await;
+    assert_eq!(
+        ids(&all.body, "items", "id"),
+        vec![own.body["id"].as_str().unwrap().to_owned()]
+    );
+
+    // Endpoints.
+    let ep_path = format!("/v1/webhook-endpoints/{endpoint_id}");
+    assert_eq!(
+        t.call(
+            &b.api_key,
+            "GET",
+            "/v1/webhook-endpoints/{id}",
+            &ep_path,
+            None
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        t.call(
+            &b.api_key,
+            "GET",
+            "/v1/webhook-endpoints/{id}/deliveries",
+            &format!("{ep_path}/deliveries"),
+            None
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        t.call(
+            &b.api_key,
+            "DELETE",
+            "/v1/webhook-endpoints/{id}",
+            &ep_path,
+            None
+        )
+        .await
+        .status,
+        404
+    );
+    let b_endpoints = t
+        .call(
+            &b.api_key,
+            "GET",
+            "/v1/webhook-endpoints",
+            "/v1/webhook-endpoints",
+            None,
+        )
+        .await;
+    assert!(!ids(&b_endpoints.body, "endpoints", "id").contains(&endpoint_id));
+    assert_eq!(
+        t.call(
+            &a.api_key,
+            "GET",
+            "/v1/webhook-endpoints/{id}",
+            &ep_path,
+            None
+        )
+        .await
+        .status,
+        200
+    );
+
+    // Templates: B sees, replaces and deletes only its own.
+    let template_route = "/v1/templates/{milestone}/{channel}/{locale}";
+    assert_eq!(
+        t.call(&b.api_key, "GET", template_route, template, None)
+            .await
+            .status,
+        404
+    );
+    let b_put = t
+        .call(
+            &b.api_key,
+            "PUT",
+            template_route,
+            template,
+            Some(json!({"body": "B's words"})),
+        )
+        .await;
+    assert_eq!(b_put.status, 200, "{}", b_put.body);
+    let preview = t
+        .call(
+            &b.api_key,
+            "POST",
+            "/v1/templates/{milestone}/{channel}/{locale}/preview",
+            &format!("{template}/preview"),
+            Some(json!({"body": "Preview by {{ brand.name }}"})),
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(
+        !preview.body.to_string().contains("Demo Shop"),
+        "{}",
+        preview.body
+    );
+    assert_eq!(
+        t.call(&b.api_key, "DELETE", template_route, template, None)
+            .await
+            .status,
+        204
+    );
+    let a_still = t
+        .call(&a.api_key, "GET", template_route, template, None)
+        .await;
+    assert_eq!(a_still.status, 200);
+    assert_eq!(a_still.body["body"], a_template["body"]);
+
+    // Settings.
+    let b_settings = t
+        .call(&b.api_key, "GET", "/v1/settings", "/v1/settings", None)
+        .await;
+    assert_eq!(b_settings.body["brand_name"], "Other Shop");
+    let mut changed = b_settings.body.clone();
+    changed["brand_name"] = json!("Other Shop Renamed");
+    let put = t
+        .call(
+            &b.api_key,
+            "PUT",
+            "/v1/settings",
+            "/v1/settings",
+            Some(changed),
+        )
+        .await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    let a_after = stack
+        .send(
+            stack
+                .http
+                .get(stack.url("/v1/settings"))
+                .bearer_auth(&a.api_key),
+        )
+        .await;
+    assert_eq!(a_after.body, a_settings.body);
+
+    // Keys and secrets: B's rotations leave A's key and A's webhook secret working.
+    let b_keys = t
+        .call(&b.api_key, "GET", "/v1/api-keys", "/v1/api-keys", None)
+        .await;
+    assert!(
+        ids(&b_keys.body, "keys", "key_id")
+            .iter()
+            .all(|id| !a_key_ids.contains(id))
+    );
+    let rotated = t
+        .call(
+            &b.api_key,
+            "POST",
+            "/v1/api-keys/rotate",
+            "/v1/api-keys/rotate",
+            None,
+        )
+        .await;
+    assert_eq!(rotated.status, 201, "{}", rotated.body);
+    let secret = t
+        .call(
+            &b.api_key,
+            "POST",
+            "/v1/webhook-secrets/{provider}/rotate",
+            "/v1/webhook-secrets/generic/rotate",
+            None,
+        )
+        .await;
+    assert_eq!(secret.status, 200, "{}", secret.body);
+    let still_a = stack.shipment(&a.api_key, &shipment_id).await;
+    assert_eq!(still_a.status, 200);
+    let later = generic_event(&tracking_number, "delivered", delivered_at, "Delivered");
+    let verified = stack
+        .post_generic(
+            &a.merchant_id,
+            &a.webhook_secrets["generic"],
+            &unique("msg_"),
+            &later,
+        )
+        .await;
+    assert_eq!(
+        verified.status, 202,
+        "A's secret still verifies: {}",
+        verified.body
+    );
+
+    // Analytics: A's delivery is A's alone.
+    let today = Utc::now().date_naive();
+    let range = format!(
+        "/v1/analytics/carriers?from={}&to={today}",
+        today - Duration::days(31)
+    );
+    let delivered = |report: &Value| -> u64 {
+        report["carriers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["delivered"].as_u64().unwrap())
+            .sum()
+    };
+    let b_report = t
+        .call(&b.api_key, "GET", "/v1/analytics/carriers", &range, None)
+        .await;
+    assert_eq!(b_report.status, 200, "{}", b_report.body);
+    assert_eq!(delivered(&b_report.body), 0, "{}", b_report.body);
+    let a_report = stack
+        .send(stack.http.get(stack.url(&range)).bearer_auth(&a.api_key))
+        .await;
+    assert_eq!(delivered(&a_report.body), 1, "{}", a_report.body);
+
+    // B's order lookup form does not find A's order, even with A's customer's email.
+    t.covered
+        .insert(("POST".into(), "/lookup/{merchant_id}".into()));
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let lookup = |merchant: String| {
+        no_redirects
+            .post(stack.url(&format!("/lookup/{merchant}")))
+            .form(&[
+                ("order_number", order_number.as_str()),
+                ("email", "ada@example.com"),
+            ])
+            .send()
+    };
+    let on_a = lookup(a.merchant_id.clone()).await.unwrap();
+    assert_eq!(on_a.status(), 303, "A's own form finds the order");
+    let on_b = lookup(b.merchant_id.clone()).await.unwrap();
+    assert_eq!(on_b.status(), 404);
+    assert!(on_b.headers().get("location").is_none());
+
+    for (method, route) in PUBLIC {
+        t.covered.insert((method.to_owned(), route.to_owned()));
+    }
+    let routes: BTreeSet<(String, String)> = afterclick_api::table::<DynamoStore, SesIdentities>()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_owned()))
+        .collect();
+    let missing: Vec<_> = routes.difference(&t.covered).collect();
+    assert!(
+        missing.is_empty(),
+        "routes this test does not cover yet: {missing:?}"
+    );
+    stack.devstack.stop().await;
+}
