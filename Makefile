@@ -23,7 +23,7 @@ ST_STAMP  := $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION)
 BROWSER_DIR   := $(LOCAL)/browser
 BROWSER_STAMP := $(BROWSER_DIR)/.playwright-core-$(PLAYWRIGHT_VERSION)-axe-$(AXE_VERSION)
 
-FUNCTIONS := api webhook milestones notify sweeper
+FUNCTIONS := api webhook milestones notify sweeper dispatch
 
 export AFTERCLICK_DYNAMODB_LOCAL_DIR := $(DDB_DIR)
 export AFTERCLICK_MOTO_SERVER := $(VENV)/bin/moto_server
@@ -34,7 +34,7 @@ export AFTERCLICK_NODE_MODULES := $(BROWSER_DIR)/node_modules
 
 help:
 	@echo "make run    - DynamoDB Local + moto + devstack, seeded with a demo merchant (Ctrl-C stops all)"
-	@echo "make test   - fmt check, clippy -D warnings, cfn-lint, unit and end-to-end tests"
+	@echo "make test   - fmt check, clippy -D warnings, cfn-lint, unit and end-to-end tests (incl. the schemathesis API contract and the Playwright + axe browser test)"
 	@echo "make bench  - criterion benchmarks (provider parsing vs serde_json::Value)"
 	@echo "make build  - one bootstrap.zip per Lambda function (cargo-lambda, release)"
 	@echo "make screenshots - the delivered email (de, ja) and the tracking page (375px, 1280px), by headless Chromium, into docs/"

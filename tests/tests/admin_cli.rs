@@ -114,6 +114,26 @@ async fn an_operator_creates_a_merchant_issues_a_key_and_revokes_it() {
     assert_eq!(body["keys"][0]["name"], "ci");
     assert_eq!(body["keys"][0]["current"], true);
 
+    // A new merchant has no webhook secrets: it creates each with the rotate endpoint.
+    for round in [false, true] {
+        let r = stack
+            .send(
+                stack
+                    .http
+                    .post(stack.url("/v1/webhook-secrets/ups/rotate"))
+                    .bearer_auth(&key),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["previous_secret_valid"], round);
+    }
+    let shown = admin.run(&["merchant", "show", "--id", "m_cli"]);
+    assert!(
+        shown.stdout.contains("webhooks      ups"),
+        "{}",
+        shown.stdout
+    );
+
     let listed = admin.run(&["key", "list", "--merchant", "m_cli"]);
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     assert!(listed.stdout.contains(&key_id) && listed.stdout.contains("active"));

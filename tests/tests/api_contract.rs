@@ -165,9 +165,28 @@ async fn the_api_honours_its_openapi_document() {
             },
         ],
     );
-    // The merchant's own settings are a PUT that succeeds (a verified sender on its domain).
-    document["paths"]["/v1/settings"]["put"]["requestBody"]["content"]["application/json"]["example"] =
-        settings;
+    // Bodies that succeed: the merchant's own settings (a verified sender on its domain), a
+    // rating of the delivered shipment, a lookup of its order.
+    let mut example = |path: &str, method: &str, media_type: &str, value: Value| {
+        document["paths"][path][method]["requestBody"]["content"][media_type]["example"] = value;
+    };
+    example("/v1/settings", "put", "application/json", settings);
+    let form = "application/x-www-form-urlencoded";
+    example(
+        "/t/{token}/rating",
+        "post",
+        form,
+        json!({"stars": "5", "comment": "Fast"}),
+    );
+    example(
+        "/lookup/{merchant_id}",
+        "post",
+        form,
+        json!({
+            "order_number": shipment.shipment["order_number"],
+            "email": shipment.shipment["customer"]["email"],
+        }),
+    );
 
     let dir = std::env::temp_dir().join(unique("afterclick-contract-"));
     std::fs::create_dir_all(&dir).unwrap();

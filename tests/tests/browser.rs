@@ -1,8 +1,8 @@
-//! The customer's tracking page in headless Chromium (`tests/browser/tracking.mjs`, Playwright
-//! + axe-core): a delivered shipment's page at 375px and 1280px, no serious or critical
-//! accessibility violation, and a star rating submitted through the page's own form, which
-//! must arrive in the store. The unsubscribe and lookup pages get the same axe scan.
-//! Screenshots go to `AFTERCLICK_SCREENSHOTS_DIR` when set (`make screenshots`: `docs/`).
+//! The customer's tracking page in headless Chromium, driven by Playwright with axe-core
+//! (`tests/browser/tracking.mjs`): a delivered shipment's page at 375px and 1280px, no serious
+//! or critical accessibility violation, and a star rating submitted through the page's own
+//! form, which must arrive in the store. The unsubscribe and lookup pages get the same axe
+//! scan. Screenshots go to `AFTERCLICK_SCREENSHOTS_DIR` when set (`make screenshots`: docs/).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

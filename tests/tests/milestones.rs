@@ -233,6 +233,11 @@ async fn delivery_outcomes_are_counted_once_per_delivered_shipment() {
         .outcome_counters(&info.merchant_id)
         .await
         .unwrap();
+    // Registrations count in their own month's item, which may not be the delivery's.
+    let counters: Vec<_> = counters
+        .into_iter()
+        .filter(|c| c["delivered"].as_u64().unwrap_or(0) > 0)
+        .collect();
     assert_eq!(counters.len(), 1, "{counters:#?}");
     let c = &counters[0];
     assert_eq!(

@@ -62,6 +62,29 @@ async fn a_rotated_api_key_keeps_working_through_its_grace_period_and_rotates_on
         )
         .await;
     assert_eq!(theirs.body["keys"].as_array().unwrap().len(), 1);
+
+    // Two rotations of one key at once: exactly one succeeds.
+    let rotate = || {
+        stack.send(
+            stack
+                .http
+                .post(stack.url("/v1/api-keys/rotate"))
+                .bearer_auth(&other.api_key),
+        )
+    };
+    let (a, b) = tokio::join!(rotate(), rotate());
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [201, 409], "{} {}", a.body, b.body);
+    let theirs = stack
+        .send(
+            stack
+                .http
+                .get(stack.url("/v1/api-keys"))
+                .bearer_auth(&other.api_key),
+        )
+        .await;
+    assert_eq!(theirs.body["keys"].as_array().unwrap().len(), 2);
     stack.devstack.stop().await;
 }
 

@@ -12,6 +12,9 @@ use futures::future::join_all;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
+/// (id, carrier, order number, email, created_at) of a registered shipment.
+type Registered = (String, &'static str, String, String, String);
+
 fn registration(tracking: &str, carrier: &str, order: &str, email: &str) -> Value {
     json!({
         "tracking_number": tracking, "carrier": carrier, "order_number": order,
@@ -95,7 +98,7 @@ async fn listing_pages_and_filters_come_from_indexes() {
         registered.push((id, carrier, order, email, created));
     }
     // Newest created first, id as tiebreak.
-    let mut expected: Vec<&(String, &str, String, String, String)> = registered.iter().collect();
+    let mut expected: Vec<&Registered> = registered.iter().collect();
     expected.sort_by(|a, b| (&b.4, &b.0).cmp(&(&a.4, &a.0)));
     let expected_ids: Vec<String> = expected.iter().map(|r| r.0.clone()).collect();
 
@@ -114,7 +117,7 @@ async fn listing_pages_and_filters_come_from_indexes() {
     );
     assert!(demo_shipments < 30);
 
-    let set = |f: &dyn Fn(&&(String, &str, String, String, String)) -> bool| -> BTreeSet<String> {
+    let set = |f: &dyn Fn(&&Registered) -> bool| -> BTreeSet<String> {
         registered.iter().filter(f).map(|r| r.0.clone()).collect()
     };
     let order = format!("{run}-O2");

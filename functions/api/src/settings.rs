@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::{App, BODY_LIMIT, Store, auth};
 use afterclick_domain::i18n::LOCALES;
 use afterclick_domain::model::{Branding, Product, QuietHours};
-use afterclick_domain::ports::SenderIdentities;
+use afterclick_domain::ports::{SenderIdentities, StoreError};
 use afterclick_domain::validate::{FieldError, parse_json, validate_email, validate_text};
 use afterclick_domain::{Channel, Merchant, Milestone};
 use afterclick_web::{Problem, require_json};
@@ -192,8 +192,15 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
     Ok(())
 }
 
+fn not_on_sender_domains() -> ApiError {
+    ApiError::Unprocessable(FieldError::new(
+        "sender_email",
+        "is not on one of your sender domains (ask afterclick support to add your domain)",
+    ))
+}
+
 async fn merchant<S: Store, V>(app: &App<S, V>, headers: &HeaderMap) -> Result<Merchant, ApiError> {
-    let id = auth::merchant_id(&app, headers).await?;
+    let id = auth::merchant_id(app, headers).await?;
     app.store
         .merchant(&id)
         .await?
@@ -218,10 +225,7 @@ pub async fn put<S: Store, V: SenderIdentities + 'static>(
     let settings: Settings = parse_json(&body).map_err(ApiError::InvalidBody)?;
     let sender = settings.sender_email.clone();
     if !current.owns_sender(&sender) {
-        return Err(ApiError::Unprocessable(FieldError::new(
-            "sender_email",
-            "is not on one of your sender domains (ask afterclick support to add your domain)",
-        )));
+        return Err(not_on_sender_domains());
     }
     apply(settings, &mut current).map_err(ApiError::Unprocessable)?;
     let verified = app
@@ -235,7 +239,11 @@ pub async fn put<S: Store, V: SenderIdentities + 'static>(
             "is not a verified SES identity (verify the address or its domain in SES first)",
         )));
     }
-    app.store.save_merchant(&current).await?;
+    match app.store.save_settings(&current).await {
+        // An operator removed the domain since it was checked above.
+        Err(StoreError::Conflict) => return Err(not_on_sender_domains()),
+        saved => saved?,
+    }
     tracing::info!(merchant_id = %current.merchant_id, "settings saved");
     Ok(Json(Settings::of(&current)))
 }

@@ -106,7 +106,7 @@ async fn checked<S: Store, V>(
     path: (String, String, String),
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(TemplateKey, Override, Preview), ApiError> {
-    let merchant_id = auth::merchant_id(&app, headers).await?;
+    let merchant_id = auth::merchant_id(app, headers).await?;
     let key = key(merchant_id, path)?;
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     require_json(headers)?;

@@ -9,6 +9,7 @@
 //! both send one attempt.
 
 mod http;
+mod resolve;
 
 pub use afterclick_aws::stream::MissingSequenceNumber;
 pub use http::HttpSender;

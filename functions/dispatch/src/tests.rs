@@ -202,3 +202,42 @@ async fn after_the_last_attempt_the_delivery_fails_and_leaves_the_due_index() {
     assert_eq!(webhooks::due_at(&stored), None);
     assert!(sender.sent().is_empty());
 }
+
+#[tokio::test]
+async fn a_host_resolving_to_no_public_address_is_an_ordinary_failed_attempt() {
+    let (store, _, delivery) = setup(vec![]).await;
+    // Registered as a public-looking name in real life; `localhost` resolves without a
+    // name server and only to loopback, which is what such a name would be made to do.
+    let mut endpoint = store.endpoint("m1", "we_1").await.unwrap().unwrap();
+    endpoint.id = "we_2".into();
+    endpoint.url = "https://localhost/in".into();
+    store.create_endpoint(&endpoint, 10).await.unwrap();
+    let delivery = Delivery {
+        endpoint_id: "we_2".into(),
+        ..delivery
+    };
+    store.put_delivery(delivery.clone());
+    let d = Dispatch {
+        store: store.clone(),
+        sender: HttpSender::new().unwrap(),
+        clock: t0,
+    };
+    assert_eq!(
+        d.run(&delivery.key()).await.unwrap(),
+        Some(DeliveryState::Retrying)
+    );
+    let stored = store.delivery(&delivery.key()).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            stored.attempts,
+            stored.last_status,
+            stored.last_error.as_deref()
+        ),
+        (
+            1,
+            None,
+            Some("the endpoint's host resolves only to non-public addresses")
+        )
+    );
+    assert_eq!(stored.next_attempt_at, Some(t0() + Duration::seconds(30)));
+}

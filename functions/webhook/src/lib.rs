@@ -112,29 +112,26 @@ async fn receive<S: Store>(
         tracing::warn!(code = %code, "unknown provider status code; stored as unknown_code");
     }
 
-    // Newest first: the stream then evaluates the newest scan before any older one of the
-    // same delivery, so an older moment in a re-sent history always arrives as stale news
-    // instead of racing the newest into the customer's inbox.
-    let mut newest_first: Vec<_> = parsed.events.iter().collect();
-    newest_first.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
-    let mut stored = 0;
+    // The delivery's own estimate belongs to its newest scan (it is today's estimate).
+    let mut events = parsed.events.clone();
+    events.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
+    if let Some(newest) = events.first_mut()
+        && newest.estimated_delivery.is_none()
+    {
+        newest.estimated_delivery = parsed.estimated_delivery;
+    }
+    // All new scans at once: the stream never evaluates a partial history (see
+    // `plan_writes`), so a delivery's outcome always counts its whole journey.
+    let recorded = hooks
+        .store
+        .record_events(&merchant.merchant_id, &parsed.tracking_number, &events, now)
+        .await?;
     let mut estimates = 0;
-    for (position, event) in newest_first.into_iter().enumerate() {
-        let mut event = event.clone();
-        // The delivery's own estimate belongs to its newest scan (it is today's estimate).
-        if position == 0 && event.estimated_delivery.is_none() {
-            event.estimated_delivery = parsed.estimated_delivery;
-        }
-        if hooks
-            .store
-            .record_event(&merchant.merchant_id, &parsed.tracking_number, &event, now)
-            .await?
-        {
-            stored += 1;
-        } else if let Some(date) = event.estimated_delivery
+    for event in recorded.known.iter().map(|&i| &events[i]) {
+        if let Some(date) = event.estimated_delivery
             && hooks
                 .store
-                .update_estimate(&merchant.merchant_id, &parsed.tracking_number, &event, date)
+                .update_estimate(&merchant.merchant_id, &parsed.tracking_number, event, date)
                 .await?
         {
             // A known scan with a new estimate: the carrier moved the date without moving the
@@ -144,8 +141,8 @@ async fn receive<S: Store>(
     }
     let receipt = Receipt {
         received: parsed.events.len(),
-        stored,
-        duplicates: parsed.events.len() - stored,
+        stored: recorded.stored,
+        duplicates: recorded.duplicates(),
         estimates_updated: estimates,
         tracking_number: parsed.tracking_number,
     };

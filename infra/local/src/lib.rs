@@ -202,9 +202,10 @@ impl Devstack {
             SnsTexter::from_conf(&moto_conf),
             api_url.clone(),
         ));
+        // The API below accepts local receivers' URLs; the sender must be able to reach them.
         let dispatch = Arc::new(Dispatch::new(
             store.clone(),
-            HttpSender::new().map_err(|e| DevstackError::Http(e.to_string()))?,
+            HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?,
         ));
         for mapping in template.mappings {
             let handler: Arc<dyn StreamHandler> = match mapping.binary.as_str() {

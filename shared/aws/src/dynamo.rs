@@ -34,6 +34,8 @@ mod lookup;
 mod rating;
 
 mod credentials;
+mod events;
+mod merchants;
 mod outcomes;
 
 use outcomes::{outcome_update, registration_update};
@@ -271,10 +273,9 @@ impl MerchantStore for DynamoStore {
             .transpose()
     }
 
-    async fn save_merchant(&self, merchant: &Merchant) -> Result<(), StoreError> {
-        self.put_merchant(merchant).await
+    async fn save_settings(&self, merchant: &Merchant) -> Result<(), StoreError> {
+        self.update_settings(merchant).await
     }
-
 }
 
 impl ShipmentStore for DynamoStore {
@@ -653,19 +654,7 @@ impl EventStore for DynamoStore {
         event: &TrackingEvent,
         received_at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let mut item = keyed(
-            to_item(event)?,
-            keys::shipment_pk(merchant_id, tracking_number),
-            keys::event_sk(event.occurred_at, &event.event_id(tracking_number)),
-            types::EVENT,
-        );
-        item.insert("merchant_id".into(), s(merchant_id));
-        item.insert("tracking_number".into(), s(tracking_number));
-        item.insert("received_at".into(), s(received_at.to_rfc3339()));
-        item.insert(
-            keys::EXPIRES_AT.into(),
-            AttributeValue::N((received_at + EVENT_RETENTION).timestamp().to_string()),
-        );
+        let item = events::event_item(merchant_id, tracking_number, event, received_at)?;
         let result = self
             .client
             .put_item()
@@ -675,6 +664,17 @@ impl EventStore for DynamoStore {
             .send()
             .await;
         applied(result)
+    }
+
+    async fn record_events(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        events: &[TrackingEvent],
+        received_at: DateTime<Utc>,
+    ) -> Result<afterclick_domain::ports::Recorded, StoreError> {
+        self.record_delivery(merchant_id, tracking_number, events, received_at)
+            .await
     }
 
     async fn update_estimate(

@@ -44,6 +44,21 @@
 //! - `by_customer`: `customer_pk` = `{merchant_id}#{sha256(trimmed, lower-cased email)}`;
 //!   never the address itself; removed when the customer's data is erased.
 //! - `by_status`: `status_pk` = `{merchant_id}#{status}`.
+//! - `by_attention` (sparse): `attention_pk` = `{merchant_id}#delayed`, present only while
+//!   the shipment is delayed (`afterclick_domain::listing::is_delayed`: a delay recorded and
+//!   not delivered, returned or cancelled). Every shipment write rebuilds the whole item
+//!   (`shipment_item`: registration, milestone commits, merchant edits), so the attribute
+//!   appears with the delay and is gone with the delivery. `delayed=true` reads only the
+//!   delayed shipments instead of all of them, and a shipment costs an index write only
+//!   while it is delayed.
+//!
+//! No carrier index, on purpose: with ProjectionType ALL it would cost one more index write
+//! on every write of every shipment (each tracking event), while a merchant has a handful
+//! of carriers, so `carrier=` alone keeps a large share of what `by_created` reads (two
+//! carriers: half of it). Reads are a fifth of the price of writes and a filtered page is
+//! capped at 10 Query pages (it returns a cursor to go on), so the filter is the cheaper
+//! trade until carrier listings are frequent and carriers many. Add it as its own deploy:
+//! CloudFormation creates one GSI per stack update.
 //!
 //! Derived attributes the listing filters on (FilterExpression): `delayed` and `exception`
 //! (booleans, see `afterclick_domain::listing`), `reached` (string set of milestones
@@ -75,8 +90,9 @@
 //!   delivery (and its ratings) in its delivery month.
 //! - a merchant's webhook endpoints: Query `M#..` with `begins_with(SK, "WH#")`.
 //! - a merchant's shipments, filtered: Query the most selective listing index the filters
-//!   allow (order number > customer email > status > all), descending on `list_sk`, the
-//!   other filters as FilterExpression; never a Scan.
+//!   allow (order number > customer email > delayed > status > all, decided by
+//!   `ShipmentQuery::access_path`, which the cursor's fingerprint also names), descending
+//!   on `list_sk`, the other filters as FilterExpression; never a Scan.
 //! - an idempotency key: GetItem / conditional PutItem `M#..`/`IDEM#..`; the responses an
 //!   erasure must forget: Query `M#..` with `begins_with(SK, "IDEM#")`, filtered by `resource`.
 //! - an endpoint's recent deliveries: Query index `deliveries`, `endpoint_pk`, newest first.
@@ -166,6 +182,8 @@ pub enum ListIndex {
     ByOrder,
     ByCustomer,
     ByStatus,
+    /// Sparse: delayed shipments only.
+    ByAttention,
 }
 
 impl ListIndex {
@@ -175,6 +193,7 @@ impl ListIndex {
             ListIndex::ByOrder => "by_order",
             ListIndex::ByCustomer => "by_customer",
             ListIndex::ByStatus => "by_status",
+            ListIndex::ByAttention => "by_attention",
         }
     }
 
@@ -184,6 +203,7 @@ impl ListIndex {
             ListIndex::ByOrder => "order_pk",
             ListIndex::ByCustomer => "customer_pk",
             ListIndex::ByStatus => "status_pk",
+            ListIndex::ByAttention => "attention_pk",
         }
     }
 }
@@ -202,6 +222,11 @@ pub fn customer_key(merchant_id: &str, email: &str) -> String {
 
 pub fn status_key(merchant_id: &str, status: afterclick_domain::Status) -> String {
     format!("{merchant_id}#{}", status.as_str())
+}
+
+/// The `by_attention` partition of a merchant's delayed shipments.
+pub fn delayed_key(merchant_id: &str) -> String {
+    format!("{merchant_id}#delayed")
 }
 
 pub fn idempotency_sk(key_hash: &str) -> String {

@@ -126,8 +126,21 @@ impl MerchantStore for MemoryStore {
             .cloned())
     }
 
-    async fn save_merchant(&self, merchant: &Merchant) -> Result<(), StoreError> {
-        self.put_merchant(merchant.clone());
+    async fn save_settings(&self, merchant: &Merchant) -> Result<(), StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let stored = state
+            .merchants
+            .get_mut(&merchant.merchant_id)
+            .filter(|stored| stored.owns_sender(&merchant.sender_email))
+            .ok_or(StoreError::Conflict)?;
+        // Only the settings: secrets and sender domains stay as stored.
+        stored.brand_name = merchant.brand_name.clone();
+        stored.sender_email = merchant.sender_email.clone();
+        stored.reply_to = merchant.reply_to.clone();
+        stored.sms_sender_id = merchant.sms_sender_id.clone();
+        stored.channels = merchant.channels.clone();
+        stored.stall_after_hours = merchant.stall_after_hours;
+        stored.branding = merchant.branding.clone();
         Ok(())
     }
 }
@@ -350,6 +363,35 @@ impl EventStore for MemoryStore {
         }
         events.insert(id, event.clone());
         Ok(true)
+    }
+
+    async fn record_events(
+        &self,
+        merchant_id: &str,
+        tn: &str,
+        given: &[TrackingEvent],
+        _received_at: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
+        let plan = plan_writes(given, tn, crate::service::MAX_TRANSACTION_WRITES);
+        // One lock for the whole delivery: atomic, as the store's transactions are.
+        let mut state = self.state.lock().unwrap();
+        let events = state.events.entry(key(merchant_id, tn)).or_default();
+        let mut recorded = Recorded {
+            stored: 0,
+            known: plan.repeats,
+        };
+        for index in plan.chunks.into_iter().flatten() {
+            let event = &given[index];
+            let id = (event.occurred_at, event.event_id(tn));
+            if events.contains_key(&id) {
+                recorded.known.push(index);
+            } else {
+                events.insert(id, event.clone());
+                recorded.stored += 1;
+            }
+        }
+        recorded.known.sort_unstable();
+        Ok(recorded)
     }
 
     async fn update_estimate(

@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
+mod access_path;
+pub use access_path::*;
+
 /// What a failed notification's provider text (which can name the recipient) becomes.
 pub const ERASED_DETAIL: &str = "erased with the customer's personal data";
 
@@ -125,13 +128,15 @@ impl ShipmentQuery {
             })
     }
 
-    /// Identifies the listing (merchant and filters, not the page size): a cursor is only
-    /// valid for the listing it came from.
+    /// Identifies the listing (merchant, filters and the index that serves them, not the
+    /// page size): a cursor is only valid for the listing it came from, so one issued before
+    /// a change of index choice is refused rather than resumed on another index.
     pub fn fingerprint(&self, merchant_id: &str) -> String {
         let time = |t: Option<DateTime<Utc>>| t.map(fixed_millis).unwrap_or_default();
         let flag = |b: Option<bool>| b.map(|b| b.to_string()).unwrap_or_default();
         let parts = [
             merchant_id.to_owned(),
+            self.access_path().name().to_owned(),
             self.status
                 .map(|s| s.as_str().to_owned())
                 .unwrap_or_default(),

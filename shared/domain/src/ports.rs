@@ -26,6 +26,8 @@ pub use lookup::*;
 pub use rating::*;
 mod webhooks;
 pub use webhooks::*;
+mod events;
+pub use events::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -101,8 +103,11 @@ pub trait MerchantStore: Send + Sync {
         merchant_id: &str,
     ) -> impl Future<Output = Result<Option<Merchant>, StoreError>> + Send;
 
-    /// Replaces the merchant's settings.
-    fn save_merchant(
+    /// Saves the merchant-editable settings (brand, sender, reply-to, SMS sender, channels,
+    /// stall hours, branding) and nothing else: webhook secrets and sender domains have
+    /// their own writes, which a save made from an older read must not undo. `Conflict` if
+    /// the merchant is gone or no longer owns the sender address's domain.
+    fn save_settings(
         &self,
         merchant: &Merchant,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -219,6 +224,17 @@ pub trait EventStore: Send + Sync {
         event: &TrackingEvent,
         received_at: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Stores the new events of one webhook delivery atomically, in the chunks and order of
+    /// [`plan_writes`] (at most [`crate::service::MAX_TRANSACTION_WRITES`] per chunk); events
+    /// already stored are left alone and reported as known.
+    fn record_events(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        events: &[TrackingEvent],
+        received_at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Recorded, StoreError>> + Send;
 
     /// The carrier moved its estimate without a new scan: update a stored event's estimated
     /// delivery date if it differs; true if it changed (which re-evaluates the shipment).

@@ -23,6 +23,11 @@ impl FieldError {
 
 /// Deserialises JSON, reporting the path of the first wrong or missing field.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, FieldError> {
+    // Every document afterclick reads is an object, but serde also builds a struct from an
+    // array of its members in order (`[null, null]`), which no client means.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(FieldError::new("", "the body must be a JSON object"));
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let inner = err.inner();
@@ -192,6 +197,8 @@ mod tests {
                 .field,
             "customer.name"
         );
+        let array = parse_json::<Inner>(br#" ["a", 2]"#).unwrap_err();
+        assert_eq!(array.detail, "the body must be a JSON object");
         let syntax = parse_json::<Doc>(b"{").unwrap_err();
         assert_eq!(syntax.field, "");
         assert!(syntax.detail.contains("not valid JSON"));

@@ -12,7 +12,9 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+mod address;
 mod endpoint_url;
+pub use address::{is_public_address, may_send_to};
 pub use endpoint_url::{MAX_URL_LENGTH, validate_url};
 
 /// Endpoints one merchant may register.

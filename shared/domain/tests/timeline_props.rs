@@ -60,12 +60,11 @@ fn stored(deliveries: &[Vec<TrackingEvent>]) -> Vec<TrackingEvent> {
     let store = MemoryStore::default();
     block_on(async {
         for delivery in deliveries {
-            for event in delivery {
-                store
-                    .record_event("m1", "TN", event, Utc::now())
-                    .await
-                    .unwrap();
-            }
+            let recorded = store
+                .record_events("m1", "TN", delivery, Utc::now())
+                .await
+                .unwrap();
+            assert_eq!(recorded.stored + recorded.duplicates(), delivery.len());
         }
         store.timeline("m1", "TN").await.unwrap()
     })

@@ -249,9 +249,24 @@ impl ApiKeyStore for DynamoStore {
         ];
         match self.transact(writes).await {
             Ok(()) => Ok(()),
-            Err(err) if !failed_conditions(&err).is_empty() => Err(StoreError::Conflict),
+            // Lost to a concurrent rotation: finished before ours, or still in flight.
+            Err(err) if !failed_conditions(&err).is_empty() || in_conflict(&err) => {
+                Err(StoreError::Conflict)
+            }
             Err(err) => Err(unavailable(err)),
         }
+    }
+}
+
+/// Did the transaction lose to another one writing the same items at the same moment?
+fn in_conflict(err: &super::TransactError) -> bool {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    match err.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
+            .cancellation_reasons()
+            .iter()
+            .any(|r| r.code() == Some("TransactionConflict")),
+        _ => false,
     }
 }
 
@@ -292,7 +307,8 @@ impl WebhookSecretStore for DynamoStore {
         let condition = match current {
             Some(_) => "webhook_secrets.#p[0] = :current",
             None => {
-                "attribute_exists(webhook_secrets) AND attribute_not_exists(webhook_secrets.#p)"
+                "attribute_exists(webhook_secrets) AND \
+                 (attribute_not_exists(webhook_secrets.#p) OR size(webhook_secrets.#p) = :zero)"
             }
         };
         let mut request = update()
@@ -300,9 +316,10 @@ impl WebhookSecretStore for DynamoStore {
             .condition_expression(condition)
             .expression_attribute_names("#p", provider)
             .expression_attribute_values(":next", list);
-        if let Some(current) = current {
-            request = request.expression_attribute_values(":current", s(current));
-        }
+        request = match current {
+            Some(current) => request.expression_attribute_values(":current", s(current)),
+            None => request.expression_attribute_values(":zero", AttributeValue::N("0".into())),
+        };
         super::applied(request.send().await)
     }
 }

@@ -6,7 +6,7 @@ use crate::keys::{self, ListIndex};
 use afterclick_domain::Shipment;
 use afterclick_domain::Status;
 use afterclick_domain::listing::{
-    ListPosition, ShipmentPage, ShipmentQuery, fixed_millis, is_delayed, is_exception,
+    AccessPath, ListPosition, ShipmentPage, ShipmentQuery, fixed_millis, is_delayed, is_exception,
     list_sort_key, reached,
 };
 use afterclick_domain::ports::{ShipmentList, StoreError};
@@ -42,8 +42,16 @@ pub(super) fn add_listing_attributes(item: &mut Item, shipment: &Shipment) {
             s(keys::customer_key(merchant, email)),
         );
     }
+    let delayed = is_delayed(shipment);
+    // Sparse: the item is rebuilt on every write, so a shipment no longer delayed leaves.
+    if delayed {
+        put(
+            ListIndex::ByAttention.hash_attribute(),
+            s(keys::delayed_key(merchant)),
+        );
+    }
     put(keys::UPDATED_SK, s(fixed_millis(shipment.updated_at)));
-    put("delayed", AttributeValue::Bool(is_delayed(shipment)));
+    put("delayed", AttributeValue::Bool(delayed));
     put("exception", AttributeValue::Bool(is_exception(shipment)));
     let milestones: Vec<String> = reached(shipment)
         .into_iter()
@@ -66,26 +74,22 @@ pub struct QueryPlan {
     pub values: HashMap<String, AttributeValue>,
 }
 
-/// The most selective index the filters allow (order number > customer email > status >
-/// everything), the created range (and `updated_to`, since nothing is updated before it is
+/// The index of the filters' access path (order number > customer email > delayed >
+/// status > everything, see [`ShipmentQuery::access_path`]), the created range (and `updated_to`, since nothing is updated before it is
 /// created) as the sort-key condition, the rest as filter. None when the filters cannot
 /// match anything.
 pub fn plan(merchant_id: &str, q: &ShipmentQuery) -> Option<QueryPlan> {
     // The exception flag is the status `exception`: the status index serves it.
-    let status = q
-        .status
-        .or((q.exception == Some(true)).then_some(Status::Exception));
-    let (index, hash) = if let Some(order) = &q.order_number {
-        (ListIndex::ByOrder, keys::order_key(merchant_id, order))
-    } else if let Some(email) = &q.customer_email {
-        (
+    let status = q.required_status();
+    let (index, hash) = match q.access_path() {
+        AccessPath::Order(order) => (ListIndex::ByOrder, keys::order_key(merchant_id, order)),
+        AccessPath::Customer(email) => (
             ListIndex::ByCustomer,
             keys::customer_key(merchant_id, email),
-        )
-    } else if let Some(status) = status {
-        (ListIndex::ByStatus, keys::status_key(merchant_id, status))
-    } else {
-        (ListIndex::ByCreated, merchant_id.to_owned())
+        ),
+        AccessPath::Delayed => (ListIndex::ByAttention, keys::delayed_key(merchant_id)),
+        AccessPath::Status(status) => (ListIndex::ByStatus, keys::status_key(merchant_id, status)),
+        AccessPath::All => (ListIndex::ByCreated, merchant_id.to_owned()),
     };
     let mut names = HashMap::from([("#pk".to_owned(), index.hash_attribute().to_owned())]);
     let mut values = HashMap::from([(":pk".to_owned(), s(&hash))]);
@@ -158,7 +162,8 @@ pub fn plan(merchant_id: &str, q: &ShipmentQuery) -> Option<QueryPlan> {
             s(keys::customer_key(merchant_id, email)),
         );
     }
-    if let Some(delayed) = q.delayed {
+    // The sparse index holds the delayed shipments only: no filter to repeat it.
+    if let Some(delayed) = q.delayed.filter(|_| index != ListIndex::ByAttention) {
         filter("delayed", "{n} = {v}", AttributeValue::Bool(delayed));
     }
     if let Some(milestone) = q.milestone {
@@ -342,8 +347,52 @@ mod tests {
                     q.delayed = Some(true);
                     q.milestone = Some(Milestone::Delayed);
                 }),
+                ListIndex::ByAttention,
+                Some("contains(#reached, :reached)"),
+            ),
+            (q(|q| q.delayed = Some(true)), ListIndex::ByAttention, None),
+            (
+                q(|q| {
+                    q.delayed = Some(true);
+                    q.status = Some(Status::InTransit);
+                    q.carrier = Some("ups".into());
+                }),
+                ListIndex::ByAttention,
+                Some("#status_pk = :status_pk AND #carrier = :carrier"),
+            ),
+            (
+                q(|q| {
+                    q.delayed = Some(true);
+                    q.exception = Some(true);
+                }),
+                ListIndex::ByAttention,
+                Some("#status_pk = :status_pk"),
+            ),
+            (
+                q(|q| {
+                    q.delayed = Some(true);
+                    q.customer_email = Some("ada@example.com".into());
+                }),
+                ListIndex::ByCustomer,
+                Some("#delayed = :delayed"),
+            ),
+            (
+                q(|q| q.delayed = Some(false)),
                 ListIndex::ByCreated,
-                Some("#delayed = :delayed AND contains(#reached, :reached)"),
+                Some("#delayed = :delayed"),
+            ),
+            (
+                q(|q| {
+                    q.status = Some(Status::InTransit);
+                    q.carrier = Some("ups".into());
+                }),
+                ListIndex::ByStatus,
+                Some("#carrier = :carrier"),
+            ),
+            (
+                q(|q| q.carrier = Some("ups".into())),
+                ListIndex::ByCreated,
+                Some("#carrier = :carrier"),
             ),
         ];
         for (query, index, filter) in cases {
@@ -351,6 +400,26 @@ mod tests {
             assert_eq!(plan.index, *index, "{query:?}");
             assert_eq!(plan.filter.as_deref(), *filter, "{query:?}");
         }
+    }
+
+    #[test]
+    fn only_a_delayed_shipment_is_in_the_attention_index() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 18, 12, 0, 0).unwrap();
+        let mut shipment = afterclick_domain::fakes::shipment("m1", "1Z1", at);
+        let indexed = |shipment: &Shipment| {
+            let mut item = Item::new();
+            add_listing_attributes(&mut item, shipment);
+            item.get("attention_pk").cloned()
+        };
+        assert_eq!(indexed(&shipment), None);
+        let reached = afterclick_domain::model::MilestoneReached { at, notified: true };
+        shipment
+            .milestones
+            .insert("delayed#overdue-2026-11-17".into(), reached.clone());
+        assert_eq!(indexed(&shipment), Some(s("m1#delayed")));
+        shipment.status = Status::Delivered;
+        shipment.milestones.insert("delivered".into(), reached);
+        assert_eq!(indexed(&shipment), None);
     }
 
     #[test]

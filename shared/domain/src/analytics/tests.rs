@@ -35,9 +35,12 @@ fn buckets_are_contiguous_and_every_hour_has_one() {
     }
 }
 
+/// (bucket lower bound, count) pairs, the quantile, the expected hours.
+type PercentileCase = (&'static [(u32, u64)], f64, Option<f64>);
+
 #[test]
 fn percentiles_interpolate_inside_the_bucket_holding_the_rank() {
-    let cases: [(&[(u32, u64)], f64, Option<f64>); 9] = [
+    let cases: [PercentileCase; 9] = [
         (&[], 0.5, None),
         // One shipment in 24..36: the median is the bucket's middle.
         (&[(24, 1)], 0.5, Some(30.0)),

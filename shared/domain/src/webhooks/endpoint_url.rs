@@ -3,8 +3,9 @@
 //! metadata service among them) is refused. Plain `http://` to this machine is allowed only
 //! where the operator says so (the devstack, for local receivers).
 
+use super::address::is_public_address;
 use crate::validate::FieldError;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 pub const MAX_URL_LENGTH: usize = 2048;
 
@@ -40,7 +41,7 @@ pub fn validate_url(field: &str, url: &str, allow_local_http: bool) -> Result<()
         return Ok(());
     }
     if let Ok(ip) = host.parse::<IpAddr>() {
-        return if is_public(ip) {
+        return if is_public_address(ip) {
             Ok(())
         } else {
             bad("must not point at a private, loopback or link-local address")
@@ -53,6 +54,12 @@ pub fn validate_url(field: &str, url: &str, allow_local_http: bool) -> Result<()
         return bad("must not point at a private, loopback or link-local address");
     }
     if !host.contains('.') || !host.split('.').all(label_ok) {
+        return bad("must name a public host name");
+    }
+    // URL parsers read a host ending in a number (`127.1`, `0x7f.1`) as an IPv4 address,
+    // which would slip past the literal check above. No real top-level domain is numeric.
+    let last = host.rsplit('.').next().unwrap_or_default();
+    if last.chars().all(|c| c.is_ascii_digit()) || last.starts_with("0x") {
         return bad("must name a public host name");
     }
     Ok(())
@@ -73,37 +80,6 @@ fn host_of(authority: &str) -> Option<&str> {
         return None;
     }
     Some(host)
-}
-
-fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_public_v4(v4),
-            None => is_public_v6(v6),
-        },
-    }
-}
-
-fn is_public_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, ..] = ip.octets();
-    let shared = a == 100 && (64..128).contains(&b); // RFC 6598 carrier-grade NAT
-    !(ip.is_private()
-        || ip.is_loopback()
-        || ip.is_link_local()
-        || ip.is_unspecified()
-        || ip.is_broadcast()
-        || ip.is_documentation()
-        || ip.is_multicast()
-        || shared
-        || a == 0)
-}
-
-fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    let unique_local = first & 0xfe00 == 0xfc00;
-    let link_local = first & 0xffc0 == 0xfe80;
-    !(ip.is_loopback() || ip.is_unspecified() || ip.is_multicast() || unique_local || link_local)
 }
 
 #[cfg(test)]
@@ -132,6 +108,10 @@ mod tests {
             ("https://hooks.example.com:99999/in", false, false),
             ("https://intranet/in", false, false),
             ("https://metadata.google.internal/in", false, false),
+            ("https://127.1/in", false, false),
+            ("https://0x7f.0.0.1/in", false, false),
+            ("https://10.0.0.0x1/in", false, false),
+            ("https://1password.example.com/in", false, true),
             ("ftp://hooks.example.com", false, false),
             ("https://hooks example.com", false, false),
             ("", false, false),

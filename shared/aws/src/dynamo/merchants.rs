@@ -1,0 +1,99 @@
+//! Saving a merchant's settings: an UpdateItem of the merchant-editable attributes only, so
+//! a save made from an older read never undoes a webhook-secret rotation or an operator's
+//! sender-domain change that landed in between.
+
+use super::{DynamoStore, s, to_item};
+use crate::keys;
+use afterclick_domain::Merchant;
+use afterclick_domain::ports::StoreError;
+use std::collections::HashMap;
+
+/// What `PUT /v1/settings` may change. Everything else on the item (`webhook_secrets`,
+/// `sender_domains`, the id) has its own guarded writes.
+const SETTINGS_FIELDS: [&str; 7] = [
+    "brand_name",
+    "sender_email",
+    "reply_to",
+    "sms_sender_id",
+    "channels",
+    "stall_after_hours",
+    "branding",
+];
+
+impl DynamoStore {
+    pub(super) async fn update_settings(&self, merchant: &Merchant) -> Result<(), StoreError> {
+        // The stored spelling of the domain the sender was checked against.
+        let domain = merchant
+            .sender_email
+            .rsplit_once('@')
+            .and_then(|(_, domain)| {
+                merchant
+                    .sender_domains
+                    .iter()
+                    .find(|d| d.eq_ignore_ascii_case(domain))
+            })
+            .ok_or(StoreError::Conflict)?;
+        let mut item = to_item(merchant)?;
+        let mut names = HashMap::new();
+        let mut values = HashMap::from([(":domain".to_owned(), s(domain))]);
+        let (mut sets, mut removes) = (Vec::new(), Vec::new());
+        for (i, field) in SETTINGS_FIELDS.iter().enumerate() {
+            names.insert(format!("#f{i}"), (*field).to_owned());
+            // Absent when empty (serde skips it): cleared, as a whole-item put would.
+            match item.remove(*field) {
+                Some(value) => {
+                    values.insert(format!(":f{i}"), value);
+                    sets.push(format!("#f{i} = :f{i}"));
+                }
+                None => removes.push(format!("#f{i}")),
+            }
+        }
+        let mut expression = format!("SET {}", sets.join(", "));
+        if !removes.is_empty() {
+            expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
+        }
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::merchant_pk(&merchant.merchant_id)))
+            .key(keys::SK, s(keys::SETTINGS_SK))
+            .update_expression(expression)
+            // The merchant still exists and still owns the sender's domain (an operator may
+            // have removed it since the handler checked).
+            .condition_expression("contains(sender_domains, :domain)")
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        if super::applied(result)? {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use afterclick_domain::fakes::merchant;
+
+    #[test]
+    fn every_merchant_attribute_is_either_a_setting_or_guarded_elsewhere() {
+        let mut m = merchant("m1");
+        m.reply_to = Some("help@shop.example".into());
+        m.sms_sender_id = Some("Shop".into());
+        m.webhook_secrets
+            .insert("generic".into(), vec!["whsec".into()]);
+        m.sender_domains = vec!["shop.example".into()];
+        let guarded = ["merchant_id", "webhook_secrets", "sender_domains"];
+        for attribute in to_item(&m).unwrap().keys() {
+            assert!(
+                SETTINGS_FIELDS.contains(&attribute.as_str())
+                    || guarded.contains(&attribute.as_str()),
+                "`{attribute}`: decide whether PUT /v1/settings may change it"
+            );
+        }
+    }
+}
