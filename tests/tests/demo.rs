@@ -1,6 +1,8 @@
 //! `make run` seeds demo shipments and prints their tracking pages: they must exist, have
 //! gone through several milestones, and seeding again (a kept database) must change nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use afterclick_e2e::Stack;
 use chrono::Utc;
 

@@ -150,7 +150,6 @@ async fn a_history_longer_than_one_transaction_is_stored_whole_and_once() {
     let now = Utc::now();
     let tn = unique("LONG");
     // 249 scans a minute apart, then the delivery: three transactions of at most 100.
-    let mut scans: Vec<(&str, i64)> = Vec::new();
     let minutes: Vec<Value> = (0..250)
         .map(|i| {
             let status = if i == 249 { "delivered" } else { "in_transit" };
@@ -161,7 +160,6 @@ async fn a_history_longer_than_one_transaction_is_stored_whole_and_once() {
             })
         })
         .collect();
-    scans.clear();
     let body = |events: &[Value]| {
         serde_json::to_vec(&json!({"tracking_number": tn, "carrier": "ups", "events": events}))
             .unwrap()
@@ -171,11 +169,21 @@ async fn a_history_longer_than_one_transaction_is_stored_whole_and_once() {
     let r = stack
         .post_generic(&info.merchant_id, secret, &unique("m"), &body(&some))
         .await;
-    assert_eq!(counts(&r), (202, json!(50), json!(50), json!(0)), "{}", r.body);
+    assert_eq!(
+        counts(&r),
+        (202, json!(50), json!(50), json!(0)),
+        "{}",
+        r.body
+    );
     let r = stack
         .post_generic(&info.merchant_id, secret, &unique("m"), &body(&minutes))
         .await;
-    assert_eq!(counts(&r), (202, json!(250), json!(200), json!(50)), "{}", r.body);
+    assert_eq!(
+        counts(&r),
+        (202, json!(250), json!(200), json!(50)),
+        "{}",
+        r.body
+    );
     let timeline = afterclick_domain::ports::EventStore::timeline(
         &stack.devstack.store,
         &info.merchant_id,

@@ -2,6 +2,8 @@
 //! templates, keys, secrets, settings and analytics, reads nothing of A's and changes nothing
 //! of A's. The test walks the API's route table, so a new route fails it until it is covered.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use afterclick_aws::{DynamoStore, SesIdentities};
 use afterclick_e2e::{Response, Stack, generic_event, unique};
 use chrono::{Duration, Utc};

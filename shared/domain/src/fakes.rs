@@ -383,11 +383,12 @@ impl EventStore for MemoryStore {
         for index in plan.chunks.into_iter().flatten() {
             let event = &given[index];
             let id = (event.occurred_at, event.event_id(tn));
-            if events.contains_key(&id) {
-                recorded.known.push(index);
-            } else {
-                events.insert(id, event.clone());
-                recorded.stored += 1;
+            match events.entry(id) {
+                std::collections::btree_map::Entry::Occupied(_) => recorded.known.push(index),
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(event.clone());
+                    recorded.stored += 1;
+                }
             }
         }
         recorded.known.sort_unstable();
