@@ -23,6 +23,8 @@ const PUBLIC: [(&str, &str); 6] = [
 
 struct Tenants<'a> {
     stack: &'a Stack,
+    /// Routes merchant B's key was aimed at; only those count as covered.
+    other_key: String,
     covered: BTreeSet<(String, String)>,
 }
 
@@ -35,7 +37,9 @@ impl Tenants<'_> {
         path: &str,
         body: Option<Value>,
     ) -> Response {
-        self.covered.insert((method.to_owned(), route.to_owned()));
+        if key == self.other_key {
+            self.covered.insert((method.to_owned(), route.to_owned()));
+        }
         let url = self.stack.url(path);
         let http = &self.stack.http;
         let request = match method {
@@ -71,6 +75,7 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
     let b = stack.another_merchant(&unique("m_other_")).await;
     let mut t = Tenants {
         stack: &stack,
+        other_key: b.api_key.clone(),
         covered: BTreeSet::new(),
     };
 
@@ -250,6 +255,30 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         )
         .await;
     assert!(!ids(&b_endpoints.body, "endpoints", "id").contains(&endpoint_id));
+    // B's own endpoint is B's alone: A's list does not grow.
+    let b_endpoint = t
+        .call(
+            &b.api_key,
+            "POST",
+            "/v1/webhook-endpoints",
+            "/v1/webhook-endpoints",
+            Some(json!({"url": "https://hooks.b.example.com/afterclick"})),
+        )
+        .await;
+    assert_eq!(b_endpoint.status, 201, "{}", b_endpoint.body);
+    let a_endpoints = t
+        .call(
+            &a.api_key,
+            "GET",
+            "/v1/webhook-endpoints",
+            "/v1/webhook-endpoints",
+            None,
+        )
+        .await;
+    assert_eq!(
+        ids(&a_endpoints.body, "endpoints", "id"),
+        vec![endpoint_id.clone()]
+    );
     assert_eq!(
         t.call(
             &a.api_key,

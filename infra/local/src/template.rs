@@ -231,6 +231,35 @@ impl Template {
     }
 }
 
+/// The HTTP API routes (method, path) that API Gateway sends to one function: only these
+/// reach its Router on AWS, so they must match the routes it serves.
+pub fn http_api_routes(yaml: &str, function: &str) -> Result<Vec<(String, String)>, TemplateError> {
+    let doc: Value = serde_yaml::from_str(yaml)?;
+    let events = doc
+        .get("Resources")
+        .and_then(|r| r.get(function))
+        .and_then(|f| f.get("Properties"))
+        .and_then(|p| p.get("Events"))
+        .and_then(Value::as_mapping)
+        .ok_or_else(|| shape("no such function with Events"))?;
+    let mut routes = Vec::new();
+    for event in events.values() {
+        if str_at(event, "Type") != Some("HttpApi") {
+            continue;
+        }
+        let props = event.get("Properties");
+        let field = |name: &str| {
+            props
+                .and_then(|p| p.get(name))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| shape("an HttpApi event without Method or Path"))
+        };
+        routes.push((field("Method")?, field("Path")?));
+    }
+    Ok(routes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
