@@ -147,6 +147,17 @@ async fn the_api_rejects_bad_requests_and_never_crosses_tenants() {
     assert_problem(&bad_key, 401, "authorization");
     let unknown = stack.shipment(&info.api_key, "shp_doesnotexist").await;
     assert_problem(&unknown, 404, "id");
+    // An id that is not even UTF-8 names nothing either: a problem on the API, the
+    // friendly page on the public pages.
+    let undecodable = stack.shipment(&info.api_key, "%FF").await;
+    assert_problem(&undecodable, 404, "id");
+    let page = stack.send(stack.http.get(stack.url("/t/%FF"))).await;
+    assert_eq!(page.status, 404);
+    assert!(
+        page.content_type.starts_with("text/html"),
+        "{}",
+        page.content_type
+    );
 
     let not_json = stack
         .send(

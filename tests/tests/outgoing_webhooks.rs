@@ -51,7 +51,7 @@ impl Receivers {
     }
 }
 
-/// `/flaky` answers 500 to its first request; everything else 204.
+/// `/flaky...` answers 500 to its first request; everything else 204.
 async fn receive(
     State(receivers): State<Receivers>,
     Path(receiver): Path<String>,
@@ -74,7 +74,7 @@ async fn receive(
         signature: header("webhook-signature"),
         body: String::from_utf8_lossy(&body).into_owned(),
     });
-    if receiver == "flaky" && first {
+    if receiver.starts_with("flaky") && first {
         StatusCode::INTERNAL_SERVER_ERROR
     } else {
         StatusCode::NO_CONTENT
@@ -119,6 +119,135 @@ async fn create_endpoint(stack: &Stack, key: &str, body: Value) -> Value {
 
 fn an_hour_later() -> DateTime<Utc> {
     Utc::now() + Duration::hours(1)
+}
+
+/// Past a secret rotation's grace period.
+fn a_day_later() -> DateTime<Utc> {
+    Utc::now() + afterclick_domain::webhooks::SECRET_GRACE + Duration::hours(1)
+}
+
+fn verifies_with(r: &Received, secret: &str, now: DateTime<Utc>) -> bool {
+    let headers = SignedHeaders {
+        id: Some(&r.id),
+        timestamp: Some(&r.timestamp),
+        signature: Some(&r.signature),
+    };
+    verify(&[secret.to_owned()], headers, r.body.as_bytes(), now).is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_secret_co_signs_for_the_grace_period_and_then_only_the_new_one_signs() {
+    use afterclick_domain::ports::EndpointStore;
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let (receivers, base) = start_receivers().await;
+    let endpoint = create_endpoint(
+        &stack,
+        &info.api_key,
+        json!({"url": format!("{base}/flaky_rotation")}),
+    )
+    .await;
+    let id = endpoint["id"].as_str().unwrap().to_owned();
+    let old = endpoint["secret"].as_str().unwrap().to_owned();
+
+    let tracking = unique("1ZROT");
+    let created = stack
+        .register(
+            &info.api_key,
+            &json!({
+                "tracking_number": tracking, "carrier": "ups", "order_number": "1002",
+                "customer": {"name": "Ada Lovelace", "email": "ada@customer.example"}
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let post = |status: &'static str, at: DateTime<Utc>| {
+        let body = generic_event(&tracking, status, at, status);
+        let stack = &stack;
+        let info = &info;
+        async move {
+            let r = stack
+                .post_generic(
+                    &info.merchant_id,
+                    &info.webhook_secrets["generic"],
+                    &unique("msg_"),
+                    &body,
+                )
+                .await;
+            assert_eq!(r.status, 202, "{}", r.body);
+        }
+    };
+    let now = Utc::now();
+    // Before the rotation: one signature, the old secret's (the receiver answers 500).
+    post("in_transit", now - Duration::hours(2)).await;
+    let before = receivers.wait("flaky_rotation", 1).await;
+    assert_eq!(before[0].signature.split(' ').count(), 1);
+    assert!(verifies_with(&before[0], &old, Utc::now()));
+    let log_url = stack.url(&format!("/v1/webhook-endpoints/{id}/deliveries"));
+    for _ in 0..SETTLE_ATTEMPTS {
+        let log = stack
+            .send(stack.http.get(&log_url).bearer_auth(&info.api_key))
+            .await
+            .body;
+        if log["deliveries"][0]["state"] == "retrying" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    let rotate_url = stack.url(&format!("/v1/webhook-endpoints/{id}/rotate-secret"));
+    let rotated = stack
+        .http
+        .post(&rotate_url)
+        .bearer_auth(&info.api_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rotated.status(), 200);
+    assert_eq!(rotated.headers()["cache-control"], "no-store");
+    let rotated: Value = rotated.json().await.unwrap();
+    let new = rotated["secret"].as_str().unwrap().to_owned();
+    assert!(new.starts_with("whsec_") && new != old, "{rotated}");
+    assert_eq!(rotated["id"], id.as_str());
+    assert!(rotated["previous_secret_valid_until"].is_string());
+
+    // During the grace period: two signatures; a listener holding either secret accepts.
+    post("out_for_delivery", now - Duration::hours(1)).await;
+    let during = receivers.wait("flaky_rotation", 2).await;
+    assert_eq!(
+        during[1].signature.split(' ').count(),
+        2,
+        "{}",
+        during[1].signature
+    );
+    assert!(verifies_with(&during[1], &old, Utc::now()));
+    assert!(verifies_with(&during[1], &new, Utc::now()));
+
+    // After it: the failed first delivery's retry carries the new secret's signature only.
+    let report = stack.devstack.sweep_at(a_day_later).await.unwrap();
+    assert_eq!(report.webhooks, 1, "{report:?}");
+    let after = receivers.wait("flaky_rotation", 3).await;
+    assert_eq!(after[2].id, before[0].id, "the retry of the first delivery");
+    assert_eq!(after[2].signature.split(' ').count(), 1);
+    assert!(verifies_with(&after[2], &new, a_day_later()));
+    assert!(!verifies_with(&after[2], &old, a_day_later()));
+
+    // The write is compare-and-set on the secret: a rotation from a stale read loses.
+    let store = &stack.devstack.store;
+    let current = store
+        .endpoint(&info.merchant_id, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    let stale = current.rotated("whsec_c3RhbGVzdGFsZXN0YWxlc3RhbGU=".into(), Utc::now());
+    assert!(!store.replace_endpoint_secret(&stale, &old).await.unwrap());
+    let unchanged = store
+        .endpoint(&info.merchant_id, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unchanged, current);
+    assert_eq!(unchanged.secret, new);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

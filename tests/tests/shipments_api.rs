@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use afterclick_domain::listing::ShipmentQuery;
+use afterclick_domain::listing::{ListPosition, ShipmentQuery, encode_cursor};
 use afterclick_e2e::{Response, Stack, generic_event, unique};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{Duration, Utc};
@@ -73,6 +73,49 @@ async fn all_pages(stack: &Stack, key: &str, filters: &str, limit: usize) -> Vec
             None => return ids,
         }
     }
+}
+
+/// A cursor is not signed, and its fingerprint is no secret: a forged one with the right
+/// fingerprint and a well-formed position outside `created_from..` is a 400 naming
+/// `cursor` (DynamoDB would refuse the start key), and the store itself answers such a
+/// position as the in-memory store does instead of failing.
+async fn forged_cursors_are_refused(stack: &Stack, key: &str, merchant_id: &str, from: &str) {
+    let query = ShipmentQuery {
+        created_from: Some(from.parse().unwrap()),
+        ..ShipmentQuery::default()
+    };
+    let fingerprint = query.fingerprint(merchant_id);
+    let at = |sort_key: &str| ListPosition {
+        sort_key: sort_key.into(),
+        tracking_number: "FORGED1".into(),
+    };
+    let before = at("2000-01-01T00:00:00.000Z#shp_forged");
+    let cursor = encode_cursor(&before, &fingerprint);
+    let path = format!(
+        "/v1/shipments?created_from={}&cursor={cursor}",
+        urlencode(from)
+    );
+    let forged = get(stack, key, &path).await;
+    assert_eq!(forged.status, 400, "{}", forged.body);
+    assert_eq!(forged.content_type, "application/problem+json");
+    assert_eq!(forged.body["field"], "cursor");
+
+    let store = &stack.devstack.store;
+    let (all, _) = store
+        .list_shipments_with_cost(merchant_id, &query, None, 100)
+        .await
+        .unwrap();
+    let (past_the_end, _) = store
+        .list_shipments_with_cost(merchant_id, &query, Some(&before), 100)
+        .await
+        .unwrap();
+    assert_eq!((past_the_end.shipments.len(), past_the_end.next), (0, None));
+    let after = at("2999-01-01T00:00:00.000Z#shp_forged");
+    let (from_the_top, _) = store
+        .list_shipments_with_cost(merchant_id, &query, Some(&after), 100)
+        .await
+        .unwrap();
+    assert_eq!(from_the_top, all);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -220,6 +263,7 @@ async fn listing_pages_and_filters_come_from_indexes() {
         (other_filters.status, &other_filters.body["field"]),
         (400, &json!("cursor"))
     );
+    forged_cursors_are_refused(&stack, &info.api_key, &info.merchant_id, middle).await;
 
     // Another merchant sees none of it, and none of it by id.
     let other = stack.another_merchant(&unique("m_other")).await;
@@ -439,10 +483,16 @@ async fn erasure_keeps_the_anonymous_shipment_and_sends_nothing_after() {
         .post_generic(&info.merchant_id, secret, &unique("wh"), &delivered)
         .await;
     let shipment = stack
-        .wait_for_shipment(&info.api_key, &id, "delivered", |s| {
-            s["notifications"].as_array().unwrap().iter().any(|n| {
-                n["milestone"] == "delivered" && n["state"] != "pending" && n["state"] != "claimed"
-            })
+        .wait_for_shipment(&info.api_key, &id, "delivered, on both channels", |s| {
+            // Both channels decided, not just the first: each is judged below.
+            let decided: Vec<_> = s["notifications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|n| n["milestone"] == "delivered")
+                .map(|n| n["state"] != "pending" && n["state"] != "claimed")
+                .collect();
+            decided.len() == 2 && decided.iter().all(|d| *d)
         })
         .await;
     for n in shipment["notifications"].as_array().unwrap() {

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use afterclick_aws::{DynamoStore, SesIdentities};
+use afterclick_domain::ports::EndpointStore;
 use afterclick_e2e::{Response, Stack, generic_event, unique};
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
@@ -134,6 +135,7 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         .await;
     assert_eq!(endpoint.status, 201, "{}", endpoint.body);
     let endpoint_id = endpoint.body["id"].as_str().unwrap().to_owned();
+    let a_endpoint_secret = endpoint.body["secret"].as_str().unwrap().to_owned();
     let a_keys = t
         .call(&a.api_key, "GET", "/v1/api-keys", "/v1/api-keys", None)
         .await;
@@ -232,6 +234,29 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         .await
         .status,
         404
+    );
+    let rotate = t
+        .call(
+            &b.api_key,
+            "POST",
+            "/v1/webhook-endpoints/{id}/rotate-secret",
+            &format!("{ep_path}/rotate-secret"),
+            None,
+        )
+        .await;
+    assert_eq!(rotate.status, 404, "{}", rotate.body);
+    assert!(rotate.body.get("secret").is_none());
+    let a_stored = stack
+        .devstack
+        .store
+        .endpoint(&a.merchant_id, &endpoint_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (a_stored.secret.as_str(), a_stored.previous_secret),
+        (a_endpoint_secret.as_str(), None),
+        "A's endpoint still signs with A's secret alone"
     );
     assert_eq!(
         t.call(

@@ -52,11 +52,56 @@ impl IntoResponse for ApiError {
                 Problem::not_found(format!("no such {what} for this API key")).with_field("id")
             }
             ApiError::Problem(problem) => problem,
+            // Conditional writes kept losing to concurrent changes of the same item: a state
+            // the client resolves by retrying, not an outage.
+            ApiError::Store(StoreError::Conflict) => Problem::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "Conflict",
+                "the resource kept changing while this request was applied; nothing was saved, \
+                 retry",
+            ),
             ApiError::Store(err) => {
                 tracing::error!(error = %err, "store failure");
                 Problem::unavailable()
             }
         };
         problem.into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use http_body_util::BodyExt;
+
+    #[tokio::test]
+    async fn store_errors_map_to_problems() {
+        let cases = [
+            (StoreError::Conflict, 409, "/problems/conflict"),
+            (
+                StoreError::Unavailable("x".into()),
+                503,
+                "/problems/unavailable",
+            ),
+            (
+                StoreError::Corrupt("x".into()),
+                503,
+                "/problems/unavailable",
+            ),
+        ];
+        for (err, status, kind) in cases {
+            let response = ApiError::Store(err).into_response();
+            assert_eq!(response.status().as_u16(), status);
+            assert_eq!(
+                response.headers()[axum::http::header::CONTENT_TYPE],
+                afterclick_web::PROBLEM_JSON
+            );
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(body["type"], kind);
+            assert_eq!(body["status"], status);
+        }
     }
 }

@@ -3,7 +3,9 @@
 //! running twice. Keys are scoped to the merchant; see the `IdempotencyStore` port.
 
 use crate::error::ApiError;
-use afterclick_domain::ports::{Claim, IdempotencyKey, IdempotencyStore, StoredResponse};
+use afterclick_domain::ports::{
+    Claim, IdempotencyKey, IdempotencyStore, ShipmentResource, StoredResponse,
+};
 use afterclick_web::Problem;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -86,15 +88,20 @@ fn replay(stored: StoredResponse) -> Response {
 }
 
 /// Records how the request ended: its response for replays, or (on an error that changed
-/// nothing) the key given back so a retry may run.
+/// nothing) the key given back so a retry may run. `claimed_at` is the instant `begin`
+/// claimed the key at: it names the claim, so only this request's claim is completed.
 pub async fn finish<S: IdempotencyStore>(
     store: &S,
     key: &IdempotencyKey,
-    outcome: &Result<(StoredResponse, String), ApiError>,
-    now: DateTime<Utc>,
+    outcome: &Result<(StoredResponse, ShipmentResource), ApiError>,
+    claimed_at: DateTime<Utc>,
 ) {
     let result = match outcome {
-        Ok((response, resource)) => store.complete(key, response, Some(resource), now).await,
+        Ok((response, resource)) => {
+            store
+                .complete(key, response, Some(resource), claimed_at)
+                .await
+        }
         Err(_) => store.release(key).await,
     };
     if let Err(err) = result {

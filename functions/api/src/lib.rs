@@ -4,10 +4,15 @@
 mod analytics;
 mod api_keys;
 mod auth;
+mod endpoint_secret;
+#[cfg(test)]
+mod erasure_tests;
 mod error;
 mod idempotency;
 mod lookup;
 mod page;
+#[cfg(test)]
+mod path_tests;
 mod rating;
 mod openapi;
 mod route;
@@ -166,6 +171,10 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::get(
             "/v1/webhook-endpoints/{id}/deliveries",
             webhook_endpoints::deliveries::<S, V>,
+        ),
+        Route::post(
+            "/v1/webhook-endpoints/{id}/rotate-secret",
+            endpoint_secret::rotate::<S, V>,
         ),
         Route::put("/v1/settings", settings::put::<S, V>),
         Route::get(TEMPLATE, templates::get::<S, V>),

@@ -1,17 +1,18 @@
 //! The public order lookup, `GET|POST /lookup/{merchant_id}`: a customer without the
 //! tracking link gives the order number and email and is sent (303) to the tracking page.
 //! A wrong combination gets one generic "not found", whether or not the order exists, and
-//! attempts are limited per client IP and per merchant (fixed windows in DynamoDB).
+//! attempts are limited per client IP, failed ones also per merchant (fixed windows in
+//! DynamoDB).
 
 use crate::error::ApiError;
-use crate::page::{self, Asked, Brand, Chrome};
+use crate::page::{self, Asked, Brand, Chrome, PagePath};
 use crate::{App, Store};
 use afterclick_domain::Merchant;
 use afterclick_domain::i18n::page::page_words;
 use afterclick_domain::ports::{Admission, Limit, SenderIdentities};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -23,7 +24,7 @@ pub const PER_IP: Limit = Limit {
     limit: 10,
     window_secs: 600,
 };
-/// A cap per shop, against guessing spread over many addresses.
+/// A cap on failed lookups per shop, against guessing spread over many addresses.
 pub const PER_MERCHANT: Limit = Limit {
     limit: 300,
     window_secs: 600,
@@ -114,7 +115,7 @@ fn form(
 
 pub async fn show<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    Path(merchant_id): Path<String>,
+    PagePath(merchant_id): PagePath<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -152,7 +153,7 @@ fn too_many(
 
 pub async fn find<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    Path(merchant_id): Path<String>,
+    PagePath(merchant_id): PagePath<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     context: Option<axum::Extension<lambda_http::request::RequestContext>>,
@@ -164,11 +165,18 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
     };
     let now = (app.clock)();
     let ip = client_ip(context.as_ref().map(|c| &c.0), &headers);
-    for (key, limit) in [
-        (format!("lookup#ip#{ip}"), PER_IP),
-        (format!("lookup#merchant#{merchant_id}"), PER_MERCHANT),
-    ] {
-        if let Admission::Limited { retry_after_secs } = app.store.hit(&key, limit, now).await? {
+    let shop_failures = format!("lookup#merchant#{merchant_id}");
+    // Every attempt counts against the address; only failures against the shop, so its
+    // customers finding their orders never use up the shop's budget. A full shop bucket
+    // refuses successes too: otherwise a 303 among 429s would still answer a guess.
+    let admissions = [
+        app.store
+            .hit(&format!("lookup#ip#{ip}"), PER_IP, now)
+            .await?,
+        app.store.check(&shop_failures, PER_MERCHANT, now).await?,
+    ];
+    for admission in admissions {
+        if let Admission::Limited { retry_after_secs } = admission {
             tracing::warn!(merchant_id = %merchant_id, "order lookup rate limited");
             return too_many(&merchant, &asked, retry_after_secs);
         }
@@ -222,13 +230,17 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
             Ok(response)
         }
         // The same answer whether the order is unknown or the email is wrong.
-        None => form(
-            StatusCode::NOT_FOUND,
-            &merchant,
-            &asked,
-            (order_number, email),
-            Some(words.lookup_not_found),
-        ),
+        None => {
+            // This failure is already answered; the count only limits the next attempts.
+            app.store.hit(&shop_failures, PER_MERCHANT, now).await?;
+            form(
+                StatusCode::NOT_FOUND,
+                &merchant,
+                &asked,
+                (order_number, email),
+                Some(words.lookup_not_found),
+            )
+        }
     }
 }
 

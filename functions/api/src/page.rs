@@ -4,6 +4,9 @@
 //! a CSP allowing only this origin and the merchant's image hosts, no referrer).
 
 pub mod colour;
+mod path;
+
+pub use path::PagePath;
 
 use crate::error::ApiError;
 use afterclick_domain::Merchant;

@@ -1,17 +1,19 @@
 //! `POST /t/{token}/rating`: the delivery rating form, without JavaScript. A valid rating
 //! is stored (and counted on the delivery outcome) and answered with a 303 to
 //! `/t/{token}?rated=1#rating`; an invalid one re-renders the page with the message (422),
-//! an undelivered shipment gets 409, an oversized body 413. Never a 5xx for bad input.
+//! an undelivered shipment gets 409 (as does a post that kept losing races to other posts
+//! of the same rating: the page then shows the rating that won), an oversized body 413.
+//! Never a 5xx for bad input.
 
 use crate::error::ApiError;
-use crate::page::{self, Asked};
+use crate::page::{self, Asked, PagePath};
 use crate::tracking::{self, RatingForm};
 use crate::{App, Store};
 use afterclick_domain::i18n::page::{PageWords, page_words};
-use afterclick_domain::ports::{MAX_COMMENT_CHARS, Rating, SenderIdentities};
+use afterclick_domain::ports::{MAX_COMMENT_CHARS, Rating, SenderIdentities, StoreError};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -42,7 +44,7 @@ pub fn parse(body: &[u8], now: DateTime<Utc>, words: &PageWords) -> Result<Ratin
 
 pub async fn rate<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    Path(token): Path<String>,
+    PagePath(token): PagePath<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -55,11 +57,7 @@ pub async fn rate<S: Store, V: SenderIdentities + 'static>(
     if !tracking::delivered(&shipment) {
         return render(RatingForm::NotDelivered, StatusCode::CONFLICT).await;
     }
-    let locale = asked.locale(
-        Some(&shipment.customer.locale),
-        &merchant.branding.default_locale,
-    );
-    let words = page_words(locale);
+    let words = page_words(tracking::locale(&asked, &shipment, &merchant));
     let Ok(body) = body else {
         let form = RatingForm::Invalid {
             stars: None,
@@ -72,7 +70,22 @@ pub async fn rate<S: Store, V: SenderIdentities + 'static>(
         Ok(rating) => rating,
         Err(form) => return render(form, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    app.store.rate(&shipment, &rating).await?;
+    match app.store.rate(&shipment, &rating).await {
+        Ok(()) => {}
+        // Other posts of this rating kept winning the race: show the rating that won.
+        Err(StoreError::Conflict) => {
+            let rating = app
+                .store
+                .rating(&shipment.merchant_id, &shipment.tracking_number)
+                .await?;
+            let form = RatingForm::Current {
+                rating,
+                thanks: false,
+            };
+            return render(form, StatusCode::CONFLICT).await;
+        }
+        Err(err) => return Err(err.into()),
+    }
     tracing::info!(merchant_id = %shipment.merchant_id, stars = rating.stars, "delivery rated");
     let location = format!("/t/{token}?rated=1#rating");
     let mut response = StatusCode::SEE_OTHER.into_response();

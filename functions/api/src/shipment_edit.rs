@@ -11,11 +11,12 @@ use afterclick_domain::validate::{
     FieldError, parse_json, validate_e164, validate_email, validate_locale, validate_text,
     validate_timezone,
 };
+use afterclick_web::ApiPath;
 use afterclick_web::{Problem, require_json};
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -47,8 +48,8 @@ struct CustomerPatch {
     email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     phone: Option<Option<String>>,
-    #[serde(default)]
-    locale: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    locale: Option<Option<String>>,
     #[serde(default)]
     timezone: Option<String>,
 }
@@ -109,7 +110,9 @@ fn apply(mut s: Shipment, patch: Patch) -> Result<Shipment, FieldError> {
             s.customer.phone = phone;
         }
         if let Some(locale) = c.locale {
-            validate_locale("customer.locale", &locale)?;
+            if let Some(l) = &locale {
+                validate_locale("customer.locale", l)?;
+            }
             s.customer.locale = locale;
         }
         if let Some(timezone) = c.timezone {
@@ -173,7 +176,7 @@ fn conflict(detail: &str) -> ApiError {
 pub async fn patch<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let merchant_id = auth::merchant_id(&app, &headers).await?;
@@ -233,6 +236,7 @@ struct ScrubbedView {
     notifications: usize,
     events: usize,
     stored_responses: usize,
+    rating_comments: usize,
 }
 
 const ERASED: &[&str] = &[
@@ -243,6 +247,7 @@ const ERASED: &[&str] = &[
     "notifications[].details.signed_by",
     "notifications[].detail (of failed sends: provider text that can name the recipient)",
     "stored idempotent responses that repeat the registration",
+    "rating.comment (the customer's own words)",
 ];
 const KEPT: &[&str] = &[
     "shipment (tracking number, carrier, order number, status, dates)",
@@ -252,6 +257,7 @@ const KEPT: &[&str] = &[
     "milestones",
     "notifications (their states, without personal data)",
     "delivery outcome counters",
+    "rating.stars (anonymous, still counted)",
     "opt-outs (hashed addresses only)",
 ];
 
@@ -268,7 +274,7 @@ fn erased(mut s: Shipment, now: DateTime<Utc>) -> Shipment {
 pub async fn erase<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let merchant_id = auth::merchant_id(&app, &headers).await?;
     tracing::Span::current().record("merchant_id", merchant_id.as_str());
@@ -299,6 +305,7 @@ pub async fn erase<S: Store, V>(
         notifications,
         events,
         stored_responses,
+        rating_comments,
     } = app.store.scrub_personal_data(&shipment).await?;
     tracing::info!(erased_now, notifications, events, "customer data erased");
     let body = Erasure {
@@ -311,6 +318,7 @@ pub async fn erase<S: Store, V>(
             notifications,
             events,
             stored_responses,
+            rating_comments,
         },
     };
     Ok((StatusCode::OK, Json(body)).into_response())
@@ -369,5 +377,10 @@ mod tests {
         );
         let s = patched(r#"{"channels":null,"promised_delivery_date":null}"#).unwrap();
         assert_eq!((s.channels, s.promised_delivery_date), (None, None));
+        assert_eq!(s.customer.locale.as_deref(), Some("en"));
+        let s = patched(r#"{"customer":{"locale":null}}"#).unwrap();
+        assert_eq!(s.customer.locale, None);
+        let s = patched(r#"{"customer":{"locale":"de-DE"}}"#).unwrap();
+        assert_eq!(s.customer.locale.as_deref(), Some("de-DE"));
     }
 }

@@ -2,13 +2,14 @@
 //! opaque cursor. Served from the listing indexes (see `afterclick_aws::keys`).
 
 use crate::error::ApiError;
+use crate::view::CustomerView;
 use crate::{App, Store, auth};
 use afterclick_domain::listing::{
     self, CursorError, DEFAULT_LIMIT, MAX_LIMIT, ShipmentQuery, decode_cursor, encode_cursor,
     is_delayed, is_exception, normalize_email,
 };
 use afterclick_domain::validate::{FieldError, validate_email};
-use afterclick_domain::{Channel, Customer, Milestone, Shipment, Status};
+use afterclick_domain::{Channel, Milestone, Shipment, Status};
 use afterclick_web::Problem;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -35,7 +36,7 @@ pub struct ShipmentSummary<'a> {
     pub exception: bool,
     /// Milestones reached, in their canonical order.
     pub milestones: Vec<Milestone>,
-    pub customer: &'a Customer,
+    pub customer: CustomerView<'a>,
     pub channels: Option<&'a [Channel]>,
     pub erased_at: Option<DateTime<Utc>>,
     pub tracking_url: String,
@@ -62,7 +63,7 @@ fn summary<'a>(s: &'a Shipment, public_base_url: &str) -> ShipmentSummary<'a> {
         delayed: is_delayed(s),
         exception: is_exception(s),
         milestones: listing::reached(s).into_iter().collect(),
-        customer: &s.customer,
+        customer: (&s.customer).into(),
         channels: s.channels.as_deref(),
         erased_at: s.erased_at,
         tracking_url: format!("{public_base_url}/t/{}", s.token),
@@ -198,7 +199,7 @@ pub async fn list<S: Store, V>(
     let after = request
         .cursor
         .as_deref()
-        .map(|raw| decode_cursor(raw, &fingerprint))
+        .map(|raw| decode_cursor(raw, &request.query, &fingerprint))
         .transpose()
         .map_err(|err: CursorError| invalid_parameter(bad("cursor", &err.to_string())))?;
     let page = app

@@ -350,6 +350,43 @@ async fn a_patch_changes_contact_and_channels_under_the_version() {
 }
 
 #[tokio::test]
+async fn a_shipment_registered_without_locale_keeps_none_until_patched() {
+    let (store, a, _) = two_merchants().await;
+    let api = api(&store, now);
+    let id = register(&api, &a, "1Z999AA10123456784").await;
+    let uri = format!("/v1/shipments/{id}");
+    let shown = send(&api, "GET", &uri, &a, &[], None).await;
+    assert_eq!(
+        shown.body["customer"]["locale"],
+        Value::Null,
+        "{}",
+        shown.body
+    );
+    let stored = |store: &MemoryStore| {
+        let store = store.clone();
+        async move {
+            let s = store.shipment("m_a", "1Z999AA10123456784").await.unwrap();
+            s.unwrap().customer.locale
+        }
+    };
+    assert_eq!(stored(&store).await, None);
+    for (locale, want) in [(json!("de-DE"), Some("de-DE")), (Value::Null, None)] {
+        let r = send(
+            &api,
+            "PATCH",
+            &uri,
+            &a,
+            &[],
+            Some(&json!({"customer": {"locale": locale}})),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["customer"]["locale"], json!(want));
+        assert_eq!(stored(&store).await.as_deref(), want);
+    }
+}
+
+#[tokio::test]
 async fn erasure_removes_personal_data_once_and_repeats_harmlessly() {
     let (store, a, _) = two_merchants().await;
     let api = api(&store, now);
@@ -369,7 +406,7 @@ async fn erasure_removes_personal_data_once_and_repeats_harmlessly() {
     assert_eq!(erased.status, StatusCode::OK, "{}", erased.body);
     assert_eq!(
         erased.body["scrubbed"],
-        json!({"shipment": true, "notifications": 0, "events": 0, "stored_responses": 1})
+        json!({"shipment": true, "notifications": 0, "events": 0, "stored_responses": 1, "rating_comments": 0})
     );
     assert!(
         erased.body["erased"]

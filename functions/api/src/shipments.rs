@@ -4,16 +4,17 @@ use crate::error::ApiError;
 use crate::{App, BODY_LIMIT, Store, auth, idempotency, view};
 use afterclick_aws::secrets::{new_shipment_id, new_token};
 use afterclick_domain::model::normalize_tracking_number;
-use afterclick_domain::ports::{Registration, StoreError, StoredResponse};
+use afterclick_domain::ports::{Registration, ShipmentResource, StoreError, StoredResponse};
 use afterclick_domain::validate::{
     FieldError, parse_json, validate_e164, validate_email, validate_locale, validate_text,
     validate_timezone, validate_tracking_number,
 };
 use afterclick_domain::{Customer, Shipment, Status};
+use afterclick_web::ApiPath;
 use afterclick_web::{Problem, require_json};
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -95,8 +96,11 @@ fn validate(input: RegisterShipment) -> Result<Registered, FieldError> {
             "or customer.phone is required: the customer must be reachable",
         ));
     }
-    let locale = c.locale.unwrap_or_else(|| "en".into());
-    validate_locale("customer.locale", &locale)?;
+    // No default here: an unknown locale lets pages follow the browser and the shop.
+    let locale = c.locale;
+    if let Some(locale) = &locale {
+        validate_locale("customer.locale", locale)?;
+    }
     let timezone = c.timezone.unwrap_or_else(|| "UTC".into());
     validate_timezone("customer.timezone", &timezone)?;
     let promised_delivery_date = input
@@ -198,11 +202,12 @@ pub async fn register<S: Store, V>(
         .into_response())
 }
 
-/// Registers the shipment; the response as stored for idempotent replays, and the id.
+/// Registers the shipment; the response as stored for idempotent replays, and the shipment
+/// it is about.
 async fn create<S: Store, V>(
     app: &App<S, V>,
     shipment: &Shipment,
-) -> Result<(StoredResponse, String), ApiError> {
+) -> Result<(StoredResponse, ShipmentResource), ApiError> {
     let (status, stored) = match app.store.register(shipment).await? {
         Registration::Created(s) => (StatusCode::CREATED, s),
         Registration::Existing(s) => (StatusCode::OK, s),
@@ -214,7 +219,10 @@ async fn create<S: Store, V>(
             status: status.as_u16(),
             body,
         },
-        stored.id,
+        ShipmentResource {
+            id: stored.id,
+            tracking_number: stored.tracking_number,
+        },
     ))
 }
 
@@ -222,7 +230,7 @@ async fn create<S: Store, V>(
 pub async fn get<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let merchant_id = auth::merchant_id(&app, &headers).await?;
     tracing::Span::current().record("merchant_id", merchant_id.as_str());

@@ -10,11 +10,12 @@ use afterclick_domain::message::{self, Override, Preview, TemplateError};
 use afterclick_domain::ports::{SenderIdentities, TemplateKey};
 use afterclick_domain::validate::{FieldError, parse_json};
 use afterclick_domain::{Channel, Milestone};
+use afterclick_web::ApiPath;
 use afterclick_web::{Problem, require_json};
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -125,7 +126,7 @@ async fn checked<S: Store, V>(
 pub async fn put<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
-    Path(path): Path<(String, String, String)>,
+    ApiPath(path): ApiPath<(String, String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let (key, template, preview) = checked(&app, &headers, path, body).await?;
@@ -136,7 +137,7 @@ pub async fn put<S: Store, V: SenderIdentities + 'static>(
 pub async fn preview<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
-    Path(path): Path<(String, String, String)>,
+    ApiPath(path): ApiPath<(String, String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let (_, template, preview) = checked(&app, &headers, path, body).await?;
@@ -146,7 +147,7 @@ pub async fn preview<S: Store, V: SenderIdentities + 'static>(
 pub async fn get<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
-    Path(path): Path<(String, String, String)>,
+    ApiPath(path): ApiPath<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let merchant_id = auth::merchant_id(&app, &headers).await?;
     let key = key(merchant_id, path)?;
@@ -161,7 +162,7 @@ pub async fn get<S: Store, V: SenderIdentities + 'static>(
 pub async fn delete<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
-    Path(path): Path<(String, String, String)>,
+    ApiPath(path): ApiPath<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let merchant_id = auth::merchant_id(&app, &headers).await?;
     let key = key(merchant_id, path)?;

@@ -4,15 +4,17 @@
 //! customer's time zone, the pickup point, the merchant's recommendations and, once
 //! delivered, the delivery rating form. No JavaScript; an unknown token gets a neutral 404.
 
+mod timeline;
 mod view;
 
 use crate::error::ApiError;
-use crate::page::{self, Asked, Brand, Chrome};
+use crate::page::{self, Asked, Brand, Chrome, PagePath};
 use crate::{App, Store};
+use afterclick_domain::i18n::Locale;
 use afterclick_domain::message::headline;
 use afterclick_domain::ports::{Rating, SenderIdentities};
 use afterclick_domain::{Merchant, Milestone, Shipment};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
@@ -33,6 +35,15 @@ pub async fn load<S: Store, V>(
     };
     let merchant = app.store.merchant(&shipment.merchant_id).await?;
     Ok(merchant.map(|m| (shipment, m)))
+}
+
+/// The language of a page about one shipment (tracking, rating, unsubscribe), chosen the
+/// same way on each: `?lang=`, then the customer's, the browser's, the merchant's default.
+pub fn locale(asked: &Asked, shipment: &Shipment, merchant: &Merchant) -> &'static Locale {
+    asked.locale(
+        shipment.customer.locale.as_deref(),
+        &merchant.branding.default_locale,
+    )
 }
 
 /// What the rating part of the page shows.
@@ -73,6 +84,7 @@ struct TrackingPage {
     pickup: Option<view::PickupView>,
     rating: Option<view::RatingView>,
     events: Vec<view::EventView>,
+    older_events: Option<String>,
     times_in: String,
     order_number: String,
     carrier: view::CarrierView,
@@ -88,10 +100,7 @@ pub async fn render<S: Store, V>(
     form: RatingForm,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let locale = asked.locale(
-        Some(&shipment.customer.locale),
-        &merchant.branding.default_locale,
-    );
+    let locale = locale(asked, shipment, merchant);
     let mut events = app
         .store
         .timeline(&shipment.merchant_id, &shipment.tracking_number)
@@ -117,6 +126,7 @@ pub async fn render<S: Store, V>(
     let title = format!("{} · {}", ctx.words.track_title, merchant.brand_name);
     let here = format!("/t/{}", shipment.token);
     let l = &locale.labels;
+    let timeline = timeline::timeline(&ctx, &events);
     let page = TrackingPage {
         labels: Labels {
             order: l.order,
@@ -132,7 +142,8 @@ pub async fn render<S: Store, V>(
         pickup: view::pickup(&ctx, &events),
         rating: view::rating(&ctx, form),
         times_in: ctx.words.times_in.replace("{zone}", tz.name()),
-        events: events.iter().map(|e| view::event(&ctx, e)).collect(),
+        events: timeline.events,
+        older_events: timeline.older,
         order_number: shipment.order_number.clone(),
         carrier: view::carrier(shipment),
         recommendations,
@@ -143,7 +154,7 @@ pub async fn render<S: Store, V>(
 
 pub async fn show<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    Path(token): Path<String>,
+    PagePath(token): PagePath<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {

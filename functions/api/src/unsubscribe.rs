@@ -5,7 +5,7 @@
 //! shipment). Pages in the merchant's brand and the customer's language.
 
 use crate::error::ApiError;
-use crate::page::{self, Asked, Brand, Chrome};
+use crate::page::{self, Asked, Brand, Chrome, PagePath};
 use crate::tracking;
 use crate::{App, Store};
 use afterclick_domain::i18n::page::page_words;
@@ -13,7 +13,7 @@ use afterclick_domain::ports::SenderIdentities;
 use afterclick_domain::{Merchant, Shipment};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
@@ -36,10 +36,7 @@ struct UnsubscribePage<'a> {
 }
 
 fn chrome(shipment: &Shipment, merchant: &Merchant, asked: &Asked) -> Chrome {
-    let locale = asked.locale(
-        Some(&shipment.customer.locale),
-        &merchant.branding.default_locale,
-    );
+    let locale = tracking::locale(asked, shipment, merchant);
     let words = page_words(locale);
     Chrome::new(
         locale,
@@ -51,7 +48,7 @@ fn chrome(shipment: &Shipment, merchant: &Merchant, asked: &Asked) -> Chrome {
 
 pub async fn confirm<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    Path(token): Path<String>,
+    PagePath(token): PagePath<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -87,7 +84,7 @@ pub async fn confirm<S: Store, V: SenderIdentities + 'static>(
 
 pub async fn unsubscribe<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    Path(token): Path<String>,
+    PagePath(token): PagePath<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,

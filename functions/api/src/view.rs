@@ -17,7 +17,7 @@ pub struct ShipmentView<'a> {
     pub promised_delivery_date: Option<NaiveDate>,
     pub service: Option<&'a str>,
     pub destination_country: Option<&'a str>,
-    pub customer: &'a Customer,
+    pub customer: CustomerView<'a>,
     pub tracking_url: String,
     pub milestones: Vec<MilestoneView>,
     pub events: Vec<&'a TrackingEvent>,
@@ -28,6 +28,30 @@ pub struct ShipmentView<'a> {
     pub erased_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The customer as the API shows them: an unknown locale is an explicit `null`.
+#[derive(Debug, Serialize)]
+pub struct CustomerView<'a> {
+    pub name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<&'a str>,
+    pub locale: Option<&'a str>,
+    pub timezone: &'a str,
+}
+
+impl<'a> From<&'a Customer> for CustomerView<'a> {
+    fn from(c: &'a Customer) -> Self {
+        Self {
+            name: &c.name,
+            email: c.email.as_deref(),
+            phone: c.phone.as_deref(),
+            locale: c.locale.as_deref(),
+            timezone: &c.timezone,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -90,7 +114,7 @@ pub fn shipment<'a>(
         promised_delivery_date: s.promised_delivery_date,
         service: s.service.as_deref(),
         destination_country: s.destination_country.as_deref(),
-        customer: &s.customer,
+        customer: (&s.customer).into(),
         tracking_url: format!("{public_base_url}/t/{}", s.token),
         milestones,
         events: events.iter().collect(),

@@ -12,11 +12,12 @@ use afterclick_domain::validate::{FieldError, parse_json, validate_text};
 use afterclick_domain::webhooks::{
     Delivery, DeliveryState, MAX_ENDPOINTS, WebhookEndpoint, validate_url,
 };
+use afterclick_web::ApiPath;
 use afterclick_web::{Problem, require_json};
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -155,7 +156,7 @@ fn well_formed(id: &str) -> bool {
     id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-async fn owned<S: Store, V>(
+pub(crate) async fn owned<S: Store, V>(
     app: &App<S, V>,
     merchant_id: &str,
     id: &str,
@@ -195,6 +196,7 @@ pub async fn create<S: Store, V>(
             milestones: milestones.clone(),
             description: description.clone(),
             secret: new_webhook_secret(),
+            previous_secret: None,
             created_at: (app.clock)(),
         };
         match app.store.create_endpoint(&endpoint, MAX_ENDPOINTS).await {
@@ -224,7 +226,7 @@ pub async fn create<S: Store, V>(
             Err(err) => return Err(err.into()),
         }
     }
-    Err(ApiError::Problem(Problem::unavailable()))
+    Err(StoreError::Conflict.into())
 }
 
 pub async fn list<S: Store, V>(
@@ -241,7 +243,7 @@ pub async fn list<S: Store, V>(
 pub async fn get<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EndpointView>, ApiError> {
     let merchant_id = auth::merchant_id(&app, &headers).await?;
     Ok(Json(owned(&app, &merchant_id, &id).await?.into()))
@@ -252,7 +254,7 @@ pub async fn get<S: Store, V>(
 pub async fn delete<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let merchant_id = auth::merchant_id(&app, &headers).await?;
     let deleted = well_formed(&id) && app.store.delete_endpoint(&merchant_id, &id).await?;
@@ -266,7 +268,7 @@ pub async fn delete<S: Store, V>(
 pub async fn deliveries<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let merchant_id = auth::merchant_id(&app, &headers).await?;
     let endpoint = owned(&app, &merchant_id, &id).await?;

@@ -10,9 +10,10 @@ use crate::{App, Store, auth};
 use afterclick_aws::secrets::{new_shared_secret, new_webhook_secret};
 use afterclick_domain::ports::{SenderIdentities, StoreError};
 use afterclick_domain::providers::Provider;
+use afterclick_web::ApiPath;
 use afterclick_web::Problem;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
@@ -47,7 +48,7 @@ fn new_secret(provider: Provider) -> String {
 
 pub async fn rotate<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    Path(provider): Path<String>,
+    ApiPath(provider): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let merchant_id = auth::merchant_id(&app, &headers).await?;

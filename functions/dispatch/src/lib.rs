@@ -18,7 +18,6 @@ use afterclick_aws::stream::each_record;
 use afterclick_domain::ports::{
     DeliveryStore, EndpointStore, OutgoingWebhook, StoreError, WebhookSender,
 };
-use afterclick_domain::signature::sign;
 use afterclick_domain::webhooks::{
     DeliveryKey, DeliveryState, Finish, LEASE, Seen, Step, next_step,
 };
@@ -155,12 +154,9 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
         };
         let sent_at = clock();
         let body = delivery.payload;
-        let finish = match sign(
-            &endpoint.secret,
-            &delivery.webhook_id,
-            sent_at.timestamp(),
-            body.as_bytes(),
-        ) {
+        // Two signatures during a rotation's grace period: either secret verifies.
+        let finish = match endpoint.signature_header(&delivery.webhook_id, sent_at, body.as_bytes())
+        {
             Ok(signature) => {
                 let response = self
                     .sender

@@ -36,6 +36,7 @@ async fn setup(
         milestones: Milestone::ALL.to_vec(),
         description: None,
         secret: SECRET.into(),
+        previous_secret: None,
         created_at: t0(),
     };
     store.create_endpoint(&endpoint, 10).await.unwrap();
@@ -97,6 +98,55 @@ async fn a_delivery_is_posted_once_signed_and_marked_delivered() {
         (stored.state, stored.attempts, stored.last_status),
         (DeliveryState::Delivered, 1, Some(200))
     );
+}
+
+fn after_the_grace() -> DateTime<Utc> {
+    t0() + webhooks::SECRET_GRACE + Duration::seconds(1)
+}
+
+fn verifies(post: &OutgoingWebhook, secret: &str, now: DateTime<Utc>) -> bool {
+    let ts = post.timestamp.to_string();
+    let headers = SignedHeaders {
+        id: Some(&post.webhook_id),
+        timestamp: Some(&ts),
+        signature: Some(&post.signature),
+    };
+    verify(&[secret.into()], headers, post.body.as_bytes(), now).is_ok()
+}
+
+#[tokio::test]
+async fn after_a_rotation_both_secrets_sign_until_the_grace_period_ends() {
+    let (store, sender, delivery) = setup(vec![Ok(500)]).await;
+    let new = afterclick_domain::signature::secret_from_bytes(&[9u8; 24]);
+    let endpoint = store.endpoint("m1", "we_1").await.unwrap().unwrap();
+    let rotated = endpoint.rotated(new.clone(), t0());
+    assert!(
+        store
+            .replace_endpoint_secret(&rotated, SECRET)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .replace_endpoint_secret(&rotated, SECRET)
+            .await
+            .unwrap(),
+        "a rotation from a secret no longer current loses"
+    );
+    let first = dispatch(&store, &sender, t0).run(&delivery.key()).await;
+    assert_eq!(first.unwrap(), Some(DeliveryState::Retrying));
+    let retry = dispatch(&store, &sender, after_the_grace)
+        .run(&delivery.key())
+        .await;
+    assert_eq!(retry.unwrap(), Some(DeliveryState::Delivered));
+    let sent = sender.sent();
+    let during = &sent[0];
+    assert_eq!(during.signature.split(' ').count(), 2);
+    assert!(verifies(during, SECRET, t0()) && verifies(during, &new, t0()));
+    let after = &sent[1];
+    assert_eq!(after.signature.split(' ').count(), 1);
+    assert!(verifies(after, &new, after_the_grace()));
+    assert!(!verifies(after, SECRET, after_the_grace()));
 }
 
 #[tokio::test]

@@ -220,8 +220,10 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             tracking_url: &tracking_url,
             unsubscribe_url: &unsubscribe_url,
         };
-        let locale =
-            message::resolve_locale(&shipment.customer.locale, &merchant.branding.default_locale);
+        let locale = message::resolve_locale(
+            shipment.customer.locale.as_deref(),
+            &merchant.branding.default_locale,
+        );
         let template = self
             .store
             .template(&TemplateKey {

@@ -187,6 +187,7 @@ mod tests {
             milestones: Milestone::ALL.to_vec(),
             description: None,
             secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into(),
+            previous_secret: None,
             created_at: now(),
         };
         store.create_endpoint(&endpoint, 10).await.unwrap();

@@ -16,7 +16,11 @@ use afterclick_domain::rules::DeliveryOutcome;
 use afterclick_domain::{Merchant, NotificationState, Shipment, TrackingEvent};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -59,6 +63,31 @@ fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
 
+fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+/// A string attribute of an item, if it is one.
+fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    match item.get(name) {
+        Some(AttributeValue::S(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// A whole-number attribute of an item, if it is one.
+fn number(item: &Item, name: &str) -> Option<i64> {
+    match item.get(name) {
+        Some(AttributeValue::N(v)) => v.parse().ok(),
+        _ => None,
+    }
+}
+
+/// A request or item we built ourselves that the SDK refused: our bug, not the caller's.
+fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, StoreError> {
+    result.map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 fn unavailable<E, R>(err: SdkError<E, R>) -> StoreError
 where
     E: std::error::Error + 'static,
@@ -90,11 +119,11 @@ where
 }
 
 fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
-    serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+    built(serde_dynamo::to_item(value))
 }
 
 fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
-    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+    built(serde_dynamo::from_item(item))
 }
 
 /// Items of a list that can be read; an unreadable one is logged (by key, no content) and
@@ -153,6 +182,24 @@ fn notification_item(n: &Notification) -> Result<Item, StoreError> {
     ))
 }
 
+/// An UpdateItem inside a transaction.
+fn update_write(update: UpdateBuilder) -> Result<TransactWriteItem, StoreError> {
+    Ok(TransactWriteItem::builder()
+        .update(built(update.build())?)
+        .build())
+}
+
+/// Did the transaction lose to another one writing the same items at the same moment?
+fn lost_a_race(err: &TransactError) -> bool {
+    match err.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
+            .cancellation_reasons()
+            .iter()
+            .any(|r| r.code() == Some("TransactionConflict")),
+        _ => false,
+    }
+}
+
 /// Which items of a cancelled transaction failed their condition.
 fn failed_conditions(err: &TransactError) -> Vec<usize> {
     match err.as_service_error() {
@@ -201,40 +248,60 @@ impl DynamoStore {
         Ok(out.item)
     }
 
+    /// A Query on the table, to be configured by the caller and read with [`Self::query_all`].
+    fn query(&self) -> QueryFluentBuilder {
+        self.client.query().table_name(&self.table)
+    }
+
+    /// Every item `query` matches, reading page after page until DynamoDB has no more.
+    async fn query_all(query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {
+        query
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(unavailable)
+    }
+
     async fn query_prefix(&self, pk: String, prefix: &str) -> Result<Vec<Item>, StoreError> {
-        let mut items = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
+        Self::query_all(
+            self.query()
                 .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
                 .expression_attribute_names("#pk", keys::PK)
                 .expression_attribute_names("#sk", keys::SK)
-                .expression_attribute_values(":pk", s(pk.clone()))
+                .expression_attribute_values(":pk", s(pk))
                 .expression_attribute_values(":prefix", s(prefix))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            items.extend(out.items.unwrap_or_default());
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(items);
-            }
-        }
+                .consistent_read(true),
+        )
+        .await
+    }
+
+    /// A PutItem of `item`, to be sent by the caller (unconditional unless it adds one).
+    fn put_item(&self, item: Item) -> PutItemFluentBuilder {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+    }
+
+    /// An UpdateItem aimed at one item, to be configured and sent by the caller.
+    fn update_item(&self, pk: impl Into<String>, sk: impl Into<String>) -> UpdateItemFluentBuilder {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(pk))
+            .key(keys::SK, s(sk))
     }
 
     fn put(&self, item: Item, condition: &str) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))
-            .condition_expression(condition)
-            .build()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(TransactWriteItem::builder().put(put).build())
+            .condition_expression(condition);
+        Ok(TransactWriteItem::builder()
+            .put(built(put.build())?)
+            .build())
     }
 
     async fn transact(&self, writes: Vec<TransactWriteItem>) -> Result<(), TransactError> {
@@ -254,13 +321,7 @@ impl DynamoStore {
             keys::SETTINGS_SK.into(),
             types::MERCHANT,
         );
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(unavailable)?;
+        self.put_item(item).send().await.map_err(unavailable)?;
         Ok(())
     }
 }
@@ -375,10 +436,8 @@ impl ShipmentStore for DynamoStore {
                 if let Some(p) = guarded.put.as_mut() {
                     p.expression_attribute_names =
                         Some(HashMap::from([("#version".into(), "version".into())]));
-                    p.expression_attribute_values = Some(HashMap::from([(
-                        ":expected".into(),
-                        AttributeValue::N(expected_version.to_string()),
-                    )]));
+                    p.expression_attribute_values =
+                        Some(HashMap::from([(":expected".into(), n(expected_version))]));
                 }
                 guarded
             }];
@@ -433,22 +492,18 @@ impl DynamoStore {
         let mut refs = Vec::new();
         let mut scanned = 0i64;
         for partition in 0..keys::DUE_PARTITIONS {
-            let mut start: Option<Item> = None;
-            loop {
-                let out = self
-                    .client
-                    .query()
-                    .table_name(&self.table)
-                    .index_name(keys::DUE_INDEX)
-                    .key_condition_expression("#pk = :pk AND #sk <= :now")
-                    .expression_attribute_names("#pk", keys::DUE_PK)
-                    .expression_attribute_names("#sk", keys::DUE_SK)
-                    .expression_attribute_values(":pk", s(format!("DUE#{partition}")))
-                    .expression_attribute_values(":now", s(keys::due_sort_key(now)))
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
+            // Page by page rather than `query_all`: the cost needs each page's scanned count.
+            let mut pages = self
+                .query()
+                .index_name(keys::DUE_INDEX)
+                .key_condition_expression("#pk = :pk AND #sk <= :now")
+                .expression_attribute_names("#pk", keys::DUE_PK)
+                .expression_attribute_names("#sk", keys::DUE_SK)
+                .expression_attribute_values(":pk", s(format!("DUE#{partition}")))
+                .expression_attribute_values(":now", s(keys::due_sort_key(now)))
+                .into_paginator()
+                .send();
+            while let Some(out) = pages.try_next().await.map_err(unavailable)? {
                 scanned += i64::from(out.scanned_count);
                 refs.extend(
                     out.items
@@ -456,10 +511,6 @@ impl DynamoStore {
                         .into_iter()
                         .filter_map(due_item),
                 );
-                start = out.last_evaluated_key;
-                if start.is_none() {
-                    break;
-                }
             }
         }
         Ok((refs, scanned))
@@ -543,13 +594,7 @@ impl TemplateStore for DynamoStore {
             template_sk(key),
             "template",
         );
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(unavailable)?;
+        self.put_item(item).send().await.map_err(unavailable)?;
         Ok(())
     }
 
@@ -656,10 +701,7 @@ impl EventStore for DynamoStore {
     ) -> Result<bool, StoreError> {
         let item = events::event_item(merchant_id, tracking_number, event, received_at)?;
         let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
+            .put_item(item)
             .condition_expression("attribute_not_exists(PK)")
             .send()
             .await;
@@ -685,13 +727,9 @@ impl EventStore for DynamoStore {
         date: chrono::NaiveDate,
     ) -> Result<bool, StoreError> {
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::shipment_pk(merchant_id, tracking_number)))
-            .key(
-                keys::SK,
-                s(keys::event_sk(event.occurred_at, &event.event_id(tracking_number))),
+            .update_item(
+                keys::shipment_pk(merchant_id, tracking_number),
+                keys::event_sk(event.occurred_at, &event.event_id(tracking_number)),
             )
             .update_expression("SET estimated_delivery = :date")
             .condition_expression(
@@ -720,21 +758,11 @@ impl EventStore for DynamoStore {
 
 impl DynamoStore {
     /// An UpdateItem aimed at one notification item.
-    fn notification_update(
-        &self,
-        key: &NotificationKey,
-    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key(
-                keys::PK,
-                s(keys::shipment_pk(&key.merchant_id, &key.tracking_number)),
-            )
-            .key(
-                keys::SK,
-                s(keys::notification_sk(&key.moment(), key.channel)),
-            )
+    fn notification_update(&self, key: &NotificationKey) -> UpdateItemFluentBuilder {
+        self.update_item(
+            keys::shipment_pk(&key.merchant_id, &key.tracking_number),
+            keys::notification_sk(&key.moment(), key.channel),
+        )
     }
 }
 
@@ -788,8 +816,7 @@ impl NotificationStore for DynamoStore {
                     names.insert("#segments".to_owned(), "segments".to_owned());
                     values.insert(
                         ":segments".into(),
-                        serde_dynamo::to_attribute_value(segments)
-                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        built(serde_dynamo::to_attribute_value(segments))?,
                     );
                 }
             }

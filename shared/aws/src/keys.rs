@@ -18,6 +18,7 @@
 //! | endpoint count    | `M#{merchant_id}`          | `WHCOUNT`                   | `webhook_endpoint_count` |
 //! | webhook delivery  | `S#{merchant_id}#{tn}`     | `W#{endpoint_id}#{moment}`  | `webhook_delivery` |
 //! | idempotency key   | `M#{merchant_id}`          | `IDEM#{sha256(key)}`        | `idempotency`  |
+//! | idempotency ref   | `S#{merchant_id}#{tn}`     | `IDEMREF#{sha256(key)}`     | `idempotency_ref` |
 //!
 //! `{moment}` is a milestone with its instance (`exception#address_issue`), so each
 //! occurrence of a milestone has its own notification per channel.
@@ -93,8 +94,12 @@
 //!   allow (order number > customer email > delayed > status > all, decided by
 //!   `ShipmentQuery::access_path`, which the cursor's fingerprint also names), descending
 //!   on `list_sk`, the other filters as FilterExpression; never a Scan.
-//! - an idempotency key: GetItem / conditional PutItem `M#..`/`IDEM#..`; the responses an
-//!   erasure must forget: Query `M#..` with `begins_with(SK, "IDEM#")`, filtered by `resource`.
+//! - an idempotency key: GetItem / conditional PutItem `M#..`/`IDEM#..`; completing it is
+//!   one transaction: the record (only over its own `in_progress` claim), a check that the
+//!   shipment it is about is not erased, and the reverse reference `S#..`/`IDEMREF#..`
+//!   (same expiry) under the shipment. The responses an erasure must forget: Query the
+//!   shipment's `begins_with(SK, "IDEMREF#")`, then delete each referenced `IDEM#..` by key
+//!   (reads scale with the shipment, not with the merchant's traffic).
 //! - an endpoint's recent deliveries: Query index `deliveries`, `endpoint_pk`, newest first.
 //!
 //! The `type` attribute is what the stream event source mappings filter on.
@@ -135,6 +140,7 @@ pub mod types {
     pub const WEBHOOK_ENDPOINT: &str = "webhook_endpoint";
     pub const WEBHOOK_ENDPOINT_COUNT: &str = "webhook_endpoint_count";
     pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
+    pub const IDEMPOTENCY_REF: &str = "idempotency_ref";
 }
 
 pub fn merchant_pk(merchant_id: &str) -> String {
@@ -231,6 +237,13 @@ pub fn delayed_key(merchant_id: &str) -> String {
 
 pub fn idempotency_sk(key_hash: &str) -> String {
     format!("{IDEMPOTENCY_PREFIX}{key_hash}")
+}
+
+pub const IDEMPOTENCY_REF_PREFIX: &str = "IDEMREF#";
+
+/// Under the shipment a stored response is about: which `IDEM#` record an erasure forgets.
+pub fn idempotency_ref_sk(key_hash: &str) -> String {
+    format!("{IDEMPOTENCY_REF_PREFIX}{key_hash}")
 }
 
 pub const DUE_INDEX: &str = "due";

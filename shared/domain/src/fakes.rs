@@ -550,7 +550,7 @@ pub fn shipment(merchant_id: &str, tracking_number: &str, now: DateTime<Utc>) ->
             name: "Ada Lovelace".into(),
             email: Some("ada@example.com".into()),
             phone: Some("+447700900123".into()),
-            locale: "en".into(),
+            locale: Some("en".into()),
             timezone: "Europe/London".into(),
         },
         promised_delivery_date: None,

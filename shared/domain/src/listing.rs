@@ -102,6 +102,26 @@ fn millis(at: DateTime<Utc>) -> i64 {
     at.timestamp_millis()
 }
 
+/// The inclusive bounds the filters put on the sort key (the Query's key condition); an
+/// open end is `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKeyRange {
+    pub lower: Option<String>,
+    pub upper: Option<String>,
+}
+
+impl SortKeyRange {
+    pub fn contains(&self, sort_key: &str) -> bool {
+        self.lower.as_deref().is_none_or(|l| l <= sort_key)
+            && self.upper.as_deref().is_none_or(|u| sort_key <= u)
+    }
+
+    /// Empty: the filters cannot match anything.
+    pub fn is_empty(&self) -> bool {
+        matches!((&self.lower, &self.upper), (Some(l), Some(u)) if l > u)
+    }
+}
+
 impl ShipmentQuery {
     /// The filters' meaning, as the in-memory store applies them and the DynamoDB plan must.
     pub fn matches(&self, s: &Shipment) -> bool {
@@ -126,6 +146,20 @@ impl ShipmentQuery {
                     .as_deref()
                     .is_some_and(|mine| normalize_email(mine) == *e)
             })
+    }
+
+    /// `created_from` as the lower bound; the earlier of `created_to` and `updated_to` (nothing
+    /// is updated before it is created) as the upper one, `~` sorting after every id
+    /// character so the whole millisecond is in.
+    pub fn sort_key_range(&self) -> SortKeyRange {
+        SortKeyRange {
+            lower: self.created_from.map(fixed_millis),
+            upper: [self.created_to, self.updated_to]
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|t| format!("{}#~", fixed_millis(t))),
+        }
     }
 
     /// Identifies the listing (merchant, filters and the index that serves them, not the
@@ -187,22 +221,49 @@ pub enum CursorError {
     OtherListing,
 }
 
+/// `{fixed-width millis}#{shipment id}`, as [`list_sort_key`] writes it.
+fn is_list_sort_key(sort_key: &str) -> bool {
+    let Some((at, id)) = sort_key.split_once('#') else {
+        return false;
+    };
+    let time_ok =
+        DateTime::parse_from_rfc3339(at).is_ok_and(|t| fixed_millis(t.with_timezone(&Utc)) == at);
+    let id_ok = (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    time_ok && id_ok
+}
+
 /// The position a cursor stands for, if it was issued for this very listing.
-pub fn decode_cursor(raw: &str, fingerprint: &str) -> Result<ListPosition, CursorError> {
+///
+/// Cursors are not signed: everything in one is checked instead. The fingerprint ties it
+/// to the merchant, the filters and the index (so the Query's partition is the plan's),
+/// and the position must be one the listing can hold: a tracking number, a sort key of
+/// the shape the API writes and within the filters' key range (DynamoDB refuses a start
+/// key outside the key condition). Forged content that passes can only move within the
+/// merchant's own listing, which a cursor is for anyway.
+pub fn decode_cursor(
+    raw: &str,
+    query: &ShipmentQuery,
+    fingerprint: &str,
+) -> Result<ListPosition, CursorError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(raw.as_bytes())
         .map_err(|_| CursorError::Malformed)?;
     let body: CursorBody = serde_json::from_slice(&bytes).map_err(|_| CursorError::Malformed)?;
     let p = &body.position;
     // Only the shapes this API writes: the position becomes part of a DynamoDB key.
-    let well_formed = (1..=120).contains(&p.sort_key.len())
-        && p.sort_key.is_ascii()
+    let well_formed = is_list_sort_key(&p.sort_key)
         && crate::validate::validate_tracking_number("cursor", &p.tracking_number).is_ok();
     if !well_formed {
         return Err(CursorError::Malformed);
     }
     if body.fingerprint != fingerprint {
         return Err(CursorError::OtherListing);
+    }
+    if !query.sort_key_range().contains(&p.sort_key) {
+        return Err(CursorError::Malformed);
     }
     Ok(body.position)
 }
@@ -272,9 +333,9 @@ mod tests {
         let q = ShipmentQuery::default();
         let mine = q.fingerprint("m1");
         let cursor = encode_cursor(&position, &mine);
-        assert_eq!(decode_cursor(&cursor, &mine), Ok(position));
+        assert_eq!(decode_cursor(&cursor, &q, &mine), Ok(position));
         assert_eq!(
-            decode_cursor(&cursor, &q.fingerprint("m2")),
+            decode_cursor(&cursor, &q, &q.fingerprint("m2")),
             Err(CursorError::OtherListing)
         );
         let carrier = ShipmentQuery {
@@ -282,10 +343,72 @@ mod tests {
             ..ShipmentQuery::default()
         };
         assert_eq!(
-            decode_cursor(&cursor, &carrier.fingerprint("m1")),
+            decode_cursor(&cursor, &carrier, &carrier.fingerprint("m1")),
             Err(CursorError::OtherListing)
         );
-        assert_eq!(decode_cursor("!!", &mine), Err(CursorError::Malformed));
+        assert_eq!(decode_cursor("!!", &q, &mine), Err(CursorError::Malformed));
+    }
+
+    /// A forged cursor carrying the right fingerprint (it is not secret) but a position the
+    /// listing cannot hold: refused before anything is queried.
+    #[test]
+    fn forged_positions_are_refused_even_with_the_right_fingerprint() {
+        let at = |h| Utc.with_ymd_and_hms(2026, 11, 18, h, 0, 0).unwrap();
+        let q = ShipmentQuery {
+            created_from: Some(at(8)),
+            created_to: Some(at(12)),
+            ..ShipmentQuery::default()
+        };
+        let fingerprint = q.fingerprint("m1");
+        let forge = |sort_key: &str| {
+            let position = ListPosition {
+                sort_key: sort_key.into(),
+                tracking_number: "1Z1AAAA".into(),
+            };
+            decode_cursor(&encode_cursor(&position, &fingerprint), &q, &fingerprint)
+        };
+        assert!(forge("2026-11-18T08:00:00.000Z#shp_1").is_ok());
+        assert!(forge("2026-11-18T12:00:00.000Z#shp_1").is_ok());
+        for sort_key in [
+            // Outside the key range: DynamoDB would refuse the start key.
+            "2026-11-18T07:59:59.999Z#shp_1",
+            "2026-11-18T12:00:00.001Z#shp_1",
+            "9999-12-31T23:59:59.999Z#shp_1",
+            // Not the shape the API writes.
+            "zzz",
+            "2026-11-18T10:00:00Z#shp_1",
+            "2026-11-18T10:00:00.000Z#",
+            "2026-11-18T10:00:00.000Z#shp 1",
+            "2026-11-18T10:00:00.000Z#shp_1~",
+        ] {
+            assert_eq!(forge(sort_key), Err(CursorError::Malformed), "{sort_key}");
+        }
+    }
+
+    #[test]
+    fn the_sort_key_range_follows_the_created_and_updated_bounds() {
+        let at = |h| Utc.with_ymd_and_hms(2026, 11, 18, h, 0, 0).unwrap();
+        let q = ShipmentQuery {
+            created_from: Some(at(8)),
+            created_to: Some(at(12)),
+            updated_to: Some(at(10)),
+            ..ShipmentQuery::default()
+        };
+        let range = q.sort_key_range();
+        assert_eq!(range.lower.as_deref(), Some("2026-11-18T08:00:00.000Z"));
+        assert_eq!(range.upper.as_deref(), Some("2026-11-18T10:00:00.000Z#~"));
+        assert!(!range.is_empty());
+        assert!(
+            ShipmentQuery::default()
+                .sort_key_range()
+                .contains("anything")
+        );
+        let impossible = ShipmentQuery {
+            created_from: Some(at(12)),
+            updated_to: Some(at(10)),
+            ..ShipmentQuery::default()
+        };
+        assert!(impossible.sort_key_range().is_empty());
     }
 
     #[test]

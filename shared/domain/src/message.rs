@@ -122,9 +122,9 @@ fn language(tag: &str) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
-/// Customer locale, then its language (`pt-PT` finds `pt-BR`), then the merchant's default,
-/// then English.
-pub fn resolve_locale(customer: &str, merchant_default: &str) -> &'static Locale {
+/// Customer locale, then its language (`pt-PT` finds `pt-BR`), then the merchant's default
+/// (also when the customer has none), then English.
+pub fn resolve_locale(customer: Option<&str>, merchant_default: &str) -> &'static Locale {
     let exact = |tag: &str| {
         i18n::ALL
             .iter()
@@ -137,8 +137,8 @@ pub fn resolve_locale(customer: &str, merchant_default: &str) -> &'static Locale
             .copied()
             .find(|l| language(l.tag).eq_ignore_ascii_case(language(tag)))
     };
-    exact(customer)
-        .or_else(|| same_language(customer))
+    customer
+        .and_then(|c| exact(c).or_else(|| same_language(c)))
         .or_else(|| exact(merchant_default))
         .unwrap_or(&i18n::EN)
 }
@@ -392,7 +392,7 @@ fn highlights(input: &MessageInput<'_>, v: &Vars, locale: &Locale) -> Vec<String
 /// The built-in email: the merchant's brand, the customer's language.
 pub fn builtin_email(input: &MessageInput<'_>) -> Result<Email, TemplateError> {
     let locale = resolve_locale(
-        &input.shipment.customer.locale,
+        input.shipment.customer.locale.as_deref(),
         &input.merchant.branding.default_locale,
     );
     let c = copy(locale, input.milestone);
@@ -451,7 +451,7 @@ pub fn builtin_email(input: &MessageInput<'_>) -> Result<Email, TemplateError> {
 /// The built-in SMS: one short sentence and the tracking link.
 pub fn builtin_sms(input: &MessageInput<'_>) -> String {
     let locale = resolve_locale(
-        &input.shipment.customer.locale,
+        input.shipment.customer.locale.as_deref(),
         &input.merchant.branding.default_locale,
     );
     format!(
@@ -643,7 +643,7 @@ pub fn sample_vars(milestone: Milestone, merchant: &Merchant, locale_tag: &str) 
             name: "Alex Sample".into(),
             email: Some("alex@example.com".into()),
             phone: Some("+15555550100".into()),
-            locale: locale_tag.into(),
+            locale: Some(locale_tag.into()),
             timezone: "UTC".into(),
         },
         promised_delivery_date: Some(today),
@@ -686,7 +686,7 @@ pub fn sample_vars(milestone: Milestone, merchant: &Merchant, locale_tag: &str) 
     };
     vars(
         &input,
-        resolve_locale(locale_tag, &merchant.branding.default_locale),
+        resolve_locale(Some(locale_tag), &merchant.branding.default_locale),
     )
 }
 

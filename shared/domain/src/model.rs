@@ -16,8 +16,10 @@ pub struct Customer {
     /// E.164, e.g. `+4915112345678`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// BCP 47 tag, e.g. `de-DE`.
-    pub locale: String,
+    /// BCP 47 tag, e.g. `de-DE`. None: not given at registration, so pages follow the
+    /// browser's `Accept-Language` and messages the merchant's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
     /// IANA time zone, e.g. `Europe/Berlin`.
     pub timezone: String,
 }

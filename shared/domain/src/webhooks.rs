@@ -14,8 +14,10 @@ use sha2::{Digest, Sha256};
 
 mod address;
 mod endpoint_url;
+mod rotation;
 pub use address::{is_public_address, may_send_to};
 pub use endpoint_url::{MAX_URL_LENGTH, validate_url};
+pub use rotation::{RetiringSecret, SECRET_GRACE};
 
 /// Endpoints one merchant may register.
 pub const MAX_ENDPOINTS: usize = 10;
@@ -44,8 +46,11 @@ pub struct WebhookEndpoint {
     pub milestones: Vec<Milestone>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `whsec_...`: shown once at creation, used to sign every delivery.
+    /// `whsec_...`: shown once at creation (and at each rotation), signs every delivery.
     pub secret: String,
+    /// The secret the last rotation replaced, co-signing until its grace period ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_secret: Option<RetiringSecret>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -17,6 +17,7 @@ fn endpoint(id: &str, milestones: &[Milestone]) -> WebhookEndpoint {
         milestones: milestones.to_vec(),
         description: None,
         secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into(),
+        previous_secret: None,
         created_at: now(),
     }
 }

@@ -126,9 +126,42 @@ async fn the_eleventh_attempt_from_one_address_is_refused_with_retry_after() {
 }
 
 #[tokio::test]
+async fn every_attempt_counts_against_the_address_even_a_successful_one() {
+    let store = two_orders().await;
+    let right = "order_number=1001&email=ada%40example.com";
+    for _ in 0..PER_IP.limit {
+        assert_eq!(find(&store, "198.51.100.20", right).await.status, 303);
+    }
+    assert_eq!(find(&store, "198.51.100.20", right).await.status, 429);
+}
+
+#[tokio::test]
+async fn only_failed_lookups_use_up_the_shops_budget() {
+    let store = two_orders().await;
+    let right = "order_number=1001&email=ada%40example.com";
+    let wrong = "order_number=1001&email=eve%40example.com";
+    // Rotating addresses, as a busy shop's customers (or an attacker) do.
+    let ip = |i: u32| format!("10.{}.{}.1", i / 256, i % 256);
+    for i in 0..PER_MERCHANT.limit + 50 {
+        assert_eq!(find(&store, &ip(i), right).await.status, 303, "success {i}");
+    }
+    for i in 0..PER_MERCHANT.limit {
+        let page = find(&store, &ip(1000 + i), wrong).await;
+        assert_eq!(page.status, 404, "failure {i}");
+    }
+    // The shop's budget of failures is spent: every attempt now waits for the window,
+    // a right one too (a 303 among 429s would still answer a guess).
+    for body in [wrong, right] {
+        let refused = find(&store, &ip(5000), body).await;
+        assert_eq!(refused.status, 429);
+        assert_eq!(refused.header("retry-after"), "600");
+    }
+}
+
+#[tokio::test]
 async fn unsubscribe_asks_first_in_the_customers_language_then_stops_messages() {
     let mut s = shipment(Status::InTransit);
-    s.customer.locale = "de".into();
+    s.customer.locale = Some("de".into());
     let store = store_with(merchant(), s.clone(), &[]).await;
     let path = format!("/u/{TOKEN}");
     let confirm = get(&store, &path).await;

@@ -22,7 +22,7 @@ async fn in_transit_store() -> afterclick_domain::fakes::MemoryStore {
 #[tokio::test]
 async fn the_language_is_the_switchers_then_the_shipments_then_the_browsers_then_the_shops() {
     let mut s = shipment(Status::InTransit);
-    s.customer.locale = "de-DE".into();
+    s.customer.locale = Some("de-DE".into());
     let store = store_with(merchant(), s, &[]).await;
     assert!(get(&store, PAGE).await.body.contains("<html lang=\"de\">"));
     let chosen = call(
@@ -37,7 +37,7 @@ async fn the_language_is_the_switchers_then_the_shipments_then_the_browsers_then
     assert!(chosen.body.contains("Cronologia della spedizione"));
 
     let mut s = shipment(Status::InTransit);
-    s.customer.locale = "sv-SE".into();
+    s.customer.locale = Some("sv-SE".into());
     let store = store_with(merchant(), s, &[]).await;
     let browser = call(
         &store,
@@ -56,11 +56,32 @@ async fn the_language_is_the_switchers_then_the_shipments_then_the_browsers_then
     let store = store_with(m, shipment(Status::InTransit), &[]).await;
     let store_default = {
         let mut s = shipment(Status::InTransit);
-        s.customer.locale = "sv".into();
+        s.customer.locale = Some("sv".into());
         store.put_shipment(s);
         get(&store, PAGE).await
     };
     assert!(store_default.body.contains("<html lang=\"nl\">"));
+}
+
+#[tokio::test]
+async fn a_shipment_without_locale_follows_the_browser_then_the_shop() {
+    let mut m = merchant();
+    m.branding.default_locale = "nl".into();
+    let mut s = shipment(Status::InTransit);
+    s.customer.locale = None;
+    let store = store_with(m, s, &[]).await;
+    let browser = call(
+        &store,
+        "GET",
+        PAGE,
+        &[("accept-language", "fr-CH, de;q=0.5")],
+        "",
+    )
+    .await;
+    assert!(browser.body.contains("<html lang=\"fr\">"));
+    let unknown_browser = call(&store, "GET", PAGE, &[("accept-language", "sv")], "").await;
+    assert!(unknown_browser.body.contains("<html lang=\"nl\">"));
+    assert!(get(&store, PAGE).await.body.contains("<html lang=\"nl\">"));
 }
 
 #[tokio::test]

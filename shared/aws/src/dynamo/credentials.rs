@@ -1,7 +1,10 @@
 //! API keys (lookup by hash + per-merchant listing, always changed together) and webhook
 //! secrets, plus merchant creation for the admin CLI.
 
-use super::{DynamoStore, Item, failed_conditions, keyed, s, to_item, unavailable};
+use super::{
+    DynamoStore, Item, applied, built, failed_conditions, keyed, lost_a_race, n, s, text, to_item,
+    unavailable, update_write,
+};
 use crate::keys::{self, types};
 use afterclick_domain::Merchant;
 use afterclick_domain::ports::{ApiKey, ApiKeyStore, StoreError, WebhookSecretStore};
@@ -17,14 +20,7 @@ fn time(at: DateTime<Utc>) -> AttributeValue {
 }
 
 fn epoch(at: DateTime<Utc>) -> AttributeValue {
-    AttributeValue::N(at.timestamp().to_string())
-}
-
-fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
-    match item.get(name) {
-        Some(AttributeValue::S(v)) => Some(v),
-        _ => None,
-    }
+    n(at.timestamp())
 }
 
 fn parse_time(item: &Item, name: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
@@ -119,16 +115,15 @@ impl DynamoStore {
         condition: &str,
         values: HashMap<String, AttributeValue>,
     ) -> Result<TransactWriteItem, StoreError> {
-        let update = Update::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(pk))
-            .key(keys::SK, s(sk))
-            .update_expression(set)
-            .condition_expression(condition)
-            .set_expression_attribute_values(Some(values))
-            .build()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(TransactWriteItem::builder().update(update).build())
+        update_write(
+            Update::builder()
+                .table_name(&self.table)
+                .key(keys::PK, s(pk))
+                .key(keys::SK, s(sk))
+                .update_expression(set)
+                .condition_expression(condition)
+                .set_expression_attribute_values(Some(values)),
+        )
     }
 
     /// Creates a merchant; false if the id is taken (nothing is changed then).
@@ -140,14 +135,11 @@ impl DynamoStore {
             types::MERCHANT,
         );
         let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
+            .put_item(item)
             .condition_expression("attribute_not_exists(PK)")
             .send()
             .await;
-        super::applied(result)
+        applied(result)
     }
 }
 
@@ -194,9 +186,7 @@ impl ApiKeyStore for DynamoStore {
         let delete = Delete::builder()
             .table_name(&self.table)
             .key(keys::PK, s(keys::api_key_pk(hash)))
-            .key(keys::SK, s(keys::API_KEY_SK))
-            .build()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            .key(keys::SK, s(keys::API_KEY_SK));
         let mark = self.key_update(
             keys::merchant_pk(merchant_id),
             keys::api_key_listing_sk(key_id),
@@ -204,7 +194,10 @@ impl ApiKeyStore for DynamoStore {
             "attribute_exists(PK) AND attribute_not_exists(revoked_at)",
             HashMap::from([(":at".to_owned(), time(at))]),
         )?;
-        let writes = vec![TransactWriteItem::builder().delete(delete).build(), mark];
+        let delete = TransactWriteItem::builder()
+            .delete(built(delete.build())?)
+            .build();
+        let writes = vec![delete, mark];
         match self.transact(writes).await {
             Ok(()) => Ok(true),
             Err(err) if !failed_conditions(&err).is_empty() => Ok(false),
@@ -250,23 +243,11 @@ impl ApiKeyStore for DynamoStore {
         match self.transact(writes).await {
             Ok(()) => Ok(()),
             // Lost to a concurrent rotation: finished before ours, or still in flight.
-            Err(err) if !failed_conditions(&err).is_empty() || in_conflict(&err) => {
+            Err(err) if !failed_conditions(&err).is_empty() || lost_a_race(&err) => {
                 Err(StoreError::Conflict)
             }
             Err(err) => Err(unavailable(err)),
         }
-    }
-}
-
-/// Did the transaction lose to another one writing the same items at the same moment?
-fn in_conflict(err: &super::TransactError) -> bool {
-    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-    match err.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
-            .cancellation_reasons()
-            .iter()
-            .any(|r| r.code() == Some("TransactionConflict")),
-        _ => false,
     }
 }
 
@@ -279,13 +260,7 @@ impl WebhookSecretStore for DynamoStore {
         next: &[String],
     ) -> Result<bool, StoreError> {
         let list = AttributeValue::L(next.iter().map(s).collect());
-        let update = || {
-            self.client
-                .update_item()
-                .table_name(&self.table)
-                .key(keys::PK, s(keys::merchant_pk(merchant_id)))
-                .key(keys::SK, s(keys::SETTINGS_SK))
-        };
+        let update = || self.update_item(keys::merchant_pk(merchant_id), keys::SETTINGS_SK);
         if current.is_none() {
             // A merchant without any secret has no map to add a provider to yet.
             let created = update()
@@ -299,7 +274,7 @@ impl WebhookSecretStore for DynamoStore {
                 )
                 .send()
                 .await;
-            if super::applied(created)? {
+            if applied(created)? {
                 return Ok(true);
             }
         }
@@ -320,6 +295,6 @@ impl WebhookSecretStore for DynamoStore {
             Some(current) => request.expression_attribute_values(":current", s(current)),
             None => request.expression_attribute_values(":zero", AttributeValue::N("0".into())),
         };
-        super::applied(request.send().await)
+        applied(request.send().await)
     }
 }

@@ -3,15 +3,13 @@
 //! order).
 
 use super::{
-    DynamoStore, EVENT_RETENTION, Item, TransactError, failed_conditions, keyed, s, to_item,
+    DynamoStore, EVENT_RETENTION, Item, failed_conditions, keyed, lost_a_race, n, s, to_item,
     unavailable,
 };
 use crate::keys::{self, types};
 use afterclick_domain::TrackingEvent;
 use afterclick_domain::ports::{Recorded, StoreError, plan_writes};
 use afterclick_domain::service::MAX_TRANSACTION_WRITES;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -36,20 +34,9 @@ pub(super) fn event_item(
     item.insert("received_at".into(), s(received_at.to_rfc3339()));
     item.insert(
         keys::EXPIRES_AT.into(),
-        AttributeValue::N((received_at + EVENT_RETENTION).timestamp().to_string()),
+        n((received_at + EVENT_RETENTION).timestamp()),
     );
     Ok(item)
-}
-
-/// Did the transaction lose to another one writing the same items at the same moment?
-fn lost_a_race(err: &TransactError) -> bool {
-    match err.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
-            .cancellation_reasons()
-            .iter()
-            .any(|r| r.code() == Some("TransactionConflict")),
-        _ => false,
-    }
 }
 
 impl DynamoStore {

@@ -2,23 +2,24 @@
 //! conditional put claims the key; the expiry is checked in the condition and in code, the
 //! TTL attribute only cleans up.
 
-use super::{DynamoStore, Item, applied, s, unavailable};
-use crate::keys;
-use afterclick_domain::ports::{
-    Claim, IN_PROGRESS_LEASE, IdempotencyKey, IdempotencyStore, REPLAY_WINDOW, StoreError,
-    StoredResponse,
+use super::{
+    DynamoStore, Item, applied, built, failed_conditions, lost_a_race, n, number, s, text,
+    unavailable,
 };
-use aws_sdk_dynamodb::types::AttributeValue;
+use crate::keys::{self, types};
+use afterclick_domain::ports::{
+    Claim, IN_PROGRESS_LEASE, IdempotencyKey, IdempotencyStore, REPLAY_WINDOW, ShipmentResource,
+    StoreError, StoredResponse,
+};
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
 use chrono::{DateTime, Duration, Utc};
 
 const IN_PROGRESS: &str = "in_progress";
 const COMPLETED: &str = "completed";
 /// DynamoDB's TTL deletes within days; the record is dead at `expiry` anyway.
 const CLEANUP_DELAY: Duration = Duration::days(1);
-
-fn n(value: i64) -> AttributeValue {
-    AttributeValue::N(value.to_string())
-}
+/// Attempts of the completion transaction that lost to a concurrent one (an erasure).
+const RACE_RETRIES: usize = 3;
 
 fn record(key: &IdempotencyKey, status: &str, expiry: DateTime<Utc>) -> Item {
     Item::from([
@@ -35,20 +36,6 @@ fn record(key: &IdempotencyKey, status: &str, expiry: DateTime<Utc>) -> Item {
     ])
 }
 
-fn text(item: &Item, name: &str) -> Option<String> {
-    match item.get(name) {
-        Some(AttributeValue::S(v)) => Some(v.clone()),
-        _ => None,
-    }
-}
-
-fn number(item: &Item, name: &str) -> Option<i64> {
-    match item.get(name) {
-        Some(AttributeValue::N(v)) => v.parse().ok(),
-        _ => None,
-    }
-}
-
 /// What an existing, live record means for a request with `key`.
 fn decide(item: &Item, key: &IdempotencyKey, now: DateTime<Utc>) -> Claim {
     let live = number(item, "expiry").is_some_and(|e| e >= now.timestamp_millis());
@@ -56,10 +43,10 @@ fn decide(item: &Item, key: &IdempotencyKey, now: DateTime<Utc>) -> Claim {
         // Expired between our put and our read: someone else is taking it over.
         return Claim::InProgress;
     }
-    if text(item, "request_hash").as_deref() != Some(key.request_hash.as_str()) {
+    if text(item, "request_hash") != Some(key.request_hash.as_str()) {
         return Claim::Mismatch;
     }
-    let completed = text(item, "status").as_deref() == Some(COMPLETED);
+    let completed = text(item, "status") == Some(COMPLETED);
     match (
         completed,
         number(item, "response_status"),
@@ -67,19 +54,88 @@ fn decide(item: &Item, key: &IdempotencyKey, now: DateTime<Utc>) -> Claim {
     ) {
         (true, Some(status), Some(body)) => Claim::Replay(StoredResponse {
             status: u16::try_from(status).unwrap_or(500),
-            body,
+            body: body.to_owned(),
         }),
         _ => Claim::InProgress,
+    }
+}
+
+impl DynamoStore {
+    /// The completion transaction: [0] the record, over our own claim only; with a
+    /// resource, [1] the shipment not erased and [2] the reverse reference an erasure
+    /// finds the record by.
+    fn completion(
+        &self,
+        key: &IdempotencyKey,
+        response: &StoredResponse,
+        resource: Option<&ShipmentResource>,
+        claimed_at: DateTime<Utc>,
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let expiry = claimed_at + REPLAY_WINDOW;
+        let mut item = record(key, COMPLETED, expiry);
+        item.insert("response_status".into(), n(i64::from(response.status)));
+        item.insert("response_body".into(), s(&response.body));
+        if let Some(r) = resource {
+            item.insert("resource".into(), s(&r.id));
+        }
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(
+                "#status = :in_progress AND request_hash = :hash AND #expiry = :lease_end",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#expiry", "expiry")
+            .expression_attribute_values(":in_progress", s(IN_PROGRESS))
+            .expression_attribute_values(":hash", s(&key.request_hash))
+            .expression_attribute_values(
+                ":lease_end",
+                n((claimed_at + IN_PROGRESS_LEASE).timestamp_millis()),
+            );
+        let mut writes = vec![
+            TransactWriteItem::builder()
+                .put(built(put.build())?)
+                .build(),
+        ];
+        let Some(r) = resource else {
+            return Ok(writes);
+        };
+        let pk = keys::shipment_pk(&key.merchant_id, &r.tracking_number);
+        let not_erased = ConditionCheck::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(&pk))
+            .key(keys::SK, s(keys::SHIPMENT_SK))
+            .condition_expression("attribute_exists(PK) AND attribute_not_exists(erased_at)");
+        writes.push(
+            TransactWriteItem::builder()
+                .condition_check(built(not_erased.build())?)
+                .build(),
+        );
+        let reference = Item::from([
+            (keys::PK.into(), s(pk)),
+            (keys::SK.into(), s(keys::idempotency_ref_sk(&key.key_hash))),
+            (keys::TYPE.into(), s(types::IDEMPOTENCY_REF)),
+            (
+                keys::EXPIRES_AT.into(),
+                n((expiry + CLEANUP_DELAY).timestamp()),
+            ),
+        ]);
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(reference));
+        writes.push(
+            TransactWriteItem::builder()
+                .put(built(put.build())?)
+                .build(),
+        );
+        Ok(writes)
     }
 }
 
 impl IdempotencyStore for DynamoStore {
     async fn claim(&self, key: &IdempotencyKey, now: DateTime<Utc>) -> Result<Claim, StoreError> {
         let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(record(key, IN_PROGRESS, now + IN_PROGRESS_LEASE)))
+            .put_item(record(key, IN_PROGRESS, now + IN_PROGRESS_LEASE))
             .condition_expression("attribute_not_exists(PK) OR #expiry < :now")
             .expression_attribute_names("#expiry", "expiry")
             .expression_attribute_values(":now", n(now.timestamp_millis()))
@@ -101,23 +157,30 @@ impl IdempotencyStore for DynamoStore {
         &self,
         key: &IdempotencyKey,
         response: &StoredResponse,
-        resource: Option<&str>,
-        now: DateTime<Utc>,
+        resource: Option<&ShipmentResource>,
+        claimed_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut item = record(key, COMPLETED, now + REPLAY_WINDOW);
-        item.insert("response_status".into(), n(i64::from(response.status)));
-        item.insert("response_body".into(), s(&response.body));
-        if let Some(resource) = resource {
-            item.insert("resource".into(), s(resource));
+        let writes = self.completion(key, response, resource, claimed_at)?;
+        for _ in 0..RACE_RETRIES {
+            let err = match self.transact(writes.clone()).await {
+                Ok(()) => return Ok(()),
+                Err(err) => err,
+            };
+            let failed = failed_conditions(&err);
+            if failed.contains(&1) && !failed.contains(&0) {
+                // Erased while the request ran: the response would put the customer back.
+                self.release(key).await?;
+                return Err(StoreError::Conflict);
+            }
+            if !failed.is_empty() {
+                // No longer our claim: taken over, or already completed.
+                return Err(StoreError::Conflict);
+            }
+            if !lost_a_race(&err) {
+                return Err(unavailable(err));
+            }
         }
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(())
+        Err(StoreError::Conflict)
     }
 
     async fn release(&self, key: &IdempotencyKey) -> Result<(), StoreError> {

@@ -6,8 +6,8 @@ use crate::keys::{self, ListIndex};
 use afterclick_domain::Shipment;
 use afterclick_domain::Status;
 use afterclick_domain::listing::{
-    AccessPath, ListPosition, ShipmentPage, ShipmentQuery, fixed_millis, is_delayed, is_exception,
-    list_sort_key, reached,
+    AccessPath, ListPosition, ShipmentPage, ShipmentQuery, SortKeyRange, fixed_millis, is_delayed,
+    is_exception, list_sort_key, reached,
 };
 use afterclick_domain::ports::{ShipmentList, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -94,13 +94,8 @@ pub fn plan(merchant_id: &str, q: &ShipmentQuery) -> Option<QueryPlan> {
     let mut names = HashMap::from([("#pk".to_owned(), index.hash_attribute().to_owned())]);
     let mut values = HashMap::from([(":pk".to_owned(), s(&hash))]);
 
-    let lower = q.created_from.map(fixed_millis);
-    // `~` sorts after every id character: the whole millisecond is in.
-    let upper = [q.created_to, q.updated_to]
-        .into_iter()
-        .flatten()
-        .min()
-        .map(|t| format!("{}#~", fixed_millis(t)));
+    // The same bounds a cursor's position is checked against before it gets here.
+    let SortKeyRange { lower, upper } = q.sort_key_range();
     let key_condition = match (lower, upper) {
         (Some(l), Some(u)) if l > u => return None,
         (Some(l), Some(u)) => {
@@ -230,6 +225,26 @@ impl DynamoStore {
             return Ok((empty, cost));
         };
         cost.index = Some(plan.index);
+        // DynamoDB refuses a start key outside the key condition. A position past the range's
+        // end (newest first: below it) has nothing after it; one before its start is as if
+        // there were none: what the in-memory store answers too.
+        let range = query.sort_key_range();
+        let after = match after {
+            Some(a)
+                if range
+                    .lower
+                    .as_deref()
+                    .is_some_and(|l| a.sort_key.as_str() < l) =>
+            {
+                let empty = ShipmentPage {
+                    shipments: Vec::new(),
+                    next: None,
+                };
+                return Ok((empty, cost));
+            }
+            Some(a) if range.contains(&a.sort_key) => Some(a),
+            _ => None,
+        };
         // One more than asked for: whether there is a next page is then known, not guessed.
         let want = limit + 1;
         let mut items: Vec<Item> = Vec::new();

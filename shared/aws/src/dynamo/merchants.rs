@@ -2,7 +2,7 @@
 //! a save made from an older read never undoes a webhook-secret rotation or an operator's
 //! sender-domain change that landed in between.
 
-use super::{DynamoStore, s, to_item};
+use super::{DynamoStore, applied, s, to_item};
 use crate::keys;
 use afterclick_domain::Merchant;
 use afterclick_domain::ports::StoreError;
@@ -53,11 +53,7 @@ impl DynamoStore {
             expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
         }
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::merchant_pk(&merchant.merchant_id)))
-            .key(keys::SK, s(keys::SETTINGS_SK))
+            .update_item(keys::merchant_pk(&merchant.merchant_id), keys::SETTINGS_SK)
             .update_expression(expression)
             // The merchant still exists and still owns the sender's domain (an operator may
             // have removed it since the handler checked).
@@ -66,7 +62,7 @@ impl DynamoStore {
             .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        if super::applied(result)? {
+        if applied(result)? {
             Ok(())
         } else {
             Err(StoreError::Conflict)

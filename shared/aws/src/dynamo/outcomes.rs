@@ -1,7 +1,7 @@
 //! Monthly delivery-outcome counters: written by registration and delivery transactions,
 //! read by key range for carrier analytics.
 
-use super::{DynamoStore, Item, s, unavailable};
+use super::{DynamoStore, Item, n, s, text, update_write};
 use crate::keys::{self, types};
 use afterclick_domain::Shipment;
 use afterclick_domain::analytics::{OutcomeCounters, TRANSIT_BUCKETS, Totals, transit_bucket};
@@ -58,7 +58,7 @@ fn counter_update(
     let mut add_terms = Vec::new();
     for (i, (attribute, amount)) in adds.iter().enumerate() {
         names.insert(format!("#c{i}"), (*attribute).to_owned());
-        values.insert(format!(":c{i}"), AttributeValue::N(amount.to_string()));
+        values.insert(format!(":c{i}"), n(amount));
         add_terms.push(format!("#c{i} :c{i}"));
     }
     let update = Update::builder()
@@ -79,10 +79,8 @@ fn counter_update(
             add_terms.join(", ")
         ))
         .set_expression_attribute_names(Some(names))
-        .set_expression_attribute_values(Some(values))
-        .build()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(TransactWriteItem::builder().update(update).build())
+        .set_expression_attribute_values(Some(values));
+    update_write(update)
 }
 
 /// One more registered shipment, in the month it was registered.
@@ -134,13 +132,6 @@ pub(super) fn outcome_update(
     counter_update(table, &key, &adds)
 }
 
-fn text(item: &Item, name: &str) -> Option<String> {
-    match item.get(name) {
-        Some(AttributeValue::S(v)) => Some(v.clone()),
-        _ => None,
-    }
-}
-
 fn count(item: &Item, name: &str) -> Result<u64, StoreError> {
     match item.get(name) {
         None => Ok(0),
@@ -158,7 +149,8 @@ fn counters(item: &Item) -> Result<OutcomeCounters, StoreError> {
     for (slot, bucket) in transit.iter_mut().zip(&TRANSIT_BUCKETS) {
         *slot = count(item, bucket.attribute)?;
     }
-    let (Some(month), Some(carrier)) = (text(item, "month"), text(item, "carrier")) else {
+    let owned = |name| text(item, name).map(str::to_owned);
+    let (Some(month), Some(carrier)) = (owned("month"), owned("carrier")) else {
         return Err(StoreError::Corrupt(
             "outcome item without month or carrier".into(),
         ));
@@ -166,8 +158,8 @@ fn counters(item: &Item) -> Result<OutcomeCounters, StoreError> {
     Ok(OutcomeCounters {
         month,
         carrier,
-        service: text(item, "service"),
-        destination_country: text(item, "destination_country"),
+        service: owned("service"),
+        destination_country: owned("destination_country"),
         totals: Totals {
             shipments: count(item, "shipments")?,
             delivered: count(item, "delivered")?,
@@ -191,39 +183,29 @@ impl AnalyticsStore for DynamoStore {
         to_month: &str,
     ) -> Result<Vec<OutcomeCounters>, StoreError> {
         let (from, to) = keys::outcome_range(from_month, to_month);
-        let mut found = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
+        let items = Self::query_all(
+            self.query()
                 .key_condition_expression("#pk = :pk AND #sk BETWEEN :from AND :to")
                 .expression_attribute_names("#pk", keys::PK)
                 .expression_attribute_names("#sk", keys::SK)
                 .expression_attribute_values(":pk", s(keys::merchant_pk(merchant_id)))
-                .expression_attribute_values(":from", s(&from))
-                .expression_attribute_values(":to", s(&to))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in out.items.unwrap_or_default() {
-                // One unreadable item must not hide every carrier's figures.
-                match counters(&item) {
-                    Ok(c) => found.push(c),
-                    Err(err) => tracing::warn!(
-                        sk = text(&item, keys::SK).unwrap_or_default(),
-                        error = %err,
-                        "skipped an unreadable outcome item"
-                    ),
-                }
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(found);
+                .expression_attribute_values(":from", s(from))
+                .expression_attribute_values(":to", s(to))
+                .consistent_read(true),
+        )
+        .await?;
+        let mut found = Vec::new();
+        for item in items {
+            // One unreadable item must not hide every carrier's figures.
+            match counters(&item) {
+                Ok(c) => found.push(c),
+                Err(err) => tracing::warn!(
+                    sk = text(&item, keys::SK).unwrap_or_default(),
+                    error = %err,
+                    "skipped an unreadable outcome item"
+                ),
             }
         }
+        Ok(found)
     }
 }

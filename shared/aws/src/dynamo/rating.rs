@@ -1,7 +1,9 @@
 //! Delivery ratings: the rating item (`S#..`/`RATING`) and its count on the delivery
 //! outcome item, written in one transaction guarded by the rating it replaces.
 
-use super::{DynamoStore, Item, failed_conditions, s, unavailable};
+use super::{
+    DynamoStore, Item, built, failed_conditions, n, number, s, text, unavailable, update_write,
+};
 use crate::keys::{self, types};
 use afterclick_domain::Shipment;
 use afterclick_domain::ports::{Rating, RatingStore, StoreError, outcome_month};
@@ -12,33 +14,15 @@ use std::collections::HashMap;
 /// Re-reads after losing a race to another post of the same shipment's rating.
 const RACE_RETRIES: usize = 5;
 
-fn n(value: i64) -> AttributeValue {
-    AttributeValue::N(value.to_string())
-}
-
-fn number(item: &Item, name: &str) -> Option<i64> {
-    match item.get(name) {
-        Some(AttributeValue::N(v)) => v.parse().ok(),
-        _ => None,
-    }
-}
-
-fn string(item: &Item, name: &str) -> Option<String> {
-    match item.get(name) {
-        Some(AttributeValue::S(v)) => Some(v.clone()),
-        _ => None,
-    }
-}
-
 fn read(item: &Item) -> Result<Rating, StoreError> {
     let corrupt = || StoreError::Corrupt("rating item".into());
     Ok(Rating {
         stars: number(item, "stars")
             .and_then(|v| u8::try_from(v).ok())
             .ok_or_else(corrupt)?,
-        comment: string(item, "comment"),
-        rated_at: string(item, "rated_at")
-            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        comment: text(item, "comment").map(str::to_owned),
+        rated_at: text(item, "rated_at")
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
             .map(|t| t.with_timezone(&Utc))
             .ok_or_else(corrupt)?,
     })
@@ -70,12 +54,25 @@ fn guard(
         });
     };
     let old = read(item)?;
-    let revision = number(item, "revision").unwrap_or(0);
+    // An item written before revisions existed has none: guard on its absence, since
+    // `revision = :previous` could never hold and every post would conflict forever.
+    let stored_revision = number(item, "revision");
+    let revision = stored_revision.unwrap_or(0);
+    let (condition, values) = match stored_revision {
+        Some(previous) => (
+            "revision = :previous",
+            HashMap::from([(":previous".to_owned(), n(previous))]),
+        ),
+        None => (
+            "attribute_exists(PK) AND attribute_not_exists(revision)",
+            HashMap::new(),
+        ),
+    };
     Ok(Guard {
-        condition: "revision = :previous".into(),
-        values: HashMap::from([(":previous".to_owned(), n(revision))]),
+        condition: condition.into(),
+        values,
         // A changed rating stays on the outcome it was first counted on.
-        outcome_sk: string(item, "outcome_sk").unwrap_or(fresh_outcome_sk),
+        outcome_sk: text(item, "outcome_sk").map_or(fresh_outcome_sk, str::to_owned),
         revision: revision + 1,
         count: 0,
         sum: stars - i64::from(old.stars),
@@ -113,10 +110,10 @@ impl DynamoStore {
             .table_name(&self.table)
             .set_item(Some(item))
             .condition_expression(&g.condition)
-            .set_expression_attribute_values((!g.values.is_empty()).then(|| g.values.clone()))
-            .build()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(TransactWriteItem::builder().put(put).build())
+            .set_expression_attribute_values((!g.values.is_empty()).then(|| g.values.clone()));
+        Ok(TransactWriteItem::builder()
+            .put(built(put.build())?)
+            .build())
     }
 
     /// The counters on the outcome item the delivery was counted on (created with its
@@ -143,10 +140,8 @@ impl DynamoStore {
             .expression_attribute_values(":type", s(types::OUTCOME))
             .expression_attribute_values(":merchant", s(&shipment.merchant_id))
             .expression_attribute_values(":count", n(g.count))
-            .expression_attribute_values(":sum", n(g.sum))
-            .build()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(TransactWriteItem::builder().update(update).build())
+            .expression_attribute_values(":sum", n(g.sum));
+        update_write(update)
     }
 }
 
@@ -195,5 +190,62 @@ impl RatingStore for DynamoStore {
             }
         }
         Err(StoreError::Conflict)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn stored(revision: Option<i64>) -> Item {
+        let mut item = Item::from([
+            ("stars".to_owned(), n(2)),
+            ("rated_at".to_owned(), s("2026-03-10T12:00:00+00:00")),
+            ("outcome_sk".to_owned(), s("OUTCOME#first")),
+        ]);
+        if let Some(revision) = revision {
+            item.insert("revision".into(), n(revision));
+        }
+        item
+    }
+
+    #[test]
+    fn each_previous_rating_guards_the_write_it_allows() {
+        let cases = [
+            (None, "attribute_not_exists(PK)", None, 1, 1, 5),
+            (
+                Some(stored(Some(3))),
+                "revision = :previous",
+                Some("3"),
+                4,
+                0,
+                3,
+            ),
+            (
+                Some(stored(None)),
+                "attribute_exists(PK) AND attribute_not_exists(revision)",
+                None,
+                1,
+                0,
+                3,
+            ),
+        ];
+        for (previous, condition, previous_value, revision, count, sum) in cases {
+            let g = guard(previous.as_ref(), "OUTCOME#fresh".into(), 5).unwrap();
+            assert_eq!(g.condition, condition);
+            let value = g
+                .values
+                .get(":previous")
+                .map(|v| v.as_n().unwrap().as_str());
+            assert_eq!(value, previous_value);
+            assert_eq!((g.revision, g.count, g.sum), (revision, count, sum));
+            let outcome = if previous.is_some() {
+                "OUTCOME#first"
+            } else {
+                "OUTCOME#fresh"
+            };
+            assert_eq!(g.outcome_sk, outcome);
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Merchant edits of a shipment and the erasure of its customer's personal data.
 
-use super::{DynamoStore, applied, s, shipment_item, unavailable};
+use super::{DynamoStore, applied, n, s, shipment_item, text, unavailable};
 use crate::keys;
 use afterclick_domain::Shipment;
 use afterclick_domain::listing::ERASED_DETAIL;
@@ -23,16 +23,10 @@ impl ShipmentAdmin for DynamoStore {
         let mut item = shipment_item(&next)?;
         item.insert(EDITED_BY.into(), s("merchant"));
         let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
+            .put_item(item)
             .condition_expression("#version = :expected")
             .expression_attribute_names("#version", "version")
-            .expression_attribute_values(
-                ":expected",
-                AttributeValue::N(expected_version.to_string()),
-            )
+            .expression_attribute_values(":expected", n(expected_version))
             .send()
             .await;
         if applied(result)? {
@@ -72,7 +66,7 @@ impl ShipmentAdmin for DynamoStore {
             let done = applied(update.update_expression(expression.join(" ")).send().await)?;
             scrubbed.notifications += usize::from(done);
         }
-        for item in self.query_prefix(pk, keys::EVENT_PREFIX).await? {
+        for item in self.query_prefix(pk.clone(), keys::EVENT_PREFIX).await? {
             if !item.contains_key("signed_by") {
                 continue;
             }
@@ -87,9 +81,8 @@ impl ShipmentAdmin for DynamoStore {
                 .await;
             scrubbed.events += usize::from(applied(result)?);
         }
-        scrubbed.stored_responses = self
-            .forget_stored_responses(&shipment.merchant_id, &shipment.id)
-            .await?;
+        scrubbed.rating_comments = usize::from(self.erase_rating_comment(&pk).await?);
+        scrubbed.stored_responses = self.forget_stored_responses(shipment, pk).await?;
         Ok(scrubbed)
     }
 }
@@ -102,47 +95,57 @@ fn key_of(item: &super::Item) -> super::Item {
 }
 
 impl DynamoStore {
-    /// Deletes the merchant's stored idempotent responses for `resource` (they echo the
-    /// customer's contact details); a replay of the key then runs as a new request.
+    /// The customer's free text goes; the stars stay (anonymous, still counted), and so
+    /// does the revision the next rating post is guarded by.
+    async fn erase_rating_comment(&self, pk: &str) -> Result<bool, StoreError> {
+        let result = self
+            .update_item(pk, keys::RATING_SK)
+            .update_expression("REMOVE #comment")
+            .condition_expression("attribute_exists(#comment)")
+            .expression_attribute_names("#comment", "comment")
+            .send()
+            .await;
+        applied(result)
+    }
+
+    /// Deletes the stored idempotent responses about the shipment (they echo the
+    /// customer's contact details), found by the references under its partition that
+    /// completing them wrote; a replay of such a key then runs as a new request.
     async fn forget_stored_responses(
         &self,
-        merchant_id: &str,
-        resource: &str,
+        shipment: &Shipment,
+        pk: String,
     ) -> Result<usize, StoreError> {
         let mut forgotten = 0;
-        let mut start = None;
-        loop {
-            let out = self
+        for reference in self.query_prefix(pk, keys::IDEMPOTENCY_REF_PREFIX).await? {
+            let Some(key_hash) = text(&reference, keys::SK)
+                .and_then(|sk| sk.strip_prefix(keys::IDEMPOTENCY_REF_PREFIX))
+            else {
+                continue;
+            };
+            // Only while the record is still this shipment's: an expired key may since
+            // have been claimed by another request.
+            let result = self
                 .client
-                .query()
+                .delete_item()
                 .table_name(&self.table)
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-                .filter_expression("#resource = :resource")
-                .expression_attribute_names("#pk", keys::PK)
-                .expression_attribute_names("#sk", keys::SK)
+                .key(keys::PK, s(keys::merchant_pk(&shipment.merchant_id)))
+                .key(keys::SK, s(keys::idempotency_sk(key_hash)))
+                .condition_expression("#resource = :resource")
                 .expression_attribute_names("#resource", "resource")
-                .expression_attribute_values(":pk", s(keys::merchant_pk(merchant_id)))
-                .expression_attribute_values(":prefix", s(keys::IDEMPOTENCY_PREFIX))
-                .expression_attribute_values(":resource", s(resource))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
+                .expression_attribute_values(":resource", s(&shipment.id))
+                .send()
+                .await;
+            forgotten += usize::from(applied(result)?);
+            // The reference last: a failure before this leaves it for the repeat to find.
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(key_of(&reference)))
                 .send()
                 .await
                 .map_err(unavailable)?;
-            for item in out.items.unwrap_or_default() {
-                self.client
-                    .delete_item()
-                    .table_name(&self.table)
-                    .set_key(Some(key_of(&item)))
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                forgotten += 1;
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(forgotten);
-            }
         }
+        Ok(forgotten)
     }
 }

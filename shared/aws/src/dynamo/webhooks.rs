@@ -2,24 +2,17 @@
 //! [`crate::keys`] for the items and the two sparse indexes they use.
 
 use super::{
-    DynamoStore, Item, applied, failed_conditions, from_item, keyed, s, to_item, unavailable,
+    DynamoStore, Item, applied, built, failed_conditions, from_item, keyed, n, s, to_item,
+    unavailable, update_write,
 };
 use crate::keys::{self, types};
 use afterclick_domain::ports::{DeliveryStore, EndpointCreation, EndpointStore, StoreError};
 use afterclick_domain::webhooks::{
     self, Delivery, DeliveryKey, DeliveryState, Finish, Seen, WebhookEndpoint,
 };
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-
-fn n(value: impl ToString) -> AttributeValue {
-    AttributeValue::N(value.to_string())
-}
-
-fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, StoreError> {
-    result.map_err(|e| StoreError::Corrupt(e.to_string()))
-}
 
 /// A delivery as stored: in the `due` index until it is over, and in the endpoint's
 /// `deliveries` index.
@@ -74,29 +67,20 @@ impl DynamoStore {
                 .condition_expression("attribute_not_exists(#n) OR #n < :limit")
                 .expression_attribute_values(":limit", n(limit));
         }
-        Ok(TransactWriteItem::builder()
-            .update(built(update.build())?)
-            .build())
+        update_write(update)
     }
 
     fn delivery_update(
         &self,
         key: &DeliveryKey,
     ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
-        self.client()
-            .update_item()
-            .table_name(self.table())
-            .key(
-                keys::PK,
-                s(keys::shipment_pk(&key.merchant_id, &key.tracking_number)),
-            )
-            .key(
-                keys::SK,
-                s(keys::delivery_sk(&key.endpoint_id, &key.moment)),
-            )
-            // Compare-and-set on what the caller read: one winner among racing workers.
-            .condition_expression("#state = :seen_state AND attempts = :seen_attempts")
-            .expression_attribute_names("#state", "state")
+        self.update_item(
+            keys::shipment_pk(&key.merchant_id, &key.tracking_number),
+            keys::delivery_sk(&key.endpoint_id, &key.moment),
+        )
+        // Compare-and-set on what the caller read: one winner among racing workers.
+        .condition_expression("#state = :seen_state AND attempts = :seen_attempts")
+        .expression_attribute_names("#state", "state")
     }
 }
 
@@ -112,15 +96,8 @@ impl EndpointStore for DynamoStore {
             keys::endpoint_sk(&endpoint.id),
             types::WEBHOOK_ENDPOINT,
         );
-        let put = built(
-            Put::builder()
-                .table_name(self.table())
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(PK)")
-                .build(),
-        )?;
         let counter = self.endpoint_counter_for(&endpoint.merchant_id, 1, Some(limit))?;
-        let writes = vec![counter, TransactWriteItem::builder().put(put).build()];
+        let writes = vec![counter, self.put(item, "attribute_not_exists(PK)")?];
         match self.transact(writes).await {
             Ok(()) => Ok(EndpointCreation::Created),
             Err(err) if failed_conditions(&err).contains(&0) => Ok(EndpointCreation::LimitReached),
@@ -153,6 +130,33 @@ impl EndpointStore for DynamoStore {
         .await?
         .map(from_item)
         .transpose()
+    }
+
+    async fn replace_endpoint_secret(
+        &self,
+        rotated: &WebhookEndpoint,
+        seen_secret: &str,
+    ) -> Result<bool, StoreError> {
+        let update = self
+            .update_item(
+                keys::merchant_pk(&rotated.merchant_id),
+                keys::endpoint_sk(&rotated.id),
+            )
+            // Compare-and-set on the secret as read: of two concurrent rotations one loses
+            // instead of silently replacing the secret the other just handed out.
+            .condition_expression("attribute_exists(PK) AND secret = :seen")
+            .expression_attribute_values(":seen", s(seen_secret))
+            .expression_attribute_values(":secret", s(&rotated.secret));
+        let update = match &rotated.previous_secret {
+            Some(previous) => update
+                .update_expression("SET secret = :secret, previous_secret = :previous")
+                .expression_attribute_values(
+                    ":previous",
+                    built(serde_dynamo::to_attribute_value(previous))?,
+                ),
+            None => update.update_expression("SET secret = :secret REMOVE previous_secret"),
+        };
+        applied(update.send().await)
     }
 
     async fn delete_endpoint(

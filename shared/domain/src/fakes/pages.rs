@@ -31,6 +31,16 @@ impl MemoryStore {
     }
 }
 
+impl PageState {
+    /// Removes the rating's comment, keeping its stars; whether there was one.
+    pub(super) fn erase_rating_comment(&mut self, k: &ShipmentKey) -> bool {
+        self.ratings
+            .get_mut(k)
+            .and_then(|(rating, _)| rating.comment.take())
+            .is_some()
+    }
+}
+
 fn outcome_key(shipment: &Shipment, month: &str) -> String {
     format!(
         "{month}#{}#{}#{}",
@@ -110,5 +120,27 @@ impl RateLimiter for MemoryStore {
         }
         *hits += 1;
         Ok(Admission::Allowed)
+    }
+
+    async fn check(
+        &self,
+        key: &str,
+        limit: Limit,
+        now: DateTime<Utc>,
+    ) -> Result<Admission, StoreError> {
+        let state = self.state.lock().unwrap();
+        let hits = state
+            .pages
+            .hits
+            .get(&(key.to_owned(), limit.window_start(now)))
+            .copied()
+            .unwrap_or_default();
+        Ok(if hits >= limit.limit {
+            Admission::Limited {
+                retry_after_secs: limit.retry_after(now),
+            }
+        } else {
+            Admission::Allowed
+        })
     }
 }

@@ -86,6 +86,7 @@ impl ShipmentAdmin for MemoryStore {
                 scrubbed.events += 1;
             }
         }
+        scrubbed.rating_comments = usize::from(state.pages.erase_rating_comment(&k));
         let before = state.idempotency.len();
         state.idempotency.retain(|(merchant, _), r| {
             !(*merchant == shipment.merchant_id && r.resource.as_deref() == Some(&shipment.id))
@@ -127,17 +128,36 @@ impl IdempotencyStore for MemoryStore {
         &self,
         k: &IdempotencyKey,
         response: &StoredResponse,
-        resource: Option<&str>,
-        now: DateTime<Utc>,
+        resource: Option<&ShipmentResource>,
+        claimed_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut state = self.state.lock().unwrap();
+        let id = (k.merchant_id.clone(), k.key_hash.clone());
+        let our_claim = state.idempotency.get(&id).is_some_and(|r| {
+            r.response.is_none()
+                && r.request_hash == k.request_hash
+                && r.expires == claimed_at + IN_PROGRESS_LEASE
+        });
+        if !our_claim {
+            return Err(StoreError::Conflict);
+        }
+        let erased = resource.is_some_and(|r| {
+            state
+                .shipments
+                .get(&key(&k.merchant_id, &r.tracking_number))
+                .is_none_or(|s| s.erased_at.is_some())
+        });
+        if erased {
+            state.idempotency.remove(&id);
+            return Err(StoreError::Conflict);
+        }
         state.idempotency.insert(
-            (k.merchant_id.clone(), k.key_hash.clone()),
+            id,
             Record {
                 request_hash: k.request_hash.clone(),
                 response: Some(response.clone()),
-                resource: resource.map(str::to_owned),
-                expires: now + REPLAY_WINDOW,
+                resource: resource.map(|r| r.id.clone()),
+                expires: claimed_at + REPLAY_WINDOW,
             },
         );
         Ok(())

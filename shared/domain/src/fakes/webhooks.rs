@@ -111,6 +111,23 @@ impl EndpointStore for MemoryStore {
             .cloned())
     }
 
+    async fn replace_endpoint_secret(
+        &self,
+        rotated: &WebhookEndpoint,
+        seen_secret: &str,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let key = (rotated.merchant_id.clone(), rotated.id.clone());
+        match state.webhooks.endpoints.get_mut(&key) {
+            Some(e) if e.secret == seen_secret => {
+                e.secret = rotated.secret.clone();
+                e.previous_secret = rotated.previous_secret.clone();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     async fn delete_endpoint(
         &self,
         merchant_id: &str,

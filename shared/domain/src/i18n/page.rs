@@ -28,6 +28,8 @@ pub struct PageWords {
     pub no_events: &'static str,
     /// "Times are shown in {zone}."
     pub times_in: &'static str,
+    /// "Earlier updates not shown here: {n}." (the page lists only the newest ones)
+    pub older_events: &'static str,
     /// Marks a scan time that is the carrier's local time, not the customer's.
     pub local_time: &'static str,
     pub details: &'static str,
@@ -86,6 +88,7 @@ pub const EN_PAGE: PageWords = PageWords {
     history: "Shipment history",
     no_events: "No carrier updates yet. They will appear here as soon as the carrier scans your parcel.",
     times_in: "Times are shown in {zone}.",
+    older_events: "Earlier updates not shown here: {n}.",
     local_time: "local time at the scan location",
     details: "Shipment details",
     carrier_link: "Track on the carrier's website",
@@ -146,6 +149,7 @@ pub const DE_PAGE: PageWords = PageWords {
     history: "Sendungsverlauf",
     no_events: "Noch keine Meldungen des Paketdienstes. Sie erscheinen hier, sobald Ihr Paket gescannt wird.",
     times_in: "Zeiten in {zone}.",
+    older_events: "Hier nicht angezeigte frühere Meldungen: {n}.",
     local_time: "Ortszeit am Scan-Ort",
     details: "Sendungsdetails",
     carrier_link: "Beim Paketdienst verfolgen",
@@ -206,6 +210,7 @@ pub const FR_PAGE: PageWords = PageWords {
     history: "Historique de l'envoi",
     no_events: "Pas encore de nouvelles du transporteur. Elles s'afficheront ici dès que votre colis sera scanné.",
     times_in: "Heures indiquées en {zone}.",
+    older_events: "Mises à jour antérieures non affichées ici : {n}.",
     local_time: "heure locale du lieu de passage",
     details: "Détails de l'envoi",
     carrier_link: "Suivre sur le site du transporteur",
@@ -261,6 +266,7 @@ pub const ES_PAGE: PageWords = PageWords {
     history: "Historial del envío",
     no_events: "Aún no hay novedades del transportista. Aparecerán aquí en cuanto escanee tu paquete.",
     times_in: "Horas en {zone}.",
+    older_events: "Actualizaciones anteriores no mostradas aquí: {n}.",
     local_time: "hora local del lugar del escaneo",
     details: "Detalles del envío",
     carrier_link: "Seguir en la web del transportista",
@@ -321,6 +327,7 @@ pub const IT_PAGE: PageWords = PageWords {
     history: "Cronologia della spedizione",
     no_events: "Ancora nessun aggiornamento dal corriere. Appariranno qui appena il pacco verrà scansionato.",
     times_in: "Orari in {zone}.",
+    older_events: "Aggiornamenti precedenti non mostrati qui: {n}.",
     local_time: "ora locale del luogo della scansione",
     details: "Dettagli della spedizione",
     carrier_link: "Traccia sul sito del corriere",
@@ -381,6 +388,7 @@ pub const NL_PAGE: PageWords = PageWords {
     history: "Verzendgeschiedenis",
     no_events: "Nog geen updates van de vervoerder. Ze verschijnen hier zodra je pakket wordt gescand.",
     times_in: "Tijden in {zone}.",
+    older_events: "Eerdere updates die hier niet worden getoond: {n}.",
     local_time: "lokale tijd op de scanlocatie",
     details: "Verzendgegevens",
     carrier_link: "Volgen op de website van de vervoerder",
@@ -441,6 +449,7 @@ pub const PT_BR_PAGE: PageWords = PageWords {
     history: "Histórico do envio",
     no_events: "Ainda não há atualizações da transportadora. Elas aparecerão aqui assim que seu pacote for escaneado.",
     times_in: "Horários em {zone}.",
+    older_events: "Atualizações anteriores não exibidas aqui: {n}.",
     local_time: "horário local do ponto de leitura",
     details: "Detalhes do envio",
     carrier_link: "Acompanhar no site da transportadora",
@@ -496,6 +505,7 @@ pub const JA_PAGE: PageWords = PageWords {
     history: "配送履歴",
     no_events: "配送業者からの更新はまだありません。荷物がスキャンされ次第、ここに表示されます。",
     times_in: "時刻は{zone}で表示しています。",
+    older_events: "ここに表示されていない以前の更新：{n}件",
     local_time: "スキャン地点の現地時刻",
     details: "配送の詳細",
     carrier_link: "配送業者のサイトで追跡",
@@ -638,6 +648,15 @@ mod tests {
     }
 
     #[test]
+    fn a_shipment_without_locale_follows_the_browser_then_the_merchant() {
+        let pick = |a, m| page_locale(None, None, a, m).tag;
+        assert_eq!(pick(Some("fr-CH, de;q=0.5"), "es"), "fr");
+        assert_eq!(pick(Some("sv, xx"), "es"), "es");
+        assert_eq!(pick(None, "de-DE"), "de");
+        assert_eq!(page_locale(Some("it"), None, Some("fr"), "es").tag, "it");
+    }
+
+    #[test]
     fn accept_language_sorts_by_q_and_keeps_header_order_on_ties() {
         assert_eq!(
             accepted_languages("en;q=0.5, de, fr;q=0.5, ja;q=bogus, *, it;q=0"),
@@ -661,6 +680,7 @@ mod tests {
                 (w.delivered_on, "{date}"),
                 (w.promised, "{date}"),
                 (w.times_in, "{zone}"),
+                (w.older_events, "{n}"),
                 (w.your_rating, "{stars}"),
                 (w.unsubscribe_question, "{order}"),
                 (w.unsubscribe_all, "{brand}"),

@@ -42,7 +42,7 @@ fn a_merchant() -> Merchant {
 fn a_shipment(locale: &str) -> Shipment {
     let mut s = shipment("m1", "1Z999AA10123456784", chrono::Utc::now());
     s.order_number = "#100234".into();
-    s.customer.locale = locale.into();
+    s.customer.locale = Some(locale.into());
     s.estimated_delivery = NaiveDate::from_ymd_opt(2026, 11, 23);
     s
 }
@@ -74,12 +74,39 @@ fn parse_errors(html: &str) -> Vec<String> {
 
 #[test]
 fn locale_falls_back_from_region_to_language_to_merchant_default_to_english() {
-    assert_eq!(resolve_locale("de-AT", "en").tag, "de");
-    assert_eq!(resolve_locale("pt-BR", "en").tag, "pt-BR");
-    assert_eq!(resolve_locale("pt-PT", "en").tag, "pt-BR");
-    assert_eq!(resolve_locale("sv-SE", "fr").tag, "fr");
-    assert_eq!(resolve_locale("sv", "xx").tag, "en");
-    assert_eq!(resolve_locale("JA", "en").tag, "ja");
+    assert_eq!(resolve_locale(Some("de-AT"), "en").tag, "de");
+    assert_eq!(resolve_locale(Some("pt-BR"), "en").tag, "pt-BR");
+    assert_eq!(resolve_locale(Some("pt-PT"), "en").tag, "pt-BR");
+    assert_eq!(resolve_locale(Some("sv-SE"), "fr").tag, "fr");
+    assert_eq!(resolve_locale(Some("sv"), "xx").tag, "en");
+    assert_eq!(resolve_locale(Some("JA"), "en").tag, "ja");
+    assert_eq!(resolve_locale(None, "fr").tag, "fr");
+    assert_eq!(resolve_locale(None, "xx").tag, "en");
+}
+
+#[test]
+fn a_customer_without_locale_gets_messages_in_the_merchants_default() {
+    let mut m = a_merchant();
+    m.branding.default_locale = "de".into();
+    let d = details();
+    let mut unknown = a_shipment("en");
+    unknown.customer.locale = None;
+    let german = a_shipment("de");
+    for milestone in Milestone::ALL {
+        let got = builtin_email(&input(milestone, &d, &unknown, &m)).unwrap();
+        let want = builtin_email(&input(milestone, &d, &german, &m)).unwrap();
+        assert_eq!(got.subject, want.subject, "{milestone:?}");
+        assert_eq!(got.text, want.text, "{milestone:?}");
+        assert_eq!(
+            builtin_sms(&input(milestone, &d, &unknown, &m)),
+            builtin_sms(&input(milestone, &d, &german, &m)),
+        );
+    }
+    let english = builtin_sms(&input(Milestone::Delivered, &d, &a_shipment("en"), &m));
+    assert_ne!(
+        builtin_sms(&input(Milestone::Delivered, &d, &unknown, &m)),
+        english
+    );
 }
 
 #[test]

@@ -42,6 +42,14 @@ pub struct IdempotencyKey {
     pub request_hash: String,
 }
 
+/// The shipment a stored response is about (it echoes the customer's contact details):
+/// erasing the customer's data forgets the response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShipmentResource {
+    pub id: String,
+    pub tracking_number: String,
+}
+
 pub trait IdempotencyStore: Send + Sync {
     fn claim(
         &self,
@@ -49,14 +57,19 @@ pub trait IdempotencyStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<Claim, StoreError>> + Send;
 
-    /// Stores the response for replays; `resource` names what the request created (a
-    /// shipment id), so an erasure can find responses that echo personal data.
+    /// Stores the response for replays, only over this very claim: the record must still
+    /// be `in_progress` with the same request hash and the lease `claim` gave at
+    /// `claimed_at` (a request whose lease was taken over, or a late duplicate, stores
+    /// nothing). `resource` names the shipment the response is about, so its erasure
+    /// forgets it; if that shipment's data was already erased, nothing is stored (that
+    /// would put the customer's details back) and the claim is given up. Both refusals
+    /// are `Conflict`.
     fn complete(
         &self,
         key: &IdempotencyKey,
         response: &StoredResponse,
-        resource: Option<&str>,
-        now: DateTime<Utc>,
+        resource: Option<&ShipmentResource>,
+        claimed_at: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Gives the key up after a failure that changed nothing, so a retry may run.

@@ -53,6 +53,15 @@ pub trait RateLimiter: Send + Sync {
         limit: Limit,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<Admission, StoreError>> + Send;
+
+    /// Whether `key` could take another hit in the current window, without counting one
+    /// (for buckets that count only some outcomes, checked before the outcome is known).
+    fn check(
+        &self,
+        key: &str,
+        limit: Limit,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Admission, StoreError>> + Send;
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ pub struct Scrubbed {
     pub events: usize,
     /// Stored idempotent responses (they echo the customer) that were deleted.
     pub stored_responses: usize,
+    /// Rating comments (the customer's own words) removed; the stars stay, anonymous.
+    pub rating_comments: usize,
 }
 
 pub trait ShipmentAdmin: Send + Sync {
@@ -25,8 +27,9 @@ pub trait ShipmentAdmin: Send + Sync {
         shipment: &Shipment,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Removes personal data copied onto the shipment's notifications and events, and the
-    /// stored idempotent responses that created it. Idempotent: run again, it finds nothing.
+    /// Removes personal data copied onto the shipment's notifications and events, its
+    /// rating's comment, and the stored idempotent responses that created it. Idempotent:
+    /// run again, it finds nothing.
     fn scrub_personal_data(
         &self,
         shipment: &Shipment,

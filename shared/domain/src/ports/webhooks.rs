@@ -35,6 +35,15 @@ pub trait EndpointStore: Send + Sync {
         endpoint_id: &str,
     ) -> impl Future<Output = Result<Option<WebhookEndpoint>, StoreError>> + Send;
 
+    /// Stores `rotated`'s secrets (`secret`, `previous_secret`) if the endpoint still signs
+    /// with `seen_secret`; false if it is gone or another rotation came first (so no issued
+    /// secret is silently overwritten).
+    fn replace_endpoint_secret(
+        &self,
+        rotated: &WebhookEndpoint,
+        seen_secret: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// Deletes the endpoint; false if the merchant has no such endpoint.
     fn delete_endpoint(
         &self,

@@ -34,7 +34,7 @@ fn shipment() -> Shipment {
             name: "Ada".into(),
             email: Some("ada@example.com".into()),
             phone: Some("+4915112345678".into()),
-            locale: "en".into(),
+            locale: Some("en".into()),
             timezone: "Europe/Berlin".into(),
         },
         promised_delivery_date: None,
