@@ -151,6 +151,16 @@ async fn the_api_rejects_bad_requests_and_never_crosses_tenants() {
     // friendly page on the public pages.
     let undecodable = stack.shipment(&info.api_key, "%FF").await;
     assert_problem(&undecodable, 404, "id");
+    let webhook = stack
+        .send(
+            stack
+                .http
+                .post(stack.url("/webhooks/generic/%FF"))
+                .header("content-type", "application/json")
+                .body("{}"),
+        )
+        .await;
+    assert_problem(&webhook, 404, "merchant_id");
     let page = stack.send(stack.http.get(stack.url("/t/%FF"))).await;
     assert_eq!(page.status, 404);
     assert!(

@@ -10,10 +10,11 @@ pub use error::WebhookError;
 
 use afterclick_domain::ports::{EventStore, MerchantStore};
 use afterclick_domain::providers::{self, Provider, auth};
+use afterclick_web::ApiPath;
 use afterclick_web::{Problem, require_json};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -80,7 +81,7 @@ fn token(query: Option<&str>) -> Option<&str> {
 #[tracing::instrument(skip_all, fields(provider = %provider, merchant_id = %merchant_id))]
 async fn receive<S: Store>(
     State(hooks): State<Arc<Webhooks<S>>>,
-    Path((provider, merchant_id)): Path<(String, String)>,
+    ApiPath((provider, merchant_id)): ApiPath<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
