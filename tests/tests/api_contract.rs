@@ -76,41 +76,21 @@ fn schemathesis() -> PathBuf {
         .unwrap_or_else(|_| workspace_root().join(".local/venv/bin/schemathesis"))
 }
 
-/// Two merchants' keys as a Web Fuzzing Commons auth file: schemathesis sends the first
-/// merchant's key and, for `object_level_authorization`, replays that merchant's successful
-/// reads with the other's key (which must not see the object).
-fn auth_file(dir: &Path, keys: &[(&str, &str)]) -> PathBuf {
-    let users: Vec<Value> = keys
-        .iter()
-        .map(|(name, key)| {
-            json!({
-                "name": name,
-                "fixedHeaders": [{"name": "Authorization", "value": format!("Bearer {key}")}],
-            })
-        })
-        .collect();
-    let path = dir.join("auth.json");
-    std::fs::write(
-        &path,
-        serde_json::to_vec(&json!({ "auth": users })).unwrap(),
-    )
-    .unwrap();
-    path
-}
-
-fn run_schemathesis(document: &Path, api_url: &str, auth: &Path, keys: &str, seed: &str) -> Output {
+fn run_schemathesis(document: &Path, api_url: &str, api_key: &str, seed: &str) -> Output {
     let mut command = Command::new(schemathesis());
     command
         .current_dir(document.parent().unwrap())
         .env("SCHEMATHESIS_HOOKS", "hooks")
         .env("PYTHONPATH", workspace_root().join("tests/contract"))
-        .env("AFTERCLICK_CONTRACT_KEYS", keys)
+        .env(
+            "AFTERCLICK_CONTRACT_AUTHORIZATION",
+            format!("Bearer {api_key}"),
+        )
         .env("NO_COLOR", "1")
         .arg("run")
         .arg(document)
         .args(["--url", api_url])
-        .arg("--auth-wfc")
-        .arg(auth)
+        .args(["--header", &format!("Authorization: Bearer {api_key}")])
         .args(["--checks", "all"])
         // Valid-looking input is often still refused with a 422 on purpose (an unverified
         // sender, an unknown time zone): semantics no schema can express.
@@ -214,17 +194,10 @@ async fn the_api_honours_its_openapi_document() {
     std::fs::write(&document_path, serde_json::to_vec(&document).unwrap()).unwrap();
     let seed =
         std::env::var("AFTERCLICK_SCHEMATHESIS_SEED").unwrap_or_else(|_| DEFAULT_SEED.into());
-    let other = stack.another_merchant(&unique("m_other")).await;
-    let keys = [
-        (info.merchant_id.as_str(), info.api_key.as_str()),
-        (other.merchant_id.as_str(), other.api_key.as_str()),
-    ];
-    let auth = auth_file(&dir, &keys);
-    let key_list = format!("{}\n{}", info.api_key, other.api_key);
-    let (url, run_seed) = (info.api_url.clone(), seed.clone());
+    let (url, key, run_seed) = (info.api_url.clone(), info.api_key.clone(), seed.clone());
     // Blocking, off the runtime: the devstack serves the requests on this test's runtime.
     let output = tokio::task::spawn_blocking(move || {
-        run_schemathesis(&document_path, &url, &auth, &key_list, &run_seed)
+        run_schemathesis(&document_path, &url, &key, &run_seed)
     })
     .await
     .unwrap();
