@@ -65,7 +65,9 @@ impl<S: Store + Clone, M: Mailer, T: Texter, W: WebhookSender> Sweeper<S, M, T, 
                 Due::Shipment(shipment) => shipment,
                 Due::Webhook(key) => {
                     // On this sweep's clock: what the index found due is due to the step too.
-                    match self.dispatch.run_at(&key, self.clock).await {
+                    // Boxed, like the other two steps: three deep futures inlined into one
+                    // loop make a state machine too deep for the compiler and the stack.
+                    match Box::pin(self.dispatch.run_at(&key, self.clock)).await {
                         Ok(Some(_)) => report.webhooks += 1,
                         Ok(None) => {}
                         Err(err) => {
@@ -76,7 +78,7 @@ impl<S: Store + Clone, M: Mailer, T: Texter, W: WebhookSender> Sweeper<S, M, T, 
                     continue;
                 }
                 Due::Notification(key) => {
-                    match self.notify.resume(&key).await {
+                    match Box::pin(self.notify.resume(&key)).await {
                         Ok(()) => report.resumed += 1,
                         Err(err) => {
                             report.failed += 1;
@@ -86,12 +88,12 @@ impl<S: Store + Clone, M: Mailer, T: Texter, W: WebhookSender> Sweeper<S, M, T, 
                     continue;
                 }
             };
-            match reevaluate(
+            match Box::pin(reevaluate(
                 &self.store,
                 &shipment.merchant_id,
                 &shipment.tracking_number,
                 now,
-            )
+            ))
             .await
             {
                 Ok(Some(e)) if e.changed => {
