@@ -155,8 +155,8 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
         let sent_at = clock();
         let body = delivery.payload;
         // Two signatures during a rotation's grace period: either secret verifies.
-        let finish = match endpoint.signature_header(&delivery.webhook_id, sent_at, body.as_bytes())
-        {
+        let signature = endpoint.signature_header(&delivery.webhook_id, sent_at, body.as_bytes());
+        let finish = match signature {
             Ok(signature) => {
                 let response = self
                     .sender
