@@ -118,7 +118,8 @@ try {
   for (const url of otherPages) {
     const { context: other, page: otherPage, status } = await open(browser, url, 375);
     if (status !== 200) fail(`${url} answered ${status}`);
-    await scan(otherPage, new URL(url).pathname.split("/")[1] + " page");
+    const kind = { u: "unsubscribe", lookup: "order lookup" }[new URL(url).pathname.split("/")[1]];
+    await scan(otherPage, `${kind ?? url} page`);
     await other.close();
   }
 } finally {

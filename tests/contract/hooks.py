@@ -1,9 +1,10 @@
 """Schemathesis hooks for afterclick's contract test (tests/tests/api_contract.rs).
 
-Adds one check on top of schemathesis' own: every error response is an RFC 9457 problem
+Adds two checks to schemathesis' own: every error response is an RFC 9457 problem
 (`application/problem+json` with type, title, status and detail, `status` equal to the HTTP
 status), except where the document says the operation answers that status in HTML (the
-customer-facing pages' friendly error pages).
+customer-facing pages' friendly error pages); and the run's own API key is never refused
+(an operation that revoked it would leave every later case testing only the 401 path).
 """
 
 import json
