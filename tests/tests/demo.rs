@@ -10,7 +10,9 @@ use chrono::Utc;
 async fn demo_shipments_go_through_several_milestones_and_seed_once() {
     let stack = Stack::start().await;
     let info = stack.info().clone();
-    let pages = afterclick_devstack::demo::seed(&info, Utc::now()).await.unwrap();
+    let pages = afterclick_devstack::demo::seed(&info, Utc::now())
+        .await
+        .unwrap();
     assert_eq!(pages.len(), 2);
 
     let delivered = stack
@@ -41,11 +43,16 @@ async fn demo_shipments_go_through_several_milestones_and_seed_once() {
     }
 
     let events_before = delivered["events"].as_array().unwrap().len();
-    let again = afterclick_devstack::demo::seed(&info, Utc::now()).await.unwrap();
+    let again = afterclick_devstack::demo::seed(&info, Utc::now())
+        .await
+        .unwrap();
     assert_eq!(
         again.iter().map(|p| &p.url).collect::<Vec<_>>(),
         pages.iter().map(|p| &p.url).collect::<Vec<_>>()
     );
     let after = stack.shipment(&info.api_key, &pages[0].shipment_id).await;
-    assert_eq!(after.body["events"].as_array().unwrap().len(), events_before);
+    assert_eq!(
+        after.body["events"].as_array().unwrap().len(),
+        events_before
+    );
 }

@@ -10,11 +10,11 @@ mod erasure_tests;
 mod error;
 mod idempotency;
 mod lookup;
+mod openapi;
 mod page;
 #[cfg(test)]
 mod path_tests;
 mod rating;
-mod openapi;
 mod route;
 mod settings;
 mod shipment_edit;
@@ -167,7 +167,10 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::post("/v1/webhook-endpoints", webhook_endpoints::create::<S, V>),
         Route::get("/v1/webhook-endpoints", webhook_endpoints::list::<S, V>),
         Route::get("/v1/webhook-endpoints/{id}", webhook_endpoints::get::<S, V>),
-        Route::delete("/v1/webhook-endpoints/{id}", webhook_endpoints::delete::<S, V>),
+        Route::delete(
+            "/v1/webhook-endpoints/{id}",
+            webhook_endpoints::delete::<S, V>,
+        ),
         Route::get(
             "/v1/webhook-endpoints/{id}/deliveries",
             webhook_endpoints::deliveries::<S, V>,

@@ -27,7 +27,12 @@ const STORIES: [Story; 2] = [
             ("in_transit", 50, "Departed facility", "Leipzig, DE"),
             ("in_transit", 28, "Arrived at facility", "Cologne, DE"),
             ("out_for_delivery", 6, "Out for delivery", "Cologne, DE"),
-            ("delivered", 2, "Delivered, left at front door", "Cologne, DE"),
+            (
+                "delivered",
+                2,
+                "Delivered, left at front door",
+                "Cologne, DE",
+            ),
         ],
     },
     Story {
@@ -145,7 +150,10 @@ async fn post_scan(
     let signature = afterclick_domain::signature::sign(secret, &id, timestamp, &body)
         .map_err(|e| e.to_string())?;
     let response = http
-        .post(format!("{}/webhooks/generic/{}", info.api_url, info.merchant_id))
+        .post(format!(
+            "{}/webhooks/generic/{}",
+            info.api_url, info.merchant_id
+        ))
         .header("content-type", "application/json")
         .header("webhook-id", id)
         .header("webhook-timestamp", timestamp.to_string())

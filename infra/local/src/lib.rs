@@ -259,10 +259,10 @@ impl Devstack {
         api.allow_local_webhook_urls = true;
         let app = afterclick_web::with_fallbacks(
             afterclick_api::routes(api)
-            .merge(afterclick_webhook::routes(
-                afterclick_webhook::Webhooks::new(store.clone()),
-            ))
-            .merge(dev),
+                .merge(afterclick_webhook::routes(
+                    afterclick_webhook::Webhooks::new(store.clone()),
+                ))
+                .merge(dev),
         );
         let mut server_shutdown = watcher.clone();
         tasks.push(tokio::spawn(async move {

@@ -24,7 +24,14 @@ pub async fn merchant(
         .merchant(merchant_id)
         .await
         .map_err(|e| e.to_string())?;
+    let sender_domain = format!("{}.example.com", merchant_id.replace('_', "-"));
     let merchant = match existing {
+        // A database kept from before merchants had sender domains: give it its own.
+        Some(mut m) if m.sender_domains.is_empty() => {
+            m.sender_domains = vec![sender_domain];
+            store.put_merchant(&m).await.map_err(|e| e.to_string())?;
+            m
+        }
         Some(m) => m,
         None => {
             let merchant = Merchant {
@@ -35,8 +42,12 @@ pub async fn merchant(
                 sms_sender_id: None,
                 channels: Merchant::default_channels(),
                 stall_after_hours: afterclick_domain::rules::DEFAULT_STALL_HOURS,
-                branding: Default::default(),
-                sender_domains: vec![format!("{}.example.com", merchant_id.replace('_', "-"))],
+                branding: if merchant_id == DEMO_MERCHANT_ID {
+                    demo_branding(&sender_domain)
+                } else {
+                    Default::default()
+                },
+                sender_domains: vec![sender_domain],
                 webhook_secrets: Provider::ALL
                     .into_iter()
                     .map(|p| {
@@ -98,4 +109,15 @@ pub async fn demo_merchant(
     api_url: &str,
 ) -> Result<StackInfo, String> {
     merchant(store, sesv2, api_url, DEMO_MERCHANT_ID, "Demo Shop").await
+}
+
+/// The demo shop looks like a shop: its own colour and a way to reach it.
+fn demo_branding(domain: &str) -> afterclick_domain::model::Branding {
+    afterclick_domain::model::Branding {
+        primary_color: "#0f766e".into(),
+        accent_color: "#b45309".into(),
+        support_url: Some(format!("https://{domain}/help")),
+        support_email: Some(format!("help@{domain}")),
+        ..Default::default()
+    }
 }
