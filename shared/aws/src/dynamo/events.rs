@@ -3,12 +3,12 @@
 //! order).
 
 use super::{
-    DynamoStore, EVENT_RETENTION, Item, failed_conditions, keyed, lost_a_race, n, s, to_item,
-    unavailable,
+    DynamoStore, EVENT_RETENTION, Item, applied, failed_conditions, keyed, lost_a_race, n,
+    readable, s, to_item, unavailable,
 };
 use crate::keys::{self, types};
 use afterclick_domain::TrackingEvent;
-use afterclick_domain::ports::{Recorded, StoreError, plan_writes};
+use afterclick_domain::ports::{EventStore, Recorded, StoreError, plan_writes};
 use afterclick_domain::service::MAX_TRANSACTION_WRITES;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -109,5 +109,70 @@ impl DynamoStore {
             }
         }
         Ok((0, known))
+    }
+}
+
+impl EventStore for DynamoStore {
+    async fn record_event(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        event: &TrackingEvent,
+        received_at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let item = event_item(merchant_id, tracking_number, event, received_at)?;
+        let result = self
+            .put_item(item)
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await;
+        applied(result)
+    }
+
+    async fn record_events(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        events: &[TrackingEvent],
+        received_at: DateTime<Utc>,
+    ) -> Result<afterclick_domain::ports::Recorded, StoreError> {
+        self.record_delivery(merchant_id, tracking_number, events, received_at)
+            .await
+    }
+
+    async fn update_estimate(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        event: &TrackingEvent,
+        date: chrono::NaiveDate,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .update_item(
+                keys::shipment_pk(merchant_id, tracking_number),
+                keys::event_sk(event.occurred_at, &event.event_id(tracking_number)),
+            )
+            .update_expression("SET estimated_delivery = :date")
+            .condition_expression(
+                "attribute_exists(PK) AND (attribute_not_exists(estimated_delivery) OR estimated_delivery <> :date)",
+            )
+            .expression_attribute_values(":date", s(date.to_string()))
+            .send()
+            .await;
+        applied(result)
+    }
+
+    async fn timeline(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> Result<Vec<TrackingEvent>, StoreError> {
+        Ok(readable(
+            self.query_prefix(
+                keys::shipment_pk(merchant_id, tracking_number),
+                keys::EVENT_PREFIX,
+            )
+            .await?,
+        ))
     }
 }

@@ -4,7 +4,9 @@
 use super::{DynamoStore, applied, n, number, s, text};
 use crate::keys::{self, ListIndex, types};
 use afterclick_domain::Shipment;
-use afterclick_domain::ports::{Admission, Limit, OrderLookup, RateLimiter, StoreError};
+use afterclick_domain::ports::{
+    Admission, Limit, OrderLookup, RateLimiter, ShipmentStore, StoreError,
+};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -33,7 +35,7 @@ impl OrderLookup for DynamoStore {
         let mut shipments = Vec::new();
         // The index is eventually consistent: read each shipment itself, consistently.
         for tn in tracking_numbers {
-            if let Some(shipment) = super::ShipmentStore::shipment(self, merchant_id, tn).await?
+            if let Some(shipment) = ShipmentStore::shipment(self, merchant_id, tn).await?
                 && shipment.order_number == order_number
             {
                 shipments.push(shipment);

@@ -1,11 +1,11 @@
-//! Saving a merchant's settings: an UpdateItem of the merchant-editable attributes only, so
-//! a save made from an older read never undoes a webhook-secret rotation or an operator's
-//! sender-domain change that landed in between.
+//! Merchant settings: read and seeded whole; saved by the merchant with an UpdateItem of
+//! the merchant-editable attributes only, so a save made from an older read never undoes a
+//! webhook-secret rotation or an operator's sender-domain change that landed in between.
 
-use super::{DynamoStore, applied, s, to_item};
-use crate::keys;
+use super::{DynamoStore, applied, from_item, keyed, s, to_item, unavailable};
+use crate::keys::{self, types};
 use afterclick_domain::Merchant;
-use afterclick_domain::ports::StoreError;
+use afterclick_domain::ports::{MerchantStore, StoreError};
 use std::collections::HashMap;
 
 /// What `PUT /v1/settings` may change. Everything else on the item (`webhook_secrets`,
@@ -67,6 +67,33 @@ impl DynamoStore {
         } else {
             Err(StoreError::Conflict)
         }
+    }
+}
+
+impl DynamoStore {
+    /// Creates or replaces a merchant's settings (administration and devstack seeding).
+    pub async fn put_merchant(&self, merchant: &Merchant) -> Result<(), StoreError> {
+        let item = keyed(
+            to_item(merchant)?,
+            keys::merchant_pk(&merchant.merchant_id),
+            keys::SETTINGS_SK.into(),
+            types::MERCHANT,
+        );
+        self.put_item(item).send().await.map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+impl MerchantStore for DynamoStore {
+    async fn merchant(&self, merchant_id: &str) -> Result<Option<Merchant>, StoreError> {
+        self.get(keys::merchant_pk(merchant_id), keys::SETTINGS_SK)
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    async fn save_settings(&self, merchant: &Merchant) -> Result<(), StoreError> {
+        self.update_settings(merchant).await
     }
 }
 

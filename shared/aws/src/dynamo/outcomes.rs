@@ -1,7 +1,7 @@
 //! Monthly delivery-outcome counters: written by registration and delivery transactions,
 //! read by key range for carrier analytics.
 
-use super::{DynamoStore, Item, n, s, text, update_write};
+use super::{DynamoStore, Item, from_item, n, s, text, update_write};
 use crate::keys::{self, types};
 use afterclick_domain::Shipment;
 use afterclick_domain::analytics::{OutcomeCounters, TRANSIT_BUCKETS, Totals, transit_bucket};
@@ -207,5 +207,19 @@ impl AnalyticsStore for DynamoStore {
             }
         }
         Ok(found)
+    }
+}
+
+impl DynamoStore {
+    /// A merchant's delivery-outcome counter items (carrier analytics reads these).
+    pub async fn outcome_counters(
+        &self,
+        merchant_id: &str,
+    ) -> Result<Vec<serde_json::Value>, StoreError> {
+        self.query_prefix(keys::merchant_pk(merchant_id), "OUTCOME#")
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 }

@@ -1,6 +1,7 @@
 //! Merchant edits of a shipment and the erasure of its customer's personal data.
 
-use super::{DynamoStore, applied, n, s, shipment_item, text, unavailable};
+use super::shipments::shipment_item;
+use super::{DynamoStore, applied, n, s, text, unavailable};
 use crate::keys;
 use afterclick_domain::Shipment;
 use afterclick_domain::listing::ERASED_DETAIL;

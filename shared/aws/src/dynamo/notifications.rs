@@ -1,0 +1,122 @@
+//! Notification items: written as intents by shipment commits, then claimed and finished by
+//! the sender with writes conditional on their state.
+
+use super::{
+    DynamoStore, Item, applied, built, is_conditional_failure, keyed, s, to_item, unavailable,
+};
+use crate::keys::{self, types};
+use afterclick_domain::NotificationState;
+use afterclick_domain::model::Notification;
+use afterclick_domain::ports::{NotificationKey, NotificationStore, Outcome, StoreError};
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+pub(super) fn notification_item(n: &Notification) -> Result<Item, StoreError> {
+    Ok(keyed(
+        to_item(n)?,
+        keys::shipment_pk(&n.merchant_id, &n.tracking_number),
+        keys::notification_sk(&NotificationKey::from(n).moment(), n.channel),
+        types::NOTIFICATION,
+    ))
+}
+
+impl DynamoStore {
+    /// An UpdateItem aimed at one notification item.
+    fn notification_update(&self, key: &NotificationKey) -> UpdateItemFluentBuilder {
+        self.update_item(
+            keys::shipment_pk(&key.merchant_id, &key.tracking_number),
+            keys::notification_sk(&key.moment(), key.channel),
+        )
+    }
+}
+
+impl NotificationStore for DynamoStore {
+    async fn claim(
+        &self,
+        key: &NotificationKey,
+        from: NotificationState,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .notification_update(key)
+            // Leaving the due index too: a claimed notification is nobody's to sweep.
+            .update_expression("SET #state = :claimed, updated_at = :now REMOVE due_pk, due_sk")
+            .condition_expression("#state = :from")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":claimed", s(NotificationState::Claimed.as_str()))
+            .expression_attribute_values(":from", s(from.as_str()))
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .send()
+            .await;
+        applied(result)
+    }
+
+    async fn finish(
+        &self,
+        key: &NotificationKey,
+        outcome: &Outcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut sets = vec!["#state = :state", "updated_at = :now"];
+        let mut names = HashMap::from([("#state".to_owned(), "state".to_owned())]);
+        let mut values = HashMap::from([
+            (":state".to_owned(), s(outcome.state().as_str())),
+            (
+                ":claimed".to_owned(),
+                s(NotificationState::Claimed.as_str()),
+            ),
+            (":now".to_owned(), s(now.to_rfc3339())),
+        ]);
+        match outcome {
+            Outcome::Sent {
+                provider_message_id,
+                segments,
+            } => {
+                sets.push("provider_message_id = :id");
+                values.insert(":id".into(), s(provider_message_id));
+                if let Some(segments) = segments {
+                    // `segments` is a DynamoDB reserved word.
+                    sets.push("#segments = :segments");
+                    names.insert("#segments".to_owned(), "segments".to_owned());
+                    values.insert(
+                        ":segments".into(),
+                        built(serde_dynamo::to_attribute_value(segments))?,
+                    );
+                }
+            }
+            Outcome::Deferred { until } => {
+                // Into the due index: the sweeper sends it when the quiet hours end.
+                sets.extend([
+                    "deferred_until = :until",
+                    "due_pk = :due_pk",
+                    "due_sk = :due_sk",
+                ]);
+                values.insert(":until".into(), s(until.to_rfc3339()));
+                values.insert(
+                    ":due_pk".into(),
+                    s(keys::due_partition(&key.tracking_number)),
+                );
+                values.insert(":due_sk".into(), s(keys::due_sort_key(*until)));
+            }
+            Outcome::Suppressed { reason: detail } | Outcome::Failed { error: detail } => {
+                sets.push("detail = :detail");
+                values.insert(":detail".into(), s(detail));
+            }
+        }
+        let result = self
+            .notification_update(key)
+            .update_expression(format!("SET {}", sets.join(", ")))
+            .condition_expression("#state = :claimed")
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // Already finished by an earlier attempt: nothing left to record.
+            Err(err) if is_conditional_failure(&err) => Ok(()),
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+}
