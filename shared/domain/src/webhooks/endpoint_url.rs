@@ -69,14 +69,21 @@ pub fn validate_url(field: &str, url: &str, allow_local_http: bool) -> Result<()
 fn host_of(authority: &str) -> Option<&str> {
     let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
         let (v6, after) = rest.split_once(']')?;
-        (v6, after.strip_prefix(':'))
+        // Nothing but a port may follow the brackets (`[::1]junk` is no URL).
+        let port = match after {
+            "" => None,
+            _ => Some(after.strip_prefix(':')?),
+        };
+        (v6, port)
     } else {
         match authority.rsplit_once(':') {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
         }
     };
-    if port.is_some_and(|p| p.parse::<u16>().is_err()) || host.is_empty() {
+    // Digits only: `u16::from_str` would also take a sign (`:+443`), which URLs do not.
+    let port_ok = |p: &str| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok();
+    if port.is_some_and(|p| !port_ok(p)) || host.is_empty() {
         return None;
     }
     Some(host)
@@ -106,6 +113,9 @@ mod tests {
             ("https://[::ffff:192.168.0.1]/in", false, false),
             ("https://user:pw@hooks.example.com/in", false, false),
             ("https://hooks.example.com:99999/in", false, false),
+            ("https://hooks.example.com:+443/in", false, false),
+            ("https://[2606:4700::1]junk/in", false, false),
+            ("https://[2606:4700::1]:8443/in", false, true),
             ("https://intranet/in", false, false),
             ("https://metadata.google.internal/in", false, false),
             ("https://127.1/in", false, false),
