@@ -7,8 +7,9 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndex,
-    GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, StreamSpecification, StreamViewType, TableStatus,
+    GlobalSecondaryIndexDescription, GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement,
+    KeyType, Projection, ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+    TableStatus,
 };
 use std::time::Duration;
 
@@ -109,15 +110,8 @@ fn projection(index: &crate::template::Index) -> Projection {
 /// One index per UpdateTable, as DynamoDB allows, each waited for until it is active (it
 /// is built from the items already there).
 async fn add_missing_indexes(client: &Client, name: &str, def: &TableDef) -> Result<(), String> {
-    let existing: Vec<String> = client
-        .describe_table()
-        .table_name(name)
-        .send()
-        .await
-        .map_err(|e| DisplayErrorContext(&e).to_string())?
-        .table
-        .and_then(|t| t.global_secondary_indexes)
-        .unwrap_or_default()
+    let existing: Vec<String> = indexes(client, name)
+        .await?
         .into_iter()
         .filter_map(|i| i.index_name)
         .collect();
@@ -146,15 +140,8 @@ async fn add_missing_indexes(client: &Client, name: &str, def: &TableDef) -> Res
 
 async fn wait_for_index(client: &Client, table: &str, index: &str) -> Result<(), String> {
     for _ in 0..600 {
-        let status = client
-            .describe_table()
-            .table_name(table)
-            .send()
-            .await
-            .map_err(|e| DisplayErrorContext(&e).to_string())?
-            .table
-            .and_then(|t| t.global_secondary_indexes)
-            .unwrap_or_default()
+        let status = indexes(client, table)
+            .await?
             .into_iter()
             .find(|i| i.index_name.as_deref() == Some(index))
             .and_then(|i| i.index_status);
@@ -164,4 +151,19 @@ async fn wait_for_index(client: &Client, table: &str, index: &str) -> Result<(),
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Err(format!("index {index} did not become active"))
+}
+
+async fn indexes(
+    client: &Client,
+    table: &str,
+) -> Result<Vec<GlobalSecondaryIndexDescription>, String> {
+    Ok(client
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(|e| DisplayErrorContext(&e).to_string())?
+        .table
+        .and_then(|t| t.global_secondary_indexes)
+        .unwrap_or_default())
 }
