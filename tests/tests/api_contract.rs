@@ -97,7 +97,10 @@ fn run_schemathesis(document: &Path, api_url: &str, api_key: &str, seed: &str) -
         .args(["--exclude-checks", "positive_data_acceptance"])
         .args(["--phases", "examples,coverage,fuzzing"])
         .args(["--max-examples", MAX_EXAMPLES])
-        .args(["--workers", "2"])
+        // One worker: with two, schemathesis generates in threads, and CPython 3.11's
+        // `ast.parse` (which Hypothesis calls to describe strategies) can then fail with
+        // "AST constructor recursion depth mismatch" (cpython#106905), a runtime error.
+        .args(["--workers", "1"])
         .args(["--seed", seed])
         .args(["--generation-database", "none"])
         .args(["--request-timeout", "30"])

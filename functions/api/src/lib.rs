@@ -9,6 +9,7 @@ mod endpoint_secret;
 mod erasure_tests;
 mod error;
 mod idempotency;
+mod ids;
 mod lookup;
 mod openapi;
 mod page;

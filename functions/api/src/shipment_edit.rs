@@ -145,24 +145,6 @@ fn apply(mut s: Shipment, patch: Patch) -> Result<Shipment, FieldError> {
     Ok(s)
 }
 
-fn well_formed(id: &str) -> bool {
-    id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-async fn load<S: Store, V>(
-    app: &App<S, V>,
-    merchant_id: &str,
-    id: &str,
-) -> Result<Shipment, ApiError> {
-    let found = if well_formed(id) {
-        app.store.shipment_by_id(merchant_id, id).await?
-    } else {
-        None
-    };
-    // Another merchant's id is as unknown as one that never existed.
-    found.ok_or(ApiError::NotFound("shipment"))
-}
-
 fn conflict(detail: &str) -> ApiError {
     ApiError::Problem(Problem::new(
         StatusCode::CONFLICT,
@@ -186,7 +168,7 @@ pub async fn patch<S: Store, V>(
     // Parsed before the shipment is read: a bad body is a 400 whatever the id.
     parse_patch(&body).map_err(ApiError::InvalidBody)?;
     for _ in 0..EDIT_ATTEMPTS {
-        let current = load(&app, &merchant_id, &id).await?;
+        let current = shipments::owned(&app, &merchant_id, &id).await?;
         let patch = parse_patch(&body).map_err(ApiError::InvalidBody)?;
         if current.erased_at.is_some() && patch.customer.is_some() {
             return Err(ApiError::Problem(
@@ -281,7 +263,7 @@ pub async fn erase<S: Store, V>(
     let mut erased_now = false;
     let mut shipment = None;
     for _ in 0..EDIT_ATTEMPTS {
-        let current = load(&app, &merchant_id, &id).await?;
+        let current = shipments::owned(&app, &merchant_id, &id).await?;
         if current.erased_at.is_some() {
             shipment = Some(current);
             break;

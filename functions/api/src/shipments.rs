@@ -1,7 +1,7 @@
 //! `POST /v1/shipments` (with an optional `Idempotency-Key`) and `GET /v1/shipments/{id}`.
 
 use crate::error::ApiError;
-use crate::{App, BODY_LIMIT, Store, auth, idempotency, view};
+use crate::{App, BODY_LIMIT, Store, auth, idempotency, ids, view};
 use afterclick_aws::secrets::{new_shipment_id, new_token};
 use afterclick_domain::model::normalize_tracking_number;
 use afterclick_domain::ports::{Registration, ShipmentResource, StoreError, StoredResponse};
@@ -234,15 +234,23 @@ pub async fn get<S: Store, V>(
 ) -> Result<Response, ApiError> {
     let merchant_id = auth::merchant_id(&app, &headers).await?;
     tracing::Span::current().record("merchant_id", merchant_id.as_str());
-    // Ids of other merchants look exactly like ids that do not exist: 404, never 403.
-    let well_formed = id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    let shipment = if well_formed {
-        app.store.shipment_by_id(&merchant_id, &id).await?
+    let shipment = owned(&app, &merchant_id, &id).await?;
+    respond(&app, StatusCode::OK, shipment).await
+}
+
+/// The merchant's shipment. Another merchant's id is as unknown as one that never existed:
+/// 404, never 403.
+pub(crate) async fn owned<S: Store, V>(
+    app: &App<S, V>,
+    merchant_id: &str,
+    id: &str,
+) -> Result<Shipment, ApiError> {
+    let found = if ids::well_formed(id) {
+        app.store.shipment_by_id(merchant_id, id).await?
     } else {
         None
     };
-    let shipment = shipment.ok_or(ApiError::NotFound("shipment"))?;
-    respond(&app, StatusCode::OK, shipment).await
+    found.ok_or(ApiError::NotFound("shipment"))
 }
 
 pub(crate) async fn respond<S: Store, V>(

@@ -4,7 +4,7 @@
 
 use crate::api_keys::secret_response;
 use crate::error::ApiError;
-use crate::{App, BODY_LIMIT, Store, auth};
+use crate::{App, BODY_LIMIT, Store, auth, ids};
 use afterclick_aws::secrets::{new_endpoint_id, new_webhook_secret};
 use afterclick_domain::Milestone;
 use afterclick_domain::ports::{DeliveryStore, EndpointCreation, EndpointStore, StoreError};
@@ -151,17 +151,12 @@ fn milestones(requested: Option<Vec<String>>) -> Result<Vec<Milestone>, FieldErr
     Ok(chosen)
 }
 
-/// Endpoint ids are ours (`we_` and alphanumerics): anything else cannot exist.
-fn well_formed(id: &str) -> bool {
-    id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
 pub(crate) async fn owned<S: Store, V>(
     app: &App<S, V>,
     merchant_id: &str,
     id: &str,
 ) -> Result<WebhookEndpoint, ApiError> {
-    let found = if well_formed(id) {
+    let found = if ids::well_formed(id) {
         app.store.endpoint(merchant_id, id).await?
     } else {
         None
@@ -257,7 +252,7 @@ pub async fn delete<S: Store, V>(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let merchant_id = auth::merchant_id(&app, &headers).await?;
-    let deleted = well_formed(&id) && app.store.delete_endpoint(&merchant_id, &id).await?;
+    let deleted = ids::well_formed(&id) && app.store.delete_endpoint(&merchant_id, &id).await?;
     if !deleted {
         return Err(ApiError::NotFound("webhook endpoint"));
     }
