@@ -4,7 +4,7 @@
 
 use crate::error::ApiError;
 use afterclick_domain::ports::{
-    Claim, IdempotencyKey, IdempotencyStore, ShipmentResource, StoredResponse,
+    Claim, IdempotencyKey, IdempotencyStore, ShipmentResource, StoreError, StoredResponse,
 };
 use afterclick_web::Problem;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -104,9 +104,15 @@ pub async fn finish<S: IdempotencyStore>(
         }
         Err(_) => store.release(key).await,
     };
-    if let Err(err) = result {
-        // The request itself is done; a retry meets the lease and then re-runs safely
-        // (registration is idempotent by tracking number).
-        tracing::warn!(error = %err, "idempotency record not updated");
+    // The request itself is done either way; a retry meets the lease (or no record) and
+    // then re-runs safely (registration is idempotent by tracking number).
+    match result {
+        Ok(()) => {}
+        // Expected: the shipment was erased (the key is given back rather than storing a
+        // response that would put the customer back), or another request took the claim over.
+        Err(StoreError::Conflict) => {
+            tracing::info!("idempotency key given back: its claim or its shipment is gone");
+        }
+        Err(err) => tracing::warn!(error = %err, "idempotency record not updated"),
     }
 }
