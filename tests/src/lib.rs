@@ -16,6 +16,7 @@ use std::time::Duration;
 pub use afterclick_devstack;
 
 pub mod fixtures;
+pub mod listing;
 pub mod providers;
 
 /// How long to wait for asynchronous processing (stream polling, sends) before failing a

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use afterclick_domain::listing::{ListPosition, ShipmentQuery, encode_cursor};
+use afterclick_e2e::listing::{all_pages, get};
 use afterclick_e2e::{Response, Stack, generic_event, unique};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{Duration, Utc};
@@ -20,12 +21,6 @@ fn registration(tracking: &str, carrier: &str, order: &str, email: &str) -> Valu
         "tracking_number": tracking, "carrier": carrier, "order_number": order,
         "customer": {"name": "Grace Hopper", "email": email, "phone": "+15555550123"}
     })
-}
-
-async fn get(stack: &Stack, key: &str, path: &str) -> Response {
-    stack
-        .send(stack.http.get(stack.url(path)).bearer_auth(key))
-        .await
 }
 
 async fn patch(stack: &Stack, key: &str, id: &str, body: &Value) -> Response {
@@ -50,29 +45,6 @@ async fn delete(stack: &Stack, key: &str, id: &str) -> Response {
                 .bearer_auth(key),
         )
         .await
-}
-
-/// Every id of a listing, following cursors; asserts each page's size.
-async fn all_pages(stack: &Stack, key: &str, filters: &str, limit: usize) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut path = format!("/v1/shipments?limit={limit}{filters}");
-        if let Some(c) = &cursor {
-            path.push_str(&format!("&cursor={c}"));
-        }
-        let page = get(stack, key, &path).await;
-        assert_eq!(page.status, 200, "{path}: {}", page.body);
-        let items = page.body["items"].as_array().unwrap();
-        ids.extend(items.iter().map(|s| s["id"].as_str().unwrap().to_owned()));
-        match page.body["next_cursor"].as_str() {
-            Some(c) => {
-                assert_eq!(items.len(), limit, "only the last page is short");
-                cursor = Some(c.to_owned());
-            }
-            None => return ids,
-        }
-    }
 }
 
 /// A cursor is not signed, and its fingerprint is no secret: a forged one with the right

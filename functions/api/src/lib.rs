@@ -70,21 +70,20 @@ impl<S, V> App<S, V> {
     }
 }
 
-pub trait Store:
-    MerchantStore
-    + ShipmentStore
-    + EventStore
-    + TemplateStore
-    + ConsentStore
-    + Credentials
-    + PublicPages
-    + ShipmentAdministration
-    + webhook_endpoints::WebhookEndpoints
-    + 'static
-{
+/// Declares a trait that is exactly the sum of its bounds, implemented for every type that
+/// has them all, so handlers name one bound and the list is written once.
+macro_rules! port_group {
+    ($(#[$doc:meta])* $name:ident: $($bound:tt)+) => {
+        $(#[$doc])*
+        pub trait $name: $($bound)+ {}
+        impl<T: $($bound)+> $name for T {}
+    };
 }
-impl<
-    T: MerchantStore
+pub(crate) use port_group;
+
+port_group!(
+    /// Every port the API's handlers use.
+    Store: MerchantStore
         + ShipmentStore
         + EventStore
         + TemplateStore
@@ -93,44 +92,27 @@ impl<
         + PublicPages
         + ShipmentAdministration
         + webhook_endpoints::WebhookEndpoints
-        + 'static,
-> Store for T
-{
-}
+        + 'static
+);
 
-/// What the customer-facing pages need: delivery ratings, order lookup, rate limits.
-pub trait PublicPages:
-    afterclick_domain::ports::RatingStore
-    + afterclick_domain::ports::OrderLookup
-    + afterclick_domain::ports::RateLimiter
-{
-}
-impl<
-    T: afterclick_domain::ports::RatingStore
+port_group!(
+    /// What the customer-facing pages need: delivery ratings, order lookup, rate limits.
+    PublicPages: afterclick_domain::ports::RatingStore
         + afterclick_domain::ports::OrderLookup
-        + afterclick_domain::ports::RateLimiter,
-> PublicPages for T
-{
-}
+        + afterclick_domain::ports::RateLimiter
+);
 
-/// Listing, editing and erasing shipments; idempotent POSTs.
-pub trait ShipmentAdministration:
-    afterclick_domain::ports::ShipmentList
-    + afterclick_domain::ports::ShipmentAdmin
-    + afterclick_domain::ports::IdempotencyStore
-{
-}
-impl<
-    T: afterclick_domain::ports::ShipmentList
+port_group!(
+    /// Listing, editing and erasing shipments; idempotent POSTs.
+    ShipmentAdministration: afterclick_domain::ports::ShipmentList
         + afterclick_domain::ports::ShipmentAdmin
-        + afterclick_domain::ports::IdempotencyStore,
-> ShipmentAdministration for T
-{
-}
+        + afterclick_domain::ports::IdempotencyStore
+);
 
-/// API keys, webhook secrets and the outcome counters (carrier analytics).
-pub trait Credentials: ApiKeyStore + WebhookSecretStore + AnalyticsStore {}
-impl<T: ApiKeyStore + WebhookSecretStore + AnalyticsStore> Credentials for T {}
+port_group!(
+    /// API keys, webhook secrets and the outcome counters (carrier analytics).
+    Credentials: ApiKeyStore + WebhookSecretStore + AnalyticsStore
+);
 
 /// The Lambda function's whole Router: its routes plus problem+json fallbacks.
 pub fn router<S: Store, V: SenderIdentities + 'static>(app: App<S, V>) -> Router {

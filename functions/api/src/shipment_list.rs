@@ -2,21 +2,21 @@
 //! opaque cursor. Served from the listing indexes (see `afterclick_aws::keys`).
 
 use crate::error::ApiError;
-use crate::view::CustomerView;
+use crate::view::ShipmentCore;
 use crate::{App, Store, auth};
 use afterclick_domain::listing::{
     self, CursorError, DEFAULT_LIMIT, MAX_LIMIT, ShipmentQuery, decode_cursor, encode_cursor,
     is_delayed, is_exception, normalize_email,
 };
 use afterclick_domain::validate::{FieldError, validate_email};
-use afterclick_domain::{Channel, Milestone, Shipment, Status};
+use afterclick_domain::{Milestone, Shipment};
 use afterclick_web::Problem;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -24,24 +24,12 @@ use std::sync::Arc;
 /// are on `GET /v1/shipments/{id}`.
 #[derive(Debug, Serialize)]
 pub struct ShipmentSummary<'a> {
-    pub id: &'a str,
-    pub tracking_number: &'a str,
-    pub carrier: &'a str,
-    pub order_number: &'a str,
-    pub status: Status,
-    pub status_at: Option<DateTime<Utc>>,
-    pub estimated_delivery: Option<NaiveDate>,
-    pub promised_delivery_date: Option<NaiveDate>,
+    #[serde(flatten)]
+    pub core: ShipmentCore<'a>,
     pub delayed: bool,
     pub exception: bool,
     /// Milestones reached, in their canonical order.
     pub milestones: Vec<Milestone>,
-    pub customer: CustomerView<'a>,
-    pub channels: Option<&'a [Channel]>,
-    pub erased_at: Option<DateTime<Utc>>,
-    pub tracking_url: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize)]
@@ -52,23 +40,10 @@ struct ListView<'a> {
 
 fn summary<'a>(s: &'a Shipment, public_base_url: &str) -> ShipmentSummary<'a> {
     ShipmentSummary {
-        id: &s.id,
-        tracking_number: &s.tracking_number,
-        carrier: &s.carrier,
-        order_number: &s.order_number,
-        status: s.status,
-        status_at: s.status_at,
-        estimated_delivery: s.estimated_delivery,
-        promised_delivery_date: s.promised_delivery_date,
+        core: ShipmentCore::of(s, public_base_url),
         delayed: is_delayed(s),
         exception: is_exception(s),
         milestones: listing::reached(s).into_iter().collect(),
-        customer: (&s.customer).into(),
-        channels: s.channels.as_deref(),
-        erased_at: s.erased_at,
-        tracking_url: format!("{public_base_url}/t/{}", s.token),
-        created_at: s.created_at,
-        updated_at: s.updated_at,
     }
 }
 

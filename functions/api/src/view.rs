@@ -5,8 +5,9 @@ use afterclick_domain::{Customer, Milestone, Notification, Shipment, Status, Tra
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+/// What both a listing item and the single shipment show.
 #[derive(Debug, Serialize)]
-pub struct ShipmentView<'a> {
+pub struct ShipmentCore<'a> {
     pub id: &'a str,
     pub tracking_number: &'a str,
     pub carrier: &'a str,
@@ -15,19 +16,47 @@ pub struct ShipmentView<'a> {
     pub status_at: Option<DateTime<Utc>>,
     pub estimated_delivery: Option<NaiveDate>,
     pub promised_delivery_date: Option<NaiveDate>,
-    pub service: Option<&'a str>,
-    pub destination_country: Option<&'a str>,
     pub customer: CustomerView<'a>,
     pub tracking_url: String,
-    pub milestones: Vec<MilestoneView>,
-    pub events: Vec<&'a TrackingEvent>,
-    pub notifications: Vec<NotificationView<'a>>,
     /// The channels this shipment may use (narrowing the merchant's); null: the merchant's.
     pub channels: Option<&'a [afterclick_domain::Channel]>,
     /// When the customer's personal data was erased.
     pub erased_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl<'a> ShipmentCore<'a> {
+    pub fn of(s: &'a Shipment, public_base_url: &str) -> Self {
+        Self {
+            id: &s.id,
+            tracking_number: &s.tracking_number,
+            carrier: &s.carrier,
+            order_number: &s.order_number,
+            status: s.status,
+            status_at: s.status_at,
+            estimated_delivery: s.estimated_delivery,
+            promised_delivery_date: s.promised_delivery_date,
+            customer: (&s.customer).into(),
+            tracking_url: format!("{public_base_url}/t/{}", s.token),
+            channels: s.channels.as_deref(),
+            erased_at: s.erased_at,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// `GET /v1/shipments/{id}`: the shipment with its timeline and notifications.
+#[derive(Debug, Serialize)]
+pub struct ShipmentView<'a> {
+    #[serde(flatten)]
+    pub core: ShipmentCore<'a>,
+    pub service: Option<&'a str>,
+    pub destination_country: Option<&'a str>,
+    pub milestones: Vec<MilestoneView>,
+    pub events: Vec<&'a TrackingEvent>,
+    pub notifications: Vec<NotificationView<'a>>,
 }
 
 /// The customer as the API shows them: an unknown locale is an explicit `null`.
@@ -104,18 +133,9 @@ pub fn shipment<'a>(
         .collect();
     milestones.sort_by_key(|m| (m.reached_at, m.milestone));
     ShipmentView {
-        id: &s.id,
-        tracking_number: &s.tracking_number,
-        carrier: &s.carrier,
-        order_number: &s.order_number,
-        status: s.status,
-        status_at: s.status_at,
-        estimated_delivery: s.estimated_delivery,
-        promised_delivery_date: s.promised_delivery_date,
+        core: ShipmentCore::of(s, public_base_url),
         service: s.service.as_deref(),
         destination_country: s.destination_country.as_deref(),
-        customer: (&s.customer).into(),
-        tracking_url: format!("{public_base_url}/t/{}", s.token),
         milestones,
         events: events.iter().collect(),
         notifications: notifications
@@ -133,9 +153,5 @@ pub fn shipment<'a>(
                 updated_at: n.updated_at,
             })
             .collect(),
-        channels: s.channels.as_deref(),
-        erased_at: s.erased_at,
-        created_at: s.created_at,
-        updated_at: s.updated_at,
     }
 }

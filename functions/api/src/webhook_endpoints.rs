@@ -29,9 +29,10 @@ pub const DELIVERY_LOG: usize = 50;
 /// Random ids colliding is astronomically unlikely; a couple of tries cover it.
 const CREATE_ATTEMPTS: usize = 3;
 
-/// The ports these routes need.
-pub trait WebhookEndpoints: EndpointStore + DeliveryStore {}
-impl<T: EndpointStore + DeliveryStore> WebhookEndpoints for T {}
+crate::port_group!(
+    /// The ports these routes need.
+    WebhookEndpoints: EndpointStore + DeliveryStore
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
