@@ -538,3 +538,32 @@ async fn one_idempotency_key_registers_once_under_concurrency() {
     let nothing = get(&stack, &info.api_key, "/v1/shipments?order_number=I-2").await;
     assert_eq!(nothing.body["items"], json!([]));
 }
+
+/// Without an idempotency key, registration is still idempotent by tracking number: the
+/// same shipment posted ten times at once is created once, and every other answer is that
+/// shipment (200), never a 5xx from the transactions racing on its items.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_registrations_of_one_tracking_number_create_one_shipment() {
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let tn = unique("C");
+    let body = registration(&tn, "ups", "C-1", "race@example.com");
+    let results = join_all((0..10).map(|_| stack.register(&info.api_key, &body))).await;
+    let statuses: Vec<u16> = results.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 200),
+        "{statuses:?}"
+    );
+    let ids: BTreeSet<&str> = results
+        .iter()
+        .map(|r| r.body["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1, "every answer is the one shipment");
+    let listed = get(&stack, &info.api_key, "/v1/shipments?order_number=C-1").await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+}
