@@ -1,4 +1,5 @@
-//! Erasure against the real table: the rating's comment goes (its stars stay, counted),
+//! Erasure against the real table: the rating's comment goes (its stars stay, counted, and
+//! a later rating's comment is never stored),
 //! stored idempotent responses are found by their reference under the shipment and
 //! forgotten, and an idempotency record is completed only over its own live claim and
 //! never after the erasure.
@@ -128,9 +129,27 @@ async fn erasure_forgets_stored_responses_by_reference_and_the_rating_comment() 
         counted,
         "the stars still count"
     );
+    // A post racing the erasure, from a page read before it: its stars count, its words
+    // are not stored.
+    let late_comment = format!("{NAME} again: leave it with the porter");
+    let late = Rating {
+        stars: 4,
+        comment: Some(late_comment.clone()),
+        rated_at: Utc::now(),
+    };
+    assert!(delivered.erased_at.is_none(), "read before the erasure");
+    store.rate(&delivered, &late).await.unwrap();
+    let kept = store.rating(&info.merchant_id, &tn).await.unwrap().unwrap();
+    assert_eq!((kept.stars, kept.comment), (4, None));
     let (sort_keys, text) = partition(&stack, &info.merchant_id, &tn).await;
     assert!(!sort_keys.iter().any(|k| k.starts_with("IDEMREF#")));
-    for personal in [NAME, mail.as_str(), PHONE, comment.as_str()] {
+    for personal in [
+        NAME,
+        mail.as_str(),
+        PHONE,
+        comment.as_str(),
+        late_comment.as_str(),
+    ] {
         assert!(!text.contains(personal), "{personal} left in {text}");
     }
 

@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::builders::UpdateBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem};
 use chrono::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -263,6 +263,24 @@ impl DynamoStore {
             .condition_expression(condition);
         Ok(TransactWriteItem::builder()
             .put(built(put.build())?)
+            .build())
+    }
+
+    /// A transaction step that holds only while the shipment exists and is not erased: what
+    /// would store personal data about it is written with this, so nothing lands after an
+    /// erasure, whatever the writer read before.
+    fn shipment_not_erased(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let check = ConditionCheck::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::shipment_pk(merchant_id, tracking_number)))
+            .key(keys::SK, s(keys::SHIPMENT_SK))
+            .condition_expression("attribute_exists(PK) AND attribute_not_exists(erased_at)");
+        Ok(TransactWriteItem::builder()
+            .condition_check(built(check.build())?)
             .build())
     }
 

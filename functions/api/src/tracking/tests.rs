@@ -318,6 +318,22 @@ async fn a_delivered_parcel_is_rated_and_the_rating_can_be_changed() {
 }
 
 #[tokio::test]
+async fn after_erasure_the_stars_are_still_taken_but_never_a_comment() {
+    let mut erased = delivered();
+    erased.erased_at = Some(now());
+    let store = store_with(merchant(), erased, &[]).await;
+    let form = get(&store, PAGE).await;
+    assert!(form.body.contains("id=\"rating\""), "the stars are asked");
+    assert!(!form.body.contains("<textarea"), "no comment is asked");
+
+    let posted = post(&store, RATE, "stars=5&comment=Ask+for+Jane+at+No.+7").await;
+    assert_eq!(posted.status, 303);
+    let stored = store.rating(MERCHANT, TRACKING).await.unwrap().unwrap();
+    assert_eq!((stored.stars, stored.comment), (5, None));
+    assert_eq!(store.rating_counters(MERCHANT)[0].1, 1, "still counted");
+}
+
+#[tokio::test]
 async fn invalid_ratings_re_render_the_form_with_a_message_and_store_nothing() {
     let store = store_with(merchant(), delivered(), &[]).await;
     let too_long = format!("stars=5&comment={}", "é".repeat(1001));

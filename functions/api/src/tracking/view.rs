@@ -276,6 +276,8 @@ pub struct RatingView {
     pub action: String,
     pub stars: Vec<StarOption>,
     pub comment: String,
+    /// Whether a comment is asked for: not once the customer's data is erased.
+    pub comments: bool,
     /// "Your rating: 4 of 5"
     pub current: Option<String>,
     pub thanks: bool,
@@ -290,6 +292,7 @@ pub fn rating(ctx: &Context<'_>, form: RatingForm) -> Option<RatingView> {
         action: format!("/t/{}/rating", ctx.shipment.token),
         stars: Vec::new(),
         comment: String::new(),
+        comments: ctx.shipment.erased_at.is_none(),
         current: None,
         thanks: false,
         error: None,

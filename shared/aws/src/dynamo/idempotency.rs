@@ -11,7 +11,7 @@ use afterclick_domain::ports::{
     Claim, IN_PROGRESS_LEASE, IdempotencyKey, IdempotencyStore, REPLAY_WINDOW, ShipmentResource,
     StoreError, StoredResponse,
 };
-use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use chrono::{DateTime, Duration, Utc};
 
 const IN_PROGRESS: &str = "in_progress";
@@ -100,17 +100,8 @@ impl DynamoStore {
         let Some(r) = resource else {
             return Ok(writes);
         };
+        writes.push(self.shipment_not_erased(&key.merchant_id, &r.tracking_number)?);
         let pk = keys::shipment_pk(&key.merchant_id, &r.tracking_number);
-        let not_erased = ConditionCheck::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(&pk))
-            .key(keys::SK, s(keys::SHIPMENT_SK))
-            .condition_expression("attribute_exists(PK) AND attribute_not_exists(erased_at)");
-        writes.push(
-            TransactWriteItem::builder()
-                .condition_check(built(not_erased.build())?)
-                .build(),
-        );
         let reference = Item::from([
             (keys::PK.into(), s(pk)),
             (keys::SK.into(), s(keys::idempotency_ref_sk(&key.key_hash))),

@@ -171,6 +171,7 @@ impl RatingStore for DynamoStore {
             shipment.destination_country.as_deref(),
         );
         let pk = keys::shipment_pk(&shipment.merchant_id, &shipment.tracking_number);
+        let mut rating = rating.clone();
         for _ in 0..RACE_RETRIES {
             let previous = self.get(pk.clone(), keys::RATING_SK).await?;
             let g = guard(
@@ -178,15 +179,29 @@ impl RatingStore for DynamoStore {
                 fresh_outcome_sk.clone(),
                 i64::from(rating.stars),
             )?;
-            let mut writes = vec![self.rating_put(shipment, rating, &g)?];
+            let mut writes = vec![self.rating_put(shipment, &rating, &g)?];
             if g.count != 0 || g.sum != 0 {
                 writes.push(self.rating_counter(shipment, &month, &g)?);
             }
+            // The comment is the customer's own words: never stored once they are erased.
+            let erasure_check = rating.comment.is_some().then_some(writes.len());
+            if erasure_check.is_some() {
+                writes.push(
+                    self.shipment_not_erased(&shipment.merchant_id, &shipment.tracking_number)?,
+                );
+            }
             match self.transact(writes).await {
                 Ok(()) => return Ok(()),
-                // Another post of this rating won: read what it wrote and apply ours on top.
-                Err(err) if failed_conditions(&err).contains(&0) => continue,
-                Err(err) => return Err(unavailable(err)),
+                Err(err) => {
+                    let failed = failed_conditions(&err);
+                    if erasure_check.is_some_and(|i| failed.contains(&i)) {
+                        // Erased since the page was read: the stars still count, anonymously.
+                        rating.comment = None;
+                    } else if !failed.contains(&0) {
+                        return Err(unavailable(err));
+                    }
+                    // Otherwise another post of this rating won: apply ours on top of it.
+                }
             }
         }
         Err(StoreError::Conflict)

@@ -79,7 +79,16 @@ impl RatingStore for MemoryStore {
             Some((old, _)) => counter.1 += i64::from(rating.stars) - i64::from(old.stars),
             None => *counter = (counter.0 + 1, counter.1 + i64::from(rating.stars)),
         }
-        state.pages.ratings.insert(k, (rating.clone(), outcome));
+        let mut rating = rating.clone();
+        // As the DynamoDB store: the comment is never stored once the shipment is erased.
+        let erased = state
+            .shipments
+            .get(&k)
+            .is_none_or(|s| s.erased_at.is_some());
+        if erased {
+            rating.comment = None;
+        }
+        state.pages.ratings.insert(k, (rating, outcome));
         Ok(())
     }
 }

@@ -28,7 +28,8 @@ pub trait RatingStore: Send + Sync {
     /// delivery outcome in the same transaction, guarded by the rating it replaces: a new
     /// rating adds one to `rating_count` and its stars to `rating_sum`; a changed one moves
     /// `rating_sum` by the difference only. Duplicate or concurrent posts count once.
-    /// The shipment must be delivered.
+    /// The shipment must be delivered. Once it is erased (even after the caller read it),
+    /// the comment is dropped and the stars are stored alone.
     fn rate(
         &self,
         shipment: &Shipment,
