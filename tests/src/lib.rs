@@ -182,6 +182,29 @@ impl Stack {
         format!("{}{path}", self.info().api_url)
     }
 
+    /// Every item under a shipment's partition, read consistently: their sort keys, and all
+    /// of them as text (to show what personal data is left).
+    pub async fn partition(&self, merchant_id: &str, tracking: &str) -> (Vec<String>, String) {
+        let store = &self.devstack.store;
+        let pk = afterclick_aws::keys::shipment_pk(merchant_id, tracking);
+        let out = store
+            .client()
+            .query()
+            .table_name(store.table())
+            .key_condition_expression("PK = :pk")
+            .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(pk))
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap();
+        let items = out.items.unwrap_or_default();
+        let sort_keys = items
+            .iter()
+            .filter_map(|i| i.get("SK")?.as_s().ok().cloned())
+            .collect();
+        (sort_keys, format!("{items:?}"))
+    }
+
     /// A second merchant with its own key and secrets.
     pub async fn another_merchant(&self, merchant_id: &str) -> StackInfo {
         let conf = afterclick_devstack::local_sdk_config(&self.devstack.moto_endpoint).await;

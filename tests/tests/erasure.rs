@@ -12,7 +12,6 @@ use afterclick_domain::ports::{
     StoreError, StoredResponse,
 };
 use afterclick_e2e::{Stack, unique};
-use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
@@ -42,30 +41,6 @@ async fn post(stack: &Stack, api_key: &str, idem: &str, body: &Value) -> (u16, b
     (status, replayed, response.text().await.unwrap())
 }
 
-/// Sort keys of every item under the shipment's partition, and all of it as text.
-async fn partition(stack: &Stack, merchant_id: &str, tracking: &str) -> (Vec<String>, String) {
-    let store = &stack.devstack.store;
-    let out = store
-        .client()
-        .query()
-        .table_name(store.table())
-        .key_condition_expression("PK = :pk")
-        .expression_attribute_values(
-            ":pk",
-            AttributeValue::S(format!("S#{merchant_id}#{tracking}")),
-        )
-        .consistent_read(true)
-        .send()
-        .await
-        .unwrap();
-    let items = out.items.unwrap_or_default();
-    let sort_keys = items
-        .iter()
-        .map(|i| i["SK"].as_s().unwrap().clone())
-        .collect();
-    (sort_keys, format!("{items:?}"))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn erasure_forgets_stored_responses_by_reference_and_the_rating_comment() {
     let stack = Stack::start().await;
@@ -79,7 +54,7 @@ async fn erasure_forgets_stored_responses_by_reference_and_the_rating_comment() 
     assert_eq!((status, replayed), (201, false), "{first}");
     let first: Value = serde_json::from_str(&first).unwrap();
     let id = first["id"].as_str().unwrap().to_owned();
-    let (sort_keys, _) = partition(&stack, &info.merchant_id, &tn).await;
+    let (sort_keys, _) = stack.partition(&info.merchant_id, &tn).await;
     assert_eq!(
         sort_keys
             .iter()
@@ -141,7 +116,7 @@ async fn erasure_forgets_stored_responses_by_reference_and_the_rating_comment() 
     store.rate(&delivered, &late).await.unwrap();
     let kept = store.rating(&info.merchant_id, &tn).await.unwrap().unwrap();
     assert_eq!((kept.stars, kept.comment), (4, None));
-    let (sort_keys, text) = partition(&stack, &info.merchant_id, &tn).await;
+    let (sort_keys, text) = stack.partition(&info.merchant_id, &tn).await;
     assert!(!sort_keys.iter().any(|k| k.starts_with("IDEMREF#")));
     for personal in [
         NAME,
@@ -239,6 +214,6 @@ async fn a_record_is_completed_only_over_its_own_claim_and_never_after_erasure()
     let after = store.complete(&slow, &response, Some(&shipment), t0).await;
     assert_eq!(after, Err(StoreError::Conflict));
     assert_eq!(store.claim(&slow, t0).await.unwrap(), Claim::Claimed);
-    let (_, text) = partition(&stack, &info.merchant_id, &tn).await;
+    let (_, text) = stack.partition(&info.merchant_id, &tn).await;
     assert!(!text.contains("IDEMREF#"), "{text}");
 }
