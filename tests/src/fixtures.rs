@@ -34,7 +34,7 @@ pub async fn delivered_shipment(stack: &Stack) -> Delivered {
                     "locale": "de-DE",
                     "timezone": "Europe/Berlin"
                 },
-                "promised_delivery_date": "2026-12-01",
+                "promised_delivery_date": (Utc::now() + Duration::days(7)).date_naive().to_string(),
                 "service": "Standard",
                 "destination_country": "DE"
             }),

@@ -68,7 +68,8 @@ async fn webhooks_reject_forgeries_replays_and_garbage_without_storing_anything(
     assert_problem(&typed, 400, "tracking_number");
 
     let bad_status = format!(
-        r#"{{"tracking_number":"{tracking}","events":[{{"occurred_at":"2026-11-20T08:00:00Z","status":"teleported"}}]}}"#
+        r#"{{"tracking_number":"{tracking}","events":[{{"occurred_at":"{}","status":"teleported"}}]}}"#,
+        (Utc::now() - Duration::hours(1)).to_rfc3339()
     );
     let status = stack
         .post_generic(mid, secret, "msg_5", bad_status.as_bytes())

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use afterclick_e2e::{Stack, generic_event, unique};
-use chrono::{Duration, Timelike, Utc};
+use chrono::{Datelike, Duration, Timelike, Utc};
 use futures::future::join_all;
 use serde_json::{Value, json};
 
@@ -51,14 +51,39 @@ async fn a_german_customer_reads_german_and_a_japanese_one_gets_ucs2_sms_with_se
     assert_eq!(r.status, 201, "{}", r.body);
     let ja_id = r.body["id"].as_str().unwrap().to_owned();
 
-    // 2026-11-26 is a Thursday.
+    // The carrier's estimate: the first Thursday at least two days after the test's clock.
+    let today = Utc::now().date_naive();
+    let eta = (2..9)
+        .map(|d| today + Duration::days(d))
+        .find(|d| d.weekday() == chrono::Weekday::Thu)
+        .unwrap();
+    const GERMAN_MONTHS: [&str; 12] = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    let german_date = format!(
+        "Donnerstag, {}. {}",
+        eta.day(),
+        GERMAN_MONTHS[eta.month0() as usize]
+    );
+    let japanese_date = format!("{}月{}日", eta.month(), eta.day());
     for (tn, id) in [(&de_tn, "m-de"), (&ja_tn, "m-ja")] {
         let r = stack
             .post_generic(
                 &info.merchant_id,
                 secret,
                 id,
-                &scan_with_eta(tn, "in_transit", "2026-11-26"),
+                &scan_with_eta(tn, "in_transit", &eta.to_string()),
             )
             .await;
         assert_eq!(r.status, 202);
@@ -85,11 +110,7 @@ async fn a_german_customer_reads_german_and_a_japanese_one_gets_ucs2_sms_with_se
             .replace("{order}", "A-1001")
             .replace("{brand}", "Demo Shop")
     );
-    assert!(
-        de.text.contains("Donnerstag, 26. November"),
-        "German date: {}",
-        de.text
-    );
+    assert!(de.text.contains(&german_date), "German date: {}", de.text);
     assert!(de.html.contains("lang=\"de\""));
     let de_sms = outbox
         .sms
@@ -108,7 +129,11 @@ async fn a_german_customer_reads_german_and_a_japanese_one_gets_ucs2_sms_with_se
     );
 
     let ja = outbox.emails.iter().find(|e| e.to == ja_mail).unwrap();
-    assert!(ja.text.contains("11月26日"), "Japanese date: {}", ja.text);
+    assert!(
+        ja.text.contains(&japanese_date),
+        "Japanese date: {}",
+        ja.text
+    );
     let ja_sms = outbox.sms.iter().find(|s| s.to == "+819012345678").unwrap();
     assert_eq!(format!("{:?}", ja_sms.segments.encoding), "Ucs2");
     let shipment = stack

@@ -309,13 +309,14 @@ async fn milestones_reach_endpoints_once_signed_retried_and_never_after_deletion
     );
 
     let tracking = unique("1ZWH");
+    let promise = (Utc::now() + Duration::days(30)).date_naive().to_string();
     let created = stack
         .register(
             &info.api_key,
             &json!({
                 "tracking_number": tracking, "carrier": "ups", "order_number": "1001",
                 "customer": {"name": "Ada Lovelace", "email": "ada@customer.example", "phone": "+447700900123"},
-                "promised_delivery_date": "2030-12-01"
+                "promised_delivery_date": promise
             }),
         )
         .await;
@@ -385,7 +386,7 @@ async fn milestones_reach_endpoints_once_signed_retried_and_never_after_deletion
     assert_eq!(delivered["shipment_id"], shipment_id.as_str());
     assert_eq!(delivered["tracking_number"], tracking.as_str());
     assert_eq!(delivered["status"], "delivered");
-    assert_eq!(delivered["promised_delivery_date"], "2030-12-01");
+    assert_eq!(delivered["promised_delivery_date"], promise.as_str());
     assert!(!received[2].body.contains("Ada") && !received[2].body.contains("customer.example"));
     assert_eq!(
         received[2].id, first_flaky[0].id,

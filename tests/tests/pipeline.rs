@@ -20,7 +20,8 @@ fn shipment_body(tracking_number: &str, email: &str, phone: &str) -> Value {
             "locale": "en-GB",
             "timezone": "Europe/London"
         },
-        "promised_delivery_date": "2026-12-01"
+        // A promise comfortably ahead of the clock the test runs on (it may be shifted).
+        "promised_delivery_date": (Utc::now() + Duration::days(14)).date_naive().to_string()
     })
 }
 

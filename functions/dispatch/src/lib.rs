@@ -14,7 +14,7 @@ mod resolve;
 pub use afterclick_aws::stream::MissingSequenceNumber;
 pub use http::HttpSender;
 
-use afterclick_aws::stream::each_record;
+use afterclick_aws::stream::{each_record, image_key};
 use afterclick_domain::ports::{
     DeliveryStore, EndpointStore, OutgoingWebhook, StoreError, WebhookSender,
 };
@@ -67,7 +67,11 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
         &self,
         event: Event,
     ) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
-        each_record(&event, |record| self.process(record)).await
+        // One endpoint's deliveries for one shipment in order; everything else at once, so a
+        // slow endpoint holds up only its own.
+        let key =
+            |r: &EventRecord| image_key(r, &["merchant_id", "tracking_number", "endpoint_id"]);
+        each_record(&event, key, |record| self.process(record)).await
     }
 
     async fn process(&self, record: &EventRecord) -> Result<(), RecordError> {

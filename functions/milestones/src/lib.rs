@@ -3,7 +3,7 @@
 //! written in one transaction guarded by the shipment's version.
 
 pub use afterclick_aws::stream::MissingSequenceNumber;
-use afterclick_aws::stream::each_record;
+use afterclick_aws::stream::{each_key, image_key};
 use afterclick_domain::ports::{EndpointStore, EventStore, MerchantStore, ShipmentStore};
 use afterclick_domain::service::{ReevaluateError, reevaluate};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
@@ -44,20 +44,34 @@ impl<S: Store> Milestones<S> {
         }
     }
 
-    /// Records in order; the first failure stops the batch and is reported by its sequence
-    /// number, so the records before it stay done and it and those after are retried.
+    /// One evaluation per shipment in the batch, whatever number of its records arrived (a
+    /// delivery of many scans is one evaluation, not one per scan); different shipments at
+    /// once. A failed shipment's first record is reported, so all of its records are retried.
     pub async fn handle(
         &self,
         event: Event,
     ) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
-        each_record(&event, |record| self.process(record)).await
+        let shipment = |r: &EventRecord| image_key(r, &["merchant_id", "tracking_number"]);
+        each_key(&event, shipment, |records| self.process(records)).await
     }
 
-    async fn process(&self, record: &EventRecord) -> Result<(), RecordError> {
-        let trigger: Trigger = serde_dynamo::from_item(record.change.new_image.clone())
-            .map_err(|e| RecordError::Malformed(e.to_string()))?;
+    async fn process(&self, records: Vec<&EventRecord>) -> Result<(), RecordError> {
+        // All of them name the same shipment (the grouping key); any well-formed one will do.
+        let mut last_error = String::from("no records");
+        let mut trigger = None;
+        for record in &records {
+            match serde_dynamo::from_item::<_, Trigger>(record.change.new_image.clone()) {
+                Ok(t) => {
+                    trigger = Some(t);
+                    break;
+                }
+                Err(e) => last_error = e.to_string(),
+            }
+        }
+        let trigger = trigger.ok_or(RecordError::Malformed(last_error))?;
         let span = tracing::info_span!(
-            "record",
+            "shipment",
+            records = records.len(),
             merchant_id = %trigger.merchant_id,
             tracking_number = %trigger.tracking_number
         );

@@ -9,7 +9,7 @@
 //! when they end. Email is never deferred.
 
 pub use afterclick_aws::stream::MissingSequenceNumber;
-use afterclick_aws::stream::each_record;
+use afterclick_aws::stream::{each_record, image_key};
 use afterclick_domain::message::{self, MessageInput};
 use afterclick_domain::ports::{
     ConsentStore, Mailer, MerchantStore, NotificationKey, NotificationStore, Outcome,
@@ -89,7 +89,10 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         &self,
         event: Event,
     ) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
-        each_record(&event, |record| self.process(record)).await
+        // A shipment's email and SMS are independent sends; only one channel's moments keep
+        // their order (the newer one supersedes the older).
+        let key = |r: &EventRecord| image_key(r, &["merchant_id", "tracking_number", "channel"]);
+        each_record(&event, key, |record| self.process(record)).await
     }
 
     async fn process(&self, record: &EventRecord) -> Result<(), RecordError> {

@@ -157,6 +157,21 @@ fn lambda_record(record: &Record, stream_arn: &str, region: &str) -> Value {
     })
 }
 
+/// The lane of a record's partition key (`PK`), as Lambda hashes it for a parallelized shard.
+fn lane_of(record: &Value, lanes: usize) -> usize {
+    use std::hash::{Hash, Hasher};
+    let pk = record
+        .get("dynamodb")
+        .and_then(|d| d.get("Keys"))
+        .and_then(|k| k.get("PK"))
+        .and_then(|pk| pk.get("S"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    pk.hash(&mut hasher);
+    usize::try_from(hasher.finish() % lanes as u64).unwrap_or(0)
+}
+
 fn sequence_of(record: &Value) -> Option<&str> {
     record.get("dynamodb")?.get("SequenceNumber")?.as_str()
 }
@@ -248,7 +263,8 @@ impl Poller {
                 .client
                 .get_records()
                 .shard_iterator(iterator)
-                .limit(i32::try_from(self.mapping.batch_size).unwrap_or(100))
+                // A shard read is up to 1,000 records; batches are cut after filtering.
+                .limit(1000)
                 .send()
                 .await
                 .map_err(|e| DisplayErrorContext(&e).to_string())?;
@@ -272,9 +288,25 @@ impl Poller {
                 .map(|r| lambda_record(r, &self.stream_arn, &self.region))
                 .filter(|r| matches_any(&self.mapping.filters, r))
                 .collect();
-            if !batch.is_empty() {
-                self.deliver(batch).await;
+            // ParallelizationFactor: one batch per lane at once, a partition key always in
+            // the same lane, so a shipment's records stay in order and others do not wait.
+            let lanes = self.mapping.parallelization_factor.max(1);
+            let mut by_lane: Vec<Vec<Value>> = vec![Vec::new(); lanes];
+            for record in batch {
+                let lane = lane_of(&record, lanes);
+                by_lane[lane].push(record);
             }
+            // Each lane in batches of the mapping's BatchSize (counted after filtering, as
+            // Lambda does), one after another.
+            futures::future::join_all(by_lane.into_iter().map(|lane| async move {
+                let mut lane = lane.into_iter().peekable();
+                while lane.peek().is_some() {
+                    let batch: Vec<Value> =
+                        lane.by_ref().take(self.mapping.batch_size.max(1)).collect();
+                    self.deliver(batch).await;
+                }
+            }))
+            .await;
         }
         Ok(())
     }

@@ -47,6 +47,8 @@ pub struct StreamMapping {
     pub batch_size: usize,
     pub maximum_retry_attempts: u32,
     pub report_batch_item_failures: bool,
+    /// Concurrent batches per shard (1 to 10); records of one partition key stay in order.
+    pub parallelization_factor: usize,
     /// FilterCriteria patterns; a record passes if any matches (none: all pass).
     pub filters: Vec<serde_json::Value>,
 }
@@ -192,6 +194,9 @@ fn mappings(name: &str, function: &Value) -> Result<Vec<StreamMapping>, Template
                     l.iter()
                         .any(|t| t.as_str() == Some("ReportBatchItemFailures"))
                 }),
+            parallelization_factor: usize::try_from(number("ParallelizationFactor", 1))
+                .unwrap_or(1)
+                .clamp(1, 10),
             filters,
         });
     }
@@ -276,6 +281,8 @@ mod tests {
             assert!(m.report_batch_item_failures, "{}", m.function);
             assert!(!m.filters.is_empty(), "{} has no filter", m.function);
             assert!(m.maximum_retry_attempts <= 10);
+            // Order per shipment is all any consumer needs: none may run one batch per shard.
+            assert!(m.parallelization_factor > 1, "{}", m.function);
         }
     }
 }
