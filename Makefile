@@ -24,17 +24,21 @@ BROWSER_DIR   := $(LOCAL)/browser
 BROWSER_STAMP := $(BROWSER_DIR)/.playwright-core-$(PLAYWRIGHT_VERSION)-axe-$(AXE_VERSION)
 
 FUNCTIONS := api webhook milestones notify sweeper dispatch
+FAKETIME  := /usr/bin/faketime
+# The end-to-end tests whose outcome a clock could change, run again with it shifted.
+CLOCK_TESTS := pipeline milestones notifications delayed_listing rotation demo tracking_page carrier_analytics outgoing_webhooks
+CLOCK_SHIFTS := +8767h -8773h
 
 export AFTERCLICK_DYNAMODB_LOCAL_DIR := $(DDB_DIR)
 export AFTERCLICK_MOTO_SERVER := $(VENV)/bin/moto_server
 export AFTERCLICK_SCHEMATHESIS := $(VENV)/bin/schemathesis
 export AFTERCLICK_NODE_MODULES := $(BROWSER_DIR)/node_modules
 
-.PHONY: help tools run test lint unit bench build screenshots clean
+.PHONY: help tools run-tools run test test-shifted lint unit bench build screenshots clean
 
 help:
 	@echo "make run    - DynamoDB Local + moto + devstack, seeded with a demo merchant (Ctrl-C stops all)"
-	@echo "make test   - fmt check, clippy -D warnings, cfn-lint, unit and end-to-end tests (incl. the schemathesis API contract and the Playwright + axe browser test)"
+	@echo "make test   - fmt check, clippy -D warnings, cfn-lint, unit and end-to-end tests (incl. the schemathesis API contract and the Playwright + axe browser test), then the clock-sensitive end-to-end tests a year ahead and a year back"
 	@echo "make bench  - criterion benchmarks (provider parsing vs serde_json::Value)"
 	@echo "make build  - one bootstrap.zip per Lambda function (cargo-lambda, release)"
 	@echo "make screenshots - the delivered email (de, ja) and the tracking page (375px, 1280px), by headless Chromium, into docs/"
@@ -74,9 +78,18 @@ $(LAMBDA_STAMP): $(PY_STAMP)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'cargo-lambda==$(CARGO_LAMBDA_VERSION)'
 	touch $@
 
-tools: $(PY_STAMP) $(DDB_STAMP) $(ST_STAMP) $(BROWSER_STAMP)
+# Shifted-clock runs: Debian's faketime moves the test process's clock (not the monotonic
+# one, which timers use). A year ahead and a year back, off the hour, so promises, delays,
+# quiet hours and staleness are shown not to depend on today's date or the time of day.
+$(FAKETIME):
+	@command -v faketime >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime; }
 
-run: tools
+# What `make run` needs; `make test` adds the contract and browser tools.
+run-tools: $(PY_STAMP) $(DDB_STAMP)
+tools: run-tools $(ST_STAMP) $(BROWSER_STAMP) $(FAKETIME)
+
+run: run-tools
 	cargo build --bin devstack
 	infra/local/run.sh
 
@@ -90,6 +103,14 @@ unit:
 
 test: tools lint
 	cargo test --workspace
+	$(MAKE) --no-print-directory test-shifted
+
+test-shifted: tools
+	for shift in $(CLOCK_SHIFTS); do \
+		echo "end-to-end tests with the clock shifted $$shift"; \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 cargo test -p afterclick-e2e $(addprefix --test ,$(CLOCK_TESTS)) \
+			--config "target.'cfg(all())'.runner=['faketime','-m','-f','$$shift']"; \
+	done
 
 bench:
 	cargo bench -p afterclick-domain --bench providers

@@ -110,6 +110,7 @@ pub struct Stack {
     pub http: reqwest::Client,
     /// DynamoDB Local's URL (for tools that talk to the table themselves).
     pub dynamodb_endpoint: String,
+    options: Options,
     _dynamodb: Process,
     _moto: Process,
 }
@@ -122,6 +123,11 @@ pub struct Response {
 
 impl Stack {
     pub async fn start() -> Stack {
+        Self::start_keeping_checkpoints(None).await
+    }
+
+    /// A stack whose stream pollers keep their positions in `dir` (see [`Stack::restart`]).
+    pub async fn start_keeping_checkpoints(checkpoint_dir: Option<&Path>) -> Stack {
         init_test_tracing();
         let jar = dynamodb_jar();
         let ddb_port = free_port();
@@ -134,6 +140,9 @@ impl Stack {
                 .args(["-Xmx512m", "-jar"])
                 .arg(&jar)
                 .args(["-inMemory", "-port", &ddb_port.to_string()])
+                // Under `faketime` (make test's shifted-clock runs) only afterclick's clock
+                // moves; the stand-ins for AWS keep the real one, as AWS would.
+                .env_remove("LD_PRELOAD")
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -143,6 +152,7 @@ impl Stack {
         let mut moto = Process(
             Command::new(moto_server())
                 .args(["-H", "127.0.0.1", "-p", &moto_port.to_string()])
+                .env_remove("LD_PRELOAD")
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -151,7 +161,7 @@ impl Stack {
         wait_for_port(ddb_port, "DynamoDB Local", &mut dynamodb).await;
         wait_for_port(moto_port, "moto", &mut moto).await;
 
-        let devstack = Devstack::start(Options {
+        let options = Options {
             template: workspace_root().join("infra/template.yaml"),
             table_name: "afterclick".into(),
             dynamodb_endpoint: format!("http://127.0.0.1:{ddb_port}"),
@@ -159,18 +169,47 @@ impl Stack {
             bind: ([127, 0, 0, 1], 0).into(),
             poll_interval: Duration::from_millis(50),
             dead_letter_file: None,
+            checkpoint_dir: checkpoint_dir.map(Path::to_path_buf),
             // Tests sweep explicitly (`devstack.sweep_at`), with a pinned clock.
             sweep_interval: Duration::from_secs(3600),
-        })
-        .await
-        .expect("devstack did not start");
+        };
+        let devstack = Devstack::start(options.clone())
+            .await
+            .expect("devstack did not start");
         quiet_hours_off(&devstack).await;
         Stack {
             devstack,
             http: reqwest::Client::new(),
             dynamodb_endpoint: format!("http://127.0.0.1:{ddb_port}"),
+            options,
             _dynamodb: dynamodb,
             _moto: moto,
+        }
+    }
+
+    /// Stops the devstack and starts it again on the same DynamoDB Local and moto, as a
+    /// second `make run` on kept data would.
+    pub async fn restart(self) -> Stack {
+        let Stack {
+            devstack,
+            http,
+            dynamodb_endpoint,
+            options,
+            _dynamodb,
+            _moto,
+        } = self;
+        devstack.stop().await;
+        let devstack = Devstack::start(options.clone())
+            .await
+            .expect("devstack did not restart");
+        quiet_hours_off(&devstack).await;
+        Stack {
+            devstack,
+            http,
+            dynamodb_endpoint,
+            options,
+            _dynamodb,
+            _moto,
         }
     }
 

@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use streams::{DeadLetters, HandlerFuture, Poller, StreamHandler};
 use tokio::sync::watch;
@@ -68,6 +69,9 @@ pub struct Options {
     pub bind: SocketAddr,
     pub poll_interval: Duration,
     pub dead_letter_file: Option<PathBuf>,
+    /// Where each mapping keeps its stream position across restarts (none: start from the
+    /// trim horizon, right for a fresh in-memory table).
+    pub checkpoint_dir: Option<PathBuf>,
     /// How often the sweeper runs (EventBridge's `rate(15 minutes)` on AWS).
     pub sweep_interval: Duration,
 }
@@ -87,6 +91,7 @@ pub struct Devstack {
     sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter, HttpSender>>,
     pub dead_letters: DeadLetters,
     pub moto_endpoint: String,
+    delivered: BTreeMap<String, Arc<AtomicU64>>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -207,6 +212,7 @@ impl Devstack {
             store.clone(),
             HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?,
         ));
+        let mut delivered: BTreeMap<String, Arc<AtomicU64>> = BTreeMap::new();
         for mapping in template.mappings {
             let handler: Arc<dyn StreamHandler> = match mapping.binary.as_str() {
                 "milestones" => Arc::new(MilestonesFn(Milestones::new(store.clone()))),
@@ -218,10 +224,18 @@ impl Devstack {
                 client: streams_client.clone(),
                 stream_arn: stream_arn.clone(),
                 region: REGION.to_owned(),
-                mapping,
                 handler,
                 dead_letters: dead_letters.clone(),
                 interval: options.poll_interval,
+                checkpoints: options
+                    .checkpoint_dir
+                    .as_deref()
+                    .map(|dir| streams::Checkpoints::new(dir, &mapping.function)),
+                delivered: delivered
+                    .entry(mapping.binary.clone())
+                    .or_insert_with(Default::default)
+                    .clone(),
+                mapping,
             };
             tasks.push(tokio::spawn(poller.run(watcher.clone())));
         }
@@ -282,9 +296,17 @@ impl Devstack {
             sweeper,
             dead_letters,
             moto_endpoint: options.moto_endpoint,
+            delivered,
             shutdown,
             tasks,
         })
+    }
+
+    /// Stream records each function (by binary) was handed since this devstack started.
+    pub fn records_delivered(&self, function: &str) -> u64 {
+        self.delivered
+            .get(function)
+            .map_or(0, |n| n.load(Ordering::Relaxed))
     }
 
     pub async fn outbox(&self) -> Result<outbox::Outbox, reqwest::Error> {

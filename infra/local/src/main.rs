@@ -46,6 +46,8 @@ async fn run() -> Result<(), String> {
         bind: ([127, 0, 0, 1], port).into(),
         poll_interval: Duration::from_millis(250),
         dead_letter_file: Some(PathBuf::from(".local/dead-letters.jsonl")),
+        // Kept with the data in .local/data: a restart resumes where the stream was left.
+        checkpoint_dir: Some(PathBuf::from(".local/checkpoints")),
         sweep_interval: Duration::from_secs(
             env_or("AFTERCLICK_SWEEP_SECONDS", "60")
                 .parse()

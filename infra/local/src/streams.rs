@@ -82,6 +82,46 @@ impl DeadLetters {
     }
 }
 
+/// Where each shard of one mapping was left: the last sequence number whose batch completed,
+/// kept in a JSON file (`{shard id: sequence number}`) so a restart resumes after it, as
+/// Lambda's event source mapping does, instead of replaying the stream from its trim horizon.
+#[derive(Debug, Clone)]
+pub struct Checkpoints {
+    path: std::path::PathBuf,
+}
+
+impl Checkpoints {
+    pub fn new(dir: &std::path::Path, function: &str) -> Self {
+        Self {
+            path: dir.join(format!("{function}.json")),
+        }
+    }
+
+    fn load(&self) -> BTreeMap<String, String> {
+        std::fs::read(&self.path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// One shard's position, written whole to a temporary file and renamed, so a crash never
+    /// leaves half a file. One poller owns a mapping's file.
+    fn save(&self, shard_id: &str, done: &str) {
+        let mut positions = self.load();
+        positions.insert(shard_id.to_owned(), done.to_owned());
+        let tmp = self.path.with_extension("json.tmp");
+        let written = self
+            .path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&tmp, serde_json::to_vec(&positions).unwrap_or_default()))
+            .and_then(|()| std::fs::rename(&tmp, &self.path));
+        if let Err(err) = written {
+            tracing::warn!(path = %self.path.display(), error = %err, "could not keep the stream checkpoint");
+        }
+    }
+}
+
 pub struct Poller {
     pub client: Client,
     pub stream_arn: String,
@@ -90,14 +130,21 @@ pub struct Poller {
     pub handler: Arc<dyn StreamHandler>,
     pub dead_letters: DeadLetters,
     pub interval: Duration,
+    pub checkpoints: Option<Checkpoints>,
+    /// Records handed to the function so far (each once, however often it was retried).
+    pub delivered: Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[derive(Debug, Default)]
 struct Shard {
     parent: Option<String>,
     iterator: Option<String>,
-    /// The last record handed to the function: where to resume with a fresh iterator.
-    last_sequence: Option<String>,
+    /// The last record whose batch completed: where to resume with a fresh iterator.
+    done: Option<String>,
+    /// `done` came from a kept checkpoint: if the stream no longer has it, start over.
+    restored: bool,
+    /// The stream's description lists it.
+    listed: bool,
     closed: bool,
 }
 
@@ -179,6 +226,18 @@ fn sequence_of(record: &Value) -> Option<&str> {
 impl Poller {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
+        if let Some(checkpoints) = &self.checkpoints {
+            for (id, sequence) in checkpoints.load() {
+                shards.insert(
+                    id,
+                    Shard {
+                        done: Some(sequence),
+                        restored: true,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
         loop {
             if let Err(err) = self.tick(&mut shards).await {
                 tracing::warn!(function = %self.mapping.function, error = %err, "stream poll failed");
@@ -204,10 +263,9 @@ impl Poller {
             let description = out.stream_description;
             for shard in description.as_ref().map(|d| d.shards()).unwrap_or_default() {
                 if let Some(id) = shard.shard_id() {
-                    shards.entry(id.to_owned()).or_insert_with(|| Shard {
-                        parent: shard.parent_shard_id().map(str::to_owned),
-                        ..Default::default()
-                    });
+                    let known = shards.entry(id.to_owned()).or_default();
+                    known.parent = shard.parent_shard_id().map(str::to_owned);
+                    known.listed = true;
                 }
             }
             start = description.and_then(|d| d.last_evaluated_shard_id);
@@ -215,6 +273,8 @@ impl Poller {
                 break;
             }
         }
+        // A kept shard the stream no longer lists (trimmed away, or a re-created table).
+        shards.retain(|_, shard| !shard.restored || shard.listed);
         let ids: Vec<String> = shards.keys().cloned().collect();
         for id in ids {
             // Parents first: a child shard's records are newer than everything in its parent.
@@ -246,16 +306,28 @@ impl Poller {
                 .get_shard_iterator()
                 .stream_arn(&self.stream_arn)
                 .shard_id(shard_id);
-            let request = match &shard.last_sequence {
+            let request = match &shard.done {
                 Some(seq) => request
                     .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
                     .sequence_number(seq),
                 None => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
             };
-            let out = request
-                .send()
-                .await
-                .map_err(|e| DisplayErrorContext(&e).to_string())?;
+            let out = match request.send().await {
+                Ok(out) => out,
+                Err(err) => {
+                    let gone = err.as_service_error().is_some_and(|e| {
+                        e.is_trimmed_data_access_exception() || e.is_resource_not_found_exception()
+                    });
+                    if gone && shard.restored {
+                        // A kept position the stream no longer holds: at least once means
+                        // starting from what it still has.
+                        tracing::warn!(function = %self.mapping.function, shard = %shard_id, "kept checkpoint is past the stream; reading from the trim horizon");
+                        shard.done = None;
+                        shard.restored = false;
+                    }
+                    return Err(DisplayErrorContext(&err).to_string());
+                }
+            };
             shard.iterator = out.shard_iterator;
         }
         while let Some(iterator) = shard.iterator.clone() {
@@ -272,17 +344,16 @@ impl Poller {
             if shard.iterator.is_none() {
                 shard.closed = true;
             }
+            // An iterator that worked: a restored position is the stream's own from here on.
+            shard.restored = false;
             let records = out.records.unwrap_or_default();
             if records.is_empty() {
                 return Ok(());
             }
-            if let Some(last) = records
+            let last = records
                 .last()
                 .and_then(|r| r.dynamodb.as_ref())
-                .and_then(|d| d.sequence_number.clone())
-            {
-                shard.last_sequence = Some(last);
-            }
+                .and_then(|d| d.sequence_number.clone());
             let batch: Vec<Value> = records
                 .iter()
                 .map(|r| lambda_record(r, &self.stream_arn, &self.region))
@@ -307,6 +378,13 @@ impl Poller {
                 }
             }))
             .await;
+            // Every record read is done (delivered, or dead-lettered after its retries).
+            if last.is_some() {
+                shard.done = last;
+            }
+            if let (Some(checkpoints), Some(done)) = (&self.checkpoints, &shard.done) {
+                checkpoints.save(shard_id, done);
+            }
         }
         Ok(())
     }
@@ -314,6 +392,8 @@ impl Poller {
     /// Invokes the handler until the batch is done, retrying from the first reported
     /// failure; a record still failing after the retries is dead-lettered.
     async fn deliver(&self, mut pending: Vec<Value>) {
+        self.delivered
+            .fetch_add(pending.len() as u64, std::sync::atomic::Ordering::Relaxed);
         let mut attempts = 0u32;
         while !pending.is_empty() {
             let failed_at = match self.invoke(&pending).await {
