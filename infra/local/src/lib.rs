@@ -233,7 +233,7 @@ impl Devstack {
                     .map(|dir| streams::Checkpoints::new(dir, &mapping.function)),
                 delivered: delivered
                     .entry(mapping.binary.clone())
-                    .or_insert_with(Default::default)
+                    .or_default()
                     .clone(),
                 mapping,
             };
