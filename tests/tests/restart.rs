@@ -56,6 +56,9 @@ async fn a_restart_resumes_after_the_kept_checkpoint_and_replays_nothing() {
     scan(&stack, &tracking, "in_transit", 2).await;
     sent(&stack, &id, 2).await;
     assert_eq!(stack.devstack.records_delivered("notify"), 2);
+    // DynamoDB Local answers with the capacity each request consumed (what bench-load prices).
+    let used = stack.devstack.capacity();
+    assert!(used.read_units > 0.0 && used.write_units > 0.0, "{used:?}");
     assert!(
         dir.join("NotifyFunction.json").exists(),
         "the notify mapping kept its position"

@@ -2,6 +2,7 @@
 //! (later) the scheduler. It starts nothing but Routers and pollers; DynamoDB Local and moto
 //! are started by `make run` (or by the end-to-end tests) and passed in as endpoints.
 
+pub mod capacity;
 pub mod demo;
 pub mod filter;
 pub mod outbox;
@@ -92,6 +93,7 @@ pub struct Devstack {
     pub dead_letters: DeadLetters,
     pub moto_endpoint: String,
     delivered: BTreeMap<String, Arc<AtomicU64>>,
+    meter: capacity::Meter,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -181,7 +183,15 @@ impl Devstack {
         let template = template::Template::load(&options.template)?;
         let dynamo_conf = local_sdk_config(&options.dynamodb_endpoint).await;
         let moto_conf = local_sdk_config(&options.moto_endpoint).await;
-        let store = DynamoStore::from_conf(&dynamo_conf, &options.table_name);
+        let meter = capacity::Meter::default();
+        let store = DynamoStore::new(
+            aws_sdk_dynamodb::Client::from_conf(
+                aws_sdk_dynamodb::config::Builder::from(&dynamo_conf)
+                    .interceptor(meter.clone())
+                    .build(),
+            ),
+            &options.table_name,
+        );
         let stream_arn = table::ensure(store.client(), &options.table_name, &template.table)
             .await
             .map_err(DevstackError::Table)?;
@@ -231,10 +241,7 @@ impl Devstack {
                     .checkpoint_dir
                     .as_deref()
                     .map(|dir| streams::Checkpoints::new(dir, &mapping.function)),
-                delivered: delivered
-                    .entry(mapping.binary.clone())
-                    .or_default()
-                    .clone(),
+                delivered: delivered.entry(mapping.binary.clone()).or_default().clone(),
                 mapping,
             };
             tasks.push(tokio::spawn(poller.run(watcher.clone())));
@@ -297,9 +304,15 @@ impl Devstack {
             dead_letters,
             moto_endpoint: options.moto_endpoint,
             delivered,
+            meter,
             shutdown,
             tasks,
         })
+    }
+
+    /// DynamoDB capacity consumed through the store since this devstack started.
+    pub fn capacity(&self) -> capacity::Usage {
+        self.meter.usage()
     }
 
     /// Stream records each function (by binary) was handed since this devstack started.
