@@ -105,6 +105,25 @@ async fn quiet_hours_off(devstack: &Devstack) {
     devstack.store.put_merchant(&merchant).await.unwrap();
 }
 
+/// How a test's stack differs from the default one.
+#[derive(Debug, Clone)]
+pub struct StackConfig {
+    /// Keep the stream pollers' positions here (see [`Stack::restart`]).
+    pub checkpoint_dir: Option<PathBuf>,
+    /// How often the pollers read the stream: 50 ms for quick tests; Lambda (and `make run`)
+    /// poll a shard four times a second.
+    pub poll_interval: Duration,
+}
+
+impl Default for StackConfig {
+    fn default() -> Self {
+        Self {
+            checkpoint_dir: None,
+            poll_interval: Duration::from_millis(50),
+        }
+    }
+}
+
 pub struct Stack {
     pub devstack: Devstack,
     pub http: reqwest::Client,
@@ -123,11 +142,10 @@ pub struct Response {
 
 impl Stack {
     pub async fn start() -> Stack {
-        Self::start_keeping_checkpoints(None).await
+        Self::start_with(StackConfig::default()).await
     }
 
-    /// A stack whose stream pollers keep their positions in `dir` (see [`Stack::restart`]).
-    pub async fn start_keeping_checkpoints(checkpoint_dir: Option<&Path>) -> Stack {
+    pub async fn start_with(config: StackConfig) -> Stack {
         init_test_tracing();
         let jar = dynamodb_jar();
         let ddb_port = free_port();
@@ -167,9 +185,9 @@ impl Stack {
             dynamodb_endpoint: format!("http://127.0.0.1:{ddb_port}"),
             moto_endpoint: format!("http://127.0.0.1:{moto_port}"),
             bind: ([127, 0, 0, 1], 0).into(),
-            poll_interval: Duration::from_millis(50),
+            poll_interval: config.poll_interval,
             dead_letter_file: None,
-            checkpoint_dir: checkpoint_dir.map(Path::to_path_buf),
+            checkpoint_dir: config.checkpoint_dir,
             // Tests sweep explicitly (`devstack.sweep_at`), with a pinned clock.
             sweep_interval: Duration::from_secs(3600),
         };

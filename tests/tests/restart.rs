@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use afterclick_e2e::{SETTLE_ATTEMPTS, Stack, generic_event, unique};
+use afterclick_e2e::{SETTLE_ATTEMPTS, Stack, StackConfig, generic_event, unique};
 use chrono::{Duration, Utc};
 use serde_json::json;
 
@@ -39,7 +39,11 @@ async fn scan(stack: &Stack, tracking: &str, status: &str, hours_ago: i64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_resumes_after_the_kept_checkpoint_and_replays_nothing() {
     let dir = std::env::temp_dir().join(unique("afterclick-checkpoints-"));
-    let stack = Stack::start_keeping_checkpoints(Some(&dir)).await;
+    let stack = Stack::start_with(StackConfig {
+        checkpoint_dir: Some(dir.clone()),
+        ..StackConfig::default()
+    })
+    .await;
     let tracking = unique("1ZRS");
     let created = stack
         .register(

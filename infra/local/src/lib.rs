@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use streams::{DeadLetters, HandlerFuture, Poller, StreamHandler};
 use tokio::sync::watch;
@@ -92,7 +92,7 @@ pub struct Devstack {
     sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter, HttpSender>>,
     pub dead_letters: DeadLetters,
     pub moto_endpoint: String,
-    delivered: BTreeMap<String, Arc<AtomicU64>>,
+    stats: BTreeMap<String, Arc<streams::FunctionStats>>,
     meter: capacity::Meter,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
@@ -222,7 +222,7 @@ impl Devstack {
             store.clone(),
             HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?,
         ));
-        let mut delivered: BTreeMap<String, Arc<AtomicU64>> = BTreeMap::new();
+        let mut stats: BTreeMap<String, Arc<streams::FunctionStats>> = BTreeMap::new();
         for mapping in template.mappings {
             let handler: Arc<dyn StreamHandler> = match mapping.binary.as_str() {
                 "milestones" => Arc::new(MilestonesFn(Milestones::new(store.clone()))),
@@ -241,7 +241,7 @@ impl Devstack {
                     .checkpoint_dir
                     .as_deref()
                     .map(|dir| streams::Checkpoints::new(dir, &mapping.function)),
-                delivered: delivered.entry(mapping.binary.clone()).or_default().clone(),
+                stats: stats.entry(mapping.binary.clone()).or_default().clone(),
                 mapping,
             };
             tasks.push(tokio::spawn(poller.run(watcher.clone())));
@@ -303,7 +303,7 @@ impl Devstack {
             sweeper,
             dead_letters,
             moto_endpoint: options.moto_endpoint,
-            delivered,
+            stats,
             meter,
             shutdown,
             tasks,
@@ -317,9 +317,13 @@ impl Devstack {
 
     /// Stream records each function (by binary) was handed since this devstack started.
     pub fn records_delivered(&self, function: &str) -> u64 {
-        self.delivered
-            .get(function)
-            .map_or(0, |n| n.load(Ordering::Relaxed))
+        self.function_stats(function)
+            .map_or(0, |s| s.records.load(Ordering::Relaxed))
+    }
+
+    /// What a stream consumer (by binary) was handed and how long it worked.
+    pub fn function_stats(&self, function: &str) -> Option<&streams::FunctionStats> {
+        self.stats.get(function).map(Arc::as_ref)
     }
 
     pub async fn outbox(&self) -> Result<outbox::Outbox, reqwest::Error> {

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -122,6 +123,19 @@ impl Checkpoints {
     }
 }
 
+/// What one function was handed, for tests and the load benchmark.
+#[derive(Debug, Default)]
+pub struct FunctionStats {
+    /// Records handed over (each once, however often it was retried).
+    pub records: AtomicU64,
+    /// Invocations, retries included.
+    pub invocations: AtomicU64,
+    /// Time spent inside invocations, in microseconds (concurrent lanes add up).
+    pub busy_micros: AtomicU64,
+    /// Batches being worked on right now.
+    pub in_flight: AtomicU64,
+}
+
 pub struct Poller {
     pub client: Client,
     pub stream_arn: String,
@@ -131,8 +145,7 @@ pub struct Poller {
     pub dead_letters: DeadLetters,
     pub interval: Duration,
     pub checkpoints: Option<Checkpoints>,
-    /// Records handed to the function so far (each once, however often it was retried).
-    pub delivered: Arc<std::sync::atomic::AtomicU64>,
+    pub stats: Arc<FunctionStats>,
 }
 
 #[derive(Debug, Default)]
@@ -391,9 +404,16 @@ impl Poller {
 
     /// Invokes the handler until the batch is done, retrying from the first reported
     /// failure; a record still failing after the retries is dead-lettered.
-    async fn deliver(&self, mut pending: Vec<Value>) {
-        self.delivered
-            .fetch_add(pending.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    async fn deliver(&self, pending: Vec<Value>) {
+        self.stats
+            .records
+            .fetch_add(pending.len() as u64, Ordering::Relaxed);
+        self.stats.in_flight.fetch_add(1, Ordering::Relaxed);
+        self.deliver_until_done(pending).await;
+        self.stats.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    async fn deliver_until_done(&self, mut pending: Vec<Value>) {
         let mut attempts = 0u32;
         while !pending.is_empty() {
             let failed_at = match self.invoke(&pending).await {
@@ -428,7 +448,13 @@ impl Poller {
     async fn invoke(&self, records: &[Value]) -> Result<DynamoDbEventResponse, String> {
         let event: Event = serde_json::from_value(json!({ "Records": records }))
             .map_err(|e| format!("event does not deserialize: {e}"))?;
+        let started = std::time::Instant::now();
         let result = self.handler.invoke(event).await;
+        self.stats.invocations.fetch_add(1, Ordering::Relaxed);
+        self.stats.busy_micros.fetch_add(
+            u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
         if let Err(err) = &result {
             tracing::warn!(function = %self.mapping.function, error = %err, "invocation failed");
         }
