@@ -101,7 +101,9 @@ lint: $(PY_STAMP)
 unit:
 	cargo test --workspace --exclude afterclick-e2e
 
+# The function binaries first: the end-to-end tests run them behind a Runtime API.
 test: tools lint
+	cargo build --workspace --bins
 	cargo test --workspace
 	$(MAKE) --no-print-directory test-shifted
 

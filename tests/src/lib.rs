@@ -113,12 +113,23 @@ pub struct StackConfig {
     /// How often the pollers read the stream: 50 ms for quick tests; Lambda (and `make run`)
     /// poll a shard four times a second.
     pub poll_interval: Duration,
+    /// Run the functions' real binaries from this directory (see [`function_binaries`]).
+    pub binaries: Option<PathBuf>,
+}
+
+/// Where `cargo build --bins` put the function binaries (`make test` builds them first).
+pub fn function_binaries() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+        .join("debug")
 }
 
 impl Default for StackConfig {
     fn default() -> Self {
         Self {
             checkpoint_dir: None,
+            binaries: None,
             poll_interval: Duration::from_millis(50),
         }
     }
@@ -188,6 +199,7 @@ impl Stack {
             poll_interval: config.poll_interval,
             dead_letter_file: None,
             checkpoint_dir: config.checkpoint_dir,
+            binaries: config.binaries,
             // Tests sweep explicitly (`devstack.sweep_at`), with a pinned clock.
             sweep_interval: Duration::from_secs(3600),
         };

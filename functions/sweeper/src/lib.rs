@@ -9,7 +9,7 @@ use afterclick_domain::ports::{Due, DueStore, EventStore, Mailer, StoreError, Te
 use afterclick_domain::service::reevaluate;
 use afterclick_notify::Notify;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 pub struct Sweeper<S, M, T, W> {
@@ -21,7 +21,7 @@ pub struct Sweeper<S, M, T, W> {
     pub clock: fn() -> DateTime<Utc>,
 }
 
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SweepReport {
     /// Shipments the index returned as due.
     pub due: usize,

@@ -5,6 +5,8 @@
 pub mod capacity;
 pub mod demo;
 pub mod filter;
+pub mod gateway;
+pub mod lambda;
 pub mod outbox;
 pub mod seed;
 pub mod streams;
@@ -58,6 +60,48 @@ pub enum DevstackError {
     Http(String),
     #[error("cannot listen: {0}")]
     Listen(#[from] std::io::Error),
+    #[error("function binary: {0}")]
+    Binary(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error(transparent)]
+    Store(#[from] afterclick_domain::ports::StoreError),
+    #[error("the sweeper function: {0}")]
+    Invoke(#[from] lambda::InvokeError),
+    #[error("the sweeper's answer: {0}")]
+    Answer(#[from] serde_json::Error),
+}
+
+/// A stream consumer run as its real binary: the event as JSON in, the partial-failure
+/// response out.
+struct BinaryFn(Arc<lambda::FunctionHost>);
+
+impl StreamHandler for BinaryFn {
+    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
+        Box::pin(async move {
+            let payload = serde_json::to_vec(&event).map_err(|e| e.to_string())?;
+            let answer = self.0.invoke(payload).await.map_err(|e| e.to_string())?;
+            serde_json::from_slice(&answer).map_err(|e| format!("not a batch response: {e}"))
+        })
+    }
+}
+
+/// The event EventBridge Scheduler sends a Lambda target that sets no `Input` (the SAM
+/// `ScheduleV2` event sets none): its default notification, `detail` a JSON string.
+pub fn scheduler_event() -> serde_json::Value {
+    serde_json::json!({
+        "version": "0",
+        "id": unique_suffix().to_lowercase(),
+        "detail-type": "Scheduled Event",
+        "source": "aws.scheduler",
+        "account": "123456789012",
+        "time": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "region": REGION,
+        "resources": [format!("arn:aws:scheduler:{REGION}:123456789012:schedule/default/SweeperFunctionEvery15Minutes")],
+        "detail": "{}"
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +114,9 @@ pub struct Options {
     pub bind: SocketAddr,
     pub poll_interval: Duration,
     pub dead_letter_file: Option<PathBuf>,
+    /// Run the functions' real binaries from this directory (`target/debug`) behind a local
+    /// Lambda Runtime API, instead of linking their handlers in process.
+    pub binaries: Option<PathBuf>,
     /// Where each mapping keeps its stream position across restarts (none: start from the
     /// trim horizon, right for a fresh in-memory table).
     pub checkpoint_dir: Option<PathBuf>,
@@ -94,6 +141,8 @@ pub struct Devstack {
     pub moto_endpoint: String,
     stats: BTreeMap<String, Arc<streams::FunctionStats>>,
     meter: capacity::Meter,
+    /// Binary mode: the running functions, by binary name.
+    hosts: BTreeMap<String, Arc<lambda::FunctionHost>>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -203,6 +252,10 @@ impl Devstack {
             .await
             .map_err(DevstackError::Seed)?;
 
+        let hosts = match &options.binaries {
+            Some(dir) => start_hosts(&template.functions, dir, &options, &api_url).await?,
+            None => BTreeMap::new(),
+        };
         let (shutdown, watcher) = watch::channel(false);
         let mut tasks = Vec::new();
         let dead_letters = options
@@ -225,6 +278,7 @@ impl Devstack {
         let mut stats: BTreeMap<String, Arc<streams::FunctionStats>> = BTreeMap::new();
         for mapping in template.mappings {
             let handler: Arc<dyn StreamHandler> = match mapping.binary.as_str() {
+                binary if hosts.contains_key(binary) => Arc::new(BinaryFn(hosts[binary].clone())),
                 "milestones" => Arc::new(MilestonesFn(Milestones::new(store.clone()))),
                 "notify" => Arc::new(NotifyFn(notify.clone())),
                 "dispatch" => Arc::new(DispatchFn(dispatch.clone())),
@@ -248,7 +302,10 @@ impl Devstack {
         }
 
         let sweeper = Arc::new(Sweeper::new(store.clone(), notify.clone(), dispatch));
-        let timer = sweeper.clone();
+        let timer = SweepTarget {
+            sweeper: sweeper.clone(),
+            binary: hosts.get("sweeper").cloned(),
+        };
         let mut timer_shutdown = watcher.clone();
         let interval = options.sweep_interval;
         tasks.push(tokio::spawn(async move {
@@ -278,13 +335,27 @@ impl Devstack {
         );
         // Local receivers (`make run`, the end-to-end tests) listen on plain http.
         api.allow_local_webhook_urls = true;
-        let app = afterclick_web::with_fallbacks(
-            afterclick_api::routes(api)
-                .merge(afterclick_webhook::routes(
-                    afterclick_webhook::Webhooks::new(store.clone()),
-                ))
-                .merge(dev),
-        );
+        let functions = if hosts.is_empty() {
+            afterclick_api::routes(api).merge(afterclick_webhook::routes(
+                afterclick_webhook::Webhooks::new(store.clone()),
+            ))
+        } else {
+            let yaml = std::fs::read_to_string(&options.template)
+                .map_err(template::TemplateError::from)?;
+            let mut table = Vec::new();
+            for def in &template.functions {
+                let Some(host) = hosts.get(&def.binary) else {
+                    continue;
+                };
+                for (method, path) in
+                    template::http_api_routes(&yaml, &def.name).unwrap_or_default()
+                {
+                    table.push((method, path, host.clone()));
+                }
+            }
+            gateway::routes(table)
+        };
+        let app = afterclick_web::with_fallbacks(functions.merge(dev));
         let mut server_shutdown = watcher.clone();
         tasks.push(tokio::spawn(async move {
             let served = axum::serve(listener, app)
@@ -305,6 +376,7 @@ impl Devstack {
             moto_endpoint: options.moto_endpoint,
             stats,
             meter,
+            hosts,
             shutdown,
             tasks,
         })
@@ -360,8 +432,18 @@ impl Devstack {
     }
 
     /// One sweep now, as the schedule would run it.
-    pub async fn sweep(&self) -> Result<SweepReport, afterclick_domain::ports::StoreError> {
-        self.sweeper.run().await
+    pub async fn sweep(&self) -> Result<SweepReport, SweepError> {
+        SweepTarget {
+            sweeper: self.sweeper.clone(),
+            binary: self.hosts.get("sweeper").cloned(),
+        }
+        .run()
+        .await
+    }
+
+    /// Binary mode: a running function by binary name (its process ids, its counters).
+    pub fn function(&self, binary: &str) -> Option<&Arc<lambda::FunctionHost>> {
+        self.hosts.get(binary)
     }
 
     /// One sweep with the clock pinned (tests: "three days later").
@@ -384,5 +466,84 @@ impl Devstack {
         for task in self.tasks {
             let _ = task.await;
         }
+        for host in self.hosts.values() {
+            host.stop().await;
+        }
     }
+}
+
+/// The scheduled sweep: in process, or the sweeper binary invoked with the scheduler's event.
+struct SweepTarget {
+    sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter, HttpSender>>,
+    binary: Option<Arc<lambda::FunctionHost>>,
+}
+
+impl SweepTarget {
+    async fn run(&self) -> Result<SweepReport, SweepError> {
+        match &self.binary {
+            None => Ok(self.sweeper.run().await?),
+            Some(host) => {
+                let payload = serde_json::to_vec(&scheduler_event())?;
+                Ok(serde_json::from_slice(&host.invoke(payload).await?)?)
+            }
+        }
+    }
+}
+
+/// Starts every function of the template from its binary in `dir`, configured the way the
+/// template and Lambda configure it (the template's environment, Lambda's reserved
+/// variables), pointed at DynamoDB Local and moto.
+async fn start_hosts(
+    functions: &[template::FunctionDef],
+    dir: &std::path::Path,
+    options: &Options,
+    api_url: &str,
+) -> Result<BTreeMap<String, Arc<lambda::FunctionHost>>, DevstackError> {
+    let template = template::Template::load(&options.template)?;
+    let mut env = BTreeMap::new();
+    for (k, v) in [
+        ("TABLE_NAME", options.table_name.as_str()),
+        ("PUBLIC_BASE_URL", api_url),
+        ("AWS_REGION", REGION),
+        ("AWS_DEFAULT_REGION", REGION),
+        ("AWS_ACCESS_KEY_ID", "local"),
+        ("AWS_SECRET_ACCESS_KEY", "local"),
+        (
+            "AWS_ENDPOINT_URL_DYNAMODB",
+            options.dynamodb_endpoint.as_str(),
+        ),
+        ("AWS_ENDPOINT_URL_SESV2", options.moto_endpoint.as_str()),
+        ("AWS_ENDPOINT_URL_SNS", options.moto_endpoint.as_str()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ] {
+        env.insert(k.to_owned(), v.to_owned());
+    }
+    env.insert(
+        "RUST_LOG".to_owned(),
+        std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned()),
+    );
+    let mut hosts = BTreeMap::new();
+    for def in functions {
+        // Lambda runs as many batches of a shard at once as the parallelization factor; the
+        // HTTP functions scale with requests (a few instances are plenty locally).
+        let instances = template
+            .mappings
+            .iter()
+            .find(|m| m.function == def.name)
+            .map_or(if def.binary == "sweeper" { 1 } else { 4 }, |m| {
+                m.parallelization_factor
+            });
+        let host = lambda::FunctionHost::start(lambda::FunctionSpec {
+            name: def.name.clone(),
+            binary: dir.join(&def.binary),
+            env: env.clone(),
+            memory_mb: def.memory_mb,
+            timeout: Duration::from_secs(def.timeout_seconds),
+            instances,
+        })
+        .await
+        .map_err(|e| DevstackError::Binary(e.to_string()))?;
+        hosts.insert(def.binary.clone(), host);
+    }
+    Ok(hosts)
 }

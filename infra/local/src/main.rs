@@ -48,6 +48,9 @@ async fn run() -> Result<(), String> {
         dead_letter_file: Some(PathBuf::from(".local/dead-letters.jsonl")),
         // Kept with the data in .local/data: a restart resumes where the stream was left.
         checkpoint_dir: Some(PathBuf::from(".local/checkpoints")),
+        // `AFTERCLICK_BINARIES=target/debug make run`: the real function binaries behind a
+        // local Lambda Runtime API (slower to start; what `make test` checks too).
+        binaries: std::env::var_os("AFTERCLICK_BINARIES").map(PathBuf::from),
         sweep_interval: Duration::from_secs(
             env_or("AFTERCLICK_SWEEP_SECONDS", "60")
                 .parse()

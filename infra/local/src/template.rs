@@ -53,10 +53,30 @@ pub struct StreamMapping {
     pub filters: Vec<serde_json::Value>,
 }
 
+/// One function as Lambda would run it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionDef {
+    /// The resource name (`NotifyFunction`).
+    pub name: String,
+    pub binary: String,
+    pub memory_mb: u32,
+    pub timeout_seconds: u64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Template {
     pub table: TableDef,
     pub mappings: Vec<StreamMapping>,
+    pub functions: Vec<FunctionDef>,
+}
+
+/// A function's setting, else the template's `Globals.Function` one.
+fn setting(doc: &Value, function: &Value, key: &str) -> Option<u64> {
+    function
+        .get("Properties")
+        .and_then(|p| p.get(key))
+        .or_else(|| doc.get("Globals")?.get("Function")?.get(key))
+        .and_then(Value::as_u64)
 }
 
 fn shape(what: impl Into<String>) -> TemplateError {
@@ -216,6 +236,7 @@ impl Template {
             .ok_or_else(|| shape("no Resources"))?;
         let mut table_def = None;
         let mut all = Vec::new();
+        let mut functions = Vec::new();
         for (name, resource) in resources {
             let name = name.as_str().unwrap_or_default();
             match str_at(resource, "Type") {
@@ -225,13 +246,31 @@ impl Template {
                         .ok_or_else(|| shape("a table without Properties"))?;
                     table_def = Some(table(props)?);
                 }
-                Some("AWS::Serverless::Function") => all.extend(mappings(name, resource)?),
+                Some("AWS::Serverless::Function") => {
+                    all.extend(mappings(name, resource)?);
+                    functions.push(FunctionDef {
+                        name: name.to_owned(),
+                        binary: resource
+                            .get("Metadata")
+                            .and_then(|m| m.get("BuildProperties"))
+                            .and_then(|b| str_at(b, "Binary"))
+                            .unwrap_or(name)
+                            .to_owned(),
+                        // Lambda's defaults: 128 MB, 3 s.
+                        memory_mb: u32::try_from(
+                            setting(&doc, resource, "MemorySize").unwrap_or(128),
+                        )
+                        .unwrap_or(128),
+                        timeout_seconds: setting(&doc, resource, "Timeout").unwrap_or(3),
+                    });
+                }
                 _ => {}
             }
         }
         Ok(Self {
             table: table_def.ok_or_else(|| shape("no AWS::DynamoDB::Table"))?,
             mappings: all,
+            functions,
         })
     }
 }
