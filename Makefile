@@ -34,12 +34,13 @@ export AFTERCLICK_MOTO_SERVER := $(VENV)/bin/moto_server
 export AFTERCLICK_SCHEMATHESIS := $(VENV)/bin/schemathesis
 export AFTERCLICK_NODE_MODULES := $(BROWSER_DIR)/node_modules
 
-.PHONY: help tools run-tools run test test-shifted lint unit bench build screenshots clean
+.PHONY: help tools run-tools run test test-shifted lint unit bench bench-load build screenshots clean
 
 help:
 	@echo "make run    - DynamoDB Local + moto + devstack, seeded with a demo merchant (Ctrl-C stops all)"
 	@echo "make test   - fmt check, clippy -D warnings, cfn-lint, unit and end-to-end tests (incl. the schemathesis API contract and the Playwright + axe browser test), then the clock-sensitive end-to-end tests a year ahead and a year back"
-	@echo "make bench  - criterion benchmarks (provider parsing vs serde_json::Value)"
+	@echo "make bench  - criterion benchmarks (provider parsing vs serde_json::Value); the release bootstrap.zip sizes, each function's init time and peak memory behind the local Runtime API"
+	@echo "make bench-load - webhook -> notification latency, lost/duplicated/superseded messages and cost per 1,000 shipments at 50, 100 and 150 events/s (BENCH_LOAD_ARGS, LOAD_PROFILE=dev for the debug stack)"
 	@echo "make build  - one bootstrap.zip per Lambda function (cargo-lambda, release)"
 	@echo "make screenshots - the delivered email (de, ja) and the tracking page (375px, 1280px), by headless Chromium, into docs/"
 	@echo "make clean  - remove build output and .local/"
@@ -110,13 +111,24 @@ test: tools lint
 test-shifted: tools
 	for shift in $(CLOCK_SHIFTS); do \
 		echo "end-to-end tests with the clock shifted $$shift"; \
-		FAKETIME_DONT_FAKE_MONOTONIC=1 cargo test -p afterclick-e2e $(addprefix --test ,$(CLOCK_TESTS)) \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 cargo test --workspace $(addprefix --test ,$(CLOCK_TESTS)) \
 			--config "target.'cfg(all())'.runner=['faketime','-m','-f','$$shift']"; \
 	done
 
-bench:
+bench: build
 	cargo bench -p afterclick-domain --bench providers
 	python3 scripts/bench-report.py
+	@echo "release bootstrap.zip sizes:"; for f in $(FUNCTIONS); do \
+		printf '  %-10s %s bytes\n' "$$f" "$$(stat -c %s target/lambda/$$f/bootstrap.zip)"; done
+	RUST_LOG=error cargo run --profile load -p afterclick-e2e --bin bench-load -- \
+		--binaries target/lambda --rates 20 --seconds 20
+
+# The load benchmark: the devstack and its pipeline at release speed (LOAD_PROFILE=dev: the
+# debug build `make run` uses).
+LOAD_PROFILE ?= load
+BENCH_LOAD_ARGS ?= --rates 50,100,150 --seconds 60
+bench-load: run-tools
+	RUST_LOG=error cargo run --profile $(LOAD_PROFILE) -p afterclick-e2e --bin bench-load -- $(BENCH_LOAD_ARGS)
 
 # Debian's Chromium and CJK fonts (for the Japanese email), installed on first use.
 screenshots: tools

@@ -184,6 +184,31 @@ impl FunctionHost {
             .unwrap_or_default()
     }
 
+    /// The highest peak resident set (`VmHWM`, KiB) of the running instances (Linux).
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        self.pids()
+            .into_iter()
+            .filter_map(|pid| {
+                let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            })
+            .max()
+    }
+
+    /// Each process start's init time so far: from exec to its first `/invocation/next`.
+    pub async fn init_times(&self) -> Vec<Duration> {
+        self.stats
+            .init_micros
+            .lock()
+            .await
+            .iter()
+            .map(|m| Duration::from_micros(*m))
+            .collect()
+    }
+
     pub async fn stop(&self) {
         self.stopping.store(true, Ordering::SeqCst);
         let _ = self.kill.send(true);

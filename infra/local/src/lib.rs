@@ -150,6 +150,7 @@ pub struct Devstack {
 /// Static local credentials: DynamoDB Local and moto accept any.
 pub async fn local_sdk_config(endpoint: &str) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(afterclick_aws::https_client())
         .region(Region::new(REGION))
         .credentials_provider(Credentials::new("local", "local", None, None, "devstack"))
         .endpoint_url(endpoint)
@@ -535,7 +536,12 @@ async fn start_hosts(
             });
         let host = lambda::FunctionHost::start(lambda::FunctionSpec {
             name: def.name.clone(),
-            binary: dir.join(&def.binary),
+            // `target/debug/notify`, or `target/lambda/notify/bootstrap` as `make build` lays it out.
+            binary: if dir.join(&def.binary).is_file() {
+                dir.join(&def.binary)
+            } else {
+                dir.join(&def.binary).join("bootstrap")
+            },
             env: env.clone(),
             memory_mb: def.memory_mb,
             timeout: Duration::from_secs(def.timeout_seconds),

@@ -8,7 +8,7 @@ pub mod ses;
 pub mod sns;
 pub mod stream;
 
-pub use config::{Config, init_tracing, sdk_config};
+pub use config::{Config, https_client, init_tracing, sdk_config};
 pub use dynamo::DynamoStore;
 pub use ses::{SesIdentities, SesMailer};
 pub use sns::SnsTexter;

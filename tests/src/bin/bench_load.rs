@@ -31,6 +31,27 @@ struct Args {
     /// How often the stream pollers read, in milliseconds (Lambda and `make run`: 250).
     #[arg(long, default_value_t = 250)]
     poll_ms: u64,
+    /// Run the functions' real binaries from this directory behind the local Lambda Runtime
+    /// API (e.g. `target/release`), and report their init time and peak memory.
+    #[arg(long)]
+    binaries: Option<std::path::PathBuf>,
+}
+
+const FUNCTIONS: [&str; 6] = [
+    "api",
+    "webhook",
+    "milestones",
+    "notify",
+    "dispatch",
+    "sweeper",
+];
+
+/// One function's processes in binary mode.
+struct Footprint {
+    function: &'static str,
+    starts: usize,
+    init_ms: Vec<f64>,
+    peak_rss_mib: f64,
 }
 
 const STEPS: [&str; 3] = ["in_transit", "out_for_delivery", "delivered"];
@@ -64,6 +85,7 @@ struct Outcome {
     http_requests: usize,
     emails: usize,
     sms: usize,
+    footprints: Vec<Footprint>,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -130,9 +152,10 @@ async fn settle(stack: &Stack) {
     }
 }
 
-async fn run(rate: u32, seconds: u32, poll_ms: u64) -> Outcome {
+async fn run(rate: u32, seconds: u32, args: &Args) -> Outcome {
     let stack = Stack::start_with(StackConfig {
-        poll_interval: std::time::Duration::from_millis(poll_ms),
+        poll_interval: std::time::Duration::from_millis(args.poll_ms),
+        binaries: args.binaries.clone(),
         ..StackConfig::default()
     })
     .await;
@@ -248,6 +271,24 @@ async fn run(rate: u32, seconds: u32, poll_ms: u64) -> Outcome {
         *copies.entry((s.to.clone(), s.body.clone())).or_default() += 1;
     }
     let duplicated = copies.values().map(|n| n - 1).sum();
+    let mut footprints = Vec::new();
+    for function in FUNCTIONS {
+        if let Some(host) = stack.devstack.function(function) {
+            let mut init_ms: Vec<f64> = host
+                .init_times()
+                .await
+                .iter()
+                .map(|d| d.as_secs_f64() * 1000.0)
+                .collect();
+            init_ms.sort_by(f64::total_cmp);
+            footprints.push(Footprint {
+                function,
+                starts: init_ms.len(),
+                init_ms,
+                peak_rss_mib: host.peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
+            });
+        }
+    }
     let outcome = Outcome {
         rate,
         achieved,
@@ -266,6 +307,7 @@ async fn run(rate: u32, seconds: u32, poll_ms: u64) -> Outcome {
         http_requests: results.len(),
         emails: outbox.emails.len(),
         sms: outbox.sms.len(),
+        footprints,
     };
     stack.devstack.stop().await;
     outcome
@@ -341,6 +383,24 @@ fn report(outcomes: &[Outcome]) {
             per * o.sms as f64 * SNS_SMS_US_PER_MESSAGE,
         );
     }
+    for o in outcomes.iter().filter(|o| !o.footprints.is_empty()) {
+        println!(
+            "\n### The function binaries at {}/s (behind the local Runtime API)\n",
+            o.rate
+        );
+        println!("| function | processes started | init p50 / max (ms) | peak RSS (MiB) |");
+        println!("|---|---:|---:|---:|");
+        for f in &o.footprints {
+            println!(
+                "| {} | {} | {:.1} / {:.1} | {:.1} |",
+                f.function,
+                f.starts,
+                percentile(&f.init_ms, 50.0),
+                f.init_ms.last().copied().unwrap_or(f64::NAN),
+                f.peak_rss_mib
+            );
+        }
+    }
     println!(
         "\nLambda time is the devstack's handler time on this machine (stream consumers) plus the webhook round trips, at {LAMBDA_MEMORY_GB} GB; \
          registration (before the timed run) is not counted. A refused conditional write is counted at one write unit."
@@ -352,7 +412,7 @@ async fn main() {
     let args = Args::parse();
     let mut outcomes = Vec::new();
     for rate in &args.rates {
-        outcomes.push(run(*rate, args.seconds, args.poll_ms).await);
+        outcomes.push(run(*rate, args.seconds, &args).await);
     }
     report(&outcomes);
 }

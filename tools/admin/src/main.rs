@@ -9,17 +9,22 @@ mod commands;
 
 use afterclick_aws::DynamoStore;
 use aws_config::BehaviorVersion;
+use aws_config::environment::EnvironmentVariableRegionProvider;
 use aws_config::meta::region::RegionProviderChain;
 use commands::Failure;
 use std::process::ExitCode;
 
 async fn store(endpoint: Option<String>, table: String) -> DynamoStore {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).http_client(afterclick_aws::https_client());
     if let Some(endpoint) = endpoint {
-        // DynamoDB Local ignores the region, but the SDK insists on one.
-        loader = loader
-            .endpoint_url(endpoint)
-            .region(RegionProviderChain::default_provider().or_else("us-east-1"));
+        // DynamoDB Local ignores the region, but the SDK insists on one. The environment's
+        // or a fixed one: the default chain would build an IMDS client of its own, outside
+        // the loader's HTTPS client.
+        loader = loader.endpoint_url(endpoint).region(
+            RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
+                .or_else("us-east-1"),
+        );
     }
     DynamoStore::from_conf(&loader.load().await, table)
 }
