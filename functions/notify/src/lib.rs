@@ -9,7 +9,7 @@
 //! when they end. Email is never deferred.
 
 pub use afterclick_aws::stream::MissingSequenceNumber;
-use afterclick_aws::stream::{each_record, image_key};
+use afterclick_aws::stream::{each_key, image_key};
 use afterclick_domain::message::{self, MessageInput};
 use afterclick_domain::ports::{
     ConsentStore, Mailer, MerchantStore, NotificationKey, NotificationStore, Outcome,
@@ -85,26 +85,50 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         }
     }
 
+    /// One shipment's intents in a batch share one read of the shipment, its merchant and
+    /// its consent; its channels go out side by side, each channel's intents in order (the
+    /// newer moment supersedes the older); different shipments at once. A failure fails the
+    /// shipment's first record, so all of its intents are retried (the sent ones are claimed
+    /// already and are not sent again).
     pub async fn handle(
         &self,
         event: Event,
     ) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
-        // A shipment's email and SMS are independent sends; only one channel's moments keep
-        // their order (the newer one supersedes the older).
-        let key = |r: &EventRecord| image_key(r, &["merchant_id", "tracking_number", "channel"]);
-        each_record(&event, key, |record| self.process(record)).await
+        let shipment = |r: &EventRecord| image_key(r, &["merchant_id", "tracking_number"]);
+        each_key(&event, shipment, |records| self.process(records)).await
     }
 
-    async fn process(&self, record: &EventRecord) -> Result<(), RecordError> {
-        let intent: Notification = serde_dynamo::from_item(record.change.new_image.clone())
-            .map_err(|e| RecordError::Malformed(e.to_string()))?;
-        if intent.state != NotificationState::Pending {
-            return Ok(());
+    async fn process(&self, records: Vec<&EventRecord>) -> Result<(), RecordError> {
+        let mut intents = Vec::with_capacity(records.len());
+        for record in records {
+            let intent: Notification = serde_dynamo::from_item(record.change.new_image.clone())
+                .map_err(|e| RecordError::Malformed(e.to_string()))?;
+            if intent.state == NotificationState::Pending {
+                intents.push(intent);
+            }
         }
-        let span = span(&intent);
-        self.claim_and_send(intent, NotificationState::Pending)
-            .instrument(span)
-            .await
+        let Some(first) = intents.first() else {
+            return Ok(());
+        };
+        let context = self
+            .context(&first.merchant_id, &first.tracking_number)
+            .await?;
+        let context = &context;
+        let channels = [Channel::Email, Channel::Sms].map(|channel| {
+            let mine: Vec<&Notification> =
+                intents.iter().filter(|i| i.channel == channel).collect();
+            async move {
+                for intent in mine {
+                    self.claim_and_send(intent, NotificationState::Pending, context)
+                        .instrument(span(intent))
+                        .await?;
+                }
+                Ok::<(), RecordError>(())
+            }
+        });
+        let [email, sms] = channels;
+        let (email, sms) = futures::join!(email, sms);
+        email.and(sms)
     }
 
     /// A deferred SMS whose quiet hours ended (the sweeper calls this).
@@ -118,10 +142,31 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         let Some(intent) = found.filter(|n| n.state == NotificationState::Deferred) else {
             return Ok(());
         };
-        let span = span(&intent);
-        self.claim_and_send(intent, NotificationState::Deferred)
-            .instrument(span)
+        let context = self.context(&key.merchant_id, &key.tracking_number).await?;
+        self.claim_and_send(&intent, NotificationState::Deferred, &context)
+            .instrument(span(&intent))
             .await
+    }
+
+    /// What every intent of one shipment needs from the store, read once and at once.
+    async fn context(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+    ) -> Result<Context, RecordError> {
+        let (shipment, merchant) = futures::try_join!(
+            self.store.shipment(merchant_id, tracking_number),
+            self.store.merchant(merchant_id)
+        )?;
+        let opted_out = match &shipment {
+            Some(s) => self.store.opted_out(s).await?,
+            None => None,
+        };
+        Ok(Context {
+            shipment,
+            merchant,
+            opted_out,
+        })
     }
 
     /// Everything that can fail for a transient reason (reads, opt-out checks, rendering)
@@ -129,12 +174,13 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
     /// claim only the send and the record of its outcome remain.
     async fn claim_and_send(
         &self,
-        intent: Notification,
+        intent: &Notification,
         from: NotificationState,
+        context: &Context,
     ) -> Result<(), RecordError> {
-        let key = NotificationKey::from(&intent);
+        let key = NotificationKey::from(intent);
         let plan = self
-            .prepare(&intent, from == NotificationState::Pending)
+            .prepare(intent, from == NotificationState::Pending, context)
             .await?;
         if !self.store.claim(&key, from, (self.clock)()).await? {
             tracing::info!("already claimed elsewhere; not sending again");
@@ -184,23 +230,24 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         }
     }
 
-    async fn prepare(&self, intent: &Notification, may_defer: bool) -> Result<Plan, RecordError> {
+    async fn prepare(
+        &self,
+        intent: &Notification,
+        may_defer: bool,
+        context: &Context,
+    ) -> Result<Plan, RecordError> {
         let suppressed = |reason: &str| {
             Ok(Plan::Done(Outcome::Suppressed {
                 reason: reason.to_owned(),
             }))
         };
-        let Some(shipment) = self
-            .store
-            .shipment(&intent.merchant_id, &intent.tracking_number)
-            .await?
-        else {
+        let Some(shipment) = &context.shipment else {
             return suppressed("the shipment no longer exists");
         };
-        let Some(merchant) = self.store.merchant(&intent.merchant_id).await? else {
+        let Some(merchant) = &context.merchant else {
             return suppressed("the merchant no longer exists");
         };
-        if let Some(reason) = self.store.opted_out(&shipment).await? {
+        if let Some(reason) = context.opted_out {
             return suppressed(reason);
         }
         // Intents written before the shipment was edited or erased are still in flight.
@@ -217,8 +264,8 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         let input = MessageInput {
             milestone: intent.milestone,
             details: &intent.details,
-            shipment: &shipment,
-            merchant: &merchant,
+            shipment,
+            merchant,
             carrier_name: &carrier_name,
             tracking_url: &tracking_url,
             unsubscribe_url: &unsubscribe_url,
@@ -281,8 +328,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                     // Unknown is not "yes": SNS refuses opted-out numbers itself.
                     Err(_) => tracing::warn!("SMS opt-out check failed; sending anyway"),
                 }
-                if may_defer && let Some(until) = quiet_until(&merchant, &shipment, (self.clock)())
-                {
+                if may_defer && let Some(until) = quiet_until(merchant, shipment, (self.clock)()) {
                     return Ok(Plan::Done(Outcome::Deferred { until }));
                 }
                 let overridden = template.as_ref().and_then(|t| {
@@ -325,6 +371,14 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             }
         }
     }
+}
+
+/// One shipment's state as the intents of a batch see it.
+struct Context {
+    shipment: Option<Shipment>,
+    merchant: Option<Merchant>,
+    /// Why the customer may not be messaged (unsubscribed), if so.
+    opted_out: Option<&'static str>,
 }
 
 /// What to do once the intent is claimed.

@@ -353,9 +353,9 @@ fn report(outcomes: &[Outcome]) {
 
     println!("\n### Cost per 1,000 shipments (AWS list prices, us-east-1, on-demand)\n");
     println!(
-        "| target/s | read units / shipment | write units / shipment | DynamoDB $ | Lambda $ | HTTP API $ | total $ | SES $ (apart) | SMS $ US (apart) |"
+        "| target/s | reads / writes per shipment | read units / shipment | write units / shipment | DynamoDB $ | Lambda $ | HTTP API $ | total $ | SES $ (apart) | SMS $ US (apart) |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for o in outcomes {
         let per = 1000.0 / o.shipments as f64;
         let reads = o.usage.read_units / o.shipments as f64;
@@ -371,8 +371,10 @@ fn report(outcomes: &[Outcome]) {
                     * LAMBDA_PER_GB_SECOND);
         let http = per * o.http_requests as f64 * HTTP_API_PER_MILLION_REQUESTS / 1e6;
         println!(
-            "| {} | {:.1} | {:.1} | {:.4} | {:.4} | {:.4} | {:.4} | {:.2} | {:.2} |",
+            "| {} | {:.1} / {:.1} | {:.1} | {:.1} | {:.4} | {:.4} | {:.4} | {:.4} | {:.2} | {:.2} |",
             o.rate,
+            o.usage.reads as f64 / o.shipments as f64,
+            (o.usage.writes + o.usage.refused_writes) as f64 / o.shipments as f64,
             reads,
             writes,
             dynamo,
