@@ -166,7 +166,7 @@ impl Stack {
                     "-Djava.library.path={}",
                     jar.parent().unwrap().join("DynamoDBLocal_lib").display()
                 ))
-                .args(["-Xmx512m", "-jar"])
+                .args(["-Xmx2g", "-jar"])
                 .arg(&jar)
                 .args(["-inMemory", "-port", &ddb_port.to_string()])
                 // Under `faketime` (make test's shifted-clock runs) only afterclick's clock

@@ -158,6 +158,14 @@ impl FunctionHost {
             if let Ok(mut tasks) = host.supervisors.lock() {
                 tasks.push(supervisor);
             }
+            // One cold start at a time, as separate sandboxes would have them: the init time
+            // measured is the function's, not a queue for the machine's two cores.
+            for _ in 0..200 {
+                if host.stats.init_micros.lock().await.len() > slot {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
         }
         Ok(host)
     }
