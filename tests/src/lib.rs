@@ -135,6 +135,15 @@ impl Default for StackConfig {
     }
 }
 
+/// The devstack on the stack's engines, with the demo merchant's quiet hours off.
+async fn start_devstack(options: &Options) -> Devstack {
+    let devstack = Devstack::start(options.clone())
+        .await
+        .expect("devstack did not start");
+    quiet_hours_off(&devstack).await;
+    devstack
+}
+
 pub struct Stack {
     pub devstack: Devstack,
     pub http: reqwest::Client,
@@ -203,12 +212,8 @@ impl Stack {
             // Tests sweep explicitly (`devstack.sweep_at`), with a pinned clock.
             sweep_interval: Duration::from_secs(3600),
         };
-        let devstack = Devstack::start(options.clone())
-            .await
-            .expect("devstack did not start");
-        quiet_hours_off(&devstack).await;
         Stack {
-            devstack,
+            devstack: start_devstack(&options).await,
             http: reqwest::Client::new(),
             dynamodb_endpoint: format!("http://127.0.0.1:{ddb_port}"),
             options,
@@ -220,27 +225,26 @@ impl Stack {
     /// Stops the devstack and starts it again on the same DynamoDB Local and moto, as a
     /// second `make run` on kept data would.
     pub async fn restart(self) -> Stack {
-        let Stack {
-            devstack,
-            http,
-            dynamodb_endpoint,
-            options,
-            _dynamodb,
-            _moto,
-        } = self;
+        let Stack { devstack, .. } = self;
         devstack.stop().await;
-        let devstack = Devstack::start(options.clone())
-            .await
-            .expect("devstack did not restart");
-        quiet_hours_off(&devstack).await;
         Stack {
-            devstack,
-            http,
-            dynamodb_endpoint,
-            options,
-            _dynamodb,
-            _moto,
+            devstack: start_devstack(&self.options).await,
+            ..self
         }
+    }
+
+    /// Waits until the stream consumer `function` was handed at least `count` records since
+    /// the devstack started, and returns how many it was handed.
+    pub async fn wait_for_records(&self, function: &str, count: u64) -> u64 {
+        let mut delivered = 0;
+        for _ in 0..SETTLE_ATTEMPTS {
+            delivered = self.devstack.records_delivered(function);
+            if delivered >= count {
+                break;
+            }
+            tokio::time::sleep(SETTLE_INTERVAL).await;
+        }
+        delivered
     }
 
     pub fn info(&self) -> &StackInfo {

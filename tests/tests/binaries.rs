@@ -8,9 +8,7 @@
 
 use afterclick_domain::ports::ShipmentStore;
 use afterclick_e2e::fixtures::delivered_shipment;
-use afterclick_e2e::{
-    SETTLE_ATTEMPTS, Stack, StackConfig, function_binaries, generic_event, unique,
-};
+use afterclick_e2e::{Stack, StackConfig, function_binaries, generic_event, unique};
 use chrono::Utc;
 use serde_json::json;
 
@@ -160,14 +158,9 @@ async fn every_function_binary_answers_the_events_aws_sends() {
         .store_notifications(&info.merchant_id, &delivered.tracking_number)
         .await;
     let stack = stack.restart().await;
-    let mut replayed = 0;
-    for _ in 0..SETTLE_ATTEMPTS {
-        replayed = stack.devstack.records_delivered("notify");
-        if replayed >= (emails + sms) as u64 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let replayed = stack
+        .wait_for_records("notify", (emails + sms) as u64)
+        .await;
     assert_eq!(replayed, (emails + sms) as u64, "every intent was replayed");
     let outbox = stack.outbox().await;
     assert_eq!((outbox.emails.len(), outbox.sms.len()), (emails, sms));

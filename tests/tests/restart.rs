@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use afterclick_e2e::{SETTLE_ATTEMPTS, Stack, StackConfig, generic_event, unique};
+use afterclick_e2e::{Stack, StackConfig, generic_event, unique};
 use chrono::{Duration, Utc};
 use serde_json::json;
 
@@ -87,14 +87,7 @@ async fn a_restart_resumes_after_the_kept_checkpoint_and_replays_nothing() {
     // Without the checkpoint, a restart replays the stream from its trim horizon.
     std::fs::remove_dir_all(&dir).unwrap();
     let stack = stack.restart().await;
-    let mut replayed = 0;
-    for _ in 0..SETTLE_ATTEMPTS {
-        replayed = stack.devstack.records_delivered("notify");
-        if replayed >= 4 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let replayed = stack.wait_for_records("notify", 4).await;
     assert_eq!(replayed, 4, "every intent still in the stream, again");
     assert_eq!(
         stack.outbox().await.emails.len(),

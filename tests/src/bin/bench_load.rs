@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use afterclick_devstack::capacity::Usage;
+use afterclick_devstack::streams::FunctionStats;
 use afterclick_domain::{Channel, NotificationState};
 use afterclick_e2e::{Stack, StackConfig, generic_event, unique};
 use chrono::{DateTime, Duration, Utc};
@@ -128,6 +129,18 @@ async fn register_all(stack: &Stack, count: usize) -> Vec<String> {
         .await
 }
 
+/// One counter summed over the stream consumers.
+fn consumers_total(
+    stack: &Stack,
+    counter: impl Fn(&FunctionStats) -> &std::sync::atomic::AtomicU64,
+) -> u64 {
+    ["milestones", "notify", "dispatch"]
+        .iter()
+        .filter_map(|f| stack.devstack.function_stats(f))
+        .map(|s| counter(s).load(Ordering::Relaxed))
+        .sum()
+}
+
 /// Waits until no stream consumer has had anything to do for two seconds.
 async fn settle(stack: &Stack) {
     let functions = ["milestones", "notify", "dispatch"];
@@ -173,16 +186,8 @@ async fn run(rate: u32, seconds: u32, args: &Args) -> Outcome {
     let tracking = register_all(&stack, shipments).await;
     settle(&stack).await;
     let before = stack.devstack.capacity();
-    let lambda_before: u64 = ["milestones", "notify", "dispatch"]
-        .iter()
-        .filter_map(|f| stack.devstack.function_stats(f))
-        .map(|s| s.invocations.load(Ordering::Relaxed))
-        .sum();
-    let busy_before: u64 = ["milestones", "notify", "dispatch"]
-        .iter()
-        .filter_map(|f| stack.devstack.function_stats(f))
-        .map(|s| s.busy_micros.load(Ordering::Relaxed))
-        .sum();
+    let lambda_before = consumers_total(&stack, |s| &s.invocations);
+    let busy_before = consumers_total(&stack, |s| &s.busy_micros);
 
     eprintln!("{rate}/s: playing {events} webhook events over {seconds} s");
     // Slot i: shipment i % n, step i / n: a shipment's steps are a third of the run apart.
@@ -214,18 +219,8 @@ async fn run(rate: u32, seconds: u32, args: &Args) -> Outcome {
     let achieved = events as f64 / start.elapsed().as_secs_f64();
     settle(&stack).await;
     let usage = stack.devstack.capacity().since(&before);
-    let lambda_requests = ["milestones", "notify", "dispatch"]
-        .iter()
-        .filter_map(|f| stack.devstack.function_stats(f))
-        .map(|s| s.invocations.load(Ordering::Relaxed))
-        .sum::<u64>()
-        - lambda_before;
-    let busy = ["milestones", "notify", "dispatch"]
-        .iter()
-        .filter_map(|f| stack.devstack.function_stats(f))
-        .map(|s| s.busy_micros.load(Ordering::Relaxed))
-        .sum::<u64>()
-        - busy_before;
+    let lambda_requests = consumers_total(&stack, |s| &s.invocations) - lambda_before;
+    let busy = consumers_total(&stack, |s| &s.busy_micros) - busy_before;
 
     let mut posted_at: HashMap<(usize, usize), DateTime<Utc>> = HashMap::new();
     let mut webhook_ms = Vec::with_capacity(results.len());
