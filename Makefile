@@ -115,7 +115,7 @@ test-shifted: tools
 			--config "target.'cfg(all())'.runner=['faketime','-m','-f','$$shift']"; \
 	done
 
-bench: build
+bench: run-tools build
 	cargo bench -p afterclick-domain --bench providers
 	python3 scripts/bench-report.py
 	@echo "release bootstrap.zip sizes:"; for f in $(FUNCTIONS); do \
