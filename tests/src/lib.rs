@@ -39,11 +39,29 @@ impl Drop for Process {
     }
 }
 
+/// A port for a child process to listen on. Taken below Linux's ephemeral range (32768 and
+/// up): a port the kernel handed out for `:0` could be handed out again to another test's
+/// listener before the child binds it, and the child would then wait on someone else's
+/// server. Never the same port twice in one test binary.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("no free port")
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static TAKEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    const FIRST: u16 = 20_000;
+    const COUNT: u16 = 12_000;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let start = (std::process::id() ^ nanos) % u32::from(COUNT);
+    let mut taken = TAKEN.lock().unwrap();
+    (0..u32::from(COUNT))
+        .map(|i| FIRST + u16::try_from((start + i) % u32::from(COUNT)).unwrap())
+        .find(|port| !taken.contains(port) && TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .inspect(|port| {
+            taken.insert(*port);
+        })
+        .expect("no free port below the ephemeral range")
 }
 
 async fn wait_for_port(port: u16, what: &str, child: &mut Process) {
