@@ -4,7 +4,7 @@
 
 pub use afterclick_aws::stream::MissingSequenceNumber;
 use afterclick_aws::stream::{each_key, image_key};
-use afterclick_domain::ports::{EndpointStore, EventStore, MerchantStore, ShipmentStore};
+use afterclick_domain::ports::{EndpointStore, EventStore, SnapshotReads};
 use afterclick_domain::service::{ReevaluateError, reevaluate};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
@@ -33,8 +33,8 @@ pub struct Milestones<S> {
 }
 
 /// Endpoints too: the webhook deliveries of reached moments ride in the same commit.
-pub trait Store: MerchantStore + ShipmentStore + EventStore + EndpointStore {}
-impl<T: MerchantStore + ShipmentStore + EventStore + EndpointStore> Store for T {}
+pub trait Store: SnapshotReads + EventStore + EndpointStore {}
+impl<T: SnapshotReads + EventStore + EndpointStore> Store for T {}
 
 impl<S: Store> Milestones<S> {
     pub fn new(store: S) -> Self {

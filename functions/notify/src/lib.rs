@@ -12,9 +12,8 @@ pub use afterclick_aws::stream::MissingSequenceNumber;
 use afterclick_aws::stream::{each_key, image_key};
 use afterclick_domain::message::{self, MessageInput};
 use afterclick_domain::ports::{
-    ConsentStore, Mailer, MerchantStore, NotificationKey, NotificationStore, Outcome,
-    OutgoingEmail, OutgoingSms, SendError, ShipmentStore, StoreError, TemplateKey, TemplateStore,
-    Texter,
+    Mailer, NotificationContext, NotificationKey, NotificationReads, NotificationStore, Outcome,
+    OutgoingEmail, OutgoingSms, SendError, StoreError, TemplateKey, Texter,
 };
 use afterclick_domain::providers::carriers;
 use afterclick_domain::{Channel, Merchant, Notification, NotificationState, Shipment, sms};
@@ -44,14 +43,8 @@ pub struct Notify<S, M, T> {
     pub clock: fn() -> DateTime<Utc>,
 }
 
-pub trait Store:
-    MerchantStore + ShipmentStore + NotificationStore + TemplateStore + ConsentStore
-{
-}
-impl<T: MerchantStore + ShipmentStore + NotificationStore + TemplateStore + ConsentStore> Store
-    for T
-{
-}
+pub trait Store: NotificationReads + NotificationStore {}
+impl<T: NotificationReads + NotificationStore> Store for T {}
 
 /// Is the customer's local time inside the quiet hours, and if so, when do they end (UTC)?
 pub fn quiet_until(
@@ -110,8 +103,10 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         let Some(first) = intents.first() else {
             return Ok(());
         };
+        let messages: Vec<_> = intents.iter().map(|i| (i.milestone, i.channel)).collect();
         let context = self
-            .context(&first.merchant_id, &first.tracking_number)
+            .store
+            .notification_context(&first.merchant_id, &first.tracking_number, &messages)
             .await?;
         let context = &context;
         let channels = [Channel::Email, Channel::Sms].map(|channel| {
@@ -142,31 +137,17 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         let Some(intent) = found.filter(|n| n.state == NotificationState::Deferred) else {
             return Ok(());
         };
-        let context = self.context(&key.merchant_id, &key.tracking_number).await?;
+        let context = self
+            .store
+            .notification_context(
+                &key.merchant_id,
+                &key.tracking_number,
+                &[(intent.milestone, intent.channel)],
+            )
+            .await?;
         self.claim_and_send(&intent, NotificationState::Deferred, &context)
             .instrument(span(&intent))
             .await
-    }
-
-    /// What every intent of one shipment needs from the store, read once and at once.
-    async fn context(
-        &self,
-        merchant_id: &str,
-        tracking_number: &str,
-    ) -> Result<Context, RecordError> {
-        let (shipment, merchant) = futures::try_join!(
-            self.store.shipment(merchant_id, tracking_number),
-            self.store.merchant(merchant_id)
-        )?;
-        let opted_out = match &shipment {
-            Some(s) => self.store.opted_out(s).await?,
-            None => None,
-        };
-        Ok(Context {
-            shipment,
-            merchant,
-            opted_out,
-        })
     }
 
     /// Everything that can fail for a transient reason (reads, opt-out checks, rendering)
@@ -176,7 +157,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         &self,
         intent: &Notification,
         from: NotificationState,
-        context: &Context,
+        context: &NotificationContext,
     ) -> Result<(), RecordError> {
         let key = NotificationKey::from(intent);
         let plan = self
@@ -234,7 +215,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         &self,
         intent: &Notification,
         may_defer: bool,
-        context: &Context,
+        context: &NotificationContext,
     ) -> Result<Plan, RecordError> {
         let suppressed = |reason: &str| {
             Ok(Plan::Done(Outcome::Suppressed {
@@ -274,15 +255,12 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             shipment.customer.locale.as_deref(),
             &merchant.branding.default_locale,
         );
-        let template = self
-            .store
-            .template(&TemplateKey {
-                merchant_id: merchant.merchant_id.clone(),
-                milestone: intent.milestone,
-                channel: intent.channel,
-                locale: locale.tag.to_owned(),
-            })
-            .await?;
+        let template = context.template(&TemplateKey::for_message(
+            merchant,
+            shipment,
+            intent.milestone,
+            intent.channel,
+        ));
         let vars = message::vars(&input, locale);
         match intent.channel {
             Channel::Email => {
@@ -371,14 +349,6 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             }
         }
     }
-}
-
-/// One shipment's state as the intents of a batch see it.
-struct Context {
-    shipment: Option<Shipment>,
-    merchant: Option<Merchant>,
-    /// Why the customer may not be messaged (unsubscribed), if so.
-    opted_out: Option<&'static str>,
 }
 
 /// What to do once the intent is claimed.

@@ -5,7 +5,9 @@
 
 use afterclick_dispatch::Dispatch;
 use afterclick_domain::ports::WebhookSender;
-use afterclick_domain::ports::{Due, DueStore, EventStore, Mailer, StoreError, Texter};
+use afterclick_domain::ports::{
+    Due, DueStore, EventStore, Mailer, SnapshotReads, StoreError, Texter,
+};
 use afterclick_domain::service::reevaluate;
 use afterclick_notify::Notify;
 use chrono::{DateTime, Utc};
@@ -38,10 +40,14 @@ pub struct SweepReport {
 }
 
 pub trait Store:
-    afterclick_notify::Store + afterclick_dispatch::Store + EventStore + DueStore
+    afterclick_notify::Store + afterclick_dispatch::Store + SnapshotReads + EventStore + DueStore
 {
 }
-impl<T: afterclick_notify::Store + afterclick_dispatch::Store + EventStore + DueStore> Store for T {}
+impl<
+    T: afterclick_notify::Store + afterclick_dispatch::Store + SnapshotReads + EventStore + DueStore,
+> Store for T
+{
+}
 
 impl<S: Store + Clone, M: Mailer, T: Texter, W: WebhookSender> Sweeper<S, M, T, W> {
     pub fn new(store: S, notify: Arc<Notify<S, M, T>>, dispatch: Arc<Dispatch<S, W>>) -> Self {

@@ -23,6 +23,7 @@ use aws_sdk_dynamodb::operation::{
 };
 use aws_sdk_dynamodb::types::{ConsumedCapacity, ReturnConsumedCapacity};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 /// What the stack consumed so far. A refused conditional write is billed too (at least one
@@ -56,11 +57,16 @@ impl Usage {
 
 /// The interceptor, shared by every clone of the store's client.
 #[derive(Debug, Clone, Default)]
-pub struct Meter(Arc<Mutex<Usage>>);
+pub struct Meter(Arc<Mutex<Usage>>, Arc<Mutex<BTreeMap<&'static str, u64>>>);
 
 impl Meter {
     pub fn usage(&self) -> Usage {
         self.0.lock().map(|u| *u).unwrap_or_default()
+    }
+
+    /// Requests sent so far, by operation: where a benchmark's round trips go.
+    pub fn requests(&self) -> BTreeMap<&'static str, u64> {
+        self.1.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
     fn add(&self, update: impl FnOnce(&mut Usage)) {
@@ -78,15 +84,19 @@ fn all(list: Option<&Vec<ConsumedCapacity>>) -> f64 {
     list.map_or(0.0, |l| l.iter().map(units).sum())
 }
 
-/// Sets `ReturnConsumedCapacity` on whichever of these input types the request is.
+/// Sets `ReturnConsumedCapacity` on whichever of these input types the request is, and
+/// names the operation.
 macro_rules! ask_for_capacity {
-    ($input:expr, $($ty:ty),+) => {
+    ($input:expr, $($ty:ident),+) => {{
+        let mut operation = "other";
         $(
             if let Some(input) = $input.downcast_mut::<$ty>() {
                 input.return_consumed_capacity = Some(ReturnConsumedCapacity::Total);
+                operation = stringify!($ty).trim_end_matches("Input");
             }
         )+
-    };
+        operation
+    }};
 }
 
 /// The units in whichever of these output types the answer is (none: another operation).
@@ -119,7 +129,7 @@ impl Intercept for Meter {
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let input = context.input_mut();
-        ask_for_capacity!(
+        let operation = ask_for_capacity!(
             input,
             GetItemInput,
             QueryInput,
@@ -132,6 +142,9 @@ impl Intercept for Meter {
             BatchWriteItemInput,
             TransactWriteItemsInput
         );
+        if let Ok(mut requests) = self.1.lock() {
+            *requests.entry(operation).or_default() += 1;
+        }
         Ok(())
     }
 

@@ -388,6 +388,11 @@ impl Devstack {
         self.meter.usage()
     }
 
+    /// DynamoDB requests through the store since this devstack started, by operation.
+    pub fn requests(&self) -> std::collections::BTreeMap<&'static str, u64> {
+        self.meter.requests()
+    }
+
     /// Stream records each function (by binary) was handed since this devstack started.
     pub fn records_delivered(&self, function: &str) -> u64 {
         self.function_stats(function)

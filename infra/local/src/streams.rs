@@ -23,6 +23,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// How often the stream's shard list is read again while no shard has ended.
+const DESCRIBE_EVERY: Duration = Duration::from_secs(5);
+
 pub type HandlerFuture<'a> =
     Pin<Box<dyn Future<Output = Result<DynamoDbEventResponse, String>> + Send + 'a>>;
 
@@ -159,6 +162,8 @@ struct Shard {
     /// The stream's description lists it.
     listed: bool,
     closed: bool,
+    /// Open when the shard list was last read: its end calls for a fresh list.
+    listed_open: bool,
 }
 
 fn attribute(value: &AttributeValue) -> Value {
@@ -251,8 +256,9 @@ impl Poller {
                 );
             }
         }
+        let mut described = None;
         loop {
-            if let Err(err) = self.tick(&mut shards).await {
+            if let Err(err) = self.tick(&mut shards, &mut described).await {
                 tracing::warn!(function = %self.mapping.function, error = %err, "stream poll failed");
             }
             tokio::select! {
@@ -262,7 +268,28 @@ impl Poller {
         }
     }
 
-    async fn tick(&self, shards: &mut BTreeMap<String, Shard>) -> Result<(), String> {
+    async fn tick(
+        &self,
+        shards: &mut BTreeMap<String, Shard>,
+        described: &mut Option<std::time::Instant>,
+    ) -> Result<(), String> {
+        // The shard list changes rarely (a shard closes, children open): re-read it now and
+        // then, and at once when a shard has ended, not on every poll (DynamoDB Local
+        // spends CPU on each DescribeStream that the pipeline then lacks).
+        let stale = described.is_none_or(|at| at.elapsed() >= DESCRIBE_EVERY)
+            || shards.values().any(|s| s.closed && s.listed_open);
+        if stale {
+            self.describe(shards).await?;
+            *described = Some(std::time::Instant::now());
+            for shard in shards.values_mut() {
+                shard.listed_open = !shard.closed;
+            }
+        }
+        self.drain_all(shards).await;
+        Ok(())
+    }
+
+    async fn describe(&self, shards: &mut BTreeMap<String, Shard>) -> Result<(), String> {
         let mut start: Option<String> = None;
         loop {
             let out = self
@@ -288,6 +315,10 @@ impl Poller {
         }
         // A kept shard the stream no longer lists (trimmed away, or a re-created table).
         shards.retain(|_, shard| !shard.restored || shard.listed);
+        Ok(())
+    }
+
+    async fn drain_all(&self, shards: &mut BTreeMap<String, Shard>) {
         let ids: Vec<String> = shards.keys().cloned().collect();
         for id in ids {
             // Parents first: a child shard's records are newer than everything in its parent.
@@ -309,7 +340,6 @@ impl Poller {
                 shard.iterator = None;
             }
         }
-        Ok(())
     }
 
     async fn drain(&self, shard_id: &str, shard: &mut Shard) -> Result<(), String> {

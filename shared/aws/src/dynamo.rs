@@ -33,6 +33,7 @@ mod events;
 mod merchants;
 mod notifications;
 mod outcomes;
+mod reads;
 mod shipments;
 mod templates;
 

@@ -115,6 +115,10 @@ impl MemoryStore {
     }
 }
 
+// Reads one item at a time: the ports' default bodies.
+impl SnapshotReads for MemoryStore {}
+impl NotificationReads for MemoryStore {}
+
 impl MerchantStore for MemoryStore {
     async fn merchant(&self, merchant_id: &str) -> Result<Option<Merchant>, StoreError> {
         Ok(self

@@ -28,6 +28,8 @@ mod webhooks;
 pub use webhooks::*;
 mod events;
 pub use events::*;
+mod reads;
+pub use reads::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {

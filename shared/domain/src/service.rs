@@ -3,7 +3,7 @@
 //! outside only through the ports.
 
 use crate::model::{Notification, NotificationState};
-use crate::ports::{EndpointStore, EventStore, MerchantStore, ShipmentStore, StoreError};
+use crate::ports::{EndpointStore, EventStore, SnapshotReads, StoreError};
 use crate::rules::{Evaluation, evaluate};
 use crate::webhooks;
 use chrono::{DateTime, Utc};
@@ -30,13 +30,11 @@ pub async fn reevaluate<S>(
     now: DateTime<Utc>,
 ) -> Result<Option<Evaluation>, ReevaluateError>
 where
-    S: MerchantStore + ShipmentStore + EventStore + EndpointStore,
+    S: SnapshotReads + EventStore + EndpointStore,
 {
     for _ in 0..COMMIT_ATTEMPTS {
-        let Some(shipment) = store.shipment(merchant_id, tracking_number).await? else {
-            return Ok(None);
-        };
-        let Some(merchant) = store.merchant(merchant_id).await? else {
+        let snapshot = store.snapshot(merchant_id, tracking_number).await?;
+        let (Some(shipment), Some(merchant)) = (snapshot.shipment, snapshot.merchant) else {
             return Ok(None);
         };
         let timeline = store.timeline(merchant_id, tracking_number).await?;
@@ -63,7 +61,7 @@ where
                 deferred_until: None,
             })
             .collect();
-        let deliveries = if outcome.reached.is_empty() {
+        let deliveries = if outcome.reached.is_empty() || !snapshot.may_have_endpoints {
             Vec::new()
         } else {
             let endpoints = store.endpoints(merchant_id).await?;

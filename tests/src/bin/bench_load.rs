@@ -29,6 +29,9 @@ struct Args {
     /// How long each rate is played, in seconds.
     #[arg(long, default_value_t = 60)]
     seconds: u32,
+    /// Seconds played at the same rate on other shipments before measuring.
+    #[arg(long, default_value_t = 10)]
+    warmup_seconds: u32,
     /// How often the stream pollers read, in milliseconds (Lambda and `make run`: 250).
     #[arg(long, default_value_t = 250)]
     poll_ms: u64,
@@ -172,25 +175,17 @@ async fn settle(stack: &Stack) {
     }
 }
 
-async fn run(rate: u32, seconds: u32, args: &Args) -> Outcome {
-    let stack = Stack::start_with(StackConfig {
-        poll_interval: std::time::Duration::from_millis(args.poll_ms),
-        binaries: args.binaries.clone(),
-        ..StackConfig::default()
-    })
-    .await;
+/// Plays `events` webhook events over `tracking`'s shipments at `rate`: slot i is shipment
+/// i % n, step i / n, so a shipment's steps are a third of the run apart. Returns each
+/// post's (shipment, step, when, milliseconds) and the rate achieved.
+async fn play(
+    stack: &Stack,
+    tracking: &[String],
+    rate: u32,
+    events: usize,
+) -> (Vec<(usize, usize, DateTime<Utc>, f64)>, f64) {
     let info = stack.info().clone();
-    let events = (rate * seconds) as usize;
-    let shipments = events.div_ceil(STEPS.len());
-    eprintln!("{rate}/s: registering {shipments} shipments");
-    let tracking = register_all(&stack, shipments).await;
-    settle(&stack).await;
-    let before = stack.devstack.capacity();
-    let lambda_before = consumers_total(&stack, |s| &s.invocations);
-    let busy_before = consumers_total(&stack, |s| &s.busy_micros);
-
-    eprintln!("{rate}/s: playing {events} webhook events over {seconds} s");
-    // Slot i: shipment i % n, step i / n: a shipment's steps are a third of the run apart.
+    let shipments = tracking.len();
     let start = tokio::time::Instant::now();
     let secret = info.webhook_secrets["generic"].clone();
     let scan_time = Utc::now() - Duration::hours(1);
@@ -203,7 +198,7 @@ async fn run(rate: u32, seconds: u32, args: &Args) -> Outcome {
             scan_time + Duration::minutes(step as i64 * 10),
             STEPS[step],
         );
-        let (stack, info, secret) = (&stack, &info, &secret);
+        let (info, secret) = (&info, &secret);
         async move {
             tokio::time::sleep_until(at).await;
             let posted: DateTime<Utc> = Utc::now();
@@ -217,8 +212,54 @@ async fn run(rate: u32, seconds: u32, args: &Args) -> Outcome {
     });
     let results: Vec<_> = stream::iter(posts).buffer_unordered(512).collect().await;
     let achieved = events as f64 / start.elapsed().as_secs_f64();
+    (results, achieved)
+}
+
+async fn run(rate: u32, seconds: u32, args: &Args) -> Outcome {
+    let stack = Stack::start_with(StackConfig {
+        poll_interval: std::time::Duration::from_millis(args.poll_ms),
+        binaries: args.binaries.clone(),
+        ..StackConfig::default()
+    })
+    .await;
+    let info = stack.info().clone();
+    let events = (rate * seconds) as usize;
+    let shipments = events.div_ceil(STEPS.len());
+    let warmup_events = (rate * args.warmup_seconds) as usize;
+    let warmup_shipments = warmup_events.div_ceil(STEPS.len());
+    eprintln!("{rate}/s: registering {shipments} shipments (and {warmup_shipments} to warm up)");
+    let all = register_all(&stack, shipments + warmup_shipments).await;
+    let (warmup, tracking) = all.split_at(warmup_shipments);
+    settle(&stack).await;
+    if warmup_events > 0 {
+        // DynamoDB Local's JVM compiles its hot paths during the first seconds of load; a
+        // long-running `make run` has done that long ago.
+        eprintln!("{rate}/s: warming up for {} s", args.warmup_seconds);
+        play(&stack, warmup, rate, warmup_events).await;
+        settle(&stack).await;
+    }
+    let before = stack.devstack.capacity();
+    let requests_before = stack.devstack.requests();
+    let lambda_before = consumers_total(&stack, |s| &s.invocations);
+    let busy_before = consumers_total(&stack, |s| &s.busy_micros);
+
+    eprintln!("{rate}/s: playing {events} webhook events over {seconds} s");
+    let (results, achieved) = play(&stack, tracking, rate, events).await;
     settle(&stack).await;
     let usage = stack.devstack.capacity().since(&before);
+    let per_event: Vec<String> = stack
+        .devstack
+        .requests()
+        .into_iter()
+        .map(|(op, n)| {
+            let n = n - requests_before.get(op).copied().unwrap_or(0);
+            format!("{op} {:.2}", n as f64 / events as f64)
+        })
+        .collect();
+    eprintln!(
+        "{rate}/s: DynamoDB requests per webhook event: {}",
+        per_event.join(", ")
+    );
     let lambda_requests = consumers_total(&stack, |s| &s.invocations) - lambda_before;
     let busy = consumers_total(&stack, |s| &s.busy_micros) - busy_before;
 
@@ -272,7 +313,15 @@ async fn run(rate: u32, seconds: u32, args: &Args) -> Outcome {
     }
     notify_ms.sort_by(f64::total_cmp);
 
-    let outbox = stack.outbox().await;
+    // The measured shipments' messages only (the warm-up's customers are others).
+    let addresses: std::collections::HashSet<String> = tracking
+        .iter()
+        .map(|t| format!("{}@customer.example", t.to_lowercase()))
+        .chain((warmup_shipments..warmup_shipments + shipments).map(phone))
+        .collect();
+    let mut outbox = stack.outbox().await;
+    outbox.emails.retain(|e| addresses.contains(&e.to));
+    outbox.sms.retain(|s| addresses.contains(&s.to));
     let mut copies: HashMap<(String, String), usize> = HashMap::new();
     for e in &outbox.emails {
         *copies.entry((e.to.clone(), e.subject.clone())).or_default() += 1;

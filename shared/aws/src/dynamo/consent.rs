@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::Utc;
 
 /// Opt-outs hold no address: the customer's is hashed (lower-cased first).
-fn email_hash(email: &str) -> String {
+pub(super) fn email_hash(email: &str) -> String {
     hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
         email.trim().to_lowercase().as_bytes(),
     ))

@@ -80,6 +80,20 @@ impl DynamoStore {
         let mut races = 0;
         // Every round either ends or drops at least one existing item: it terminates.
         while !pending.is_empty() {
+            if let [(index, item)] = pending.as_slice() {
+                // One scan (the usual push): a conditional put is the same all-or-nothing
+                // write at a lower price than a transaction.
+                let stored = applied(
+                    self.put_item(item.clone())
+                        .condition_expression(ABSENT)
+                        .send()
+                        .await,
+                )?;
+                if !stored {
+                    known.push(*index);
+                }
+                return Ok((usize::from(stored), known));
+            }
             let writes = pending
                 .iter()
                 .map(|(_, item)| self.put(item.clone(), ABSENT))

@@ -5,7 +5,7 @@ use crate::keys;
 use afterclick_domain::message::Override;
 use afterclick_domain::ports::{StoreError, TemplateKey, TemplateStore};
 
-fn template_sk(key: &TemplateKey) -> String {
+pub(super) fn template_sk(key: &TemplateKey) -> String {
     format!(
         "TPL#{}#{}#{}",
         key.milestone.as_str(),
