@@ -245,8 +245,15 @@ impl Stack {
     /// Stops the devstack and starts it again on the same DynamoDB Local and moto, as a
     /// second `make run` on kept data would.
     pub async fn restart(self) -> Stack {
+        self.restart_after(|| {}).await
+    }
+
+    /// [`Stack::restart`], doing `between` while the devstack is down (nothing of it, such
+    /// as a poller keeping its checkpoint, runs then).
+    pub async fn restart_after(self, between: impl FnOnce()) -> Stack {
         let Stack { devstack, .. } = self;
         devstack.stop().await;
+        between();
         Stack {
             devstack: start_devstack(&self.options).await,
             ..self

@@ -85,8 +85,9 @@ async fn a_restart_resumes_after_the_kept_checkpoint_and_replays_nothing() {
     );
 
     // Without the checkpoint, a restart replays the stream from its trim horizon.
-    std::fs::remove_dir_all(&dir).unwrap();
-    let stack = stack.restart().await;
+    let stack = stack
+        .restart_after(|| std::fs::remove_dir_all(&dir).unwrap())
+        .await;
     let replayed = stack.wait_for_records("notify", 4).await;
     assert_eq!(replayed, 4, "every intent still in the stream, again");
     assert_eq!(

@@ -4,6 +4,7 @@
 
 pub mod capacity;
 pub mod demo;
+pub mod faults;
 pub mod filter;
 pub mod gateway;
 pub mod lambda;
@@ -141,6 +142,9 @@ pub struct Devstack {
     pub moto_endpoint: String,
     stats: BTreeMap<String, Arc<streams::FunctionStats>>,
     meter: capacity::Meter,
+    faults: faults::Faults,
+    /// Each stream consumer's `ParallelizationFactor`, by binary.
+    lanes: BTreeMap<String, usize>,
     /// Binary mode: the running functions, by binary name.
     hosts: BTreeMap<String, Arc<lambda::FunctionHost>>,
     shutdown: watch::Sender<bool>,
@@ -234,10 +238,12 @@ impl Devstack {
         let dynamo_conf = local_sdk_config(&options.dynamodb_endpoint).await;
         let moto_conf = local_sdk_config(&options.moto_endpoint).await;
         let meter = capacity::Meter::default();
+        let faults = faults::Faults::default();
         let store = DynamoStore::new(
             aws_sdk_dynamodb::Client::from_conf(
                 aws_sdk_dynamodb::config::Builder::from(&dynamo_conf)
                     .interceptor(meter.clone())
+                    .interceptor(faults.clone())
                     .build(),
             ),
             &options.table_name,
@@ -277,7 +283,12 @@ impl Devstack {
             HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?,
         ));
         let mut stats: BTreeMap<String, Arc<streams::FunctionStats>> = BTreeMap::new();
+        let mut lanes = BTreeMap::new();
         for mapping in template.mappings {
+            lanes.insert(
+                mapping.binary.clone(),
+                mapping.parallelization_factor.max(1),
+            );
             let handler: Arc<dyn StreamHandler> = match mapping.binary.as_str() {
                 binary if hosts.contains_key(binary) => Arc::new(BinaryFn(hosts[binary].clone())),
                 "milestones" => Arc::new(MilestonesFn(Milestones::new(store.clone()))),
@@ -377,6 +388,8 @@ impl Devstack {
             moto_endpoint: options.moto_endpoint,
             stats,
             meter,
+            faults,
+            lanes,
             hosts,
             shutdown,
             tasks,
@@ -386,6 +399,17 @@ impl Devstack {
     /// DynamoDB capacity consumed through the store since this devstack started.
     pub fn capacity(&self) -> capacity::Usage {
         self.meter.usage()
+    }
+
+    /// The lane of the stream consumer `function` (by binary) that records with this
+    /// partition key go to: records in one lane can share a batch, others never do.
+    pub fn lane(&self, function: &str, pk: &str) -> Option<usize> {
+        self.lanes.get(function).map(|&n| streams::lane(pk, n))
+    }
+
+    /// Faults to inject into the in-process functions' DynamoDB requests (tests only).
+    pub fn faults(&self) -> &faults::Faults {
+        &self.faults
     }
 
     /// DynamoDB requests through the store since this devstack started, by operation.

@@ -222,9 +222,16 @@ fn lambda_record(record: &Record, stream_arn: &str, region: &str) -> Value {
     })
 }
 
-/// The lane of a record's partition key (`PK`), as Lambda hashes it for a parallelized shard.
-fn lane_of(record: &Value, lanes: usize) -> usize {
+/// The lane of a partition key, as Lambda hashes it for a parallelized shard.
+pub fn lane(pk: &str, lanes: usize) -> usize {
     use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    pk.hash(&mut hasher);
+    usize::try_from(hasher.finish() % lanes.max(1) as u64).unwrap_or(0)
+}
+
+/// The lane of a record's partition key (`PK`).
+fn lane_of(record: &Value, lanes: usize) -> usize {
     let pk = record
         .get("dynamodb")
         .and_then(|d| d.get("Keys"))
@@ -232,9 +239,7 @@ fn lane_of(record: &Value, lanes: usize) -> usize {
         .and_then(|pk| pk.get("S"))
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    pk.hash(&mut hasher);
-    usize::try_from(hasher.finish() % lanes as u64).unwrap_or(0)
+    lane(pk, lanes)
 }
 
 fn sequence_of(record: &Value) -> Option<&str> {
