@@ -162,7 +162,7 @@ pub async fn local_sdk_config(endpoint: &str) -> SdkConfig {
         .and_then(|v| v.parse().ok())
         .unwrap_or(LOCAL_IN_FLIGHT);
     aws_config::defaults(BehaviorVersion::latest())
-        .http_client(limit::Limited::new(
+        .http_client(limit::Limited::shared(
             afterclick_aws::https_client(),
             in_flight,
         ))

@@ -20,7 +20,7 @@ pub struct Limited {
 }
 
 impl Limited {
-    pub fn new(inner: SharedHttpClient, in_flight: usize) -> SharedHttpClient {
+    pub fn shared(inner: SharedHttpClient, in_flight: usize) -> SharedHttpClient {
         SharedHttpClient::new(Self {
             inner,
             permits: Arc::new(Semaphore::new(in_flight.max(1))),
