@@ -133,6 +133,9 @@ pub struct StackConfig {
     pub poll_interval: Duration,
     /// Run the functions' real binaries from this directory (see [`function_binaries`]).
     pub binaries: Option<PathBuf>,
+    /// Binary mode: extra environment for one function, by binary name.
+    pub function_env:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 /// Where `cargo build --bins` put the function binaries (`make test` builds them first).
@@ -148,6 +151,7 @@ impl Default for StackConfig {
         Self {
             checkpoint_dir: None,
             binaries: None,
+            function_env: Default::default(),
             poll_interval: Duration::from_millis(50),
         }
     }
@@ -237,6 +241,7 @@ impl Stack {
             binaries: config.binaries,
             // Tests sweep explicitly (`devstack.sweep_at`), with a pinned clock.
             sweep_interval: Duration::from_secs(3600),
+            function_env: config.function_env,
         };
         Stack {
             devstack: start_devstack(&options).await,

@@ -63,6 +63,7 @@ fn intent(merchant_id: &str, tracking: &str, milestone: Milestone) -> Notificati
         detail: None,
         segments: None,
         deferred_until: None,
+        expired_claims: 0,
     }
 }
 

@@ -108,6 +108,13 @@ pub struct NotificationView<'a> {
     /// Deferred SMS: when the customer's quiet hours end.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deferred_until: Option<DateTime<Utc>>,
+    /// Claimed: when the sender's lease ends; if the send is not recorded by then, the
+    /// sweeper takes it over and sends again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim_expires_at: Option<DateTime<Utc>>,
+    /// How often a sender died holding the claim and the sweeper sent again (the customer
+    /// may have received it more than once).
+    pub expired_claims: u32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -149,6 +156,9 @@ pub fn shipment<'a>(
                 detail: n.detail.as_deref(),
                 segments: n.segments,
                 deferred_until: n.deferred_until,
+                claim_expires_at: (n.state == afterclick_domain::NotificationState::Claimed)
+                    .then(|| n.updated_at + afterclick_domain::model::NOTIFICATION_CLAIM_LEASE),
+                expired_claims: n.expired_claims,
                 created_at: n.created_at,
                 updated_at: n.updated_at,
             })

@@ -11,6 +11,7 @@
 pub use afterclick_aws::stream::MissingSequenceNumber;
 use afterclick_aws::stream::{each_key, image_key};
 use afterclick_domain::message::{self, MessageInput};
+use afterclick_domain::model::NOTIFICATION_CLAIM_LEASE;
 use afterclick_domain::ports::{
     Mailer, NotificationContext, NotificationKey, NotificationReads, NotificationStore, Outcome,
     OutgoingEmail, OutgoingSms, SendError, StoreError, TemplateKey, Texter,
@@ -126,16 +127,29 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         email.and(sms)
     }
 
-    /// A deferred SMS whose quiet hours ended (the sweeper calls this).
-    pub async fn resume(&self, key: &NotificationKey) -> Result<(), RecordError> {
+    /// A notification the sweeper found due at `now` (its clock): a deferred SMS whose
+    /// quiet hours ended, or a claim whose sender died before recording the send (its lease
+    /// expired).
+    pub async fn resume(
+        &self,
+        key: &NotificationKey,
+        now: DateTime<Utc>,
+    ) -> Result<(), RecordError> {
         let found = self
             .store
             .notifications(&key.merchant_id, &key.tracking_number)
             .await?
             .into_iter()
             .find(|n| NotificationKey::from(n) == *key);
-        let Some(intent) = found.filter(|n| n.state == NotificationState::Deferred) else {
-            return Ok(());
+        let intent = match found {
+            Some(n) if n.state == NotificationState::Deferred => n,
+            Some(n)
+                if n.state == NotificationState::Claimed
+                    && n.updated_at + NOTIFICATION_CLAIM_LEASE <= now =>
+            {
+                return self.take_over(n, now).await;
+            }
+            _ => return Ok(()),
         };
         let context = self
             .store
@@ -148,6 +162,38 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         self.claim_and_send(&intent, NotificationState::Deferred, &context)
             .instrument(span(&intent))
             .await
+    }
+
+    /// Sends a notification whose claim expired, once more: the sender that claimed it died
+    /// before recording what happened, and SES and SNS cannot say whether its call went
+    /// out (see `NOTIFICATION_CLAIM_LEASE` for why it is sent again rather than dropped).
+    async fn take_over(&self, intent: Notification, now: DateTime<Utc>) -> Result<(), RecordError> {
+        let key = NotificationKey::from(&intent);
+        let span = span(&intent);
+        let context = self
+            .store
+            .notification_context(
+                &key.merchant_id,
+                &key.tracking_number,
+                &[(intent.milestone, intent.channel)],
+            )
+            .await?;
+        // Decided before the takeover, as for a first claim: only the send follows it.
+        let plan = self.prepare(&intent, false, &context).await?;
+        if !self.store.take_over(&key, intent.updated_at, now).await? {
+            return Ok(());
+        }
+        span.in_scope(|| {
+            tracing::warn!(
+                claimed_at = %intent.updated_at,
+                "claim expired before its send was recorded; sending again"
+            );
+        });
+        // The template alarms on this metric.
+        afterclick_aws::metrics::count("ExpiredNotificationClaims", 1);
+        let outcome = self.execute(plan).await;
+        self.store.finish(&key, &outcome, (self.clock)()).await?;
+        Ok(())
     }
 
     /// Everything that can fail for a transient reason (reads, opt-out checks, rendering)

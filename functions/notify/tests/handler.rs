@@ -25,6 +25,7 @@ fn intent(channel: Channel) -> Notification {
         detail: None,
         segments: None,
         deferred_until: None,
+        expired_claims: 0,
     }
 }
 
@@ -208,7 +209,10 @@ async fn sms_in_quiet_hours_is_deferred_until_they_end_and_email_is_not() {
         Some(Utc.with_ymd_and_hms(2026, 11, 19, 8, 0, 0).unwrap())
     );
     notify.clock = noon;
-    notify.resume(&NotificationKey::from(&sms)).await.unwrap();
+    notify
+        .resume(&NotificationKey::from(&sms), noon())
+        .await
+        .unwrap();
     assert_eq!(texter.sent.lock().unwrap().len(), 1);
     let sent = store.notification(&NotificationKey::from(&sms)).unwrap();
     assert_eq!(sent.state, NotificationState::Sent);
@@ -240,4 +244,48 @@ async fn throttling_is_retried_with_backoff_then_sent_once() {
             .state,
         NotificationState::Sent
     );
+}
+
+fn noon_plus_4_minutes() -> DateTime<Utc> {
+    noon() + chrono::Duration::minutes(4)
+}
+
+fn noon_plus_6_minutes() -> DateTime<Utc> {
+    noon() + chrono::Duration::minutes(6)
+}
+
+#[tokio::test]
+async fn an_expired_claim_is_taken_over_once_and_sent_and_a_live_one_is_left_alone() {
+    let store = setup(None);
+    // A sender claimed it at noon and died before recording anything.
+    let mut email = intent(Channel::Email);
+    email.state = NotificationState::Claimed;
+    email.updated_at = noon();
+    store.put_notification(email.clone());
+    let key = NotificationKey::from(&email);
+    let mailer = RecordingMailer::default();
+    let mut notify = Notify::new(
+        store.clone(),
+        mailer.clone(),
+        RecordingTexter::default(),
+        "https://t.example",
+    );
+
+    // Inside the lease: maybe still sending; nobody takes it over.
+    notify.clock = noon_plus_4_minutes;
+    notify.resume(&key, noon_plus_4_minutes()).await.unwrap();
+    assert!(mailer.sent.lock().unwrap().is_empty());
+    assert_eq!(
+        store.notification(&key).unwrap().state,
+        NotificationState::Claimed
+    );
+
+    // After it: sent once, the takeover counted; a second sweep finds nothing to do.
+    notify.clock = noon_plus_6_minutes;
+    notify.resume(&key, noon_plus_6_minutes()).await.unwrap();
+    notify.resume(&key, noon_plus_6_minutes()).await.unwrap();
+    assert_eq!(mailer.sent.lock().unwrap().len(), 1);
+    let stored = store.notification(&key).unwrap();
+    assert_eq!(stored.state, NotificationState::Sent);
+    assert_eq!(stored.expired_claims, 1);
 }

@@ -30,6 +30,7 @@ fn intent(channel: Channel) -> Notification {
         detail: None,
         segments: None,
         deferred_until: None,
+        expired_claims: 0,
     }
 }
 

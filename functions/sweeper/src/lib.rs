@@ -84,7 +84,7 @@ impl<S: Store + Clone, M: Mailer, T: Texter, W: WebhookSender> Sweeper<S, M, T, 
                     continue;
                 }
                 Due::Notification(key) => {
-                    match Box::pin(self.notify.resume(&key)).await {
+                    match Box::pin(self.notify.resume(&key, now)).await {
                         Ok(()) => report.resumed += 1,
                         Err(err) => {
                             report.failed += 1;

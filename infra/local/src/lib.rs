@@ -124,6 +124,9 @@ pub struct Options {
     pub checkpoint_dir: Option<PathBuf>,
     /// How often the sweeper runs (EventBridge's `rate(15 minutes)` on AWS).
     pub sweep_interval: Duration,
+    /// Binary mode: environment variables set for one function's processes only, by binary
+    /// name (a test points one function at an endpoint that never answers).
+    pub function_env: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// What a person (or a test) needs to talk to the running stack.
@@ -582,7 +585,13 @@ async fn start_hosts(
             } else {
                 dir.join(&def.binary).join("bootstrap")
             },
-            env: env.clone(),
+            env: {
+                let mut env = env.clone();
+                if let Some(extra) = options.function_env.get(&def.binary) {
+                    env.extend(extra.clone());
+                }
+                env
+            },
             memory_mb: def.memory_mb,
             timeout: Duration::from_secs(def.timeout_seconds),
             instances,

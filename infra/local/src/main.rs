@@ -56,6 +56,7 @@ async fn run() -> Result<(), String> {
                 .parse()
                 .map_err(|_| "AFTERCLICK_SWEEP_SECONDS must be a number".to_owned())?,
         ),
+        function_env: Default::default(),
     };
     let stack = Devstack::start(options).await.map_err(|e| e.to_string())?;
     let info = serde_json::to_string_pretty(&stack.info).map_err(|e| e.to_string())?;

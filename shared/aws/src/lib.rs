@@ -3,6 +3,7 @@
 pub mod config;
 pub mod dynamo;
 pub mod keys;
+pub mod metrics;
 pub mod secrets;
 pub mod ses;
 pub mod sns;

@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::model::{Merchant, Notification, NotificationState, Shipment, TrackingEvent};
+use crate::model::{
+    Merchant, NOTIFICATION_CLAIM_LEASE, Notification, NotificationState, Shipment, TrackingEvent,
+};
 use crate::ports::*;
 use crate::rules::DeliveryOutcome;
 use chrono::{DateTime, Utc};
@@ -342,8 +344,10 @@ impl DueStore for MemoryStore {
         let deferred = state
             .notifications
             .values()
-            .filter(|n| {
-                n.state == NotificationState::Deferred && n.deferred_until.is_some_and(|u| u <= now)
+            .filter(|n| match n.state {
+                NotificationState::Deferred => n.deferred_until.is_some_and(|u| u <= now),
+                NotificationState::Claimed => n.updated_at + NOTIFICATION_CLAIM_LEASE <= now,
+                _ => false,
             })
             .map(|n| Due::Notification(NotificationKey::from(n)));
         let deliveries = state.webhooks.due(now).into_iter().map(Due::Webhook);
@@ -446,6 +450,23 @@ impl NotificationStore for MemoryStore {
             Some(n) if n.state == from => {
                 n.state = NotificationState::Claimed;
                 n.updated_at = now;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn take_over(
+        &self,
+        k: &NotificationKey,
+        claimed_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        match state.notifications.get_mut(&notification_key(k)) {
+            Some(n) if n.state == NotificationState::Claimed && n.updated_at == claimed_at => {
+                n.updated_at = now;
+                n.expired_claims += 1;
                 Ok(true)
             }
             _ => Ok(false),

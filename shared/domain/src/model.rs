@@ -304,7 +304,25 @@ pub struct Notification {
     /// Deferred SMS: when the quiet hours end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deferred_until: Option<DateTime<Utc>>,
+    /// Claims that expired before their send was recorded (the sender died); each one was
+    /// taken over and sent again (see [`NOTIFICATION_CLAIM_LEASE`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub expired_claims: u32,
 }
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// How long a claim on a notification holds. Longer than the notify function's timeout
+/// (30 s) many times over, so a live sender is never taken over; a claim older than this
+/// belongs to a sender that died between the claim and the record of its send, and the
+/// sweeper takes it over (found through the due index) and sends again. SES and SNS take
+/// no idempotency key, so the first attempt may have reached the customer too: a duplicate
+/// is preferred to a silent loss, and the takeover is counted on the notification
+/// (`expired_claims`), in the log and in the `ExpiredNotificationClaims` metric, which
+/// the template alarms on.
+pub const NOTIFICATION_CLAIM_LEASE: chrono::Duration = chrono::Duration::minutes(5);
 
 /// A merchant's configuration, as the notification and webhook paths need it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -258,11 +258,23 @@ pub trait EventStore: Send + Sync {
 
 pub trait NotificationStore: Send + Sync {
     /// Moves a notification from `from` (pending, or deferred when its quiet hours end) to
-    /// `claimed`; false if it is not in `from` any more (someone else claimed it).
+    /// `claimed`; false if it is not in `from` any more (someone else claimed it). The claim
+    /// is a lease: until the send is recorded it stays due at `now` +
+    /// [`crate::model::NOTIFICATION_CLAIM_LEASE`].
     fn claim(
         &self,
         key: &NotificationKey,
         from: NotificationState,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Takes over a claim whose lease expired: only if it is still the claim made at
+    /// `claimed_at` (no other sweeper took it over first). Renews the lease and counts the
+    /// takeover in `expired_claims`.
+    fn take_over(
+        &self,
+        key: &NotificationKey,
+        claimed_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 

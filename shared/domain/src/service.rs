@@ -59,6 +59,7 @@ where
                 detail: None,
                 segments: None,
                 deferred_until: None,
+                expired_claims: 0,
             })
             .collect();
         let deliveries = if outcome.reached.is_empty() || !snapshot.may_have_endpoints {

@@ -6,9 +6,11 @@ use super::{
 };
 use crate::keys::{self, types};
 use afterclick_domain::NotificationState;
+use afterclick_domain::model::NOTIFICATION_CLAIM_LEASE;
 use afterclick_domain::model::Notification;
 use afterclick_domain::ports::{NotificationKey, NotificationStore, Outcome, StoreError};
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -40,13 +42,45 @@ impl NotificationStore for DynamoStore {
     ) -> Result<bool, StoreError> {
         let result = self
             .notification_update(key)
-            // Leaving the due index too: a claimed notification is nobody's to sweep.
-            .update_expression("SET #state = :claimed, updated_at = :now REMOVE due_pk, due_sk")
+            // Due again when the lease ends: if the sender dies before it records the send,
+            // the sweeper finds the claim there (see `NOTIFICATION_CLAIM_LEASE`).
+            .update_expression(
+                "SET #state = :claimed, updated_at = :now, due_pk = :due_pk, due_sk = :due_sk",
+            )
             .condition_expression("#state = :from")
             .expression_attribute_names("#state", "state")
             .expression_attribute_values(":claimed", s(NotificationState::Claimed.as_str()))
             .expression_attribute_values(":from", s(from.as_str()))
             .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .expression_attribute_values(":due_pk", s(keys::due_partition(&key.tracking_number)))
+            .expression_attribute_values(
+                ":due_sk",
+                s(keys::due_sort_key(now + NOTIFICATION_CLAIM_LEASE)),
+            )
+            .send()
+            .await;
+        applied(result)
+    }
+
+    async fn take_over(
+        &self,
+        key: &NotificationKey,
+        claimed_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .notification_update(key)
+            .update_expression("SET updated_at = :now, due_sk = :due_sk ADD expired_claims :one")
+            .condition_expression("#state = :claimed AND updated_at = :claimed_at")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":claimed", s(NotificationState::Claimed.as_str()))
+            .expression_attribute_values(":claimed_at", s(claimed_at.to_rfc3339()))
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .expression_attribute_values(
+                ":due_sk",
+                s(keys::due_sort_key(now + NOTIFICATION_CLAIM_LEASE)),
+            )
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .send()
             .await;
         applied(result)
@@ -104,9 +138,14 @@ impl NotificationStore for DynamoStore {
                 values.insert(":detail".into(), s(detail));
             }
         }
+        // Off the due list once it ended, unless it is due again (deferred).
+        let remove = match outcome {
+            Outcome::Deferred { .. } => "",
+            _ => " REMOVE due_pk, due_sk",
+        };
         let result = self
             .notification_update(key)
-            .update_expression(format!("SET {}", sets.join(", ")))
+            .update_expression(format!("SET {}{remove}", sets.join(", ")))
             .condition_expression("#state = :claimed")
             .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values))

@@ -1,0 +1,152 @@
+//! A notify process that dies between claiming a notification and recording its send does
+//! not lose the message: the claim is a lease, the sweeper finds the expired claim through
+//! the due index, sends again and counts the takeover. On the real stack: the notify
+//! binary behind the local Lambda Runtime API, its SES calls sent to an address that never
+//! answers, killed while it waits.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use afterclick_domain::NotificationState;
+use afterclick_domain::ports::ShipmentStore;
+use afterclick_e2e::{Stack, StackConfig, function_binaries, generic_event, unique};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Accepts connections and never answers: a send that hangs until its process dies.
+async fn black_hole() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    address
+}
+
+fn after_the_lease() -> DateTime<Utc> {
+    Utc::now() + Duration::minutes(6)
+}
+
+fn much_later() -> DateTime<Utc> {
+    Utc::now() + Duration::minutes(30)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_killed_after_its_claim_loses_nothing_the_sweeper_sends_again() {
+    let ses = black_hole().await;
+    let stack = Stack::start_with(StackConfig {
+        binaries: Some(function_binaries()),
+        function_env: BTreeMap::from([(
+            "notify".to_owned(),
+            BTreeMap::from([("AWS_ENDPOINT_URL_SESV2".to_owned(), ses)]),
+        )]),
+        ..StackConfig::default()
+    })
+    .await;
+    let info = stack.info().clone();
+    let tracking = unique("1ZCL");
+    let email = format!("{}@customer.example", tracking.to_lowercase());
+    let created = stack
+        .register(
+            &info.api_key,
+            &json!({
+                "tracking_number": tracking, "carrier": "ups", "order_number": "CL-1",
+                "customer": {"name": "Ada", "email": email, "locale": "en-GB"}
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let body = generic_event(
+        &tracking,
+        "in_transit",
+        Utc::now() - Duration::hours(1),
+        "Departed facility",
+    );
+    let r = stack
+        .post_generic(
+            &info.merchant_id,
+            &info.webhook_secrets["generic"],
+            &unique("msg"),
+            &body,
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", r.body);
+
+    // The email is claimed and its send hangs: kill every notify process now.
+    let claimed = stack
+        .wait_for_shipment(&info.api_key, &id, "the email claimed", |s| {
+            s["notifications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["channel"] == "email" && n["state"] == "claimed")
+        })
+        .await;
+    let email_of = |shipment: &serde_json::Value| {
+        shipment["notifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["channel"] == "email")
+            .cloned()
+            .unwrap()
+    };
+    assert!(
+        email_of(&claimed)["claim_expires_at"].is_string(),
+        "the API shows when the claim's lease ends: {claimed:#}"
+    );
+    let notify = stack.devstack.function("notify").unwrap();
+    for pid in notify.pids() {
+        let killed = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+    }
+    // The batch is retried by a fresh process, which finds the claim taken: nothing is sent,
+    // and without the lease nothing ever would be.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let shipment = stack.shipment(&info.api_key, &id).await.body;
+    assert_eq!(email_of(&shipment)["state"], "claimed", "{shipment:#}");
+    assert!(stack.outbox().await.emails.iter().all(|e| e.to != email));
+    let sweep = stack.devstack.sweep_at(Utc::now).await.unwrap();
+    assert_eq!(sweep.resumed, 0, "a live lease is nobody's to take over");
+
+    // After the lease: the sweeper takes the claim over and the customer hears (by moto,
+    // the in-process sender's SES).
+    let sweep = stack.devstack.sweep_at(after_the_lease).await.unwrap();
+    assert_eq!(sweep.resumed, 1, "{sweep:?}");
+    let sent: Vec<_> = stack
+        .outbox()
+        .await
+        .emails
+        .into_iter()
+        .filter(|e| e.to == email)
+        .collect();
+    assert_eq!(sent.len(), 1, "{sent:#?}");
+    let shipment = stack.shipment(&info.api_key, &id).await.body;
+    let notification = email_of(&shipment);
+    assert_eq!(notification["state"], "sent", "{shipment:#}");
+    assert_eq!(notification["expired_claims"], 1);
+    assert_eq!(
+        notification["provider_message_id"],
+        sent[0].message_id.as_str()
+    );
+    assert!(notification.get("claim_expires_at").is_none());
+
+    // Done is done: off the due list, never sent again.
+    stack.devstack.sweep_at(much_later).await.unwrap();
+    let stored = stack
+        .devstack
+        .store
+        .notifications(&info.merchant_id, &tracking)
+        .await
+        .unwrap();
+    assert!(stored.iter().all(|n| n.state != NotificationState::Claimed));
+    let again = stack.outbox().await.emails;
+    assert_eq!(again.iter().filter(|e| e.to == email).count(), 1);
+}
