@@ -40,7 +40,7 @@ help:
 	@echo "make run    - DynamoDB Local + moto + devstack, seeded with a demo merchant (Ctrl-C stops all)"
 	@echo "make test   - fmt check, clippy -D warnings, cfn-lint, unit and end-to-end tests (incl. the schemathesis API contract and the Playwright + axe browser test), then the clock-sensitive end-to-end tests a year ahead and a year back"
 	@echo "make bench  - criterion benchmarks (provider parsing vs serde_json::Value); the release bootstrap.zip sizes, each function's init time and peak memory behind the local Runtime API"
-	@echo "make bench-load - webhook -> notification latency, lost/duplicated/superseded messages and cost per 1,000 shipments at 50, 100 and 150 events/s (BENCH_LOAD_ARGS, LOAD_PROFILE=dev for the debug stack)"
+	@echo "make bench-load - webhook -> notification latency, lost/duplicated/superseded messages and cost per 1,000 shipments at 30, 40 and 50 events/s (BENCH_LOAD_ARGS, LOAD_PROFILE=dev for the debug stack)"
 	@echo "make build  - one bootstrap.zip per Lambda function (cargo-lambda, release)"
 	@echo "make screenshots - the delivered email (de, ja) and the tracking page (375px, 1280px), by headless Chromium, into docs/"
 	@echo "make clean  - remove build output and .local/"
@@ -126,7 +126,7 @@ bench: run-tools build
 # The load benchmark: the devstack and its pipeline at release speed (LOAD_PROFILE=dev: the
 # debug build `make run` uses).
 LOAD_PROFILE ?= load
-BENCH_LOAD_ARGS ?= --rates 50,100,150 --seconds 60
+BENCH_LOAD_ARGS ?= --rates 30,40,50 --seconds 60
 bench-load: run-tools
 	RUST_LOG=error cargo run --profile $(LOAD_PROFILE) -p afterclick-e2e --bin bench-load -- $(BENCH_LOAD_ARGS)
 
