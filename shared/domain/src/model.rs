@@ -499,10 +499,12 @@ pub fn local_to_utc(tz: chrono_tz::Tz, local: chrono::NaiveDateTime) -> Option<D
 }
 
 /// Tracking numbers are compared without spaces and case, as carriers print them both ways.
+/// Only ASCII letters change case: `ß` would become `SS` and `ﬀ` `FF`, silently another
+/// number; they are kept, and validation refuses them.
 pub fn normalize_tracking_number(raw: &str) -> String {
     raw.chars()
         .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
+        .map(|c| c.to_ascii_uppercase())
         .collect()
 }
 
@@ -537,5 +539,12 @@ mod tests {
     #[test]
     fn tracking_numbers_normalise_case_and_spaces() {
         assert_eq!(normalize_tracking_number(" 1z 999aa1 "), "1Z999AA1");
+        assert_eq!(
+            normalize_tracking_number("shippo_transit"),
+            "SHIPPO_TRANSIT"
+        );
+        // Never folded into another (ASCII) number: kept, and refused by validation.
+        assert_eq!(normalize_tracking_number("1zßa"), "1ZßA");
+        assert_eq!(normalize_tracking_number("ﬀ12345"), "ﬀ12345");
     }
 }

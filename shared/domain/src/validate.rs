@@ -61,15 +61,19 @@ fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.split('`').next()
 }
 
+/// Letters, digits, dashes and underscores: what carriers print and what aggregators' test
+/// numbers use (Shippo's `SHIPPO_TRANSIT`, `SHIPPO_DELIVERED`...).
 pub fn validate_tracking_number(field: &str, value: &str) -> Result<(), FieldError> {
     let ok = (4..=64).contains(&value.len())
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if ok {
         Ok(())
     } else {
         Err(FieldError::new(
             field,
-            "must be 4 to 64 letters, digits or dashes",
+            "must be 4 to 64 letters, digits, dashes or underscores",
         ))
     }
 }
@@ -169,6 +173,27 @@ pub fn validate_text(field: &str, value: &str, max_chars: usize) -> Result<(), F
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tracking_numbers_take_underscores_and_refuse_what_is_not_ascii() {
+        for ok in ["1Z999AA10123456784", "SHIPPO_TRANSIT", "LX-1234_56", "ABCD"] {
+            assert!(validate_tracking_number("t", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "ABC",
+            "1ZßA1234",
+            "ﬀ123456",
+            "A B C D",
+            "ABC#1",
+            &"A".repeat(65),
+        ] {
+            let err = validate_tracking_number("t", bad).unwrap_err();
+            assert_eq!(
+                err.detail, "must be 4 to 64 letters, digits, dashes or underscores",
+                "{bad}"
+            );
+        }
+    }
 
     #[derive(Debug, serde::Deserialize)]
     #[allow(dead_code)]

@@ -364,6 +364,21 @@ mod tests {
     }
 
     #[test]
+    fn shippos_own_test_numbers_are_accepted_as_sent() {
+        for number in [
+            "SHIPPO_TRANSIT",
+            "SHIPPO_DELIVERED",
+            "SHIPPO_FAILURE",
+            "shippo_returned",
+        ] {
+            let mut doc = FIXTURES.json("first_scan");
+            doc["data"]["tracking_number"] = number.into();
+            let p = parse(&body(&doc)).unwrap();
+            assert_eq!(p.tracking_number, number.to_ascii_uppercase());
+        }
+    }
+
+    #[test]
     fn out_for_delivery() {
         let p = FIXTURES.parsed("out_for_delivery");
         let last = p.events.last().unwrap();
