@@ -252,14 +252,43 @@ fn fill(template: &str, input: &MessageInput<'_>, locale: &Locale, short: bool) 
         (None, true) => l.sms_new_date_unknown.to_owned(),
         (None, false) => l.new_date_unknown.to_owned(),
     };
-    template
-        .replace("{order}", &input.shipment.order_number)
-        .replace("{brand}", &input.merchant.brand_name)
-        .replace("{name}", &addressed(&input.shipment.customer.name, locale))
-        .replace("{attempt}", &d.attempt.unwrap_or(1).to_string())
-        .replace("{old}", &old)
-        .replace("{new}", &new)
-        .replace("{reason}", &reason_phrase(locale, d))
+    substitute(template, |placeholder| match placeholder {
+        "order" => Some(input.shipment.order_number.clone()),
+        "brand" => Some(input.merchant.brand_name.clone()),
+        "name" => Some(addressed(&input.shipment.customer.name, locale)),
+        "attempt" => Some(d.attempt.unwrap_or(1).to_string()),
+        "old" => Some(old.clone()),
+        "new" => Some(new.clone()),
+        "reason" => Some(reason_phrase(locale, d)),
+        _ => None,
+    })
+}
+
+/// Replaces each `{placeholder}` of `template` that `value` knows, in one pass: what a
+/// value contains (an order number `{name}`, a brand with braces) is never scanned again.
+/// Unknown placeholders stay as written.
+pub fn substitute(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let known = after
+            .find('}')
+            .and_then(|close| value(&after[..close]).map(|v| (v, close)));
+        match known {
+            Some((v, close)) => {
+                out.push_str(&v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn copy(locale: &Locale, milestone: Milestone) -> i18n::Copy {

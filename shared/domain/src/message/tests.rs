@@ -330,3 +330,34 @@ fn french_writes_the_first_of_the_month_as_1er_and_japanese_addresses_by_full_na
     let email = builtin_email(&input(Milestone::Delivered, &d, &ja, &m)).unwrap();
     assert!(email.text.starts_with("山田 花子様"), "{}", email.text);
 }
+
+#[test]
+fn placeholders_in_customer_data_are_printed_not_expanded() {
+    let d = details();
+    let m = a_merchant();
+    let mut s = a_shipment("en-US");
+    s.order_number = "{name}-{brand}".into();
+    s.customer.name = "{order}Ada Lovelace".into();
+    let sms = builtin_sms(&input(Milestone::OutForDelivery, &d, &s, &m));
+    assert!(sms.contains("{name}-{brand}"), "{sms}");
+    assert!(!sms.contains("#100234"), "{sms}");
+    let email = builtin_email(&input(Milestone::OutForDelivery, &d, &s, &m)).unwrap();
+    assert!(
+        email.subject.contains("{name}-{brand}"),
+        "{}",
+        email.subject
+    );
+    assert!(email.text.contains("Hi {order}Ada,"), "{}", email.text);
+}
+
+#[test]
+fn substitution_is_one_pass_and_keeps_unknown_placeholders() {
+    let value = |p: &str| match p {
+        "a" => Some("{b}".to_owned()),
+        "b" => Some("B".to_owned()),
+        _ => None,
+    };
+    assert_eq!(substitute("{a} {b} {c} {", value), "{b} B {c} {");
+    assert_eq!(substitute("no braces", value), "no braces");
+    assert_eq!(substitute("{a}{a}", value), "{b}{b}");
+}
