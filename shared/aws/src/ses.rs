@@ -24,18 +24,41 @@ impl SesMailer {
     }
 }
 
-/// The MIME message SES will send.
+/// A header value with every line break and other control character turned into a space.
+/// Header values carry carrier text, customer names, brands and merchant templates:
+/// mail-builder writes a short value as it is, so a CR or LF in it would start a header of
+/// its own (`Bcc:`). Unicode line and paragraph separators and NEL go too: some clients
+/// break lines on them.
+pub fn header_text(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The MIME message SES will send. Every header value passes through [`header_text`].
 pub fn mime(email: &OutgoingEmail) -> Result<Vec<u8>, SendError> {
+    let (from_name, from_address) = (
+        header_text(&email.from_name),
+        header_text(&email.from_address),
+    );
+    let (to, subject) = (header_text(&email.to), header_text(&email.subject));
     let mut builder = MessageBuilder::new()
-        .from((email.from_name.as_str(), email.from_address.as_str()))
-        .to(email.to.as_str())
-        .subject(email.subject.as_str())
+        .from((from_name.as_str(), from_address.as_str()))
+        .to(to.as_str())
+        .subject(subject.as_str())
         .text_body(email.text.as_str())
         .html_body(email.html.as_str());
     if let Some(reply_to) = &email.reply_to {
-        builder = builder.reply_to(reply_to.as_str());
+        builder = builder.reply_to(header_text(reply_to));
     }
-    if let Some(url) = &email.unsubscribe_url {
+    if let Some(url) = email.unsubscribe_url.as_deref().map(header_text) {
         // RFC 8058: mail clients show "Unsubscribe" and POST to the URL with one click.
         builder = builder
             .header(
@@ -135,5 +158,84 @@ impl SenderIdentities for SesIdentities {
             Some((_, domain)) => self.verified(domain).await,
             None => Ok(false),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email() -> OutgoingEmail {
+        OutgoingEmail {
+            from_name: "Acme Outdoor".into(),
+            from_address: "shipping@acme.example".into(),
+            reply_to: Some("help@acme.example".into()),
+            to: "ada@example.com".into(),
+            subject: "Your order 1001 is out for delivery".into(),
+            html: "<p>Hi</p>".into(),
+            text: "Hi".into(),
+            unsubscribe_url: Some("https://t.example/u/abc".into()),
+        }
+    }
+
+    /// The header block of a built message, one entry per header (folded lines joined).
+    fn headers(message: &[u8]) -> Vec<String> {
+        let text = String::from_utf8_lossy(message);
+        let head = text.split("\r\n\r\n").next().unwrap_or_default();
+        let mut headers: Vec<String> = Vec::new();
+        for line in head.split("\r\n") {
+            match headers.last_mut() {
+                Some(last) if line.starts_with([' ', '\t']) => last.push_str(line),
+                _ => headers.push(line.to_owned()),
+            }
+        }
+        headers
+    }
+
+    #[test]
+    fn no_value_from_any_source_can_start_a_header_of_its_own() {
+        let breaks = [
+            "\r\n", "\r", "\n", "\u{2028}", "\u{2029}", "\u{85}", "\u{0}",
+        ];
+        type Set = fn(&mut OutgoingEmail, String);
+        let sources: [(&str, Set); 5] = [
+            ("subject (templates, carrier text)", |e, v| e.subject = v),
+            ("display name (merchant brand)", |e, v| e.from_name = v),
+            ("reply-to", |e, v| e.reply_to = Some(v)),
+            ("recipient", |e, v| e.to = v),
+            ("unsubscribe URL", |e, v| e.unsubscribe_url = Some(v)),
+        ];
+        for (source, set) in sources {
+            for line_break in breaks {
+                let mut e = email();
+                set(&mut e, format!("x{line_break}Bcc: evil@attacker.example"));
+                let built = mime(&e).unwrap();
+                let names: Vec<String> = headers(&built)
+                    .iter()
+                    .map(|h| h.split(':').next().unwrap_or_default().to_ascii_lowercase())
+                    .collect();
+                assert!(
+                    !names.iter().any(|n| n == "bcc"),
+                    "{source} with {line_break:?}: {names:?}"
+                );
+                let head = String::from_utf8_lossy(&built);
+                let head = head.split("\r\n\r\n").next().unwrap_or_default();
+                assert!(
+                    !head.contains('\u{2028}')
+                        && !head.contains('\u{2029}')
+                        && !head.contains('\u{85}'),
+                    "{source}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn header_text_keeps_ordinary_text() {
+        assert_eq!(
+            header_text("Café Müller – Bestellung #1001"),
+            "Café Müller – Bestellung #1001"
+        );
+        assert_eq!(header_text("a\r\nb\tc"), "a  b c");
     }
 }
