@@ -8,16 +8,47 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Whether `ip` is reachable on the public internet, i.e. not private, loopback,
 /// link-local, shared (CGNAT), unspecified, broadcast, multicast, documentation,
-/// benchmarking or reserved. IPv4-mapped (`::ffff:a.b.c.d`) and NAT64 (`64:ff9b::a.b.c.d`)
-/// addresses are judged by the IPv4 address they carry.
+/// benchmarking or reserved. An IPv6 address that carries IPv4 addresses (see
+/// [`embedded_v4`]) is public only if every one of them is.
 pub fn is_public_address(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped().or_else(|| nat64_embedded(v6)) {
-            Some(v4) => is_public_v4(v4),
-            None => is_public_v6(v6),
-        },
+        IpAddr::V6(v6) => {
+            let carried = embedded_v4(v6);
+            if carried.is_empty() {
+                is_public_v6(v6)
+            } else {
+                carried.into_iter().all(is_public_v4)
+            }
+        }
     }
+}
+
+/// The IPv4 addresses an IPv6 address carries, by the forms that route to them:
+/// IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`, deprecated but still
+/// parsed), NAT64 (`64:ff9b::/96`, RFC 6052, and the local-use `64:ff9b:1::/48`, RFC 8215),
+/// 6to4 (`2002:AABB:CCDD::/48`, RFC 3056) and Teredo (`2001:0::/32`, RFC 4380: the
+/// server's address, and the client's, stored inverted).
+pub fn embedded_v4(ip: Ipv6Addr) -> Vec<Ipv4Addr> {
+    let s = ip.segments();
+    let v4 = |high: u16, low: u16| Ipv4Addr::from((u32::from(high) << 16) | u32::from(low));
+    let last = v4(s[6], s[7]);
+    if let Some(mapped) = ip.to_ipv4_mapped() {
+        return vec![mapped];
+    }
+    if s[..6].iter().all(|&x| x == 0) && !ip.is_unspecified() && !ip.is_loopback() {
+        return vec![last];
+    }
+    if (s[0], s[1]) == (0x0064, 0xff9b) && (s[2..6].iter().all(|&x| x == 0) || s[2] == 1) {
+        return vec![last];
+    }
+    if s[0] == 0x2002 {
+        return vec![v4(s[1], s[2])];
+    }
+    if (s[0], s[1]) == (0x2001, 0x0000) {
+        return vec![v4(s[2], s[3]), v4(!s[6], !s[7])];
+    }
+    Vec::new()
 }
 
 /// Whether a webhook may go to `ip`: public addresses always, this machine's loopback
@@ -55,14 +86,6 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || unique_local
         || link_local
         || documentation)
-}
-
-/// The IPv4 address inside a well-known-prefix NAT64 address (RFC 6052, `64:ff9b::/96`):
-/// a DNS64 resolver would hand out `64:ff9b::a9fe:a9fe` for 169.254.169.254.
-fn nat64_embedded(ip: Ipv6Addr) -> Option<Ipv4Addr> {
-    let octets = ip.octets();
-    let prefix = [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
-    (octets[..12] == prefix).then(|| Ipv4Addr::new(octets[12], octets[13], octets[14], octets[15]))
 }
 
 #[cfg(test)]
@@ -120,6 +143,23 @@ mod tests {
             ("64:ff9b::8.8.8.8", true),
             ("64:ff9b::a9fe:a9fe", false),
             ("64:ff9b::10.0.0.1", false),
+            // IPv4-compatible
+            ("::8.8.8.8", true),
+            ("::127.0.0.1", false),
+            ("::a9fe:a9fe", false),
+            ("::10.0.0.1", false),
+            // NAT64 local use (RFC 8215)
+            ("64:ff9b:1::8.8.8.8", true),
+            ("64:ff9b:1::a9fe:a9fe", false),
+            // 6to4: 2002:AABB:CCDD::/48 carries AA.BB.CC.DD
+            ("2002:0808:0808::1", true),
+            ("2002:7f00:0001::1", false),
+            ("2002:a9fe:a9fe::1", false),
+            ("2002:0a00:0001::1", false),
+            // Teredo: server 65.54.227.120, client inverted in the last 32 bits
+            ("2001:0:4136:e378:8000:63bf:f7f7:f7f7", true),
+            ("2001:0:4136:e378:8000:63bf:80ff:fffe", false),
+            ("2001:0:7f00:1:8000:63bf:f7f7:f7f7", false),
         ];
         for (ip, public) in table {
             assert_eq!(is_public_address(ip.parse().unwrap()), public, "{ip}");
