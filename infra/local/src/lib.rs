@@ -220,7 +220,17 @@ async fn outbox_email(
 ) -> Response {
     match outbox::fetch(&state.http, &state.moto_endpoint).await {
         Ok(outbox) => match outbox.emails.get(index) {
-            Some(e) => axum::response::Html(e.html.clone()).into_response(),
+            // An email's HTML is the merchant's (their template) and the carrier's text:
+            // served on the API's origin, it must not run there. `sandbox` gives it an
+            // opaque origin with no scripts, forms or cookies of ours.
+            Some(e) => (
+                [
+                    (axum::http::header::CONTENT_SECURITY_POLICY, "sandbox"),
+                    (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                ],
+                axum::response::Html(e.html.clone()),
+            )
+                .into_response(),
             None => afterclick_web::Problem::not_found("no such email").into_response(),
         },
         Err(err) => (axum::http::StatusCode::BAD_GATEWAY, err.to_string()).into_response(),

@@ -67,7 +67,12 @@ async fn run() -> Result<(), String> {
         stack.info.api_url, stack.info.merchant_id, stack.info.api_key
     );
     std::fs::write(".local/devstack.env", env).map_err(|e| e.to_string())?;
-    println!("{info}");
+    // The API key and webhook secrets stay in the files above: the terminal (and any log
+    // it is redirected to) gets where to find them, not the secrets themselves.
+    println!(
+        "demo merchant {} at {}; its API key and webhook secrets are in {STATE_FILE} and .local/devstack.env",
+        stack.info.merchant_id, stack.info.api_url
+    );
     let demos = afterclick_devstack::demo::seed(&stack.info, chrono::Utc::now()).await?;
     for demo in &demos {
         println!("demo tracking page ({}): {}", demo.story, demo.url);
