@@ -5,9 +5,9 @@
 //! them in the store.
 //!
 //! `tracking_status` is the current status and normally also the last history entry (with
-//! another `object_id`). It is added as an event unless an identical one (same time,
-//! codes, details and location, i.e. the same event identity) is already in the history;
-//! when anything differs both are kept and the store decides.
+//! another `object_id`, and a timestamp a few milliseconds off). It is added as an event
+//! unless the same scan (same codes, details and location, within a second) is already in
+//! the history; when anything differs both are kept and the store decides.
 
 use super::common::{location_text, non_empty, set_codes, timed_event, tracking_number};
 use super::{ParsedWebhook, Provider, StatusRow, carriers, row, time};
@@ -230,7 +230,17 @@ fn add_unless_present(
 ) {
     let Some(current) = current else { return };
     let id = current.event_id(tracking_number);
-    if !events.iter().any(|e| e.event_id(tracking_number) == id) {
+    // Shippo stamps the copy a few milliseconds apart from the history entry
+    // (`…41.659Z` and `…41.661Z`): the same scan, within a second, is one event.
+    let same_scan = |e: &TrackingEvent| {
+        e.event_id(tracking_number) == id
+            || ((e.occurred_at - current.occurred_at).abs() < chrono::Duration::seconds(1)
+                && (e.status, e.reason) == (current.status, current.reason)
+                && (&e.raw_status, &e.raw_substatus)
+                    == (&current.raw_status, &current.raw_substatus)
+                && (&e.description, &e.location) == (&current.description, &current.location))
+    };
+    if !events.iter().any(same_scan) {
         events.push(current);
     }
 }
@@ -376,6 +386,29 @@ mod tests {
             let p = parse(&body(&doc)).unwrap();
             assert_eq!(p.tracking_number, number.to_ascii_uppercase());
         }
+    }
+
+    #[test]
+    fn the_current_status_stamped_milliseconds_apart_is_the_same_scan() {
+        let mut doc = FIXTURES.json("first_scan");
+        let history = doc["data"]["tracking_history"].as_array().unwrap().clone();
+        let newest = history.last().unwrap().clone();
+        let mut current = newest.clone();
+        let date = newest["status_date"].as_str().unwrap();
+        let at =
+            chrono::DateTime::parse_from_rfc3339(date).unwrap() + chrono::Duration::milliseconds(2);
+        current["status_date"] = at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            .into();
+        doc["data"]["tracking_status"] = current.clone();
+        let p = parse(&body(&doc)).unwrap();
+        assert_eq!(p.events.len(), history.len(), "{:#?}", p.events);
+
+        // A different scan at nearly the same time stays.
+        current["status_details"] = "Arrived at the Post Office".into();
+        doc["data"]["tracking_status"] = current;
+        let p = parse(&body(&doc)).unwrap();
+        assert_eq!(p.events.len(), history.len() + 1);
     }
 
     #[test]
