@@ -368,6 +368,22 @@ impl Stack {
     }
 
     /// Posts a body to the generic webhook, signed with `secret` (Standard Webhooks).
+    /// The demo merchant's carrier scans `tracking` with `status` at `at` (a signed generic
+    /// webhook, its description the status); fails the test unless it is accepted.
+    pub async fn scan(&self, tracking: &str, status: &str, at: chrono::DateTime<Utc>) {
+        let info = self.info();
+        let body = generic_event(tracking, status, at, status);
+        let r = self
+            .post_generic(
+                &info.merchant_id,
+                &info.webhook_secrets["generic"],
+                &unique("msg"),
+                &body,
+            )
+            .await;
+        assert_eq!(r.status, 202, "{}", r.body);
+    }
+
     pub async fn post_generic(
         &self,
         merchant_id: &str,

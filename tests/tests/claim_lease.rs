@@ -8,7 +8,7 @@
 
 use afterclick_domain::NotificationState;
 use afterclick_domain::ports::ShipmentStore;
-use afterclick_e2e::{Stack, StackConfig, function_binaries, generic_event, unique};
+use afterclick_e2e::{Stack, StackConfig, function_binaries, unique};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -60,21 +60,9 @@ async fn a_sender_killed_after_its_claim_loses_nothing_the_sweeper_sends_again()
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.body["id"].as_str().unwrap().to_owned();
-    let body = generic_event(
-        &tracking,
-        "in_transit",
-        Utc::now() - Duration::hours(1),
-        "Departed facility",
-    );
-    let r = stack
-        .post_generic(
-            &info.merchant_id,
-            &info.webhook_secrets["generic"],
-            &unique("msg"),
-            &body,
-        )
+    stack
+        .scan(&tracking, "in_transit", Utc::now() - Duration::hours(1))
         .await;
-    assert_eq!(r.status, 202, "{}", r.body);
 
     // The email is claimed and its send hangs: kill every notify process now.
     let claimed = stack

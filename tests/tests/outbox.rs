@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use afterclick_e2e::{Stack, generic_event, unique};
+use afterclick_e2e::{Stack, unique};
 use chrono::{Duration, Utc};
 use serde_json::json;
 
@@ -22,21 +22,9 @@ async fn an_email_opened_alone_is_sandboxed() {
         )
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
-    let body = generic_event(
-        &tracking,
-        "in_transit",
-        Utc::now() - Duration::hours(1),
-        "Departed facility",
-    );
-    let r = stack
-        .post_generic(
-            &info.merchant_id,
-            &info.webhook_secrets["generic"],
-            &unique("msg"),
-            &body,
-        )
+    stack
+        .scan(&tracking, "in_transit", Utc::now() - Duration::hours(1))
         .await;
-    assert_eq!(r.status, 202, "{}", r.body);
     stack
         .wait_for_outbox("the email", |o| !o.emails.is_empty())
         .await;

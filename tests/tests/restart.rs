@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use afterclick_e2e::{Stack, StackConfig, generic_event, unique};
+use afterclick_e2e::{Stack, StackConfig, unique};
 use chrono::{Duration, Utc};
 use serde_json::json;
 
@@ -18,22 +18,9 @@ async fn sent(stack: &Stack, id: &str, n: usize) {
 }
 
 async fn scan(stack: &Stack, tracking: &str, status: &str, hours_ago: i64) {
-    let info = stack.info();
-    let body = generic_event(
-        tracking,
-        status,
-        Utc::now() - Duration::hours(hours_ago),
-        status,
-    );
-    let r = stack
-        .post_generic(
-            &info.merchant_id,
-            &info.webhook_secrets["generic"],
-            &unique("msg"),
-            &body,
-        )
+    stack
+        .scan(tracking, status, Utc::now() - Duration::hours(hours_ago))
         .await;
-    assert_eq!(r.status, 202, "{}", r.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

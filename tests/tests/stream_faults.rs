@@ -15,7 +15,7 @@ use afterclick_domain::milestone::Milestone;
 use afterclick_domain::model::Details;
 use afterclick_domain::ports::ShipmentStore;
 use afterclick_domain::{Channel, Notification, NotificationState};
-use afterclick_e2e::{Stack, StackConfig, generic_event, unique};
+use afterclick_e2e::{Stack, StackConfig, unique};
 use chrono::{Duration, Utc};
 use serde_json::json;
 use std::sync::atomic::Ordering;
@@ -185,29 +185,10 @@ async fn milestones_retries_a_failed_shipment_and_another_is_not_announced_twice
     );
     let before = invocations(&stack, "milestones");
     let scanned = Utc::now() - Duration::hours(1);
-    let (stack_ref, info_ref) = (&stack, &info);
-    let post = |tracking: &str| {
-        let body = generic_event(tracking, "in_transit", scanned, "Departed facility");
-        let (stack, info) = (stack_ref, info_ref);
-        async move {
-            stack
-                .post_generic(
-                    &info.merchant_id,
-                    &info.webhook_secrets["generic"],
-                    &unique("msg"),
-                    &body,
-                )
-                .await
-        }
-    };
     // Both scans inside one poll interval: one stream read, one batch in the shared lane.
-    let (ra, rb) = futures::join!(post(&a), post(&b));
-    assert_eq!(
-        (ra.status, rb.status),
-        (202, 202),
-        "{} {}",
-        ra.body,
-        rb.body
+    futures::join!(
+        stack.scan(&a, "in_transit", scanned),
+        stack.scan(&b, "in_transit", scanned)
     );
 
     stack

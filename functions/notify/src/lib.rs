@@ -151,17 +151,22 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             }
             _ => return Ok(()),
         };
-        let context = self
-            .store
-            .notification_context(
-                &key.merchant_id,
-                &key.tracking_number,
-                &[(intent.milestone, intent.channel)],
-            )
-            .await?;
+        let context = self.context_of(&intent).await?;
         self.claim_and_send(&intent, NotificationState::Deferred, &context)
             .instrument(span(&intent))
             .await
+    }
+
+    /// What one notification the sweeper resumes needs from the store.
+    async fn context_of(&self, intent: &Notification) -> Result<NotificationContext, RecordError> {
+        Ok(self
+            .store
+            .notification_context(
+                &intent.merchant_id,
+                &intent.tracking_number,
+                &[(intent.milestone, intent.channel)],
+            )
+            .await?)
     }
 
     /// Sends a notification whose claim expired, once more: the sender that claimed it died
@@ -170,14 +175,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
     async fn take_over(&self, intent: Notification, now: DateTime<Utc>) -> Result<(), RecordError> {
         let key = NotificationKey::from(&intent);
         let span = span(&intent);
-        let context = self
-            .store
-            .notification_context(
-                &key.merchant_id,
-                &key.tracking_number,
-                &[(intent.milestone, intent.channel)],
-            )
-            .await?;
+        let context = self.context_of(&intent).await?;
         // Decided before the takeover, as for a first claim: only the send follows it.
         let plan = self.prepare(&intent, false, &context).await?;
         if !self.store.take_over(&key, intent.updated_at, now).await? {
