@@ -483,9 +483,11 @@ impl Poller {
     async fn invoke(&self, records: &[Value]) -> Result<DynamoDbEventResponse, String> {
         let event: Event = serde_json::from_value(json!({ "Records": records }))
             .map_err(|e| format!("event does not deserialize: {e}"))?;
+        // Counted when it starts: its effects (an email in the outbox) can be seen before
+        // it returns, and a test that saw them must also see the invocation.
+        self.stats.invocations.fetch_add(1, Ordering::Relaxed);
         let started = std::time::Instant::now();
         let result = self.handler.invoke(event).await;
-        self.stats.invocations.fetch_add(1, Ordering::Relaxed);
         self.stats.busy_micros.fetch_add(
             u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
             Ordering::Relaxed,
