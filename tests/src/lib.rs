@@ -242,6 +242,7 @@ impl Stack {
             // Tests sweep explicitly (`devstack.sweep_at`), with a pinned clock.
             sweep_interval: Duration::from_secs(3600),
             function_env: config.function_env,
+            demo_api_key: None,
         };
         Stack {
             devstack: start_devstack(&options).await,
@@ -261,7 +262,9 @@ impl Stack {
 
     /// [`Stack::restart`], doing `between` while the devstack is down (nothing of it, such
     /// as a poller keeping its checkpoint, runs then).
-    pub async fn restart_after(self, between: impl FnOnce()) -> Stack {
+    pub async fn restart_after(mut self, between: impl FnOnce()) -> Stack {
+        // As `make run` does from `.local/devstack.json`: the demo key is offered again.
+        self.options.demo_api_key = Some(self.info().api_key.clone());
         let Stack { devstack, .. } = self;
         devstack.stop().await;
         between();
@@ -325,6 +328,7 @@ impl Stack {
             &self.info().api_url,
             merchant_id,
             "Other Shop",
+            None,
         )
         .await
         .unwrap()

@@ -49,11 +49,14 @@ impl Admin {
         let out = Command::new(&self.binary)
             .args(["--endpoint", &self.endpoint, "--table", "afterclick"])
             .args(args)
+            // No credentials: a local endpoint gets local ones by itself (DynamoDB Local
+            // keeps tables per access key and region: the devstack's).
             .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
             .env_remove("AWS_PROFILE")
-            .env("AWS_ACCESS_KEY_ID", "local")
-            .env("AWS_SECRET_ACCESS_KEY", "local")
-            // DynamoDB Local keeps tables per access key and region: the devstack's.
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN")
             .env("AWS_REGION", afterclick_e2e::afterclick_devstack::REGION)
             .output()
             .unwrap();
@@ -172,4 +175,34 @@ async fn an_operator_creates_a_merchant_issues_a_key_and_revokes_it() {
     assert_eq!(usage.code, 2);
     assert!(usage.stderr.contains("--merchant is required"));
     stack.devstack.stop().await;
+}
+
+/// On AWS (no endpoint) without credentials: one readable line, exit 3, no SDK dump.
+#[test]
+fn missing_credentials_are_one_line() {
+    let home = std::env::temp_dir().join(afterclick_e2e::unique("admin-home"));
+    std::fs::create_dir_all(&home).unwrap();
+    let out = Command::new(admin_binary())
+        .args([
+            "--table",
+            "afterclick",
+            "key",
+            "list",
+            "--merchant",
+            "m_demo",
+        ])
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_REGION", "eu-west-1")
+        // No instance metadata here: do not wait for it.
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: no AWS credentials found"),
+        "{stderr}"
+    );
 }

@@ -578,6 +578,35 @@ async fn sms_in_quiet_hours_waits_for_the_morning_while_email_goes_now() {
             .any(|s| s.to == "+447700900777")
     );
     let _ = shipment;
+    // The devstack's outbox says the SMS waits for the quiet hours, not just "0 SMS".
+    let waiting = |o: &serde_json::Value| {
+        o["waiting_for_quiet_hours"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["tracking_number"] == tn.as_str() && w["moment"] == "out_for_delivery")
+    };
+    let outbox_json = || async {
+        let r = stack.http.get(stack.url("/_dev/outbox.json")).send().await;
+        r.unwrap().json::<serde_json::Value>().await.unwrap()
+    };
+    assert!(waiting(&outbox_json().await));
+    let page = stack
+        .http
+        .get(stack.url("/_dev/outbox"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("1 SMS wait for the customer&#39;s quiet hours to end")
+            || page.contains("1 SMS wait for the customer's quiet hours to end"),
+        "{page}"
+    );
+    assert!(page.contains(&tn), "{page}");
     let early = stack.devstack.sweep().await.unwrap();
     assert_eq!(early.resumed, 0, "still quiet: {early:?}");
     let morning = stack
@@ -600,5 +629,6 @@ async fn sms_in_quiet_hours_waits_for_the_morning_while_email_goes_now() {
                 .any(|n| n["channel"] == "sms" && n["state"] == "sent")
         })
         .await;
+    assert!(!waiting(&outbox_json().await));
     stack.devstack.stop().await;
 }

@@ -1,19 +1,24 @@
 //! Demo shipments for `make run`: registered through the API and moved along by signed
 //! webhooks, exactly as a merchant and a carrier would, so the printed tracking pages show
-//! real timelines. Seeded once: a kept database (`.local/data`) keeps its demo shipments.
+//! real timelines. Every start converges on the story: a kept database (`.local/data`)
+//! keeps its demo shipments, and a run interrupted halfway is finished by the next one.
 
 use crate::StackInfo;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
-/// A demo shipment's story: the statuses it went through, hours before now.
+/// A scan: status, hours before the shipment was registered, description, location, and
+/// the carrier's new estimate (days after the registration day) when it gives one.
+type Scan = (&'static str, i64, &'static str, &'static str, Option<i64>);
+
+/// A demo shipment's story: the statuses it went through, hours before its registration.
 struct Story {
     tracking_number: &'static str,
     order_number: &'static str,
     customer: &'static str,
     /// Days from today; in the past makes the shipment late.
     promised_in_days: i64,
-    scans: &'static [(&'static str, i64, &'static str, &'static str)],
+    scans: &'static [Scan],
 }
 
 const STORIES: [Story; 2] = [
@@ -23,15 +28,28 @@ const STORIES: [Story; 2] = [
         customer: "Alex Demo",
         promised_in_days: 0,
         scans: &[
-            ("info_received", 74, "Shipping label created", "Leipzig, DE"),
-            ("in_transit", 50, "Departed facility", "Leipzig, DE"),
-            ("in_transit", 28, "Arrived at facility", "Cologne, DE"),
-            ("out_for_delivery", 6, "Out for delivery", "Cologne, DE"),
+            (
+                "info_received",
+                74,
+                "Shipping label created",
+                "Leipzig, DE",
+                None,
+            ),
+            ("in_transit", 50, "Departed facility", "Leipzig, DE", None),
+            ("in_transit", 28, "Arrived at facility", "Cologne, DE", None),
+            (
+                "out_for_delivery",
+                6,
+                "Out for delivery",
+                "Cologne, DE",
+                None,
+            ),
             (
                 "delivered",
                 2,
                 "Delivered, left at front door",
                 "Cologne, DE",
+                None,
             ),
         ],
     },
@@ -40,11 +58,31 @@ const STORIES: [Story; 2] = [
         order_number: "DEMO-1002",
         customer: "Sam Demo",
         promised_in_days: -1,
+        // Promised yesterday; the carrier's new date (today) comes with a late scan, so the
+        // page and the delay email show the new date and the apology with the discount code.
         scans: &[
-            ("info_received", 96, "Shipping label created", "Leipzig, DE"),
-            ("in_transit", 70, "Departed facility", "Leipzig, DE"),
-            ("in_transit", 30, "Arrived at facility", "Cologne, DE"),
-            ("out_for_delivery", 3, "Out for delivery", "Cologne, DE"),
+            (
+                "info_received",
+                96,
+                "Shipping label created",
+                "Leipzig, DE",
+                None,
+            ),
+            ("in_transit", 70, "Departed facility", "Leipzig, DE", None),
+            (
+                "in_transit",
+                30,
+                "Arrived at facility",
+                "Cologne, DE",
+                Some(0),
+            ),
+            (
+                "out_for_delivery",
+                3,
+                "Out for delivery",
+                "Cologne, DE",
+                Some(0),
+            ),
         ],
     },
 ];
@@ -56,7 +94,8 @@ pub struct DemoPage {
     pub story: &'static str,
 }
 
-/// Registers the demo shipments and plays their scans; returns their tracking pages.
+/// Registers the demo shipments and plays the scans they do not have yet; returns their
+/// tracking pages.
 pub async fn seed(info: &StackInfo, now: DateTime<Utc>) -> Result<Vec<DemoPage>, String> {
     let http = reqwest::Client::new();
     let secret = info
@@ -65,12 +104,16 @@ pub async fn seed(info: &StackInfo, now: DateTime<Utc>) -> Result<Vec<DemoPage>,
         .ok_or("the demo merchant has no generic webhook secret")?;
     let mut pages = Vec::new();
     for story in &STORIES {
-        let (status, shipment) = register(&http, info, story, now).await?;
-        // 200: registered by an earlier run on this database; its scans are stored already.
-        if status == 201 {
-            for (i, scan) in story.scans.iter().enumerate() {
-                post_scan(&http, info, secret, story, i, scan, now).await?;
-            }
+        // 200: registered by an earlier run on this database, maybe one stopped halfway
+        // through the story: it goes on from the scans already stored.
+        let shipment = register(&http, info, story, now).await?;
+        let registered: DateTime<Utc> = shipment["created_at"]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .ok_or("the registration response has no created_at")?;
+        let stored = shipment["events"].as_array().map_or(0, Vec::len);
+        for (i, scan) in story.scans.iter().enumerate().skip(stored) {
+            post_scan(&http, info, secret, story, i, scan, registered).await?;
         }
         let url = shipment["tracking_url"]
             .as_str()
@@ -96,7 +139,7 @@ async fn register(
     info: &StackInfo,
     story: &Story,
     now: DateTime<Utc>,
-) -> Result<(u16, Value), String> {
+) -> Result<Value, String> {
     let promised = (now + Duration::days(story.promised_in_days)).date_naive();
     let response = http
         .post(format!("{}/v1/shipments", info.api_url))
@@ -122,7 +165,7 @@ async fn register(
     if status != 201 && status != 200 {
         return Err(format!("registering a demo shipment: {status} {body}"));
     }
-    Ok((status, body))
+    Ok(body)
 }
 
 async fn post_scan(
@@ -131,22 +174,28 @@ async fn post_scan(
     secret: &str,
     story: &Story,
     index: usize,
-    (status, hours_ago, description, location): &(&str, i64, &str, &str),
-    now: DateTime<Utc>,
+    (status, hours_before, description, location, estimate): &Scan,
+    registered: DateTime<Utc>,
 ) -> Result<(), String> {
+    let mut event = json!({
+        "occurred_at": (registered - Duration::hours(*hours_before)).to_rfc3339(),
+        "status": status,
+        "description": description,
+        "location": location
+    });
+    if let Some(days) = estimate {
+        let date = (registered + Duration::days(*days)).date_naive();
+        event["estimated_delivery"] = json!(date.to_string());
+    }
     let body = serde_json::to_vec(&json!({
         "tracking_number": story.tracking_number,
         "carrier": "ups",
-        "events": [{
-            "occurred_at": (now - Duration::hours(*hours_ago)).to_rfc3339(),
-            "status": status,
-            "description": description,
-            "location": location
-        }]
+        "events": [event]
     }))
     .map_err(|e| e.to_string())?;
     let id = format!("msg_demo_{}_{index}", story.tracking_number);
-    let timestamp = now.timestamp();
+    // Signed now: a delivery's timestamp must be within 5 minutes of the receiver's clock.
+    let timestamp = Utc::now().timestamp();
     let signature = afterclick_domain::signature::sign(secret, &id, timestamp, &body)
         .map_err(|e| e.to_string())?;
     let response = http

@@ -127,6 +127,9 @@ pub struct Options {
     /// Binary mode: environment variables set for one function's processes only, by binary
     /// name (a test points one function at an endpoint that never answers).
     pub function_env: BTreeMap<String, BTreeMap<String, String>>,
+    /// The demo merchant's API key from an earlier run (`.local/devstack.json`): kept while
+    /// it works, so a restart does not mint another.
+    pub demo_api_key: Option<String>,
 }
 
 /// What a person (or a test) needs to talk to the running stack.
@@ -136,6 +139,21 @@ pub struct StackInfo {
     pub merchant_id: String,
     pub api_key: String,
     pub webhook_secrets: BTreeMap<String, String>,
+}
+
+impl StackInfo {
+    /// `.local/devstack.env`: shell exports for the README's examples, the operator CLI
+    /// included (pointed at DynamoDB Local and the table).
+    pub fn shell_env(&self, dynamodb_endpoint: &str, table: &str) -> String {
+        format!(
+            "export AFTERCLICK_API_URL={}\n\
+             export AFTERCLICK_MERCHANT_ID={}\n\
+             export AFTERCLICK_API_KEY={}\n\
+             export AWS_ENDPOINT_URL_DYNAMODB={dynamodb_endpoint}\n\
+             export AFTERCLICK_TABLE={table}\n",
+            self.api_url, self.merchant_id, self.api_key
+        )
+    }
 }
 
 pub struct Devstack {
@@ -207,7 +225,7 @@ async fn outbox(State(state): State<DevState>, headers: axum::http::HeaderMap) -
     if !wants_html {
         return outbox_json(State(state)).await;
     }
-    match outbox::fetch(&state.http, &state.moto_endpoint).await {
+    match state.outbox().await {
         Ok(outbox) => axum::response::Html(outbox::page(&outbox)).into_response(),
         Err(err) => (axum::http::StatusCode::BAD_GATEWAY, err.to_string()).into_response(),
     }
@@ -241,16 +259,28 @@ async fn outbox_email(
 struct DevState {
     http: reqwest::Client,
     moto_endpoint: String,
+    store: DynamoStore,
+}
+
+impl DevState {
+    /// What moto sent, and the SMS the table still holds back for quiet hours.
+    async fn outbox(&self) -> Result<outbox::Outbox, String> {
+        let mut sent = outbox::fetch(&self.http, &self.moto_endpoint)
+            .await
+            .map_err(|e| e.to_string())?;
+        sent.waiting_for_quiet_hours = outbox::waiting(&self.store).await?;
+        Ok(sent)
+    }
 }
 
 async fn outbox_json(State(state): State<DevState>) -> Response {
-    match outbox::fetch(&state.http, &state.moto_endpoint).await {
+    match state.outbox().await {
         Ok(outbox) => axum::Json(outbox).into_response(),
         Err(err) => afterclick_web::Problem::new(
             axum::http::StatusCode::BAD_GATEWAY,
             "outbox-unavailable",
-            "moto did not answer",
-            err.to_string(),
+            "moto or the table did not answer",
+            err,
         )
         .into_response(),
     }
@@ -279,7 +309,7 @@ impl Devstack {
         let listener = tokio::net::TcpListener::bind(options.bind).await?;
         let api_url = format!("http://{}", listener.local_addr()?);
         let sesv2 = aws_sdk_sesv2::Client::new(&moto_conf);
-        let info = seed::demo_merchant(&store, &sesv2, &api_url)
+        let info = seed::demo_merchant(&store, &sesv2, &api_url, options.demo_api_key.as_deref())
             .await
             .map_err(DevstackError::Seed)?;
 
@@ -363,6 +393,7 @@ impl Devstack {
             .with_state(DevState {
                 http: reqwest::Client::new(),
                 moto_endpoint: options.moto_endpoint.clone(),
+                store: store.clone(),
             });
         let mut api = afterclick_api::App::new(
             store.clone(),

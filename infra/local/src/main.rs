@@ -38,10 +38,12 @@ async fn run() -> Result<(), String> {
     let port: u16 = env_or("AFTERCLICK_PORT", "3000")
         .parse()
         .map_err(|_| "AFTERCLICK_PORT must be a port number".to_owned())?;
+    let table_name = env_or("TABLE_NAME", "afterclick");
+    let dynamodb_endpoint = env_or("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000");
     let options = Options {
         template: PathBuf::from(env_or("AFTERCLICK_TEMPLATE", "infra/template.yaml")),
-        table_name: env_or("TABLE_NAME", "afterclick"),
-        dynamodb_endpoint: env_or("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000"),
+        table_name: table_name.clone(),
+        dynamodb_endpoint: dynamodb_endpoint.clone(),
         moto_endpoint: env_or("AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:5000"),
         bind: ([127, 0, 0, 1], port).into(),
         poll_interval: Duration::from_millis(250),
@@ -57,15 +59,13 @@ async fn run() -> Result<(), String> {
                 .map_err(|_| "AFTERCLICK_SWEEP_SECONDS must be a number".to_owned())?,
         ),
         function_env: Default::default(),
+        demo_api_key: previous_api_key(),
     };
     let stack = Devstack::start(options).await.map_err(|e| e.to_string())?;
     let info = serde_json::to_string_pretty(&stack.info).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(".local").map_err(|e| e.to_string())?;
     std::fs::write(STATE_FILE, format!("{info}\n")).map_err(|e| e.to_string())?;
-    let env = format!(
-        "export AFTERCLICK_API_URL={}\nexport AFTERCLICK_MERCHANT_ID={}\nexport AFTERCLICK_API_KEY={}\n",
-        stack.info.api_url, stack.info.merchant_id, stack.info.api_key
-    );
+    let env = stack.info.shell_env(&dynamodb_endpoint, &table_name);
     std::fs::write(".local/devstack.env", env).map_err(|e| e.to_string())?;
     // The API key and webhook secrets stay in the files above: the terminal (and any log
     // it is redirected to) gets where to find them, not the secrets themselves.
@@ -85,6 +85,13 @@ async fn run() -> Result<(), String> {
     tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
     stack.stop().await;
     Ok(())
+}
+
+/// The demo key an earlier run wrote down, if any (the devstack checks it still works).
+fn previous_api_key() -> Option<String> {
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(STATE_FILE).ok()?).ok()?;
+    state["api_key"].as_str().map(str::to_owned)
 }
 
 fn sign(args: &[String]) -> Result<(), String> {

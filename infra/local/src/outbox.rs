@@ -30,6 +30,64 @@ pub struct SentSms {
 pub struct Outbox {
     pub emails: Vec<SentEmail>,
     pub sms: Vec<SentSms>,
+    /// SMS not sent yet because the customer's quiet hours are on: the sweeper sends them
+    /// when they end (read from the table, not from moto).
+    #[serde(default)]
+    pub waiting_for_quiet_hours: Vec<WaitingSms>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WaitingSms {
+    pub tracking_number: String,
+    /// The moment's key: `in_transit`, `exception#address_issue`...
+    pub moment: String,
+    pub send_at: String,
+}
+
+/// Deferred SMS, from the sparse due index (what the sweeper reads), oldest first.
+pub async fn waiting(store: &afterclick_aws::DynamoStore) -> Result<Vec<WaitingSms>, String> {
+    use afterclick_aws::keys;
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let text = |item: &std::collections::HashMap<String, AttributeValue>, name: &str| {
+        item.get(name)
+            .and_then(|v| v.as_s().ok())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut waiting = Vec::new();
+    for partition in 0..keys::DUE_PARTITIONS {
+        let mut pages = store
+            .client()
+            .query()
+            .table_name(store.table())
+            .index_name(keys::DUE_INDEX)
+            .key_condition_expression("#pk = :pk")
+            .filter_expression("#state = :deferred")
+            .expression_attribute_names("#pk", keys::DUE_PK)
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":pk", AttributeValue::S(format!("DUE#{partition}")))
+            .expression_attribute_values(":deferred", AttributeValue::S("deferred".into()))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.try_next().await.map_err(|e| e.to_string())? {
+            for item in page.items() {
+                let sk = text(item, keys::SK);
+                let Some(moment) = sk
+                    .strip_prefix(keys::NOTIFICATION_PREFIX)
+                    .and_then(|rest| rest.strip_suffix("#sms"))
+                else {
+                    continue;
+                };
+                waiting.push(WaitingSms {
+                    tracking_number: text(item, "tracking_number"),
+                    moment: moment.to_owned(),
+                    send_at: text(item, keys::DUE_SK),
+                });
+            }
+        }
+    }
+    waiting.sort_by(|a, b| a.send_at.cmp(&b.send_at));
+    Ok(waiting)
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -159,6 +217,8 @@ pub async fn fetch(http: &reqwest::Client, moto_url: &str) -> Result<Outbox, req
                 body: s.message,
             })
             .collect(),
+        // The devstack adds them (`waiting`); moto knows only what was sent.
+        waiting_for_quiet_hours: Vec::new(),
     })
 }
 
@@ -177,7 +237,13 @@ summary{cursor:pointer;font-weight:bold}table{border-collapse:collapse;font-size
 td{padding:2px 12px 2px 0;vertical-align:top}pre{white-space:pre-wrap;background:#f3f4f6;padding:12px;border-radius:6px}\
 iframe{width:640px;max-width:100%;height:760px;border:1px solid #e5e7eb;border-radius:6px;background:#fff}</style></head><body>",
     );
-    html.push_str(&format!("<h1>Outbox</h1><p>{} emails, {} SMS &middot; <a href=\"/_dev/outbox.json\">JSON</a></p><h2>Emails</h2>", outbox.emails.len(), outbox.sms.len()));
+    let waiting = match outbox.waiting_for_quiet_hours.len() {
+        0 => String::new(),
+        n => format!(
+            "; {n} SMS wait for the customer's quiet hours to end (the sweeper sends them then)"
+        ),
+    };
+    html.push_str(&format!("<h1>Outbox</h1><p>{} emails, {} SMS sent{waiting} &middot; <a href=\"/_dev/outbox.json\">JSON</a></p><h2>Emails</h2>", outbox.emails.len(), outbox.sms.len()));
     for (i, e) in outbox.emails.iter().enumerate().rev() {
         let headers: String = e
             .headers
@@ -197,13 +263,26 @@ iframe{width:640px;max-width:100%;height:760px;border:1px solid #e5e7eb;border-r
     html.push_str("<h2>SMS</h2><table><tr><td><b>to</b></td><td><b>message</b></td><td><b>encoding</b></td><td><b>segments</b></td></tr>");
     for s in outbox.sms.iter().rev() {
         html.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{:?}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&s.to),
             esc(&s.body),
             s.segments.encoding,
             s.segments.count
         ));
     }
-    html.push_str("</table></body></html>");
+    html.push_str("</table>");
+    if !outbox.waiting_for_quiet_hours.is_empty() {
+        html.push_str("<h2>SMS waiting for quiet hours to end</h2><table><tr><td><b>tracking number</b></td><td><b>moment</b></td><td><b>sent at (UTC)</b></td></tr>");
+        for w in &outbox.waiting_for_quiet_hours {
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&w.tracking_number),
+                esc(&w.moment),
+                esc(&w.send_at)
+            ));
+        }
+        html.push_str("</table>");
+    }
+    html.push_str("</body></html>");
     html
 }

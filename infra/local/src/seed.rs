@@ -11,14 +11,20 @@ use std::collections::BTreeMap;
 
 pub const DEMO_MERCHANT_ID: &str = "m_demo";
 
-/// Creates (or, on a restart with kept data, reuses) a merchant, issues it a fresh API key,
-/// and verifies its sender identity in SES (moto).
+/// The name of the keys the devstack issues, so a restart can find and retire its own.
+const KEY_NAME: &str = "devstack";
+
+/// Creates (or, on a restart with kept data, reuses) a merchant, gives it an API key and
+/// verifies its sender identity in SES (moto). The key is `previous_key` (the one a kept
+/// `.local/devstack.json` holds) while it still works; else a new one, and every other key
+/// the devstack issued to the merchant is revoked, so restarts never leave keys behind.
 pub async fn merchant(
     store: &DynamoStore,
     sesv2: &aws_sdk_sesv2::Client,
     api_url: &str,
     merchant_id: &str,
     brand_name: &str,
+    previous_key: Option<&str>,
 ) -> Result<StackInfo, String> {
     let existing = store
         .merchant(merchant_id)
@@ -77,20 +83,7 @@ pub async fn merchant(
             return Err(message);
         }
     }
-    let issued = new_api_key();
-    let key = ApiKey {
-        key_id: issued.key_id,
-        merchant_id: merchant_id.to_owned(),
-        name: Some("devstack".into()),
-        created_at: chrono::Utc::now(),
-        expires_at: None,
-        revoked_at: None,
-    };
-    store
-        .create_api_key(&key, &hash_api_key(&issued.key))
-        .await
-        .map_err(|e| e.to_string())?;
-    let api_key = issued.key;
+    let api_key = api_key(store, merchant_id, previous_key).await?;
     Ok(StackInfo {
         api_url: api_url.to_owned(),
         merchant_id: merchant_id.to_owned(),
@@ -103,12 +96,69 @@ pub async fn merchant(
     })
 }
 
+/// `previous` while it is a working key of this merchant; else a new key, with the
+/// devstack's other keys for the merchant revoked.
+async fn api_key(
+    store: &DynamoStore,
+    merchant_id: &str,
+    previous: Option<&str>,
+) -> Result<String, String> {
+    let now = chrono::Utc::now();
+    if let Some(previous) = previous {
+        let stored = store
+            .api_key(&hash_api_key(previous))
+            .await
+            .map_err(|e| e.to_string())?;
+        // Still active and never rotated: a rotated key stops working within a day.
+        if stored.is_some_and(|k| {
+            k.merchant_id == merchant_id && k.revoked_at.is_none() && k.expires_at.is_none()
+        }) {
+            return Ok(previous.to_owned());
+        }
+    }
+    let issued = new_api_key();
+    let key = ApiKey {
+        key_id: issued.key_id.clone(),
+        merchant_id: merchant_id.to_owned(),
+        name: Some(KEY_NAME.into()),
+        created_at: now,
+        expires_at: None,
+        revoked_at: None,
+    };
+    store
+        .create_api_key(&key, &hash_api_key(&issued.key))
+        .await
+        .map_err(|e| e.to_string())?;
+    let keys = store
+        .api_keys(merchant_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    for old in keys.iter().filter(|k| {
+        k.key_id != issued.key_id && k.name.as_deref() == Some(KEY_NAME) && k.revoked_at.is_none()
+    }) {
+        store
+            .revoke_api_key(merchant_id, &old.key_id, now)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(issued.key)
+}
+
 pub async fn demo_merchant(
     store: &DynamoStore,
     sesv2: &aws_sdk_sesv2::Client,
     api_url: &str,
+    previous_key: Option<&str>,
 ) -> Result<StackInfo, String> {
-    merchant(store, sesv2, api_url, DEMO_MERCHANT_ID, "Demo Shop").await
+    merchant(
+        store,
+        sesv2,
+        api_url,
+        DEMO_MERCHANT_ID,
+        "Demo Shop",
+        previous_key,
+    )
+    .await
 }
 
 /// The demo shop looks like a shop: its own colour and a way to reach it.
@@ -118,6 +168,8 @@ fn demo_branding(domain: &str) -> afterclick_domain::model::Branding {
         accent_color: "#b45309".into(),
         support_url: Some(format!("https://{domain}/help")),
         support_email: Some(format!("help@{domain}")),
+        // The late demo's apology offers it.
+        discount_code: Some("SORRY10".into()),
         ..Default::default()
     }
 }

@@ -11,6 +11,12 @@
 //! a percentile that falls in it is reported as its lower bound (a floor). Buckets are
 //! 12 hours wide for the first four days, where most parcels arrive, so the error there
 //! is at most 6 hours.
+//!
+//! Each bucket also keeps the sum of its transit hours. Where it does, the bucket's
+//! deliveries are taken as spread evenly around their mean (over a span that grows to the
+//! bucket's width as they become many), so a bucket holding one delivery reports that
+//! delivery's exact time: small samples, a merchant's first weeks, are not rounded to the
+//! middle of a bucket (a parcel delivered the hour it was scanned is 0 hours, not 6).
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -22,38 +28,42 @@ pub struct TransitBucket {
     pub upper: Option<u32>,
     /// The counter attribute on the outcome item.
     pub attribute: &'static str,
+    /// The sum of the bucket's transit hours, and how many deliveries that sum holds
+    /// (counters written before sums were kept hold fewer than the bucket's count).
+    pub hours_attribute: &'static str,
+    pub timed_attribute: &'static str,
 }
 
-const fn bucket(lower: u32, upper: u32, attribute: &'static str) -> TransitBucket {
-    TransitBucket {
-        lower,
-        upper: Some(upper),
-        attribute,
-    }
+macro_rules! bucket {
+    ($lower:expr, $upper:expr, $name:literal) => {
+        TransitBucket {
+            lower: $lower,
+            upper: $upper,
+            attribute: $name,
+            hours_attribute: concat!($name, "_hours"),
+            timed_attribute: concat!($name, "_timed"),
+        }
+    };
 }
 
 pub const TRANSIT_BUCKETS: [TransitBucket; 17] = [
-    bucket(0, 12, "transit_0_12h"),
-    bucket(12, 24, "transit_12_24h"),
-    bucket(24, 36, "transit_24_36h"),
-    bucket(36, 48, "transit_36_48h"),
-    bucket(48, 60, "transit_48_60h"),
-    bucket(60, 72, "transit_60_72h"),
-    bucket(72, 84, "transit_72_84h"),
-    bucket(84, 96, "transit_84_96h"),
-    bucket(96, 120, "transit_96_120h"),
-    bucket(120, 144, "transit_120_144h"),
-    bucket(144, 168, "transit_144_168h"),
-    bucket(168, 216, "transit_168_216h"),
-    bucket(216, 264, "transit_216_264h"),
-    bucket(264, 336, "transit_264_336h"),
-    bucket(336, 504, "transit_336_504h"),
-    bucket(504, 720, "transit_504_720h"),
-    TransitBucket {
-        lower: 720,
-        upper: None,
-        attribute: "transit_720h_plus",
-    },
+    bucket!(0, Some(12), "transit_0_12h"),
+    bucket!(12, Some(24), "transit_12_24h"),
+    bucket!(24, Some(36), "transit_24_36h"),
+    bucket!(36, Some(48), "transit_36_48h"),
+    bucket!(48, Some(60), "transit_48_60h"),
+    bucket!(60, Some(72), "transit_60_72h"),
+    bucket!(72, Some(84), "transit_72_84h"),
+    bucket!(84, Some(96), "transit_84_96h"),
+    bucket!(96, Some(120), "transit_96_120h"),
+    bucket!(120, Some(144), "transit_120_144h"),
+    bucket!(144, Some(168), "transit_144_168h"),
+    bucket!(168, Some(216), "transit_168_216h"),
+    bucket!(216, Some(264), "transit_216_264h"),
+    bucket!(264, Some(336), "transit_264_336h"),
+    bucket!(336, Some(504), "transit_336_504h"),
+    bucket!(504, Some(720), "transit_504_720h"),
+    bucket!(720, None, "transit_720h_plus"),
 ];
 
 /// The bucket a transit time (whole hours, negative counts as zero) falls in.
@@ -90,6 +100,8 @@ pub struct Totals {
     pub failed_attempts: u64,
     /// Delivered shipments per transit bucket (index into [`TRANSIT_BUCKETS`]).
     pub transit: [u64; TRANSIT_BUCKETS.len()],
+    /// Per bucket, the sum of its transit hours when every delivery in it is in the sum.
+    pub transit_hours: [Option<u64>; TRANSIT_BUCKETS.len()],
     /// Delivery ratings (stars 1 to 5): how many, and their sum.
     pub rating_count: u64,
     pub rating_sum: u64,
@@ -103,8 +115,17 @@ impl Totals {
         self.on_time += other.on_time;
         self.exceptions += other.exceptions;
         self.failed_attempts += other.failed_attempts;
-        for (sum, n) in self.transit.iter_mut().zip(other.transit) {
-            *sum += n;
+        for i in 0..TRANSIT_BUCKETS.len() {
+            // An empty side adds nothing, whether or not it kept sums.
+            let known = |t: &Totals| {
+                if t.transit[i] == 0 {
+                    Some(0)
+                } else {
+                    t.transit_hours[i]
+                }
+            };
+            self.transit_hours[i] = known(self).zip(known(other)).map(|(a, b)| a + b);
+            self.transit[i] += other.transit[i];
         }
         self.rating_count += other.rating_count;
         self.rating_sum += other.rating_sum;
@@ -113,21 +134,36 @@ impl Totals {
 
 /// The `p` quantile (0 < p <= 1) of a transit histogram, in hours; none when it is empty.
 pub fn transit_percentile(histogram: &[u64; TRANSIT_BUCKETS.len()], p: f64) -> Option<f64> {
+    transit_estimate(histogram, &[None; TRANSIT_BUCKETS.len()], p)
+}
+
+/// [`transit_percentile`], using each bucket's sum of hours where it is known.
+pub fn transit_estimate(
+    histogram: &[u64; TRANSIT_BUCKETS.len()],
+    hours: &[Option<u64>; TRANSIT_BUCKETS.len()],
+    p: f64,
+) -> Option<f64> {
     let n: u64 = histogram.iter().sum();
     if n == 0 {
         return None;
     }
     let rank = p * n as f64;
     let mut before = 0u64;
-    for (bucket, &count) in TRANSIT_BUCKETS.iter().zip(histogram) {
+    for ((bucket, &count), sum) in TRANSIT_BUCKETS.iter().zip(histogram).zip(hours) {
         if count > 0 && (before + count) as f64 >= rank {
             let lower = f64::from(bucket.lower);
-            return Some(match bucket.upper {
-                Some(upper) => {
-                    let share = ((rank - before as f64) / count as f64).clamp(0.0, 1.0);
-                    lower + share * (f64::from(upper) - lower)
+            let share = ((rank - before as f64) / count as f64).clamp(0.0, 1.0);
+            return Some(match (sum, bucket.upper) {
+                (Some(sum), upper) => {
+                    let mean = *sum as f64 / count as f64;
+                    // Evenly around the mean, inside the bucket; one delivery: no spread.
+                    let room =
+                        upper.map_or(mean - lower, |u| (mean - lower).min(f64::from(u) - mean));
+                    let span = 2.0 * room.max(0.0) * (count - 1) as f64 / count as f64;
+                    mean + (share - 0.5) * span
                 }
-                None => lower,
+                (None, Some(upper)) => lower + share * (f64::from(upper) - lower),
+                (None, None) => lower,
             });
         }
         before += count;
@@ -163,7 +199,7 @@ pub struct Metrics {
 
 impl From<&Totals> for Metrics {
     fn from(t: &Totals) -> Self {
-        let hours = |p| transit_percentile(&t.transit, p).map(|h| round(h, 1));
+        let hours = |p| transit_estimate(&t.transit, &t.transit_hours, p).map(|h| round(h, 1));
         Self {
             shipments: t.shipments,
             delivered: t.delivered,

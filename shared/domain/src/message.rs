@@ -533,11 +533,26 @@ fn template_error(part: &'static str, source: &str, err: &minijinja::Error) -> T
         Some(range) => position(source, range.start),
         None => (err.line().unwrap_or(1), 1),
     };
+    // Strict undefined behaviour: an unknown attribute (`customer.nmae`, a loop item's
+    // field) fails at render time, pointing at the expression; name it.
+    let expression = err
+        .range()
+        .and_then(|range| source.get(range))
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    let message = match (err.kind(), expression) {
+        (minijinja::ErrorKind::UndefinedError, Some(expression)) => {
+            format!("unknown variable `{expression}`; see the documented variables")
+        }
+        _ => err
+            .detail()
+            .map_or_else(|| err.kind().to_string(), str::to_owned),
+    };
     TemplateError {
         part,
         line,
         column,
-        message: err.detail().unwrap_or("invalid template").to_owned(),
+        message,
     }
 }
 
@@ -555,6 +570,22 @@ fn first_use(source: &str, name: &str) -> (usize, usize) {
         offset = at + name.len();
     }
     (1, 1)
+}
+
+/// Whether `a.b.c` exists in the data; below a value the sample leaves empty (`pickup`
+/// outside ready-for-pickup) anything is taken as known.
+fn has_path(data: &minijinja::Value, path: &str) -> bool {
+    let mut value = data.clone();
+    for name in path.split('.') {
+        if value.is_none() {
+            return true;
+        }
+        match value.get_attr(name) {
+            Ok(next) if !next.is_undefined() => value = next,
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn env_for(part: &'static str) -> Environment<'static> {
@@ -581,6 +612,23 @@ fn render_part(part: &'static str, source: &str, vars: &Vars) -> Result<String, 
         .undeclared_variables(false)
         .into_iter()
         .filter(|name| !VARIABLES.contains(&name.as_str()))
+        .min()
+    {
+        let (line, column) = first_use(source, &unknown);
+        return Err(TemplateError {
+            part,
+            line,
+            column,
+            message: format!("unknown variable `{unknown}`; see the documented variables"),
+        });
+    }
+    // Attributes of the documented variables (`customer.nmae`), checked against the data
+    // itself, so the error names them even where a filter would fail first.
+    let data = minijinja::Value::from_serialize(vars);
+    if let Some(unknown) = template
+        .undeclared_variables(true)
+        .into_iter()
+        .filter(|path| !has_path(&data, path))
         .min()
     {
         let (line, column) = first_use(source, &unknown);
@@ -646,7 +694,7 @@ pub fn preview(ovr: &Override, vars: &Vars) -> Result<Preview, TemplateError> {
         .filter(|s| s.count > 2)
         .map(|s| {
             vec![format!(
-                "this SMS needs {} segments ({:?}); each segment is billed",
+                "this SMS needs {} segments ({}); each segment is billed",
                 s.count, s.encoding
             )]
         })

@@ -20,6 +20,16 @@ pub struct Segments {
     pub units: u32,
 }
 
+impl std::fmt::Display for Encoding {
+    /// As the standards write them, for people (warnings, the outbox).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Gsm7 => "GSM-7",
+            Self::Ucs2 => "UCS-2",
+        })
+    }
+}
+
 /// GSM 03.38 basic character set.
 const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
 /// GSM 03.38 extension table (escape + char: two septets).
@@ -90,5 +100,6 @@ mod tests {
         );
         assert_eq!(segments("😀").units, 2, "a surrogate pair is two units");
         assert_eq!(segments("“quoted”").encoding, Encoding::Ucs2);
+        assert_eq!(Encoding::Ucs2.to_string(), "UCS-2");
     }
 }

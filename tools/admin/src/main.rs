@@ -11,13 +11,36 @@ use afterclick_aws::DynamoStore;
 use aws_config::BehaviorVersion;
 use aws_config::environment::EnvironmentVariableRegionProvider;
 use aws_config::meta::region::RegionProviderChain;
+use aws_sdk_dynamodb::config::{Credentials, ProvideCredentials};
 use commands::Failure;
 use std::process::ExitCode;
 
-async fn store(endpoint: Option<String>, table: String) -> DynamoStore {
+/// DynamoDB Local (the devstack's) takes any credentials; the operator should not have to
+/// invent some. The devstack's own, so tables kept per access key are the same ones.
+fn is_local(endpoint: &str) -> bool {
+    let authority = endpoint
+        .split_once("://")
+        .map_or(endpoint, |(_, rest)| rest)
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _)| host),
+    };
+    matches!(host, "localhost" | "127.0.0.1" | "::1")
+}
+
+async fn store(endpoint: Option<String>, table: String) -> Result<DynamoStore, String> {
     let mut loader =
         aws_config::defaults(BehaviorVersion::latest()).http_client(afterclick_aws::https_client());
     if let Some(endpoint) = endpoint {
+        if is_local(&endpoint) && std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+            loader = loader
+                .credentials_provider(Credentials::new("local", "local", None, None, "local"));
+        }
         // DynamoDB Local ignores the region, but the SDK insists on one. The environment's
         // or a fixed one: the default chain would build an IMDS client of its own, outside
         // the loader's HTTPS client.
@@ -26,7 +49,30 @@ async fn store(endpoint: Option<String>, table: String) -> DynamoStore {
                 .or_else("us-east-1"),
         );
     }
-    DynamoStore::from_conf(&loader.load().await, table)
+    let conf = loader.load().await;
+    // Asked once up front: without credentials every request fails with a long SDK error,
+    // and the operator needs one line saying what is missing.
+    let provider = conf
+        .credentials_provider()
+        .ok_or("no AWS credentials provider")?;
+    if provider.provide_credentials().await.is_err() {
+        return Err(
+            "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and \
+                    AWS_SECRET_ACCESS_KEY (or point --endpoint at DynamoDB Local)"
+                .into(),
+        );
+    }
+    Ok(DynamoStore::from_conf(&conf, table))
+}
+
+/// An SDK error without the debug dump the SDK appends (` (DispatchFailure(…` and such):
+/// the operator gets the cause in one line.
+fn one_line(message: &str) -> &str {
+    let dump = message
+        .match_indices(" (")
+        .find(|(at, _)| message[at + 2..].starts_with(|c: char| c.is_ascii_uppercase()))
+        .map_or(message.len(), |(at, _)| at);
+    message[..dump].lines().next().unwrap_or_default()
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -43,9 +89,11 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let endpoint = invocation
-        .endpoint
-        .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+    let endpoint = invocation.endpoint.or_else(|| {
+        ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"]
+            .into_iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    });
     let Some(table) = invocation
         .table
         .or_else(|| std::env::var("AFTERCLICK_TABLE").ok())
@@ -53,7 +101,13 @@ async fn main() -> ExitCode {
         eprintln!("error: name the table with --table or AFTERCLICK_TABLE");
         return ExitCode::from(2);
     };
-    let store = store(endpoint, table).await;
+    let store = match store(endpoint, table).await {
+        Ok(store) => store,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(3);
+        }
+    };
     match commands::run(&store, invocation.command, chrono::Utc::now()).await {
         Ok(output) => {
             print!("{}", output.stdout);
@@ -69,7 +123,10 @@ async fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(Failure::Store(err)) => {
-            eprintln!("error: the table could not be used: {err}");
+            eprintln!(
+                "error: the table could not be used: {}",
+                one_line(&err.to_string())
+            );
             ExitCode::from(3)
         }
     }

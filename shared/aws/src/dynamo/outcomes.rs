@@ -120,6 +120,8 @@ pub(super) fn outcome_update(
             ("transit_count", 1),
             ("transit_hours_sum", hours),
             (transit_bucket(hours).attribute, 1),
+            (transit_bucket(hours).hours_attribute, hours),
+            (transit_bucket(hours).timed_attribute, 1),
         ]);
     }
     let key = CounterKey {
@@ -146,8 +148,13 @@ fn count(item: &Item, name: &str) -> Result<u64, StoreError> {
 
 fn counters(item: &Item) -> Result<OutcomeCounters, StoreError> {
     let mut transit = [0; TRANSIT_BUCKETS.len()];
-    for (slot, bucket) in transit.iter_mut().zip(&TRANSIT_BUCKETS) {
-        *slot = count(item, bucket.attribute)?;
+    let mut transit_hours = [None; TRANSIT_BUCKETS.len()];
+    for (i, bucket) in TRANSIT_BUCKETS.iter().enumerate() {
+        transit[i] = count(item, bucket.attribute)?;
+        // Known only when every delivery of the bucket was counted with its hours.
+        transit_hours[i] = (count(item, bucket.timed_attribute)? == transit[i])
+            .then(|| count(item, bucket.hours_attribute))
+            .transpose()?;
     }
     let owned = |name| text(item, name).map(str::to_owned);
     let (Some(month), Some(carrier)) = (owned("month"), owned("carrier")) else {
@@ -168,6 +175,7 @@ fn counters(item: &Item) -> Result<OutcomeCounters, StoreError> {
             exceptions: count(item, "exceptions")?,
             failed_attempts: count(item, "failed_attempts")?,
             transit,
+            transit_hours,
             // Written by the ratings path on the delivery's item (stars 1 to 5).
             rating_count: count(item, "rating_count")?,
             rating_sum: count(item, "rating_sum")?,

@@ -104,6 +104,7 @@ fn report_sums_items_per_carrier_and_breaks_down_known_services_and_countries() 
         exceptions: 1,
         failed_attempts: 0,
         transit: histogram(&[(24, 1), (48, 1)]),
+        transit_hours: Default::default(),
         rating_count: 2,
         rating_sum: 9,
     };
@@ -173,4 +174,52 @@ fn metrics_serialise_missing_figures_as_null() {
     assert!(json[0]["on_time_rate"].is_null());
     assert!(json[0]["transit_p90_hours"].is_null());
     assert_eq!(json[0]["shipments"], 0);
+}
+
+/// Totals of deliveries with these transit hours, sums kept as the store keeps them.
+fn timed(hours: &[u64]) -> Totals {
+    let mut t = Totals::default();
+    for &h in hours {
+        let i = TRANSIT_BUCKETS
+            .iter()
+            .position(|b| b.upper.is_none_or(|u| h < u64::from(u)))
+            .unwrap();
+        let one = Totals {
+            delivered: 1,
+            transit: std::array::from_fn(|j| u64::from(j == i)),
+            transit_hours: std::array::from_fn(|j| Some(if j == i { h } else { 0 })),
+            ..Totals::default()
+        };
+        t.add(&one);
+    }
+    t
+}
+
+#[test]
+fn small_samples_report_their_exact_transit_times() {
+    let median = |t: &Totals| Metrics::from(t).transit_median_hours;
+    let p90 = |t: &Totals| Metrics::from(t).transit_p90_hours;
+    // Delivered the hour it was scanned: 0 hours, not the first bucket's middle (6).
+    assert_eq!(median(&timed(&[0])), Some(0.0));
+    // One delivery per bucket: each percentile is a real delivery's time.
+    let three = timed(&[28, 48, 98]);
+    assert_eq!((median(&three), p90(&three)), (Some(48.0), Some(98.0)));
+    // Two in one bucket (2 h and 10 h): spread around their mean, inside the bucket.
+    let two = timed(&[2, 10]);
+    assert_eq!(median(&two), Some(6.0));
+    assert!(
+        p90(&two).is_some_and(|h| h > 6.0 && h <= 12.0),
+        "{:?}",
+        p90(&two)
+    );
+    // Beyond 30 days the open bucket reports the mean, not its floor.
+    assert_eq!(median(&timed(&[800])), Some(800.0));
+    // Counters from before sums were kept: the bucket's interpolation, as before.
+    let mut old = timed(&[0]);
+    old.transit_hours = Default::default();
+    assert_eq!(median(&old), Some(6.0));
+    // Mixed with an old counter in the same bucket, the sum is unknown: interpolation.
+    let mut mixed = timed(&[0]);
+    mixed.add(&old);
+    assert_eq!(mixed.transit_hours[0], None);
 }

@@ -275,6 +275,36 @@ fn an_unknown_variable_is_rejected_where_it_is_used() {
 }
 
 #[test]
+fn an_unknown_attribute_or_loop_field_is_named_too() {
+    for (source, name) in [
+        ("Hi {{ customer.nmae }}", "customer.nmae"),
+        (
+            "{% for r in recommendations %}{{ r.prize }}{% endfor %}",
+            "r.prize",
+        ),
+        ("{{ brand.colour | upper }}", "brand.colour"),
+    ] {
+        let ovr = Override {
+            body: Some(source.into()),
+            ..Override::default()
+        };
+        let err = preview(&ovr, &sample()).unwrap_err();
+        assert!(
+            err.message.contains(&format!("`{name}`")),
+            "{source}: {}",
+            err.message
+        );
+        assert!(!err.message.contains("invalid template"), "{}", err.message);
+    }
+    // What the sample leaves empty for this milestone is still a known variable.
+    let pickup = Override {
+        body: Some("{% if pickup %}{{ pickup.name }}{% endif %}{{ brand.name }}".into()),
+        ..Override::default()
+    };
+    assert!(preview(&pickup, &sample()).is_ok());
+}
+
+#[test]
 fn a_long_sms_override_saves_with_a_warning() {
     let ovr = Override {
         body: Some(format!(
