@@ -91,7 +91,7 @@ run-tools: $(PY_STAMP) $(DDB_STAMP)
 tools: run-tools $(ST_STAMP) $(BROWSER_STAMP) $(FAKETIME)
 
 run: run-tools
-	cargo build --bin devstack
+	cargo build --bin devstack --bin afterclick-admin
 	infra/local/run.sh
 
 lint: $(PY_STAMP)

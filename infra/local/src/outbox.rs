@@ -44,11 +44,14 @@ pub struct WaitingSms {
     pub send_at: String,
 }
 
-/// Deferred SMS, from the sparse due index (what the sweeper reads), oldest first.
+/// Deferred SMS: SMS entries of the sparse due index (what the sweeper reads) whose item
+/// is `deferred` (a claimed one is there too, for its lease), oldest first.
 pub async fn waiting(store: &afterclick_aws::DynamoStore) -> Result<Vec<WaitingSms>, String> {
     use afterclick_aws::keys;
+    use aws_sdk_dynamodb::error::DisplayErrorContext;
     use aws_sdk_dynamodb::types::AttributeValue;
-    let text = |item: &std::collections::HashMap<String, AttributeValue>, name: &str| {
+    type Item = std::collections::HashMap<String, AttributeValue>;
+    let text = |item: &Item, name: &str| {
         item.get(name)
             .and_then(|v| v.as_s().ok())
             .cloned()
@@ -62,27 +65,42 @@ pub async fn waiting(store: &afterclick_aws::DynamoStore) -> Result<Vec<WaitingS
             .table_name(store.table())
             .index_name(keys::DUE_INDEX)
             .key_condition_expression("#pk = :pk")
-            .filter_expression("#state = :deferred")
             .expression_attribute_names("#pk", keys::DUE_PK)
-            .expression_attribute_names("#state", "state")
             .expression_attribute_values(":pk", AttributeValue::S(format!("DUE#{partition}")))
-            .expression_attribute_values(":deferred", AttributeValue::S("deferred".into()))
             .into_paginator()
             .send();
-        while let Some(page) = pages.try_next().await.map_err(|e| e.to_string())? {
-            for item in page.items() {
-                let sk = text(item, keys::SK);
+        while let Some(page) = pages
+            .try_next()
+            .await
+            .map_err(|e| DisplayErrorContext(&e).to_string())?
+        {
+            for entry in page.items() {
+                let sk = text(entry, keys::SK);
                 let Some(moment) = sk
                     .strip_prefix(keys::NOTIFICATION_PREFIX)
                     .and_then(|rest| rest.strip_suffix("#sms"))
                 else {
                     continue;
                 };
-                waiting.push(WaitingSms {
-                    tracking_number: text(item, "tracking_number"),
-                    moment: moment.to_owned(),
-                    send_at: text(item, keys::DUE_SK),
-                });
+                // The index holds keys only; the state is on the item.
+                let item = store
+                    .client()
+                    .get_item()
+                    .table_name(store.table())
+                    .set_key(Some(Item::from([
+                        (keys::PK.to_owned(), entry[keys::PK].clone()),
+                        (keys::SK.to_owned(), entry[keys::SK].clone()),
+                    ])))
+                    .send()
+                    .await
+                    .map_err(|e| DisplayErrorContext(&e).to_string())?;
+                if item.item().is_some_and(|i| text(i, "state") == "deferred") {
+                    waiting.push(WaitingSms {
+                        tracking_number: text(entry, "tracking_number"),
+                        moment: moment.to_owned(),
+                        send_at: text(entry, keys::DUE_SK),
+                    });
+                }
             }
         }
     }

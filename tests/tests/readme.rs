@@ -1,0 +1,260 @@
+//! The README is tested: every ```` ```bash ```` block in it runs, in order, in one bash
+//! session, against a devstack of its own (blocks in other fences, such as `make run` or
+//! deploying, are not run). The blocks are read from `README.md` itself, so a change to
+//! either the README or the product that breaks an example breaks the build.
+//!
+//! The script runs as a newcomer's shell would: from a directory laid out like the
+//! repository (`target/` is the workspace's, built by `make test` before this runs;
+//! `.local/` holds this devstack's `devstack.json` and `devstack.env`), with no AWS or
+//! afterclick variables set. `curl` is wrapped to keep each response's status and body.
+//! A comment line `# -> 201 {"status": "pending"}` states what the curl before it answers:
+//! the status, and fields the body must contain (`"..."` stands for any value,
+//! `"we_..."` for any string starting `we_`, `[...]` for any list). Every other call must
+//! succeed (status below 400), and the script must exit 0.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use afterclick_e2e::{Stack, function_binaries, unique, workspace_root};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What a README comment says a call answers.
+#[derive(Debug)]
+struct Expectation {
+    line: usize,
+    status: u16,
+    fields: Option<Value>,
+}
+
+/// The bash blocks, with marks after each expectation, and the expectations.
+fn script(readme: &str) -> (String, Vec<Expectation>) {
+    let mut script = String::new();
+    let mut expectations = Vec::new();
+    let mut in_bash = false;
+    let mut in_other = false;
+    for (i, line) in readme.lines().enumerate() {
+        let number = i + 1;
+        let fence = line.trim_start().starts_with("```");
+        if fence && !in_bash && !in_other {
+            in_bash = line.trim() == "```bash";
+            in_other = !in_bash;
+            if in_bash {
+                script.push_str(&format!("# README.md line {number}\n"));
+            }
+            continue;
+        }
+        if fence {
+            (in_bash, in_other) = (false, false);
+            continue;
+        }
+        if !in_bash {
+            continue;
+        }
+        script.push_str(line);
+        script.push('\n');
+        if let Some(expectation) = expectation(number, line) {
+            script.push_str(&format!("__mark {number}\n"));
+            expectations.push(expectation);
+        }
+    }
+    (script, expectations)
+}
+
+/// `# -> 202 {...}` on a line of its own.
+fn expectation(line: usize, text: &str) -> Option<Expectation> {
+    let rest = text
+        .trim()
+        .strip_prefix('#')?
+        .trim()
+        .strip_prefix("->")?
+        .trim();
+    let status: u16 = rest.get(..3)?.parse().ok()?;
+    let fields = rest[3..].trim();
+    let fields = (!fields.is_empty()).then(|| {
+        let lenient = fields.replace("[...]", "\"...\"");
+        serde_json::from_str(&lenient)
+            .unwrap_or_else(|e| panic!("README.md:{line}: the expected fields are not JSON: {e}"))
+    });
+    Some(Expectation {
+        line,
+        status,
+        fields,
+    })
+}
+
+/// Whether `actual` has every field of `expected` (objects: a subset; `"..."`: anything;
+/// `"abc..."`: a string starting `abc`).
+fn contains(actual: &Value, expected: &Value) -> bool {
+    match (actual, expected) {
+        (_, Value::String(e)) if e == "..." => true,
+        (Value::String(a), Value::String(e)) if e.ends_with("...") => {
+            a.starts_with(e.trim_end_matches("..."))
+        }
+        (Value::Object(a), Value::Object(e)) => e
+            .iter()
+            .all(|(k, v)| a.get(k).is_some_and(|a| contains(a, v))),
+        _ => actual == expected,
+    }
+}
+
+const PRELUDE: &str = r#"set -e
+# Each call: its arguments, the response's headers and body, in order of the calls.
+curl() {
+  local id
+  id=$(date +%s%N)-$RANDOM
+  printf '%s\n' "$id" >> "$README_RUN/calls"
+  printf '%s\n' "$*" > "$README_RUN/$id.args"
+  command curl -D "$README_RUN/$id.headers" "$@" | tee "$README_RUN/$id.body"
+}
+# The call a README expectation is about: the last one made.
+__mark() { tail -n 1 "$README_RUN/calls" > "$README_RUN/mark-$1"; }
+"#;
+
+struct Call {
+    args: String,
+    status: Option<u16>,
+    body: String,
+}
+
+fn call(run: &Path, id: &str) -> Call {
+    let read =
+        |ext: &str| std::fs::read_to_string(run.join(format!("{id}.{ext}"))).unwrap_or_default();
+    // The last response's status line (a `100 Continue` can come first).
+    let status = read("headers")
+        .lines()
+        .filter(|l| l.starts_with("HTTP/"))
+        .last()
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok());
+    Call {
+        args: read("args").trim().to_owned(),
+        status,
+        body: read("body"),
+    }
+}
+
+/// A directory laid out like the repository for the script: the workspace's `target/`,
+/// and a `.local/` describing this test's devstack.
+fn checkout(stack: &Stack) -> PathBuf {
+    let dir = std::env::temp_dir().join(unique("readme"));
+    std::fs::create_dir_all(dir.join(".local/run")).unwrap();
+    let target = function_binaries().parent().unwrap().to_owned();
+    std::os::unix::fs::symlink(&target, dir.join("target")).unwrap();
+    let info = stack.info();
+    std::fs::write(
+        dir.join(".local/devstack.json"),
+        serde_json::to_string_pretty(info).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(".local/devstack.env"),
+        info.shell_env(&stack.dynamodb_endpoint, "afterclick"),
+    )
+    .unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_readme_example_runs_as_written() {
+    let readme = std::fs::read_to_string(workspace_root().join("README.md")).unwrap();
+    let (body, expectations) = script(&readme);
+    assert!(
+        expectations.len() >= 15,
+        "the README states what its examples answer: {expectations:?}"
+    );
+    let stack = Stack::start().await;
+    let dir = checkout(&stack);
+    let run = dir.join(".local/run");
+    std::fs::write(dir.join("readme.sh"), format!("{PRELUDE}{body}")).unwrap();
+
+    let mut command = Command::new("bash");
+    command
+        .arg("readme.sh")
+        .current_dir(&dir)
+        .env("README_RUN", &run);
+    // A newcomer's shell: nothing of ours or AWS's set.
+    for (name, _) in std::env::vars() {
+        if name.starts_with("AWS_") || name.starts_with("AFTERCLICK_") {
+            command.env_remove(name);
+        }
+    }
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the README's examples stopped ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+
+    let ids: Vec<String> = std::fs::read_to_string(run.join("calls"))
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let marked: std::collections::BTreeMap<String, &Expectation> = expectations
+        .iter()
+        .map(|e| {
+            let id = std::fs::read_to_string(run.join(format!("mark-{}", e.line)))
+                .unwrap_or_else(|_| panic!("README.md:{}: never reached", e.line));
+            (id.trim().to_owned(), e)
+        })
+        .collect();
+    assert_eq!(
+        marked.len(),
+        expectations.len(),
+        "each expectation follows its own call"
+    );
+    for id in &ids {
+        let call = call(&run, id);
+        let status = call
+            .status
+            .unwrap_or_else(|| panic!("no response to `curl {}`", call.args));
+        match marked.get(id) {
+            Some(e) => {
+                assert_eq!(
+                    status, e.status,
+                    "README.md:{}: `curl {}` answered {}",
+                    e.line, call.args, call.body
+                );
+                if let Some(fields) = &e.fields {
+                    let body: Value = serde_json::from_str(&call.body).unwrap_or_else(|err| {
+                        panic!("README.md:{}: not JSON ({err}): {}", e.line, call.body)
+                    });
+                    assert!(
+                        contains(&body, fields),
+                        "README.md:{}: {fields} is not in {body:#}",
+                        e.line
+                    );
+                }
+            }
+            None => assert!(
+                status < 400,
+                "`curl {}` answered {status} {}",
+                call.args,
+                call.body
+            ),
+        }
+    }
+    stack.devstack.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn expectations_are_read_and_matched_as_documented() {
+    let (script, expectations) = script(
+        "text\n```bash\ncurl a\n# -> 201 {\"id\": \"shp_...\", \"items\": [...]}\n```\n\
+         ```sh\nmake run\n# -> 200\n```\n",
+    );
+    assert!(script.contains("curl a\n# -> 201") && script.contains("__mark 4\n"));
+    assert!(!script.contains("make run"));
+    assert_eq!(expectations.len(), 1);
+    let fields = expectations[0].fields.as_ref().unwrap();
+    let good = serde_json::json!({"id": "shp_1", "items": [1], "more": true});
+    let bad = serde_json::json!({"id": "we_1", "items": []});
+    assert!(contains(&good, fields));
+    assert!(!contains(&bad, fields));
+    assert!(!contains(&serde_json::json!({"items": []}), fields));
+}
