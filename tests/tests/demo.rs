@@ -1,13 +1,17 @@
-//! `make run` seeds demo shipments and prints their tracking pages: they must exist, have
-//! gone through several milestones, and seeding again (a kept database) must change nothing.
+//! `make run` seeds demo shipments and prints their tracking pages: they must exist, tell
+//! their story (delivered, with the rating form; late, with the carrier's new date and the
+//! apology's discount code), finish it after a run interrupted halfway, and seeding again
+//! (a kept database) must change nothing. The demo key is kept across restarts.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use afterclick_domain::ports::ApiKeyStore;
 use afterclick_e2e::Stack;
-use chrono::Utc;
+use chrono::{Duration, Utc};
+use serde_json::json;
 
 #[tokio::test]
-async fn demo_shipments_go_through_several_milestones_and_seed_once() {
+async fn demo_shipments_tell_their_story_and_seed_once() {
     let stack = Stack::start().await;
     let info = stack.info().clone();
     let pages = afterclick_devstack::demo::seed(&info, Utc::now())
@@ -28,6 +32,17 @@ async fn demo_shipments_go_through_several_milestones_and_seed_once() {
         .collect();
     assert!(reached.len() >= 3, "{reached:?}");
     assert!(reached.contains(&"delivered"), "{reached:?}");
+    assert_eq!(pages[0].story, "delivered: rate the delivery");
+    let page = stack.http.get(&pages[0].url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("How was your delivery?")
+    );
+
+    // Late: promised yesterday, the carrier now says today; the apology offers the code.
     let late = stack
         .wait_for_shipment(&info.api_key, &pages[1].shipment_id, "demo delay", |s| {
             s["milestones"]
@@ -36,13 +51,30 @@ async fn demo_shipments_go_through_several_milestones_and_seed_once() {
         })
         .await;
     assert_eq!(late["status"], "out_for_delivery");
-
-    for page in &pages {
-        let response = stack.http.get(&page.url).send().await.unwrap();
-        assert_eq!(response.status(), 200, "{}", page.url);
-    }
+    let registered: chrono::DateTime<Utc> = late["created_at"].as_str().unwrap().parse().unwrap();
+    let new_date = registered.date_naive();
+    assert_eq!(late["estimated_delivery"], new_date.to_string());
+    let page = stack
+        .http
+        .get(format!("{}?lang=en", pages[1].url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("SORRY10"), "{page}");
+    let expected = page
+        .split_once("Expected delivery: ")
+        .map(|(_, rest)| rest.chars().take(40).collect::<String>())
+        .unwrap_or_default();
+    assert!(
+        expected.contains(&new_date.format("%B %-d").to_string()),
+        "the new date: {expected:?}"
+    );
 
     let events_before = delivered["events"].as_array().unwrap().len();
+    assert_eq!(events_before, 5);
     let again = afterclick_devstack::demo::seed(&info, Utc::now())
         .await
         .unwrap();
@@ -55,4 +87,111 @@ async fn demo_shipments_go_through_several_milestones_and_seed_once() {
         after.body["events"].as_array().unwrap().len(),
         events_before
     );
+    stack.devstack.stop().await;
+}
+
+/// A first run stopped after two of the delivered demo's five scans: the next start plays
+/// the other three, so the page printed as "delivered" is delivered.
+#[tokio::test]
+async fn a_run_interrupted_halfway_is_finished_by_the_next() {
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let r = stack
+        .register(
+            &info.api_key,
+            &json!({
+                "tracking_number": "1ZDEMO0000000001", "carrier": "ups",
+                "order_number": "DEMO-1001", "promised_delivery_date": Utc::now().date_naive(),
+                "customer": {"name": "Alex Demo", "email": "customer@example.com",
+                             "phone": "+4915112345678", "locale": "en", "timezone": "Europe/Berlin"}
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    stack
+        .scan(
+            "1ZDEMO0000000001",
+            "info_received",
+            Utc::now() - Duration::hours(74),
+        )
+        .await;
+    stack
+        .scan(
+            "1ZDEMO0000000001",
+            "in_transit",
+            Utc::now() - Duration::hours(50),
+        )
+        .await;
+
+    let pages = afterclick_devstack::demo::seed(&info, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(pages[0].shipment_id, id);
+    let shipment = stack
+        .wait_for_shipment(&info.api_key, &id, "the story finished", |s| {
+            s["status"] == "delivered"
+        })
+        .await;
+    let statuses: Vec<&str> = shipment["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 5, "{statuses:?}");
+    for status in [
+        "info_received",
+        "in_transit",
+        "out_for_delivery",
+        "delivered",
+    ] {
+        assert!(statuses.contains(&status), "{statuses:?}");
+    }
+    stack.devstack.stop().await;
+}
+
+/// `make run` offers the key it wrote to `.local/devstack.json`: kept while it works; else
+/// a new one, and the devstack's older keys are revoked, so restarts leave none behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_key_is_kept_across_restarts_and_never_piles_up() {
+    let stack = Stack::start().await;
+    let first = stack.info().api_key.clone();
+    let merchant = stack.info().merchant_id.clone();
+
+    let stack = stack.restart().await;
+    assert_eq!(stack.info().api_key, first, "a working key is used again");
+
+    // Revoked meanwhile (by an operator): the next start issues another.
+    let key_id = first.split('_').nth(1).unwrap().to_owned();
+    assert!(
+        stack
+            .devstack
+            .store
+            .revoke_api_key(&merchant, &key_id, Utc::now())
+            .await
+            .unwrap()
+    );
+    let stack = stack.restart().await;
+    let second = stack.info().api_key.clone();
+    assert_ne!(second, first);
+    let r = stack
+        .send(
+            stack
+                .http
+                .get(stack.url("/v1/api-keys"))
+                .bearer_auth(&second),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let active: Vec<_> = r.body["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["status"] == "active")
+        .collect();
+    assert_eq!(active.len(), 1, "{:#}", r.body);
+    assert_eq!(active[0]["current"], true);
+    assert_eq!(r.body["keys"].as_array().unwrap().len(), 2);
+    stack.devstack.stop().await;
 }
