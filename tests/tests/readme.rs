@@ -123,8 +123,7 @@ fn call(run: &Path, id: &str) -> Call {
     // The last response's status line (a `100 Continue` can come first).
     let status = read("headers")
         .lines()
-        .filter(|l| l.starts_with("HTTP/"))
-        .last()
+        .rfind(|l| l.starts_with("HTTP/"))
         .and_then(|l| l.split_whitespace().nth(1)?.parse().ok());
     Call {
         args: read("args").trim().to_owned(),

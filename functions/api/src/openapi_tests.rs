@@ -167,3 +167,60 @@ async fn the_document_is_served() {
     assert_eq!(served, document());
     assert_eq!(served["openapi"], "3.1.0");
 }
+
+/// One rule for optional fields in what the API returns: always present, `null` when not
+/// known. Every object a JSON response can contain lists all its properties as required
+/// (the contract test then checks each response has them); problem+json is RFC 9457's.
+#[test]
+fn every_response_field_is_always_present() {
+    let doc = document();
+    let mut pending = Vec::new();
+    for op in doc["paths"].as_object().unwrap().values() {
+        for op in op.as_object().unwrap().values() {
+            if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+                for response in responses.values() {
+                    if let Some(schema) = response.pointer("/content/application~1json/schema") {
+                        pending.push(schema);
+                    }
+                }
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut objects = 0;
+    while let Some(schema) = pending.pop() {
+        let mut found = Vec::new();
+        refs(schema, &mut found);
+        for r in found {
+            if seen.insert(r) {
+                pending.push(doc.pointer(r.strip_prefix('#').unwrap()).unwrap());
+            }
+        }
+        let mut stack = vec![schema];
+        while let Some(value) = stack.pop() {
+            match value {
+                Value::Object(map) => {
+                    if let Some(Value::Object(props)) = map.get("properties") {
+                        objects += 1;
+                        let required: BTreeSet<&str> = map
+                            .get("required")
+                            .and_then(Value::as_array)
+                            .map(|r| r.iter().filter_map(Value::as_str).collect())
+                            .unwrap_or_default();
+                        for name in props.keys() {
+                            assert!(
+                                required.contains(name.as_str()),
+                                "`{name}` is optional in a response schema: {value:#}"
+                            );
+                        }
+                    }
+                    stack.extend(map.values());
+                }
+                Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+    }
+    assert!(objects > 20, "{objects} response objects");
+    assert!(seen.contains("#/components/schemas/TrackingEvent"));
+}

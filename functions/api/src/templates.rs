@@ -21,10 +21,51 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::sync::Arc;
 
+/// A template as the API shows it: every part there, `null` when the merchant left it
+/// out (email) or it does not apply (SMS has only `body`).
 #[derive(Serialize)]
-struct Saved {
-    template: Override,
-    preview: Preview,
+struct TemplateView<'a> {
+    subject: Option<&'a str>,
+    html: Option<&'a str>,
+    text: Option<&'a str>,
+    body: Option<&'a str>,
+}
+
+impl<'a> From<&'a Override> for TemplateView<'a> {
+    fn from(o: &'a Override) -> Self {
+        Self {
+            subject: o.subject.as_deref(),
+            html: o.html.as_deref(),
+            text: o.text.as_deref(),
+            body: o.body.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PreviewView<'a> {
+    rendered: TemplateView<'a>,
+    segments: Option<afterclick_domain::sms::Segments>,
+    warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Saved<'a> {
+    template: TemplateView<'a>,
+    preview: PreviewView<'a>,
+}
+
+impl<'a> Saved<'a> {
+    fn of(template: &'a Override, preview: &'a Preview) -> Self {
+        Self {
+            template: template.into(),
+            preview: PreviewView {
+                rendered: (&preview.rendered).into(),
+                segments: preview.segments,
+                warnings: &preview.warnings,
+            },
+        }
+    }
 }
 
 fn key(
@@ -131,7 +172,7 @@ pub async fn put<S: Store, V: SenderIdentities + 'static>(
 ) -> Result<Response, ApiError> {
     let (key, template, preview) = checked(&app, &headers, path, body).await?;
     app.store.save_template(&key, &template).await?;
-    Ok(Json(Saved { template, preview }).into_response())
+    Ok(Json(Saved::of(&template, &preview)).into_response())
 }
 
 pub async fn preview<S: Store, V: SenderIdentities + 'static>(
@@ -141,7 +182,7 @@ pub async fn preview<S: Store, V: SenderIdentities + 'static>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let (_, template, preview) = checked(&app, &headers, path, body).await?;
-    Ok(Json(Saved { template, preview }).into_response())
+    Ok(Json(Saved::of(&template, &preview)).into_response())
 }
 
 pub async fn get<S: Store, V: SenderIdentities + 'static>(
@@ -156,7 +197,7 @@ pub async fn get<S: Store, V: SenderIdentities + 'static>(
         .template(&key)
         .await?
         .ok_or(ApiError::NotFound("template"))?;
-    Ok(Json(template).into_response())
+    Ok(Json(TemplateView::from(&template)).into_response())
 }
 
 pub async fn delete<S: Store, V: SenderIdentities + 'static>(

@@ -1,8 +1,10 @@
 //! JSON views of shipments as the API returns them.
 
 use afterclick_domain::milestone::Moment;
+use afterclick_domain::model::{Pickup, TimeBasis};
+use afterclick_domain::reason::Reason;
 use afterclick_domain::{Customer, Milestone, Notification, Shipment, Status, TrackingEvent};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 
 /// What both a listing item and the single shipment show.
@@ -55,17 +57,71 @@ pub struct ShipmentView<'a> {
     pub service: Option<&'a str>,
     pub destination_country: Option<&'a str>,
     pub milestones: Vec<MilestoneView>,
-    pub events: Vec<&'a TrackingEvent>,
+    pub events: Vec<EventView<'a>>,
     pub notifications: Vec<NotificationView<'a>>,
 }
 
-/// The customer as the API shows them: an unknown locale is an explicit `null`.
+/// One carrier scan as the API shows it. Like every view, an optional field is always
+/// there, `null` when unknown (the stored event leaves them out to save space).
+#[derive(Debug, Serialize)]
+pub struct EventView<'a> {
+    pub occurred_at: DateTime<Utc>,
+    pub status: Status,
+    pub description: &'a str,
+    pub location: Option<&'a str>,
+    pub estimated_delivery: Option<NaiveDate>,
+    pub provider: &'a str,
+    pub raw_status: Option<&'a str>,
+    pub raw_substatus: Option<&'a str>,
+    pub reason: Option<Reason>,
+    pub local_time: Option<NaiveDateTime>,
+    pub time_basis: TimeBasis,
+    pub signed_by: Option<&'a str>,
+    pub pickup: Option<PickupView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PickupView<'a> {
+    pub name: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub hours: Option<&'a str>,
+}
+
+impl<'a> From<&'a Pickup> for PickupView<'a> {
+    fn from(p: &'a Pickup) -> Self {
+        Self {
+            name: p.name.as_deref(),
+            address: p.address.as_deref(),
+            hours: p.hours.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a TrackingEvent> for EventView<'a> {
+    fn from(e: &'a TrackingEvent) -> Self {
+        Self {
+            occurred_at: e.occurred_at,
+            status: e.status,
+            description: &e.description,
+            location: e.location.as_deref(),
+            estimated_delivery: e.estimated_delivery,
+            provider: &e.provider,
+            raw_status: e.raw_status.as_deref(),
+            raw_substatus: e.raw_substatus.as_deref(),
+            reason: e.reason,
+            local_time: e.local_time,
+            time_basis: e.time_basis,
+            signed_by: e.signed_by.as_deref(),
+            pickup: e.pickup.as_ref().map(PickupView::from),
+        }
+    }
+}
+
+/// The customer as the API shows them: what is unknown (or erased) is an explicit `null`.
 #[derive(Debug, Serialize)]
 pub struct CustomerView<'a> {
     pub name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<&'a str>,
     pub locale: Option<&'a str>,
     pub timezone: &'a str,
@@ -87,7 +143,6 @@ impl<'a> From<&'a Customer> for CustomerView<'a> {
 pub struct MilestoneView {
     pub milestone: Milestone,
     /// Which occurrence: the attempt's time, the exception's reason, the delay's new date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
     pub reached_at: DateTime<Utc>,
     pub notified: bool,
@@ -96,21 +151,17 @@ pub struct MilestoneView {
 #[derive(Debug, Serialize)]
 pub struct NotificationView<'a> {
     pub milestone: Milestone,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<&'a str>,
     pub channel: afterclick_domain::Channel,
     pub state: afterclick_domain::NotificationState,
     pub provider_message_id: Option<&'a str>,
     pub detail: Option<&'a str>,
     /// SMS: encoding and segment count of what was sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<afterclick_domain::sms::Segments>,
     /// Deferred SMS: when the customer's quiet hours end.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deferred_until: Option<DateTime<Utc>>,
     /// Claimed: when the sender's lease ends; if the send is not recorded by then, the
     /// sweeper takes it over and sends again.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub claim_expires_at: Option<DateTime<Utc>>,
     /// How often a sender died holding the claim and the sweeper sent again (the customer
     /// may have received it more than once).
@@ -144,7 +195,7 @@ pub fn shipment<'a>(
         service: s.service.as_deref(),
         destination_country: s.destination_country.as_deref(),
         milestones,
-        events: events.iter().collect(),
+        events: events.iter().map(EventView::from).collect(),
         notifications: notifications
             .iter()
             .map(|n| NotificationView {

@@ -49,7 +49,6 @@ pub struct EndpointView {
     id: String,
     url: String,
     milestones: Vec<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     created_at: DateTime<Utc>,
 }
@@ -87,11 +86,8 @@ struct DeliveryView {
     moment: String,
     state: DeliveryState,
     attempts: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     last_status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     last_error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     next_attempt_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
