@@ -124,7 +124,10 @@ async fn a_sender_killed_after_its_claim_loses_nothing_the_sweeper_sends_again()
         notification["provider_message_id"],
         sent[0].message_id.as_str()
     );
-    assert!(notification.get("claim_expires_at").is_none());
+    assert!(
+        notification["claim_expires_at"].is_null(),
+        "{notification:#}"
+    );
 
     // Done is done: off the due list, never sent again.
     stack.devstack.sweep_at(much_later).await.unwrap();

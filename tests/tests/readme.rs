@@ -153,19 +153,17 @@ fn checkout(stack: &Stack) -> PathBuf {
     dir
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_readme_example_runs_as_written() {
+/// Runs the README's bash blocks against `stack` and checks what they answer.
+async fn run_readme(stack: &Stack) {
     let readme = std::fs::read_to_string(workspace_root().join("README.md")).unwrap();
     let (body, expectations) = script(&readme);
     assert!(
         expectations.len() >= 15,
         "the README states what its examples answer: {expectations:?}"
     );
-    let stack = Stack::start().await;
-    let dir = checkout(&stack);
+    let dir = checkout(stack);
     let run = dir.join(".local/run");
     std::fs::write(dir.join("readme.sh"), format!("{PRELUDE}{body}")).unwrap();
-
     let mut command = Command::new("bash");
     command
         .arg("readme.sh")
@@ -237,8 +235,53 @@ async fn every_readme_example_runs_as_written() {
             ),
         }
     }
-    stack.devstack.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A fresh clone, then a clone whose first `make run` was stopped halfway through the demo:
+/// the second start keeps the demo key, finishes the demo, and the README still holds.
+/// (One after the other: the README's examples share files under /tmp.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_readme_example_runs_as_written() {
+    let fresh = Stack::start().await;
+    run_readme(&fresh).await;
+    fresh.devstack.stop().await;
+
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let r = stack
+        .register(
+            &info.api_key,
+            &serde_json::json!({
+                "tracking_number": "1ZDEMO0000000001", "carrier": "ups",
+                "order_number": "DEMO-1001", "customer": {"name": "Alex Demo",
+                "email": "customer@example.com", "locale": "en"}
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    stack
+        .scan(
+            "1ZDEMO0000000001",
+            "info_received",
+            chrono::Utc::now() - chrono::Duration::hours(74),
+        )
+        .await;
+    let stack = stack.restart().await;
+    assert_eq!(stack.info().api_key, info.api_key, "the demo key is kept");
+    let pages = afterclick_devstack::demo::seed(stack.info(), chrono::Utc::now())
+        .await
+        .unwrap();
+    stack
+        .wait_for_shipment(
+            &info.api_key,
+            &pages[0].shipment_id,
+            "the demo delivered",
+            |s| s["status"] == "delivered",
+        )
+        .await;
+    run_readme(&stack).await;
+    stack.devstack.stop().await;
 }
 
 #[test]

@@ -309,7 +309,7 @@ async fn patched_channels_and_a_promise_moved_into_the_past() {
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.body["customer"].get("phone"), None);
+    assert_eq!(r.body["customer"].get("phone"), Some(&Value::Null));
 
     let delivered = generic_event(
         &quiet_tn,

@@ -83,7 +83,12 @@ impl Settings {
 }
 
 fn https(field: &str, url: &str) -> Result<(), FieldError> {
+    // A TAB, CR or LF (or any space) inside a URL is no URL: browsers strip some of them,
+    // mail headers break on others.
     let ok = url.len() <= 2048
+        && !url.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || afterclick_domain::validate::is_invisible(c)
+        })
         && url.strip_prefix("https://").is_some_and(|rest| {
             rest.split('/')
                 .next()
@@ -246,4 +251,29 @@ pub async fn put<S: Store, V: SenderIdentities + 'static>(
     }
     tracing::info!(merchant_id = %current.merchant_id, "settings saved");
     Ok(Json(Settings::of(&current)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::https;
+
+    #[test]
+    fn urls_with_tabs_line_breaks_or_spaces_are_refused() {
+        assert!(https("logo_url", "https://cdn.shop.example/logo.png").is_ok());
+        for bad in [
+            "https://cdn.shop.example/lo\tgo.png",
+            "https://cdn.shop.example/\r\nSet-Cookie: a=b",
+            "https://cdn.shop.example/logo.png\n",
+            "https://cdn.shop.example/lo go.png",
+            "https://cdn.shop.example/\u{200B}logo.png",
+            "http://cdn.shop.example/logo.png",
+        ] {
+            let err = https("logo_url", bad).unwrap_err();
+            assert_eq!(
+                (err.field.as_str(), err.detail.as_str()),
+                ("logo_url", "must be an https:// URL"),
+                "{bad:?}"
+            );
+        }
+    }
 }

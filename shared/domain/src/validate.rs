@@ -165,9 +165,37 @@ pub fn validate_text(field: &str, value: &str, max_chars: usize) -> Result<(), F
             field,
             "must not contain control characters",
         ))
+    } else if let Some(c) = value.chars().find(|&c| is_invisible(c)) {
+        Err(FieldError::new(
+            field,
+            format!(
+                "must not contain invisible formatting characters (U+{:04X})",
+                u32::from(c)
+            ),
+        ))
     } else {
         Ok(())
     }
+}
+
+/// Characters that are not seen but change what text shows or how it compares: zero-width
+/// spaces, the byte-order mark, soft hyphens, direction overrides and isolates (a name
+/// that reads differently than it is stored). Zero-width joiners and non-joiners stay:
+/// Indic and Persian names and emoji need them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{180E}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
 }
 
 #[cfg(test)]
@@ -191,6 +219,32 @@ mod tests {
             assert_eq!(
                 err.detail, "must be 4 to 64 letters, digits, dashes or underscores",
                 "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_refuse_invisible_characters_but_keep_joiners() {
+        for bad in [
+            "Ada\u{200B}",
+            "\u{202E}ecilA",
+            "\u{FEFF}Ada",
+            "Ad\u{00AD}a",
+            "A\u{2066}b",
+        ] {
+            let err = validate_text("customer.name", bad, 200).unwrap_err();
+            assert!(err.detail.contains("invisible"), "{bad:?}: {}", err.detail);
+        }
+        for good in [
+            "Ada Lovelace",
+            "می\u{200C}خواهم",
+            "👩\u{200D}💻 Ada",
+            "José Ñúñez",
+            "山田 太郎",
+        ] {
+            assert!(
+                validate_text("customer.name", good, 200).is_ok(),
+                "{good:?}"
             );
         }
     }
