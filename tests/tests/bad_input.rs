@@ -202,6 +202,14 @@ async fn the_api_rejects_bad_requests_and_never_crosses_tenants() {
             json!({"promised_delivery_date": "soon"}),
         ),
         ("carrier", json!({"carrier": "U P S!"})),
+        (
+            "promised_delivery_date",
+            json!({"promised_delivery_date": "1970-01-01"}),
+        ),
+        (
+            "customer.name",
+            json!({"customer": {"name": "Ada\u{202E}ecalevoL", "email": "g@example.com"}}),
+        ),
     ];
     for (field, patch) in invalid {
         let mut request = body.clone();
@@ -238,6 +246,30 @@ async fn the_api_rejects_bad_requests_and_never_crosses_tenants() {
         )
         .await;
     assert_eq!(wrong_method.status, 405);
+
+    // Oversized request headers: one huge field, or too many, get a 431 problem too.
+    let huge_header = stack
+        .send(
+            stack
+                .http
+                .get(stack.url("/v1/shipments"))
+                .bearer_auth(&info.api_key)
+                .header("x-padding", "x".repeat(20 * 1024)),
+        )
+        .await;
+    let mut many = stack
+        .http
+        .get(stack.url("/v1/shipments"))
+        .bearer_auth(&info.api_key);
+    for i in 0..150 {
+        many = many.header(format!("x-field-{i}"), "1");
+    }
+    let many = stack.send(many).await;
+    for r in [huge_header, many] {
+        assert_eq!(r.status, 431, "{}", r.body);
+        assert_eq!(r.content_type, "application/problem+json");
+        assert_eq!(r.body["type"], "/problems/header-fields-too-large");
+    }
     assert_eq!(wrong_method.content_type, "application/problem+json");
     stack.devstack.stop().await;
 }

@@ -193,5 +193,47 @@ async fn the_demo_key_is_kept_across_restarts_and_never_piles_up() {
     assert_eq!(active.len(), 1, "{:#}", r.body);
     assert_eq!(active[0]["current"], true);
     assert_eq!(r.body["keys"].as_array().unwrap().len(), 2);
+
+    // The merchant rotates the demo key (as the README shows): the next start issues its
+    // own and retires the rotated one, and the key the merchant now holds keeps working.
+    let rotated = stack
+        .send(
+            stack
+                .http
+                .post(stack.url("/v1/api-keys/rotate"))
+                .bearer_auth(&second),
+        )
+        .await;
+    assert_eq!(rotated.status, 201, "{}", rotated.body);
+    let theirs = rotated.body["api_key"].as_str().unwrap().to_owned();
+    let stack = stack.restart().await;
+    let third = stack.info().api_key.clone();
+    assert!(third != second && third != theirs);
+    let r = stack
+        .send(
+            stack
+                .http
+                .get(stack.url("/v1/api-keys"))
+                .bearer_auth(&theirs),
+        )
+        .await;
+    assert_eq!(
+        r.status, 200,
+        "the merchant's rotated key works: {}",
+        r.body
+    );
+    let status_of = |key: &str| {
+        let id = key.split('_').nth(1).unwrap();
+        r.body["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["key_id"] == id)
+            .map(|k| k["status"].clone())
+            .unwrap()
+    };
+    assert_eq!(status_of(&second), "revoked");
+    assert_eq!(status_of(&theirs), "active");
+    assert_eq!(status_of(&third), "active");
     stack.devstack.stop().await;
 }

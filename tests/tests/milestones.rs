@@ -457,5 +457,27 @@ async fn an_estimate_moved_past_the_promise_without_a_new_scan_is_a_delay() {
         again.body["estimates_updated"], 0,
         "the same estimate twice is not news"
     );
+    // A placeholder far away (9999-12-31) or long gone is no estimate: nothing moves.
+    for absurd in ["9999-12-31", "1970-01-01"] {
+        let r = stack
+            .post_generic(
+                &info.merchant_id,
+                secret,
+                &unique("m"),
+                &scan(absurd.parse().unwrap()),
+            )
+            .await;
+        assert_eq!(r.status, 202, "{}", r.body);
+        assert_eq!(r.body["estimates_updated"], 0, "{absurd}");
+    }
+    let shipment = stack.shipment(&info.api_key, &id).await.body;
+    assert_eq!(shipment["estimated_delivery"], later.to_string());
+    let delays = shipment["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["milestone"] == "delayed")
+        .count();
+    assert_eq!(delays, 1, "{shipment:#}");
     stack.devstack.stop().await;
 }

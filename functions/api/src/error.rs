@@ -22,6 +22,9 @@ pub enum ApiError {
     Problem(Problem),
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    /// A bug: work off the async runtime panicked.
+    #[error("internal: {0}")]
+    Internal(&'static str),
 }
 
 impl From<Problem> for ApiError {
@@ -64,6 +67,15 @@ impl IntoResponse for ApiError {
             ApiError::Store(err) => {
                 tracing::error!(error = %err, "store failure");
                 Problem::unavailable()
+            }
+            ApiError::Internal(what) => {
+                tracing::error!(what, "internal error");
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Internal error",
+                    "the request could not be completed; nothing was saved",
+                )
             }
         };
         problem.into_response()

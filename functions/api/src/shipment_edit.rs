@@ -8,8 +8,8 @@ use afterclick_domain::Channel;
 use afterclick_domain::Shipment;
 use afterclick_domain::ports::{Scrubbed, StoreError};
 use afterclick_domain::validate::{
-    FieldError, parse_json, validate_e164, validate_email, validate_locale, validate_text,
-    validate_timezone,
+    FieldError, parse_json, validate_e164, validate_email, validate_locale, validate_promise,
+    validate_text, validate_timezone,
 };
 use afterclick_web::ApiPath;
 use afterclick_web::{Problem, require_json};
@@ -89,7 +89,7 @@ fn trimmed(value: Option<String>) -> Option<String> {
 }
 
 /// The shipment with the patch applied, validated as registration validates.
-fn apply(mut s: Shipment, patch: Patch) -> Result<Shipment, FieldError> {
+fn apply(mut s: Shipment, patch: Patch, today: NaiveDate) -> Result<Shipment, FieldError> {
     if let Some(c) = patch.customer {
         if let Some(name) = c.name {
             validate_text("customer.name", &name, 200)?;
@@ -129,9 +129,14 @@ fn apply(mut s: Shipment, patch: Patch) -> Result<Shipment, FieldError> {
     if let Some(date) = patch.promised_delivery_date {
         s.promised_delivery_date = date
             .map(|raw| {
-                NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| {
+                let date = NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| {
                     FieldError::new("promised_delivery_date", "must be a date, YYYY-MM-DD")
-                })
+                })?;
+                // Only a new promise is judged: sending back the stored one is no change.
+                if s.promised_delivery_date != Some(date) {
+                    validate_promise("promised_delivery_date", date, today)?;
+                }
+                Ok(date)
             })
             .transpose()?;
     }
@@ -181,7 +186,8 @@ pub async fn patch<S: Store, V>(
                 .with_field("customer"),
             ));
         }
-        let mut next = apply(current.clone(), patch).map_err(ApiError::Unprocessable)?;
+        let today = (app.clock)().date_naive();
+        let mut next = apply(current.clone(), patch, today).map_err(ApiError::Unprocessable)?;
         if next == current {
             return shipments::respond(&app, StatusCode::OK, current).await;
         }
@@ -314,7 +320,9 @@ mod tests {
 
     fn patched(json: &str) -> Result<Shipment, FieldError> {
         let s = shipment("m1", "1Z1", Utc::now());
-        apply(s, parse_patch(json.as_bytes())?)
+        // The pinned day the fixed dates below are near.
+        let today = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+        apply(s, parse_patch(json.as_bytes())?, today)
     }
 
     #[test]

@@ -283,6 +283,52 @@ async fn pages_hold_every_shipment_once_and_a_cursor_only_fits_its_listing() {
     }
 }
 
+/// A promise long gone would announce a delay at once; one years away is a typo.
+#[tokio::test]
+async fn implausible_promises_are_refused_on_registration_and_patch() {
+    let (store, a, _) = two_merchants().await;
+    let api = api(&store, now);
+    for date in ["1970-01-01", "2026-01-01", "2027-12-31", "9999-12-31"] {
+        let mut body = registration("1Z999AA10123456784");
+        body["promised_delivery_date"] = json!(date);
+        let r = send(&api, "POST", "/v1/shipments", &a, &[], Some(&body)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{date}: {}",
+            r.body
+        );
+        assert_eq!(r.body["field"], "promised_delivery_date");
+    }
+    assert_eq!(count(&store, "m_a").await, 0, "nothing was registered");
+    let id = register(&api, &a, "1Z999AA10123456784").await;
+    let uri = format!("/v1/shipments/{id}");
+    let patch = json!({"promised_delivery_date": "9999-12-31"});
+    let r = send(
+        &api,
+        "PATCH",
+        &uri,
+        &a,
+        &[("content-type", "application/merge-patch+json")],
+        Some(&patch),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["field"], "promised_delivery_date");
+    // Within a month back and a year ahead of the (pinned) clock: accepted.
+    let patch = json!({"promised_delivery_date": "2026-12-20"});
+    let r = send(
+        &api,
+        "PATCH",
+        &uri,
+        &a,
+        &[("content-type", "application/merge-patch+json")],
+        Some(&patch),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
 #[tokio::test]
 async fn a_patch_changes_contact_and_channels_under_the_version() {
     let (store, a, _) = two_merchants().await;

@@ -6,8 +6,8 @@ use afterclick_aws::secrets::{new_shipment_id, new_token};
 use afterclick_domain::model::normalize_tracking_number;
 use afterclick_domain::ports::{Registration, ShipmentResource, StoreError, StoredResponse};
 use afterclick_domain::validate::{
-    FieldError, parse_json, validate_e164, validate_email, validate_locale, validate_text,
-    validate_timezone, validate_tracking_number,
+    FieldError, parse_json, validate_e164, validate_email, validate_locale, validate_promise,
+    validate_text, validate_timezone, validate_tracking_number,
 };
 use afterclick_domain::{Customer, Shipment, Status};
 use afterclick_web::ApiPath;
@@ -59,7 +59,7 @@ struct Registered {
     destination_country: Option<String>,
 }
 
-fn validate(input: RegisterShipment) -> Result<Registered, FieldError> {
+fn validate(input: RegisterShipment, today: NaiveDate) -> Result<Registered, FieldError> {
     let tracking_number = normalize_tracking_number(&input.tracking_number);
     validate_tracking_number("tracking_number", &tracking_number)?;
     let carrier = input.carrier.trim().to_ascii_lowercase();
@@ -111,6 +111,9 @@ fn validate(input: RegisterShipment) -> Result<Registered, FieldError> {
             })
         })
         .transpose()?;
+    if let Some(date) = promised_delivery_date {
+        validate_promise("promised_delivery_date", date, today)?;
+    }
     if let Some(service) = &input.service {
         validate_text("service", service, 64)?;
     }
@@ -155,8 +158,8 @@ pub async fn register<S: Store, V>(
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     require_json(&headers)?;
     let input: RegisterShipment = parse_json(&body).map_err(ApiError::InvalidBody)?;
-    let valid = validate(input).map_err(ApiError::Unprocessable)?;
     let now = (app.clock)();
+    let valid = validate(input, now.date_naive()).map_err(ApiError::Unprocessable)?;
     // Claimed after validation: a request that fails it changed nothing and may be fixed
     // and retried under the same key.
     let idempotency_key = idempotency::key(&headers, &merchant_id, &body)?;

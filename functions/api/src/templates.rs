@@ -160,7 +160,15 @@ async fn checked<S: Store, V>(
         .await?
         .ok_or(ApiError::NotFound("merchant"))?;
     let vars = message::sample_vars(key.milestone, &merchant, &key.locale);
-    let preview = message::preview(&template, &vars).map_err(template_problem)?;
+    // Rendering is CPU work bounded by the template's fuel: off the async workers, so a
+    // heavy preview never stalls other requests.
+    let (template, checked) = tokio::task::spawn_blocking(move || {
+        let checked = message::check(&template, &vars);
+        (template, checked)
+    })
+    .await
+    .map_err(|_| ApiError::Internal("rendering the template stopped"))?;
+    let preview = checked.map_err(template_problem)?;
     Ok((key, template, preview))
 }
 

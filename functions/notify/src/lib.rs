@@ -228,7 +228,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
     async fn execute(&self, plan: Plan) -> Outcome {
         match plan {
             Plan::Done(outcome) => outcome,
-            Plan::Email(outgoing) => self
+            Plan::Email(outgoing, note) => self
                 .with_retries(|| self.mailer.send_email(&outgoing))
                 .await
                 .map_or_else(
@@ -238,9 +238,10 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                     |id| Outcome::Sent {
                         provider_message_id: id,
                         segments: None,
+                        note,
                     },
                 ),
-            Plan::Sms(outgoing, segments) => self
+            Plan::Sms(outgoing, segments, note) => self
                 .with_retries(|| self.texter.send_sms(&outgoing))
                 .await
                 .map_or_else(
@@ -250,6 +251,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                     |id| Outcome::Sent {
                         provider_message_id: id,
                         segments: Some(segments),
+                        note,
                     },
                 ),
         }
@@ -294,6 +296,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             carrier_name: &carrier_name,
             tracking_url: &tracking_url,
             unsubscribe_url: &unsubscribe_url,
+            today: afterclick_domain::rules::customer_today(shipment, (self.clock)()),
         };
         let locale = message::resolve_locale(
             shipment.customer.locale.as_deref(),
@@ -319,26 +322,35 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                         }));
                     }
                 };
-                let email = match &template {
+                let (email, note) = match template {
                     Some(t) => {
-                        message::override_email(t, &vars, builtin.clone()).unwrap_or_else(|err| {
-                            // A template that broke after it was saved must not cost the customer the news.
-                            tracing::warn!(error = %err, "merchant template failed; built-in used");
-                            builtin
+                        let (t, fallback) = (t.clone(), builtin.clone());
+                        match render_off_runtime(move || {
+                            message::override_email(&t, &vars, builtin)
                         })
+                        .await
+                        {
+                            Ok(email) => (email, None),
+                            // A template that broke after it was saved must not cost the
+                            // customer the news; the merchant sees why on the notification.
+                            Err(err) => (fallback, Some(template_failed(&err))),
+                        }
                     }
-                    None => builtin,
+                    None => (builtin, None),
                 };
-                Ok(Plan::Email(OutgoingEmail {
-                    unsubscribe_url: Some(unsubscribe_url.clone()),
-                    from_name: merchant.brand_name.clone(),
-                    from_address: merchant.sender_email.clone(),
-                    reply_to: merchant.reply_to.clone(),
-                    to,
-                    subject: email.subject,
-                    html: email.html,
-                    text: email.text,
-                }))
+                Ok(Plan::Email(
+                    OutgoingEmail {
+                        unsubscribe_url: Some(unsubscribe_url.clone()),
+                        from_name: merchant.brand_name.clone(),
+                        from_address: merchant.sender_email.clone(),
+                        reply_to: merchant.reply_to.clone(),
+                        to,
+                        subject: email.subject,
+                        html: email.html,
+                        text: email.text,
+                    },
+                    note,
+                ))
             }
             Channel::Sms => {
                 let Some(to) = shipment.customer.phone.clone() else {
@@ -353,12 +365,16 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                 if may_defer && let Some(until) = quiet_until(merchant, shipment, (self.clock)()) {
                     return Ok(Plan::Done(Outcome::Deferred { until }));
                 }
-                let overridden = template.as_ref().and_then(|t| {
-                    message::override_sms(t, &vars).unwrap_or_else(|err| {
-                        tracing::warn!(error = %err, "merchant SMS template failed; built-in used");
-                        None
-                    })
-                });
+                let (overridden, note) = match template {
+                    Some(t) => {
+                        let t = t.clone();
+                        match render_off_runtime(move || message::override_sms(&t, &vars)).await {
+                            Ok(body) => (body, None),
+                            Err(err) => (None, Some(template_failed(&err))),
+                        }
+                    }
+                    None => (None, None),
+                };
                 let body = overridden.unwrap_or_else(|| message::builtin_sms(&input));
                 let segments = sms::segments(&body);
                 Ok(Plan::Sms(
@@ -368,6 +384,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                         sender_id: merchant.sms_sender_id.clone(),
                     },
                     segments,
+                    note,
                 ))
             }
         }
@@ -398,8 +415,36 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
 /// What to do once the intent is claimed.
 enum Plan {
     Done(Outcome),
-    Email(OutgoingEmail),
-    Sms(OutgoingSms, sms::Segments),
+    /// What to send, and a note for the merchant when their template was not used.
+    Email(OutgoingEmail, Option<String>),
+    Sms(OutgoingSms, sms::Segments, Option<String>),
+}
+
+/// Renders a merchant template on the blocking pool: bounded by its fuel, but CPU work
+/// all the same, which must not hold up the other shipments' sends on the async workers.
+async fn render_off_runtime<T: Send + 'static>(
+    render: impl FnOnce() -> Result<T, message::TemplateError> + Send + 'static,
+) -> Result<T, message::TemplateError> {
+    tokio::task::spawn_blocking(render)
+        .await
+        .unwrap_or_else(|_| {
+            Err(message::TemplateError {
+                part: "template",
+                line: 1,
+                column: 1,
+                message: "rendering stopped".into(),
+            })
+        })
+}
+
+/// The merchant's note: the template's error (position and kind, no customer data).
+fn template_failed(err: &message::TemplateError) -> String {
+    tracing::warn!(
+        part = err.part,
+        line = err.line,
+        "merchant template failed; built-in used"
+    );
+    format!("your template failed ({err}); the built-in message was sent")
 }
 
 fn span(intent: &Notification) -> tracing::Span {

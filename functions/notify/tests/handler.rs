@@ -289,3 +289,48 @@ async fn an_expired_claim_is_taken_over_once_and_sent_and_a_live_one_is_left_alo
     assert_eq!(stored.state, NotificationState::Sent);
     assert_eq!(stored.expired_claims, 1);
 }
+
+/// A template that passed its checks but fails on this message's data (here: a pickup
+/// point the carrier did not give) costs the customer nothing: the built-in message goes,
+/// and the notification tells the merchant why.
+#[tokio::test]
+async fn a_template_failing_at_send_time_falls_back_and_tells_the_merchant() {
+    use afterclick_domain::message::Override;
+    use afterclick_domain::ports::{TemplateKey, TemplateStore};
+    let store = setup(Some("+447700900123"));
+    let key = TemplateKey {
+        merchant_id: "m1".into(),
+        milestone: Milestone::OutForDelivery,
+        channel: Channel::Email,
+        locale: "en".into(),
+    };
+    let template = Override {
+        subject: Some("Collect it at {{ pickup.name }}".into()),
+        ..Override::default()
+    };
+    store.save_template(&key, &template).await.unwrap();
+    let email = intent(Channel::Email);
+    store.put_notification(email.clone());
+    let mailer = RecordingMailer::default();
+    let notify = at_noon(Notify::new(
+        store.clone(),
+        mailer.clone(),
+        RecordingTexter::default(),
+        "https://t.example",
+    ));
+    let response = notify
+        .handle(batch(vec![record("1", &email)]))
+        .await
+        .unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    let sent = mailer.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].subject, "Your order 1001 is out for delivery today");
+    let stored = store.notification(&NotificationKey::from(&email)).unwrap();
+    assert_eq!(stored.state, NotificationState::Sent);
+    let note = stored.detail.unwrap_or_default();
+    assert!(
+        note.contains("your template failed") && note.contains("subject"),
+        "{note}"
+    );
+}

@@ -114,12 +114,21 @@ async fn receive<S: Store>(
     }
 
     // The delivery's own estimate belongs to its newest scan (it is today's estimate).
+    // An implausible estimate is no estimate: never stored, never announced.
+    let plausible = afterclick_domain::rules::plausible_estimate;
     let mut events = parsed.events.clone();
+    for event in &mut events {
+        event.estimated_delivery = event
+            .estimated_delivery
+            .filter(|&date| plausible(date, event.occurred_at));
+    }
     events.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
     if let Some(newest) = events.first_mut()
         && newest.estimated_delivery.is_none()
     {
-        newest.estimated_delivery = parsed.estimated_delivery;
+        newest.estimated_delivery = parsed
+            .estimated_delivery
+            .filter(|&date| plausible(date, newest.occurred_at));
     }
     // All new scans at once: the stream never evaluates a partial history (see
     // `plan_writes`), so a delivery's outcome always counts its whole journey.

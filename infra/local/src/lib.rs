@@ -194,6 +194,53 @@ pub async fn local_sdk_config(endpoint: &str) -> SdkConfig {
         .await
 }
 
+/// Serves the devstack's HTTP API until shutdown. Not `axum::serve`: hyper's own header
+/// limits (100 fields) would answer an empty 431 before the app's problem+json limit
+/// (`afterclick_web::MAX_HEADERS`) is reached, so hyper's are set well above it.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder.http1().max_headers(1000).max_buf_size(1 << 20);
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(err) => {
+                    // Out of file descriptors and the like: give it a moment, as axum does.
+                    tracing::warn!(error = %err, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            },
+            _ = shutdown.changed() => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let builder = builder.clone();
+        let mut closing = shutdown.clone();
+        connections.spawn(async move {
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                // Requests in flight finish; idle keep-alive connections close.
+                _ = closing.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+        });
+        // Forget the connections that ended, so the set stays small.
+        while connections.try_join_next().is_some() {}
+    }
+    drop(listener);
+    while connections.join_next().await.is_some() {}
+}
+
 struct MilestonesFn(Milestones<DynamoStore>);
 struct NotifyFn(Arc<Notify<DynamoStore, SesMailer, SnsTexter>>);
 struct DispatchFn(Arc<Dispatch<DynamoStore, HttpSender>>);
@@ -423,17 +470,7 @@ impl Devstack {
             gateway::routes(table)
         };
         let app = afterclick_web::with_fallbacks(functions.merge(dev));
-        let mut server_shutdown = watcher.clone();
-        tasks.push(tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = server_shutdown.changed().await;
-                })
-                .await;
-            if let Err(err) = served {
-                tracing::error!(error = %err, "devstack server stopped");
-            }
-        }));
+        tasks.push(tokio::spawn(serve(listener, app, watcher.clone())));
 
         Ok(Self {
             info,

@@ -76,20 +76,21 @@ pub async fn waiting(store: &afterclick_aws::DynamoStore) -> Result<Vec<WaitingS
         {
             for entry in page.items() {
                 let sk = text(entry, keys::SK);
-                let Some(moment) = sk
-                    .strip_prefix(keys::NOTIFICATION_PREFIX)
-                    .and_then(|rest| rest.strip_suffix("#sms"))
-                else {
+                let (Some(pk), Some(moment)) = (
+                    entry.get(keys::PK),
+                    sk.strip_prefix(keys::NOTIFICATION_PREFIX)
+                        .and_then(|rest| rest.strip_suffix("#sms")),
+                ) else {
                     continue;
                 };
-                // The index holds keys only; the state is on the item.
+                // The index projects no state: it is on the item.
                 let item = store
                     .client()
                     .get_item()
                     .table_name(store.table())
                     .set_key(Some(Item::from([
-                        (keys::PK.to_owned(), entry[keys::PK].clone()),
-                        (keys::SK.to_owned(), entry[keys::SK].clone()),
+                        (keys::PK.to_owned(), pk.clone()),
+                        (keys::SK.to_owned(), AttributeValue::S(sk.clone())),
                     ])))
                     .send()
                     .await
@@ -290,7 +291,7 @@ iframe{width:640px;max-width:100%;height:760px;border:1px solid #e5e7eb;border-r
     }
     html.push_str("</table>");
     if !outbox.waiting_for_quiet_hours.is_empty() {
-        html.push_str("<h2>SMS waiting for quiet hours to end</h2><table><tr><td><b>tracking number</b></td><td><b>moment</b></td><td><b>sent at (UTC)</b></td></tr>");
+        html.push_str("<h2>SMS waiting for quiet hours to end</h2><table><tr><td><b>tracking number</b></td><td><b>moment</b></td><td><b>sends at (UTC)</b></td></tr>");
         for w in &outbox.waiting_for_quiet_hours {
             html.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -11,13 +11,13 @@ use std::collections::BTreeMap;
 
 pub const DEMO_MERCHANT_ID: &str = "m_demo";
 
-/// The name of the keys the devstack issues, so a restart can find and retire its own.
+/// The name of the keys the devstack issues (the key list shows where a key came from).
 const KEY_NAME: &str = "devstack";
 
 /// Creates (or, on a restart with kept data, reuses) a merchant, gives it an API key and
 /// verifies its sender identity in SES (moto). The key is `previous_key` (the one a kept
-/// `.local/devstack.json` holds) while it still works; else a new one, and every other key
-/// the devstack issued to the merchant is revoked, so restarts never leave keys behind.
+/// `.local/devstack.json` holds) while it still works; else a new one, and that previous
+/// key is revoked, so restarts never leave keys behind.
 pub async fn merchant(
     store: &DynamoStore,
     sesv2: &aws_sdk_sesv2::Client,
@@ -96,25 +96,29 @@ pub async fn merchant(
     })
 }
 
-/// `previous` while it is a working key of this merchant; else a new key, with the
-/// devstack's other keys for the merchant revoked.
+/// `previous` while it is a working key of this merchant; else a new key, and `previous`
+/// (rotated, or expired) is revoked, so restarts never leave the keys they minted behind.
+/// Only that key: one the merchant made by rotating it is theirs to keep.
 async fn api_key(
     store: &DynamoStore,
     merchant_id: &str,
     previous: Option<&str>,
 ) -> Result<String, String> {
     let now = chrono::Utc::now();
-    if let Some(previous) = previous {
-        let stored = store
-            .api_key(&hash_api_key(previous))
+    let stored = match previous {
+        Some(key) => store
+            .api_key(&hash_api_key(key))
             .await
-            .map_err(|e| e.to_string())?;
-        // Still active and never rotated: a rotated key stops working within a day.
-        if stored.is_some_and(|k| {
-            k.merchant_id == merchant_id && k.revoked_at.is_none() && k.expires_at.is_none()
-        }) {
-            return Ok(previous.to_owned());
-        }
+            .map_err(|e| e.to_string())?
+            .filter(|k| k.merchant_id == merchant_id),
+        None => None,
+    };
+    // Still active and never rotated: a rotated key stops working within a day.
+    if let (Some(key), Some(stored)) = (previous, &stored)
+        && stored.revoked_at.is_none()
+        && stored.expires_at.is_none()
+    {
+        return Ok(key.to_owned());
     }
     let issued = new_api_key();
     let key = ApiKey {
@@ -129,13 +133,7 @@ async fn api_key(
         .create_api_key(&key, &hash_api_key(&issued.key))
         .await
         .map_err(|e| e.to_string())?;
-    let keys = store
-        .api_keys(merchant_id)
-        .await
-        .map_err(|e| e.to_string())?;
-    for old in keys.iter().filter(|k| {
-        k.key_id != issued.key_id && k.name.as_deref() == Some(KEY_NAME) && k.revoked_at.is_none()
-    }) {
+    if let Some(old) = stored.filter(|k| k.revoked_at.is_none()) {
         store
             .revoke_api_key(merchant_id, &old.key_id, now)
             .await

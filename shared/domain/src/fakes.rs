@@ -489,9 +489,11 @@ impl NotificationStore for MemoryStore {
                 Outcome::Sent {
                     provider_message_id,
                     segments,
+                    note,
                 } => {
                     n.provider_message_id = Some(provider_message_id.clone());
                     n.segments = *segments;
+                    n.detail.clone_from(note);
                 }
                 Outcome::Deferred { until } => n.deferred_until = Some(*until),
                 Outcome::Suppressed { reason } => n.detail = Some(reason.clone()),

@@ -70,6 +70,9 @@ pub struct DateWords {
     pub long: &'static str,
     /// e.g. en "{mon} {day}", de "{day}.{m}.", ja "{m}月{day}日"
     pub short: &'static str,
+    /// The same with the year, for a date outside the current year.
+    pub long_year: &'static str,
+    pub short_year: &'static str,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -287,6 +290,8 @@ pub const EN: Locale = Locale {
         ],
         long: "{weekday}, {month} {day}",
         short: "{mon} {day}",
+        long_year: "{weekday}, {month} {day}, {year}",
+        short_year: "{mon} {day}, {year}",
     },
 };
 
@@ -527,6 +532,8 @@ pub const DE: Locale = Locale {
         ],
         long: "{weekday}, {day}. {month}",
         short: "{day}.{m}.",
+        long_year: "{weekday}, {day}. {month} {year}",
+        short_year: "{day}.{m}.{year}",
     },
 };
 
@@ -746,6 +753,8 @@ pub const FR: Locale = Locale {
         ],
         long: "{weekday} {day} {month}",
         short: "{day} {mon}",
+        long_year: "{weekday} {day} {month} {year}",
+        short_year: "{day} {mon} {year}",
     },
 };
 
@@ -974,6 +983,8 @@ pub const ES: Locale = Locale {
         ],
         long: "{weekday}, {day} de {month}",
         short: "{day} {mon}",
+        long_year: "{weekday}, {day} de {month} de {year}",
+        short_year: "{day} {mon} {year}",
     },
 };
 
@@ -1199,6 +1210,8 @@ pub const IT: Locale = Locale {
         ],
         long: "{weekday} {day} {month}",
         short: "{day} {mon}",
+        long_year: "{weekday} {day} {month} {year}",
+        short_year: "{day} {mon} {year}",
     },
 };
 
@@ -1420,6 +1433,8 @@ pub const NL: Locale = Locale {
         ],
         long: "{weekday} {day} {month}",
         short: "{day} {mon}",
+        long_year: "{weekday} {day} {month} {year}",
+        short_year: "{day} {mon} {year}",
     },
 };
 
@@ -1648,6 +1663,8 @@ pub const PT_BR: Locale = Locale {
         ],
         long: "{weekday}, {day} de {month}",
         short: "{day} de {mon}",
+        long_year: "{weekday}, {day} de {month} de {year}",
+        short_year: "{day} de {mon} de {year}",
     },
 };
 
@@ -1816,6 +1833,8 @@ pub const JA: Locale = Locale {
         ],
         long: "{m}月{day}日（{weekday}）",
         short: "{m}月{day}日",
+        long_year: "{year}年{m}月{day}日（{weekday}）",
+        short_year: "{year}年{m}月{day}日",
     },
 };
 
@@ -1970,7 +1989,8 @@ mod tests {
 
     /// The SMS as sent: copy with realistic values, a space and a 70-character link.
     fn sms(locale: &Locale, milestone: Milestone, new: &str) -> String {
-        let old = date(&locale.dates, locale.dates.short, 2, 8, 30);
+        // With its year: the longest an old date gets (a promise made last December).
+        let old = date(&locale.dates, locale.dates.short_year, 2, 8, 30);
         let text = copy_of(locale, milestone)
             .sms
             .replace("{brand}", BRAND)
@@ -1985,16 +2005,17 @@ mod tests {
     /// The `{new}` sentences an SMS may carry: the realistic "Oct 2" one, the longest
     /// short date of the year, and the one without a date.
     fn sms_new_sentences(locale: &Locale) -> Vec<String> {
-        let known = |month, day| {
-            let d = date(&locale.dates, locale.dates.short, 4, month, day);
+        let known = |pattern, month, day| {
+            let d = date(&locale.dates, pattern, 4, month, day);
             locale.labels.sms_new_date_known.replace("{new}", &d)
         };
+        // Dates in another year carry it ("Jan 8, 2027"): the longest of all.
         let longest = (0..12)
-            .map(|m| known(m, 28))
+            .flat_map(|m| [locale.dates.short, locale.dates.short_year].map(|p| known(p, m, 28)))
             .max_by_key(|s| s.encode_utf16().count())
             .unwrap();
         vec![
-            known(9, 2),
+            known(locale.dates.short, 9, 2),
             longest,
             locale.labels.sms_new_date_unknown.to_owned(),
         ]
@@ -2303,12 +2324,18 @@ mod tests {
         for l in ALL {
             for month in 0..12 {
                 for day in [1, 28] {
-                    let short = date(&l.dates, l.dates.short, 0, month, day);
-                    let long = date(&l.dates, l.dates.long, 0, month, day);
-                    let sms_new = l.labels.sms_new_date_known.replace("{new}", &short);
-                    let mail_new = l.labels.new_date_known.replace("{new}", &long);
-                    for sentence in [sms_new, mail_new] {
-                        assert!(!sentence.contains(".."), "{}: {sentence}", l.tag);
+                    let patterns = [
+                        (l.dates.short, l.dates.long),
+                        (l.dates.short_year, l.dates.long_year),
+                    ];
+                    for (short, long) in patterns {
+                        let short = date(&l.dates, short, 0, month, day);
+                        let long = date(&l.dates, long, 0, month, day);
+                        let sms_new = l.labels.sms_new_date_known.replace("{new}", &short);
+                        let mail_new = l.labels.new_date_known.replace("{new}", &long);
+                        for sentence in [sms_new, mail_new] {
+                            assert!(!sentence.contains(".."), "{}: {sentence}", l.tag);
+                        }
                     }
                 }
             }

@@ -46,6 +46,8 @@ pub struct MessageInput<'a> {
     pub carrier_name: &'a str,
     pub tracking_url: &'a str,
     pub unsubscribe_url: &'a str,
+    /// The customer's today when the message is written: dates in other years show it.
+    pub today: NaiveDate,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -143,11 +145,18 @@ pub fn resolve_locale(customer: Option<&str>, merchant_default: &str) -> &'stati
         .unwrap_or(&i18n::EN)
 }
 
-fn date_text(date: NaiveDate, locale: &Locale, long: bool) -> String {
+/// A date in the locale's words; the year is written whenever it is not `this_year` (a
+/// carrier's "new date" next January must not read as this January).
+fn date_text(date: NaiveDate, locale: &Locale, long: bool, this_year: i32) -> String {
     let words: &DateWords = &locale.dates;
     let month = date.month0() as usize;
     let weekday = date.weekday().num_days_from_monday() as usize;
-    let pattern = if long { words.long } else { words.short };
+    let pattern = match (long, date.year() == this_year) {
+        (true, true) => words.long,
+        (false, true) => words.short,
+        (true, false) => words.long_year,
+        (false, false) => words.short_year,
+    };
     pattern
         .replace("{weekday}", words.weekdays[weekday])
         .replace("{month}", words.months[month])
@@ -165,9 +174,10 @@ fn date_text(date: NaiveDate, locale: &Locale, long: bool) -> String {
         .replace("{year}", &date.year().to_string())
 }
 
-/// A date written the locale's long way ("Montag, 23. November").
-pub fn long_date(date: NaiveDate, locale: &Locale) -> String {
-    date_text(date, locale, true)
+/// A date written the locale's long way ("Montag, 23. November"; with the year when it
+/// is not in `today`'s year).
+pub fn long_date(date: NaiveDate, locale: &Locale, today: NaiveDate) -> String {
+    date_text(date, locale, true, today.year())
 }
 
 /// The headline a milestone's email uses, in the locale.
@@ -200,7 +210,7 @@ fn reason_phrase(locale: &Locale, details: &Details) -> String {
 pub fn vars(input: &MessageInput<'_>, locale: &Locale) -> Vars {
     let s = input.shipment;
     let b = &input.merchant.branding;
-    let long = |d: NaiveDate| date_text(d, locale, true);
+    let long = |d: NaiveDate| date_text(d, locale, true, input.today.year());
     Vars {
         locale: locale.tag.to_owned(),
         milestone: input.milestone.as_str().to_owned(),
@@ -244,7 +254,7 @@ pub fn vars(input: &MessageInput<'_>, locale: &Locale) -> Vars {
 fn fill(template: &str, input: &MessageInput<'_>, locale: &Locale, short: bool) -> String {
     let l = &locale.labels;
     let d = input.details;
-    let date = |x: NaiveDate| date_text(x, locale, !short);
+    let date = |x: NaiveDate| date_text(x, locale, !short, input.today.year());
     let old = d.old_date.map_or_else(|| l.expected_day.to_owned(), date);
     let new = match (d.new_date, short) {
         (Some(x), true) => l.sms_new_date_known.replace("{new}", &date(x)),
@@ -588,9 +598,50 @@ fn has_path(data: &minijinja::Value, path: &str) -> bool {
     true
 }
 
+/// A merchant template's budget per part: minijinja instructions (a loop over the four
+/// recommendations takes a few hundred), nesting depth, and output size. A template over
+/// any of them is refused at save time; at send time the built-in message goes instead.
+pub const TEMPLATE_FUEL: u64 = 100_000;
+pub const TEMPLATE_RECURSION: usize = 32;
+
+/// The most a part may write: an email's HTML is far below Gmail's 102 KB clipping at
+/// 100 KiB; a subject is one line; an SMS ten segments.
+pub fn max_output(part: &str) -> usize {
+    match part {
+        "html" => 100 * 1024,
+        "text" => 32 * 1024,
+        "subject" => 1024,
+        _ => 1600,
+    }
+}
+
+/// Collects a part's output and stops it at its cap.
+struct Capped {
+    out: Vec<u8>,
+    max: usize,
+    full: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.out.len() + buf.len() > self.max {
+            self.full = true;
+            return Err(std::io::Error::other("output cap reached"));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn env_for(part: &'static str) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(TEMPLATE_FUEL));
+    env.set_recursion_limit(TEMPLATE_RECURSION);
     env.set_formatter(html_formatter);
     // Only the HTML part is auto-escaped; subject, text and SMS are plain text.
     env.set_auto_escape_callback(move |_| {
@@ -639,9 +690,34 @@ fn render_part(part: &'static str, source: &str, vars: &Vars) -> Result<String, 
             message: format!("unknown variable `{unknown}`; see the documented variables"),
         });
     }
-    template
-        .render(vars)
-        .map_err(|e| template_error(part, source, &e))
+    let mut out = Capped {
+        out: Vec::new(),
+        max: max_output(part),
+        full: false,
+    };
+    let rendered = template.render_captured_to(vars, &mut out);
+    let bounded = |message: String| TemplateError {
+        part,
+        line: 1,
+        column: 1,
+        message,
+    };
+    match rendered {
+        Ok(_) => {}
+        Err(_) if out.full => {
+            return Err(bounded(format!(
+                "writes more than {} KiB",
+                max_output(part) / 1024
+            )));
+        }
+        Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => {
+            return Err(bounded(format!(
+                "takes more than {TEMPLATE_FUEL} steps to render (a loop over too much?)"
+            )));
+        }
+        Err(e) => return Err(template_error(part, source, &e)),
+    }
+    String::from_utf8(out.out).map_err(|_| bounded("writes invalid UTF-8".into()))
 }
 
 /// Renders an email override over the built-in email (parts left out stay built-in).
@@ -673,6 +749,37 @@ pub struct Preview {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Segments>,
     pub warnings: Vec<String>,
+}
+
+/// What a template is checked with before it is saved: the full sample, then the same
+/// with everything a real message may lack (no dates, reason, attempt, pickup point,
+/// signer, discount code or recommendations), so what passes here renders at send time.
+pub fn check(ovr: &Override, vars: &Vars) -> Result<Preview, TemplateError> {
+    let previewed = preview(ovr, vars)?;
+    preview(ovr, &sparse(vars)).map_err(|mut err| {
+        err.message = format!(
+            "{} (with data a real message can lack: no dates, reason, pickup point, signer, discount code or recommendations; guard with {{% if ... %}})",
+            err.message
+        );
+        err
+    })?;
+    Ok(previewed)
+}
+
+/// `vars` without any of the optional values.
+pub fn sparse(vars: &Vars) -> Vars {
+    Vars {
+        estimated_delivery: None,
+        old_date: None,
+        new_date: None,
+        attempt: None,
+        reason: None,
+        signed_by: None,
+        pickup: None,
+        discount_code: None,
+        recommendations: Vec::new(),
+        ..vars.clone()
+    }
 }
 
 /// Checks every part of an override against sample data: syntax, unknown variables and
@@ -760,6 +867,7 @@ pub fn sample_vars(milestone: Milestone, merchant: &Merchant, locale_tag: &str) 
         carrier_name: "UPS",
         tracking_url: "https://track.example.com/t/0123456789abcdef0123456789abcdef",
         unsubscribe_url: "https://track.example.com/u/0123456789abcdef0123456789abcdef",
+        today,
     };
     vars(
         &input,

@@ -293,6 +293,8 @@ pub enum Outcome {
     Sent {
         provider_message_id: String,
         segments: Option<crate::sms::Segments>,
+        /// For the merchant: the built-in message went instead of their template, and why.
+        note: Option<String>,
     },
     /// SMS held back during the customer's quiet hours, until `until`.
     Deferred {

@@ -263,7 +263,16 @@ fn scan_moments(sorted: &[&TrackingEvent], promise: Option<NaiveDate>) -> Vec<Ca
     out
 }
 
-fn customer_today(shipment: &Shipment, now: DateTime<Utc>) -> NaiveDate {
+/// A carrier's estimate is believed only near its scan: from a month before (a date that
+/// just passed) to a year after. `9999-12-31` or `1970-01-01` are placeholders or errors,
+/// never news for the customer.
+pub fn plausible_estimate(date: NaiveDate, scanned: DateTime<Utc>) -> bool {
+    let days = (date - scanned.date_naive()).num_days();
+    (-30..=366).contains(&days)
+}
+
+/// Today in the customer's time zone (UTC when it is unknown).
+pub fn customer_today(shipment: &Shipment, now: DateTime<Utc>) -> NaiveDate {
     match shipment.customer.timezone.parse::<chrono_tz::Tz>() {
         Ok(tz) => now.with_timezone(&tz).date_naive(),
         Err(_) => now.date_naive(),

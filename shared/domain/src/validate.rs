@@ -152,6 +152,25 @@ pub fn parse_date_or_datetime(field: &str, raw: &str) -> Result<NaiveDate, Field
         })
 }
 
+/// How far from today a promised delivery date may be: a promise a month gone is a
+/// mistake (it would announce a delay at once), one more than a year ahead too.
+pub const PROMISE_DAYS_BACK: i64 = 30;
+pub const PROMISE_DAYS_AHEAD: i64 = 366;
+
+pub fn validate_promise(field: &str, date: NaiveDate, today: NaiveDate) -> Result<(), FieldError> {
+    let days = (date - today).num_days();
+    if (-PROMISE_DAYS_BACK..=PROMISE_DAYS_AHEAD).contains(&days) {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            format!(
+                "must be within {PROMISE_DAYS_BACK} days before and {PROMISE_DAYS_AHEAD} days after today"
+            ),
+        ))
+    }
+}
+
 pub fn validate_text(field: &str, value: &str, max_chars: usize) -> Result<(), FieldError> {
     if value.trim().is_empty() {
         Err(FieldError::new(field, "must not be empty"))
@@ -186,6 +205,11 @@ pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{3164}'
             | '\u{180E}'
             | '\u{200B}'
             | '\u{200E}'
@@ -220,6 +244,23 @@ mod tests {
                 err.detail, "must be 4 to 64 letters, digits, dashes or underscores",
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn promises_are_within_a_month_back_and_a_year_ahead() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        for ok in [today, day(2026, 1, 30), day(2027, 3, 2)] {
+            assert!(validate_promise("p", ok, today).is_ok(), "{ok}");
+        }
+        for bad in [
+            day(1970, 1, 1),
+            day(2026, 1, 29),
+            day(2027, 3, 3),
+            day(9999, 12, 31),
+        ] {
+            assert!(validate_promise("p", bad, today).is_err(), "{bad}");
         }
     }
 

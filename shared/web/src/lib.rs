@@ -165,6 +165,36 @@ pub fn with_fallbacks(router: axum::Router) -> axum::Router {
     router
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(limit_headers))
+}
+
+/// Request headers: at most this many bytes (names and values) and this many fields, the
+/// HTTP API's own order of magnitude; beyond, a 431 problem (before any handler runs).
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+pub const MAX_HEADERS: usize = 100;
+
+async fn limit_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let headers = request.headers();
+    let bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if bytes > MAX_HEADER_BYTES || headers.len() > MAX_HEADERS {
+        return Problem::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "header-fields-too-large",
+            "Request header fields too large",
+            format!(
+                "at most {MAX_HEADERS} header fields and {} KiB of them in all",
+                MAX_HEADER_BYTES / 1024
+            ),
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// Router fallback: unknown paths are problems too.

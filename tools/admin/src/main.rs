@@ -37,7 +37,10 @@ async fn store(endpoint: Option<String>, table: String) -> Result<DynamoStore, S
     let mut loader =
         aws_config::defaults(BehaviorVersion::latest()).http_client(afterclick_aws::https_client());
     if let Some(endpoint) = endpoint {
-        if is_local(&endpoint) && std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+        let configured = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE"]
+            .iter()
+            .any(|name| std::env::var_os(name).is_some());
+        if is_local(&endpoint) && !configured {
             loader = loader
                 .credentials_provider(Credentials::new("local", "local", None, None, "local"));
         }
@@ -55,12 +58,12 @@ async fn store(endpoint: Option<String>, table: String) -> Result<DynamoStore, S
     let provider = conf
         .credentials_provider()
         .ok_or("no AWS credentials provider")?;
-    if provider.provide_credentials().await.is_err() {
-        return Err(
-            "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and \
-                    AWS_SECRET_ACCESS_KEY (or point --endpoint at DynamoDB Local)"
-                .into(),
-        );
+    if let Err(err) = provider.provide_credentials().await {
+        return Err(format!(
+            "no AWS credentials found ({}): set AWS_PROFILE or AWS_ACCESS_KEY_ID and \
+             AWS_SECRET_ACCESS_KEY (or point --endpoint at DynamoDB Local)",
+            one_line(&err.to_string())
+        ));
     }
     Ok(DynamoStore::from_conf(&conf, table))
 }

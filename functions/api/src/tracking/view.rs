@@ -54,7 +54,7 @@ pub fn late(ctx: &Context<'_>) -> Option<Late> {
         promised: ctx
             .words
             .promised
-            .replace("{date}", &long_date(promised, ctx.locale)),
+            .replace("{date}", &long_date(promised, ctx.locale, ctx.today)),
         discount: ctx
             .merchant
             .branding
@@ -72,7 +72,7 @@ pub fn expected(ctx: &Context<'_>) -> Option<String> {
     Some(format!(
         "{}: {}",
         ctx.locale.labels.expected_delivery,
-        long_date(date, ctx.locale)
+        long_date(date, ctx.locale, ctx.today)
     ))
 }
 
@@ -86,7 +86,7 @@ pub fn delivered_on(ctx: &Context<'_>) -> Option<String> {
     Some(
         ctx.words
             .delivered_on
-            .replace("{date}", &long_date(day, ctx.locale)),
+            .replace("{date}", &long_date(day, ctx.locale, ctx.today)),
     )
 }
 
@@ -187,8 +187,12 @@ pub struct EventView {
     pub location: Option<String>,
 }
 
-fn wall_time(t: NaiveDateTime, locale: &Locale) -> String {
-    format!("{} {}", long_date(t.date(), locale), t.format("%H:%M"))
+fn wall_time(t: NaiveDateTime, locale: &Locale, today: NaiveDate) -> String {
+    format!(
+        "{} {}",
+        long_date(t.date(), locale, today),
+        t.format("%H:%M")
+    )
 }
 
 /// A carrier scan at the customer's local time, or at the carrier's local wall time when
@@ -199,6 +203,7 @@ pub fn event(ctx: &Context<'_>, e: &TrackingEvent) -> EventView {
             wall_time(
                 e.local_time.unwrap_or_else(|| e.occurred_at.naive_utc()),
                 ctx.locale,
+                ctx.today,
             ),
             None,
         ),
@@ -206,6 +211,7 @@ pub fn event(ctx: &Context<'_>, e: &TrackingEvent) -> EventView {
             wall_time(
                 e.occurred_at.with_timezone(&ctx.tz).naive_local(),
                 ctx.locale,
+                ctx.today,
             ),
             Some(e.occurred_at.to_rfc3339()),
         ),

@@ -106,9 +106,14 @@ impl NotificationStore for DynamoStore {
             Outcome::Sent {
                 provider_message_id,
                 segments,
+                note,
             } => {
                 sets.push("provider_message_id = :id");
                 values.insert(":id".into(), s(provider_message_id));
+                if let Some(note) = note {
+                    sets.push("detail = :detail");
+                    values.insert(":detail".into(), s(note));
+                }
                 if let Some(segments) = segments {
                     // `segments` is a DynamoDB reserved word.
                     sets.push("#segments = :segments");

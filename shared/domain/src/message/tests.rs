@@ -61,6 +61,8 @@ fn input<'a>(
         carrier_name: "UPS",
         tracking_url: LINK,
         unsubscribe_url: UNSUB,
+        // The fixtures' dates are in this year: no year written.
+        today: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
     }
 }
 
@@ -274,6 +276,28 @@ fn an_unknown_variable_is_rejected_where_it_is_used() {
     assert!(err.message.contains("coupon"));
 }
 
+/// "New date: Friday, January 8" in November means next January: written with its year,
+/// in every locale, by email and SMS; dates in the current year stay without.
+#[test]
+fn a_date_outside_the_current_year_shows_the_year() {
+    let m = a_merchant();
+    let next_year = NaiveDate::from_ymd_opt(2027, 1, 8).unwrap();
+    let d = Details {
+        old_date: NaiveDate::from_ymd_opt(2026, 11, 23),
+        new_date: Some(next_year),
+        ..details()
+    };
+    for tag in LOCALES {
+        let s = a_shipment(tag);
+        let i = input(Milestone::Delayed, &d, &s, &m);
+        let email = builtin_email(&i).unwrap();
+        let sms = builtin_sms(&i);
+        assert!(email.text.contains("2027"), "{tag}: {}", email.text);
+        assert!(sms.contains("2027"), "{tag}: {sms}");
+        assert!(!email.text.contains("2026"), "{tag}: {}", email.text);
+    }
+}
+
 #[test]
 fn an_unknown_attribute_or_loop_field_is_named_too() {
     for (source, name) in [
@@ -302,6 +326,64 @@ fn an_unknown_attribute_or_loop_field_is_named_too() {
         ..Override::default()
     };
     assert!(preview(&pickup, &sample()).is_ok());
+}
+
+/// Merchant templates run on a budget: a loop over too much, an output too large or
+/// nesting too deep is refused with a message saying which, quickly.
+#[test]
+fn templates_over_their_budget_are_refused() {
+    let html = |source: String| Override {
+        html: Some(source),
+        ..Override::default()
+    };
+    // A link is some 70 characters: three nested loops over it are 343,000 steps.
+    let spin = html(
+        "{% for a in tracking_url %}{% for b in tracking_url %}{% for c in tracking_url %}\
+         {% endfor %}{% endfor %}{% endfor %}"
+            .into(),
+    );
+    let err = preview(&spin, &sample()).unwrap_err();
+    assert!(err.message.contains("steps"), "{err:?}");
+    let flood = html("{% for a in tracking_url %}{{ tracking_url * 50 }}{% endfor %}".into());
+    let err = preview(&flood, &sample()).unwrap_err();
+    assert!(err.message.contains("writes more than 100 KiB"), "{err:?}");
+    let deep = html(format!(
+        "{}x{}",
+        "{% for a in [1] %}".repeat(40),
+        "{% endfor %}".repeat(40)
+    ));
+    let err = preview(&deep, &sample()).unwrap_err();
+    assert!(err.message.contains("recursion"), "{err:?}");
+    // Within budget: four recommendations, nested a little.
+    let fine = html(
+        "{% for r in recommendations %}{% if r.price %}{{ r.name }} {{ r.price }}{% endif %}{% endfor %}"
+            .into(),
+    );
+    assert!(preview(&fine, &sample()).is_ok());
+}
+
+/// What passes the checks renders on a real message: a value the message may lack must be
+/// guarded, or saving is refused and says so.
+#[test]
+fn templates_are_checked_with_what_a_real_message_can_lack() {
+    let unguarded = Override {
+        body: Some("Collect it at {{ pickup.name }}: {{ tracking_url }}".into()),
+        ..Override::default()
+    };
+    assert!(
+        preview(&unguarded, &sample()).is_ok(),
+        "the full sample has a pickup point"
+    );
+    let err = check(&unguarded, &sample()).unwrap_err();
+    assert!(err.message.contains("guard with"), "{err:?}");
+    let guarded = Override {
+        body: Some(
+            "{% if pickup %}Collect it at {{ pickup.name }}: {% endif %}{{ tracking_url }}".into(),
+        ),
+        ..Override::default()
+    };
+    let checked = check(&guarded, &sample()).unwrap();
+    assert!(checked.rendered.body.unwrap().contains("Collect it at"));
 }
 
 #[test]
