@@ -1,8 +1,8 @@
 //! The public order lookup, `GET|POST /lookup/{merchant_id}`: a customer without the
 //! tracking link gives the order number and email and is sent (303) to the tracking page.
 //! A wrong combination gets one generic "not found", whether or not the order exists, and
-//! attempts are limited per client IP, failed ones also per merchant (fixed windows in
-//! DynamoDB).
+//! attempts are limited per client IP, failed ones also per merchant and address range
+//! (fixed windows in DynamoDB).
 
 use crate::error::ApiError;
 use crate::page::{self, Asked, Brand, Chrome, PagePath};
@@ -24,11 +24,35 @@ pub const PER_IP: Limit = Limit {
     limit: 10,
     window_secs: 600,
 };
-/// A cap on failed lookups per shop, against guessing spread over many addresses.
-pub const PER_MERCHANT: Limit = Limit {
-    limit: 300,
+/// A cap on failed lookups per shop from one address range (see [`address_range`]),
+/// against guessing spread over many addresses of one network. Per range, not per shop:
+/// a shop-wide cap let one attacker lock every real customer out of the lookup.
+pub const PER_RANGE: Limit = Limit {
+    limit: 30,
     window_secs: 600,
 };
+
+/// The range failures are counted in: an IPv4 address's /24, an IPv6 address's /48 (the
+/// usual size of one site's allocation; IPv4-mapped addresses count as IPv4). A network
+/// that guesses locks out only its own neighbours.
+pub fn address_range(ip: &str) -> String {
+    use std::net::IpAddr;
+    let v4 = |a: std::net::Ipv4Addr| {
+        let [a, b, c, _] = a.octets();
+        format!("{a}.{b}.{c}.0/24")
+    };
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V4(a)) => v4(a),
+        Ok(IpAddr::V6(a)) => match a.to_ipv4_mapped() {
+            Some(mapped) => v4(mapped),
+            None => {
+                let s = a.segments();
+                format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
+            }
+        },
+        Err(_) => "unknown".into(),
+    }
+}
 const MAX_FIELD_CHARS: usize = 254;
 
 /// The client's address: API Gateway's view of the connection when on Lambda (clients
@@ -165,7 +189,7 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
     };
     let now = (app.clock)();
     let ip = client_ip(context.as_ref().map(|c| &c.0), &headers);
-    let shop_failures = format!("lookup#merchant#{merchant_id}");
+    let shop_failures = format!("lookup#merchant#{merchant_id}#{}", address_range(&ip));
     // Every attempt counts against the address; only failures against the shop, so its
     // customers finding their orders never use up the shop's budget. A full shop bucket
     // refuses successes too: otherwise a 303 among 429s would still answer a guess.
@@ -173,14 +197,14 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
         .store
         .hit(&format!("lookup#ip#{ip}"), PER_IP, now)
         .await?;
-    let by_shop = app.store.check(&shop_failures, PER_MERCHANT, now).await?;
+    let by_shop = app.store.check(&shop_failures, PER_RANGE, now).await?;
     if let Admission::Limited { retry_after_secs } = by_address {
         // Routine (a customer retyping, a scripted guesser): not worth an operator's attention.
         tracing::debug!(merchant_id = %merchant_id, "order lookup limited for an address");
         return too_many(&merchant, &asked, retry_after_secs);
     }
     if let Admission::Limited { retry_after_secs } = by_shop {
-        tracing::warn!(merchant_id = %merchant_id, "order lookups paused for the shop: too many failures");
+        tracing::warn!(merchant_id = %merchant_id, "order lookups paused for an address range: too many failures");
         return too_many(&merchant, &asked, retry_after_secs);
     }
     let words = page_words(asked.locale(None, &merchant.branding.default_locale));
@@ -234,7 +258,7 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
         // The same answer whether the order is unknown or the email is wrong.
         None => {
             // This failure is already answered; the count only limits the next attempts.
-            app.store.hit(&shop_failures, PER_MERCHANT, now).await?;
+            app.store.hit(&shop_failures, PER_RANGE, now).await?;
             form(
                 StatusCode::NOT_FOUND,
                 &merchant,

@@ -135,26 +135,47 @@ async fn every_attempt_counts_against_the_address_even_a_successful_one() {
     assert_eq!(find(&store, "198.51.100.20", right).await.status, 429);
 }
 
+#[test]
+fn failures_are_counted_per_24_or_48() {
+    for (ip, range) in [
+        ("203.0.113.77", "203.0.113.0/24"),
+        ("::ffff:203.0.113.9", "203.0.113.0/24"),
+        ("2001:db8:abcd:12::1", "2001:db8:abcd::/48"),
+        ("unknown", "unknown"),
+    ] {
+        assert_eq!(address_range(ip), range, "{ip}");
+    }
+}
+
 #[tokio::test]
-async fn only_failed_lookups_use_up_the_shops_budget() {
+async fn only_failed_lookups_use_up_a_range_and_other_ranges_keep_working() {
     let store = two_orders().await;
     let right = "order_number=1001&email=ada%40example.com";
     let wrong = "order_number=1001&email=eve%40example.com";
-    // Rotating addresses, as a busy shop's customers (or an attacker) do.
-    let ip = |i: u32| format!("10.{}.{}.1", i / 256, i % 256);
-    for i in 0..PER_MERCHANT.limit + 50 {
-        assert_eq!(find(&store, &ip(i), right).await.status, 303, "success {i}");
+    // Successes from one network never use up its budget.
+    for i in 0..PER_RANGE.limit + 20 {
+        let ip = format!("198.51.100.{}", i + 1);
+        assert_eq!(find(&store, &ip, right).await.status, 303, "success {i}");
     }
-    for i in 0..PER_MERCHANT.limit {
-        let page = find(&store, &ip(1000 + i), wrong).await;
-        assert_eq!(page.status, 404, "failure {i}");
+    // Guesses from many addresses of another /24 (each under its own limit).
+    let guesser = |i: u32| format!("203.0.113.{}", i + 1);
+    for i in 0..PER_RANGE.limit {
+        assert_eq!(
+            find(&store, &guesser(i), wrong).await.status,
+            404,
+            "failure {i}"
+        );
     }
-    // The shop's budget of failures is spent: every attempt now waits for the window,
-    // a right one too (a 303 among 429s would still answer a guess).
+    // That range's budget is spent: every attempt from it waits for the window, a right
+    // one too (a 303 among 429s would still answer a guess)...
     for body in [wrong, right] {
-        let refused = find(&store, &ip(5000), body).await;
+        let refused = find(&store, &guesser(200), body).await;
         assert_eq!(refused.status, 429);
         assert_eq!(refused.header("retry-after"), "600");
+    }
+    // ...while customers anywhere else still find their orders.
+    for ip in ["198.51.100.250", "192.0.2.10", "2001:db8::1"] {
+        assert_eq!(find(&store, ip, right).await.status, 303, "{ip}");
     }
 }
 
