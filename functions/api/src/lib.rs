@@ -56,6 +56,10 @@ pub struct App<S, V> {
     /// Lets webhook endpoints be `http://127.0.0.1` / `http://localhost` (the devstack's
     /// local receivers); off everywhere else.
     pub allow_local_webhook_urls: bool,
+    /// Keys rate-limit counters (client addresses) with HMAC, so the stored hashes cannot
+    /// be reversed by hashing all 2^32 IPv4 addresses. Every instance must share it: the
+    /// template generates one secret; `App::new` starts with a random one (one process).
+    pub rate_limit_pepper: Vec<u8>,
 }
 
 impl<S, V> App<S, V> {
@@ -66,7 +70,13 @@ impl<S, V> App<S, V> {
             public_base_url: public_base_url.into().trim_end_matches('/').to_owned(),
             clock: Utc::now,
             allow_local_webhook_urls: false,
+            rate_limit_pepper: afterclick_aws::secrets::new_token().into_bytes(),
         }
+    }
+
+    pub fn with_rate_limit_pepper(mut self, pepper: impl Into<Vec<u8>>) -> Self {
+        self.rate_limit_pepper = pepper.into();
+        self
     }
 }
 

@@ -77,6 +77,20 @@ pub fn client_ip(
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// A counter's key, keyed with the deployment's secret pepper: the store then hashes it
+/// again, and no one holding the table can tell which addresses tried.
+fn peppered(pepper: &[u8], key: &str) -> String {
+    use hmac::{Hmac, Mac};
+    match <Hmac<sha2::Sha256> as Mac>::new_from_slice(pepper) {
+        Ok(mut mac) => {
+            mac.update(key.as_bytes());
+            hex::encode(mac.finalize().into_bytes())
+        }
+        // HMAC takes keys of any length; kept total rather than panicking.
+        Err(_) => key.to_owned(),
+    }
+}
+
 /// Case-insensitive, in time independent of where the addresses differ.
 pub fn same_email(a: &str, b: &str) -> bool {
     let (a, b) = (a.trim().to_lowercase(), b.trim().to_lowercase());
@@ -189,13 +203,17 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
     };
     let now = (app.clock)();
     let ip = client_ip(context.as_ref().map(|c| &c.0), &headers);
-    let shop_failures = format!("lookup#merchant#{merchant_id}#{}", address_range(&ip));
+    let keyed = |key: String| peppered(&app.rate_limit_pepper, &key);
+    let shop_failures = keyed(format!(
+        "lookup#merchant#{merchant_id}#{}",
+        address_range(&ip)
+    ));
     // Every attempt counts against the address; only failures against the shop, so its
     // customers finding their orders never use up the shop's budget. A full shop bucket
     // refuses successes too: otherwise a 303 among 429s would still answer a guess.
     let by_address = app
         .store
-        .hit(&format!("lookup#ip#{ip}"), PER_IP, now)
+        .hit(&keyed(format!("lookup#ip#{ip}")), PER_IP, now)
         .await?;
     let by_shop = app.store.check(&shop_failures, PER_RANGE, now).await?;
     if let Admission::Limited { retry_after_secs } = by_address {

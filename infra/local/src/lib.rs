@@ -640,6 +640,11 @@ async fn start_hosts(
     ] {
         env.insert(k.to_owned(), v.to_owned());
     }
+    // What the template's generated secret is on AWS: one per stack, shared by instances.
+    env.insert(
+        "RATE_LIMIT_PEPPER".to_owned(),
+        afterclick_aws::secrets::new_token(),
+    );
     env.insert(
         "RUST_LOG".to_owned(),
         std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned()),

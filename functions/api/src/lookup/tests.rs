@@ -218,3 +218,18 @@ async fn unsubscribe_asks_first_in_the_customers_language_then_stops_messages() 
     );
     assert_eq!(get(&store, "/u/0000").await.status, 404);
 }
+
+/// Counters are keyed with the deployment's pepper: the same address under another pepper
+/// is another counter, so what is stored says nothing about the address without it.
+#[tokio::test]
+async fn rate_limit_keys_depend_on_the_secret_pepper() {
+    let store = two_orders().await;
+    let wrong = "order_number=1001&email=eve%40example.com";
+    let ip = [("x-forwarded-for", "192.0.2.44")];
+    for _ in 0..PER_IP.limit {
+        assert_eq!(find(&store, "192.0.2.44", wrong).await.status, 404);
+    }
+    assert_eq!(find(&store, "192.0.2.44", wrong).await.status, 429);
+    let other = call_with_pepper(&store, "POST", LOOKUP, &ip, wrong, b"another-deployment").await;
+    assert_eq!(other.status, 404, "a fresh counter under another pepper");
+}

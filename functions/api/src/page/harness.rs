@@ -110,6 +110,9 @@ impl Page {
     }
 }
 
+/// The deployment's rate-limit pepper in these tests (each call builds its app anew).
+pub const PEPPER: &[u8] = b"pepper-for-the-page-tests";
+
 pub async fn call(
     store: &MemoryStore,
     method: &str,
@@ -117,7 +120,19 @@ pub async fn call(
     headers: &[(&str, &str)],
     body: &str,
 ) -> Page {
-    let mut app = App::new(store.clone(), NoSenders, "https://track.example");
+    call_with_pepper(store, method, uri, headers, body, PEPPER).await
+}
+
+pub async fn call_with_pepper(
+    store: &MemoryStore,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+    pepper: &[u8],
+) -> Page {
+    let mut app =
+        App::new(store.clone(), NoSenders, "https://track.example").with_rate_limit_pepper(pepper);
     app.clock = now;
     let mut request = Request::builder().method(method).uri(uri);
     for (name, value) in headers {
