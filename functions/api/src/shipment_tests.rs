@@ -303,29 +303,19 @@ async fn implausible_promises_are_refused_on_registration_and_patch() {
     assert_eq!(count(&store, "m_a").await, 0, "nothing was registered");
     let id = register(&api, &a, "1Z999AA10123456784").await;
     let uri = format!("/v1/shipments/{id}");
-    let patch = json!({"promised_delivery_date": "9999-12-31"});
-    let r = send(
-        &api,
-        "PATCH",
-        &uri,
-        &a,
-        &[("content-type", "application/merge-patch+json")],
-        Some(&patch),
-    )
-    .await;
+    let promise = |date: &str| {
+        let patch = json!({ "promised_delivery_date": date });
+        let (api, uri, a) = (&api, &uri, &a);
+        async move {
+            let merge = [("content-type", "application/merge-patch+json")];
+            send(api, "PATCH", uri, a, &merge, Some(&patch)).await
+        }
+    };
+    let r = promise("9999-12-31").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.body["field"], "promised_delivery_date");
     // Within a month back and a year ahead of the (pinned) clock: accepted.
-    let patch = json!({"promised_delivery_date": "2026-12-20"});
-    let r = send(
-        &api,
-        "PATCH",
-        &uri,
-        &a,
-        &[("content-type", "application/merge-patch+json")],
-        Some(&patch),
-    )
-    .await;
+    let r = promise("2026-12-20").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 

@@ -659,29 +659,23 @@ fn render_part(part: &'static str, source: &str, vars: &Vars) -> Result<String, 
     let template = env
         .template_from_str(source)
         .map_err(|e| template_error(part, source, &e))?;
-    if let Some(unknown) = template
+    // An unknown name, else an unknown attribute of a documented one (`customer.nmae`),
+    // checked against the data itself, so the error names it even where a filter would
+    // fail first.
+    let data = minijinja::Value::from_serialize(vars);
+    let unknown = template
         .undeclared_variables(false)
         .into_iter()
         .filter(|name| !VARIABLES.contains(&name.as_str()))
         .min()
-    {
-        let (line, column) = first_use(source, &unknown);
-        return Err(TemplateError {
-            part,
-            line,
-            column,
-            message: format!("unknown variable `{unknown}`; see the documented variables"),
+        .or_else(|| {
+            template
+                .undeclared_variables(true)
+                .into_iter()
+                .filter(|path| !has_path(&data, path))
+                .min()
         });
-    }
-    // Attributes of the documented variables (`customer.nmae`), checked against the data
-    // itself, so the error names them even where a filter would fail first.
-    let data = minijinja::Value::from_serialize(vars);
-    if let Some(unknown) = template
-        .undeclared_variables(true)
-        .into_iter()
-        .filter(|path| !has_path(&data, path))
-        .min()
-    {
+    if let Some(unknown) = unknown {
         let (line, column) = first_use(source, &unknown);
         return Err(TemplateError {
             part,
