@@ -334,6 +334,11 @@ impl Stack {
         .unwrap()
     }
 
+    /// A page's HTML (the customer pages, the outbox), whatever its status.
+    pub async fn text(&self, request: reqwest::RequestBuilder) -> String {
+        request.send().await.unwrap().text().await.unwrap()
+    }
+
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();

@@ -55,14 +55,8 @@ async fn demo_shipments_tell_their_story_and_seed_once() {
     let new_date = registered.date_naive();
     assert_eq!(late["estimated_delivery"], new_date.to_string());
     let page = stack
-        .http
-        .get(format!("{}?lang=en", pages[1].url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text(stack.http.get(format!("{}?lang=en", pages[1].url)))
+        .await;
     assert!(page.contains("SORRY10"), "{page}");
     let expected = page
         .split_once("Expected delivery: ")

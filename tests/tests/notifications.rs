@@ -592,15 +592,13 @@ async fn sms_in_quiet_hours_waits_for_the_morning_while_email_goes_now() {
     };
     assert!(waiting(&outbox_json().await));
     let page = stack
-        .http
-        .get(stack.url("/_dev/outbox"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text(
+            stack
+                .http
+                .get(stack.url("/_dev/outbox"))
+                .header("accept", "text/html"),
+        )
+        .await;
     assert!(
         page.contains("1 SMS wait for the customer&#39;s quiet hours to end")
             || page.contains("1 SMS wait for the customer's quiet hours to end"),
