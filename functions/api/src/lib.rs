@@ -19,6 +19,7 @@ mod rating;
 mod route;
 mod settings;
 mod shipment_edit;
+mod shipment_events;
 mod shipment_list;
 #[cfg(test)]
 mod shipment_tests;
@@ -146,6 +147,7 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::get("/v1/openapi.json", openapi::document),
         Route::post("/v1/shipments", shipments::register::<S, V>),
         Route::get("/v1/shipments/{id}", shipments::get::<S, V>),
+        Route::get("/v1/shipments/{id}/events", shipment_events::list::<S, V>),
         Route::get("/v1/shipments", shipment_list::list::<S, V>),
         Route::patch("/v1/shipments/{id}", shipment_edit::patch::<S, V>),
         Route::delete("/v1/shipments/{id}", shipment_edit::erase::<S, V>),

@@ -53,7 +53,8 @@ pub async fn rate<S: Store, V: SenderIdentities + 'static>(
     let Some((shipment, merchant)) = tracking::load(&app, &token).await? else {
         return page::not_found(&asked);
     };
-    let render = |form, status| tracking::render(&app, &shipment, &merchant, &asked, form, status);
+    let render =
+        |form, status| tracking::render(&app, &shipment, &merchant, &asked, form, status, None);
     if !tracking::delivered(&shipment) {
         return render(RatingForm::NotDelivered, StatusCode::CONFLICT).await;
     }

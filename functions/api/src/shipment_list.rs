@@ -147,7 +147,7 @@ fn parse(params: &[(String, String)]) -> Result<ListRequest, FieldError> {
     Ok(r)
 }
 
-fn invalid_parameter(err: FieldError) -> ApiError {
+pub(crate) fn invalid_parameter(err: FieldError) -> ApiError {
     ApiError::Problem(
         Problem::new(
             StatusCode::BAD_REQUEST,

@@ -190,6 +190,7 @@ pub async fn register<S: Store, V>(
         version: 1,
         channels: None,
         erased_at: None,
+        history: None,
     };
     let outcome = create(&app, &shipment).await;
     if let Some(key) = &idempotency_key {
@@ -265,16 +266,21 @@ pub(crate) async fn respond<S: Store, V>(
     Ok((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// The shipment's JSON view, with its timeline and notifications.
+/// The shipment's JSON view, with the newest page of its timeline and its notifications.
 async fn body<S: Store, V>(app: &App<S, V>, shipment: &Shipment) -> Result<String, ApiError> {
-    let events = app
+    let page = app
         .store
-        .timeline(&shipment.merchant_id, &shipment.tracking_number)
+        .timeline_page(
+            &shipment.merchant_id,
+            &shipment.tracking_number,
+            None,
+            crate::shipment_events::DEFAULT_LIMIT,
+        )
         .await?;
     let notifications = app
         .store
         .notifications(&shipment.merchant_id, &shipment.tracking_number)
         .await?;
-    let view = view::shipment(shipment, &events, &notifications, &app.public_base_url);
+    let view = view::shipment(shipment, &page, &notifications, &app.public_base_url);
     serde_json::to_string(&view).map_err(|e| StoreError::Corrupt(e.to_string()).into())
 }

@@ -12,7 +12,7 @@ use crate::page::{self, Asked, Brand, Chrome, PagePath};
 use crate::{App, Store};
 use afterclick_domain::i18n::Locale;
 use afterclick_domain::message::headline;
-use afterclick_domain::ports::{Rating, SenderIdentities};
+use afterclick_domain::ports::{EventPosition, Rating, SenderIdentities};
 use afterclick_domain::{Merchant, Milestone, Shipment};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -84,7 +84,7 @@ struct TrackingPage {
     pickup: Option<view::PickupView>,
     rating: Option<view::RatingView>,
     events: Vec<view::EventView>,
-    older_events: Option<String>,
+    older_events: Option<timeline::Earlier>,
     times_in: String,
     order_number: String,
     carrier: view::CarrierView,
@@ -99,13 +99,20 @@ pub async fn render<S: Store, V>(
     asked: &Asked,
     form: RatingForm,
     status: StatusCode,
+    before: Option<&EventPosition>,
 ) -> Result<Response, ApiError> {
     let locale = locale(asked, shipment, merchant);
-    let mut events = app
+    let page = app
         .store
-        .timeline(&shipment.merchant_id, &shipment.tracking_number)
+        .timeline_page(
+            &shipment.merchant_id,
+            &shipment.tracking_number,
+            before,
+            timeline::SHOWN_EVENTS,
+        )
         .await?;
-    events.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
+    let mut events = page.events.clone();
+    events.reverse();
     let tz: chrono_tz::Tz = shipment.customer.timezone.parse().unwrap_or(chrono_tz::UTC);
     let ctx = view::Context {
         shipment,
@@ -126,7 +133,7 @@ pub async fn render<S: Store, V>(
     let title = format!("{} · {}", ctx.words.track_title, merchant.brand_name);
     let here = format!("/t/{}", shipment.token);
     let l = &locale.labels;
-    let timeline = timeline::timeline(&ctx, &events);
+    let timeline = timeline::timeline(&ctx, &events, page.earlier.as_ref(), asked);
     let page = TrackingPage {
         labels: Labels {
             order: l.order,
@@ -139,7 +146,8 @@ pub async fn render<S: Store, V>(
         expected: view::expected(&ctx),
         delivered_on: view::delivered_on(&ctx),
         progress: view::progress(&ctx),
-        pickup: view::pickup(&ctx, &events),
+        // Where to collect the parcel is current news: on the newest page only.
+        pickup: view::pickup(&ctx, &events).filter(|_| before.is_none()),
         rating: view::rating(&ctx, form),
         times_in: ctx.words.times_in.replace("{zone}", tz.name()),
         events: timeline.events,
@@ -177,6 +185,10 @@ pub async fn show<S: Store, V: SenderIdentities + 'static>(
         &asked,
         RatingForm::Current { rating, thanks },
         StatusCode::OK,
+        // A malformed cursor is just the newest page: the customer followed an old link.
+        page::query_value(query.as_deref(), "before")
+            .and_then(|c| EventPosition::parse(&c))
+            .as_ref(),
     )
     .await
 }

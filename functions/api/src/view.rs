@@ -2,6 +2,7 @@
 
 use afterclick_domain::milestone::Moment;
 use afterclick_domain::model::{Pickup, TimeBasis};
+use afterclick_domain::ports::{EventPosition, TimelinePage};
 use afterclick_domain::reason::Reason;
 use afterclick_domain::{Customer, Milestone, Notification, Shipment, Status, TrackingEvent};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -57,7 +58,10 @@ pub struct ShipmentView<'a> {
     pub service: Option<&'a str>,
     pub destination_country: Option<&'a str>,
     pub milestones: Vec<MilestoneView>,
+    /// The newest scans, oldest first.
     pub events: Vec<EventView<'a>>,
+    /// The cursor of the page of earlier scans (`GET /v1/shipments/{id}/events?before=`).
+    pub events_before: Option<String>,
     pub notifications: Vec<NotificationView<'a>>,
 }
 
@@ -172,7 +176,7 @@ pub struct NotificationView<'a> {
 
 pub fn shipment<'a>(
     s: &'a Shipment,
-    events: &'a [TrackingEvent],
+    events: &'a TimelinePage,
     notifications: &'a [Notification],
     public_base_url: &str,
 ) -> ShipmentView<'a> {
@@ -195,7 +199,8 @@ pub fn shipment<'a>(
         service: s.service.as_deref(),
         destination_country: s.destination_country.as_deref(),
         milestones,
-        events: events.iter().map(EventView::from).collect(),
+        events: events.events.iter().map(EventView::from).collect(),
+        events_before: events.earlier.as_ref().map(EventPosition::cursor),
         notifications: notifications
             .iter()
             .map(|n| NotificationView {

@@ -1,9 +1,12 @@
 //! DynamoDB stream consumer: a new tracking event (or a newly registered shipment) ->
-//! re-evaluate the shipment's timeline -> status, milestones and notification intents,
-//! written in one transaction guarded by the shipment's version.
+//! re-evaluate the shipment -> status, milestones and notification intents, written in one
+//! transaction guarded by the shipment's version. The records carry the new scans themselves,
+//! so evaluation reads the shipment, never its whole history (see `service::reevaluate`).
 
+use afterclick_aws::keys::types::EVENT;
 pub use afterclick_aws::stream::MissingSequenceNumber;
 use afterclick_aws::stream::{each_key, image_key};
+use afterclick_domain::TrackingEvent;
 use afterclick_domain::ports::{EndpointStore, EventStore, SnapshotReads};
 use afterclick_domain::service::{ReevaluateError, reevaluate};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
@@ -69,6 +72,7 @@ impl<S: Store> Milestones<S> {
             }
         }
         let trigger = trigger.ok_or(RecordError::Malformed(last_error))?;
+        let scans = new_scans(&records);
         let span = tracing::info_span!(
             "shipment",
             records = records.len(),
@@ -80,6 +84,7 @@ impl<S: Store> Milestones<S> {
             &self.store,
             &trigger.merchant_id,
             &trigger.tracking_number,
+            scans.as_deref(),
             now,
         )
         .instrument(span.clone())
@@ -97,4 +102,25 @@ impl<S: Store> Milestones<S> {
         }
         Ok(())
     }
+}
+
+/// The scans the records carry (new ones, and known ones whose estimate changed); `None` if an
+/// event record cannot be read, so that evaluation reads the stored timeline instead of
+/// deciding without a scan.
+fn new_scans(records: &[&EventRecord]) -> Option<Vec<TrackingEvent>> {
+    let mut scans = Vec::new();
+    for record in records {
+        let image = &record.change.new_image;
+        if !matches!(image.get("type"), Some(serde_dynamo::AttributeValue::S(t)) if t == EVENT) {
+            continue;
+        }
+        match serde_dynamo::from_item::<_, TrackingEvent>(image.clone()) {
+            Ok(scan) => scans.push(scan),
+            Err(err) => {
+                tracing::warn!(error = %err, "an event record is unreadable; reading the timeline");
+                return None;
+            }
+        }
+    }
+    Some(scans)
 }

@@ -98,6 +98,8 @@ impl<S: Store + Clone, M: Mailer, T: Texter, W: WebhookSender> Sweeper<S, M, T, 
                 &self.store,
                 &shipment.merchant_id,
                 &shipment.tracking_number,
+                // The clock, not a scan, brought it here: the state holds all it needs.
+                Some(&[]),
                 now,
             ))
             .await

@@ -68,6 +68,10 @@ pub struct Receipt {
     pub duplicates: usize,
     /// Known events whose estimated delivery date changed.
     pub estimates_updated: usize,
+    /// The oldest scans of a delivery longer than the per-delivery cap, left out.
+    pub dropped: usize,
+    /// New scans not stored because the tracking number's history is full.
+    pub refused: usize,
 }
 
 /// The `token` query parameter (Shippo's URL-token authentication).
@@ -154,8 +158,17 @@ async fn receive<S: Store>(
         stored: recorded.stored,
         duplicates: recorded.duplicates(),
         estimates_updated: estimates,
+        dropped: parsed.dropped,
+        refused: recorded.refused,
         tracking_number: parsed.tracking_number,
     };
+    if receipt.dropped + receipt.refused > 0 {
+        tracing::warn!(
+            dropped = receipt.dropped,
+            refused = receipt.refused,
+            "scans left out: the delivery or the history is over its bound"
+        );
+    }
     tracing::info!(
         tracking_number = %receipt.tracking_number,
         received = receipt.received,

@@ -356,23 +356,6 @@ impl DueStore for MemoryStore {
 }
 
 impl EventStore for MemoryStore {
-    async fn record_event(
-        &self,
-        merchant_id: &str,
-        tn: &str,
-        event: &TrackingEvent,
-        _received_at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let mut state = self.state.lock().unwrap();
-        let events = state.events.entry(key(merchant_id, tn)).or_default();
-        let id = (event.occurred_at, event.event_id(tn));
-        if events.contains_key(&id) {
-            return Ok(false);
-        }
-        events.insert(id, event.clone());
-        Ok(true)
-    }
-
     async fn record_events(
         &self,
         merchant_id: &str,
@@ -387,16 +370,22 @@ impl EventStore for MemoryStore {
         let mut recorded = Recorded {
             stored: 0,
             known: plan.repeats,
+            refused: 0,
         };
-        for index in plan.chunks.into_iter().flatten() {
-            let event = &given[index];
-            let id = (event.occurred_at, event.event_id(tn));
-            match events.entry(id) {
-                std::collections::btree_map::Entry::Occupied(_) => recorded.known.push(index),
-                std::collections::btree_map::Entry::Vacant(slot) => {
-                    slot.insert(event.clone());
-                    recorded.stored += 1;
-                }
+        let id = |index: usize| (given[index].occurred_at, given[index].event_id(tn));
+        for chunk in plan.chunks {
+            let (known, new): (Vec<usize>, Vec<usize>) = chunk
+                .into_iter()
+                .partition(|&i| events.contains_key(&id(i)));
+            recorded.known.extend(known);
+            // A chunk is stored whole or not at all, as the store's transactions are.
+            if recorded.refused > 0 || events.len() + new.len() > crate::ports::MAX_HISTORY {
+                recorded.refused += new.len();
+                continue;
+            }
+            for index in new {
+                events.insert(id(index), given[index].clone());
+                recorded.stored += 1;
             }
         }
         recorded.known.sort_unstable();
@@ -422,6 +411,38 @@ impl EventStore for MemoryStore {
             }
             _ => Ok(false),
         }
+    }
+
+    async fn timeline_page(
+        &self,
+        merchant_id: &str,
+        tn: &str,
+        before: Option<&crate::ports::EventPosition>,
+        limit: usize,
+    ) -> Result<crate::ports::TimelinePage, StoreError> {
+        let state = self.state.lock().unwrap();
+        let Some(events) = state.events.get(&key(merchant_id, tn)) else {
+            return Ok(crate::ports::TimelinePage::default());
+        };
+        let end = before.map(|p| (p.occurred_at, p.event_id.clone()));
+        let mut newest: Vec<(&(DateTime<Utc>, String), &TrackingEvent)> = events
+            .iter()
+            .rev()
+            .filter(|(k, _)| end.as_ref().is_none_or(|end| *k < end))
+            .take(limit + 1)
+            .collect();
+        let more = newest.len() > limit;
+        newest.truncate(limit);
+        let earlier = more.then(|| newest.last()).flatten().map(|((at, id), _)| {
+            crate::ports::EventPosition {
+                occurred_at: *at,
+                event_id: id.clone(),
+            }
+        });
+        Ok(crate::ports::TimelinePage {
+            events: newest.into_iter().rev().map(|(_, e)| e.clone()).collect(),
+            earlier,
+        })
     }
 
     async fn timeline(
@@ -595,5 +616,6 @@ pub fn shipment(merchant_id: &str, tracking_number: &str, now: DateTime<Utc>) ->
         version: 1,
         channels: None,
         erased_at: None,
+        history: None,
     }
 }

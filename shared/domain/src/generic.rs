@@ -73,6 +73,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedWebhook, FieldError> {
         estimated_delivery: None,
         events,
         unknown_codes: Vec::new(),
+        dropped: 0,
     })
 }
 

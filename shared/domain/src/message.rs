@@ -839,6 +839,7 @@ pub fn sample_vars(milestone: Milestone, merchant: &Merchant, locale_tag: &str) 
         version: 1,
         channels: None,
         erased_at: None,
+        history: None,
     };
     let details = Details {
         old_date: Some(today),

@@ -79,6 +79,23 @@ pub struct Shipment {
     /// When the customer's personal data was erased (`DELETE /v1/shipments/{id}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erased_at: Option<DateTime<Utc>>,
+    /// What evaluation needs from the timeline beyond the state above, so that new scans are
+    /// judged without re-reading the history; none until an evaluation has read it whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistorySummary>,
+}
+
+/// The part of a shipment's timeline that evaluation keeps (see [`crate::rules::evaluate`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistorySummary {
+    /// When the whole timeline was read; the summary covers every scan since, one by one.
+    pub read_at: DateTime<Utc>,
+    /// The earliest label scan: scans long before it are impossible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_at: Option<DateTime<Utc>>,
+    /// The scan `estimated_delivery` came from: only a scan at least as new replaces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate_at: Option<DateTime<Utc>>,
 }
 
 /// One carrier scan, normalised.

@@ -218,14 +218,27 @@ pub trait DueStore: Send + Sync {
 }
 
 pub trait EventStore: Send + Sync {
-    /// Stores the event unless the same carrier event is already stored; true if it was new.
+    /// Stores the event unless the same carrier event is already stored (or the history is
+    /// full); true if it was new.
     fn record_event(
         &self,
         merchant_id: &str,
         tracking_number: &str,
         event: &TrackingEvent,
         received_at: DateTime<Utc>,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        async move {
+            let recorded = self
+                .record_events(
+                    merchant_id,
+                    tracking_number,
+                    std::slice::from_ref(event),
+                    received_at,
+                )
+                .await?;
+            Ok(recorded.stored == 1)
+        }
+    }
 
     /// Stores the new events of one webhook delivery atomically, in the chunks and order of
     /// [`plan_writes`] (at most [`crate::service::MAX_TRANSACTION_WRITES`] per chunk); events
@@ -247,6 +260,15 @@ pub trait EventStore: Send + Sync {
         event: &TrackingEvent,
         date: chrono::NaiveDate,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The newest `limit` scans strictly before `before` (or the newest of all), oldest first.
+    fn timeline_page(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        before: Option<&EventPosition>,
+        limit: usize,
+    ) -> impl Future<Output = Result<TimelinePage, StoreError>> + Send;
 
     /// Every stored event of a tracking number, oldest first.
     fn timeline(

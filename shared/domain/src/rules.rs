@@ -1,8 +1,10 @@
 //! Pure milestone rules: (shipment state, events, now) -> (new state, moments, intents).
 //!
 //! The function is idempotent and order-independent: it may be handed the whole stored
-//! timeline every time, and events already reflected in the state change nothing. That is
-//! what lets the stream handler (and the sweeper) re-run it on every at-least-once delivery.
+//! timeline or only the scans new since the state was last evaluated (what the state needs
+//! from older scans is kept in [`HistorySummary`]), and events already reflected in the state
+//! change nothing. That is what lets the stream handler (and the sweeper) re-run it on every
+//! at-least-once delivery at a cost that follows the new scans, not the history's length.
 //!
 //! What is announced:
 //! - the moment the current status stands for (the newest scan), if it is at most
@@ -15,10 +17,13 @@
 //!   hours (Monday to Friday).
 //!
 //! Scans more than a day in the future, or more than a day before the label was created,
-//! are impossible: they stay on the timeline, flagged, and decide nothing.
+//! are impossible: they stay on the timeline, flagged, and decide nothing (judged when they
+//! are evaluated, which is when they arrive).
 
 use crate::milestone::{Milestone, Moment, Occurrence, is_terminal, may_follow, milestone_for};
-use crate::model::{Channel, Details, Merchant, MilestoneReached, Shipment, TrackingEvent};
+use crate::model::{
+    Channel, Details, HistorySummary, Merchant, MilestoneReached, Shipment, TrackingEvent,
+};
 use crate::status::Status;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, SecondsFormat, Utc, Weekday};
 use serde::{Deserialize, Serialize};
@@ -114,7 +119,11 @@ pub fn evaluate(
     now: DateTime<Utc>,
     merchant: &Merchant,
 ) -> Evaluation {
-    let label_at = label_time(events);
+    let known = state.history.as_ref();
+    let label_at = [known.and_then(|h| h.label_at), label_time(events)]
+        .into_iter()
+        .flatten()
+        .min();
     let mut usable: Vec<&TrackingEvent> = events
         .iter()
         .filter(|e| flag(e, label_at, now).is_none())
@@ -122,11 +131,21 @@ pub fn evaluate(
     usable.sort_by_key(|e| (e.occurred_at, e.status));
 
     let mut next = state.clone();
-    apply_status(&mut next, &usable);
-    let mut candidates = scan_moments(&usable, next.promised_delivery_date);
+    // The expectation before these scans: a scan-reported delay moves it.
+    let expected = known
+        .and(state.estimated_delivery)
+        .or(state.promised_delivery_date);
+    let estimate_at = apply_status(&mut next, &usable);
+    next.history = Some(HistorySummary {
+        read_at: known.map_or(now, |h| h.read_at),
+        label_at,
+        estimate_at,
+    });
+    let mut candidates = scan_moments(&usable, expected);
     candidates.extend(delay_moments(&next, now));
     candidates.extend(stall_moment(&next, now, merchant.stall_after_hours));
-    let reached = record(&mut next, &candidates);
+    let mut reached = record(&mut next, &candidates);
+    number_attempts(&next, &mut reached);
     let announced = announce(state, &next, &reached, now);
     for candidate in &announced {
         if let Some(entry) = next.milestones.get_mut(&candidate.moment.key()) {
@@ -168,8 +187,9 @@ pub fn evaluate(
 }
 
 /// Status follows the latest scan by `occurred_at`, never arrival order, and never leaves
-/// a terminal status except where `may_follow` allows.
-fn apply_status(shipment: &mut Shipment, sorted: &[&TrackingEvent]) {
+/// a terminal status except where `may_follow` allows. The estimate follows the newest scan
+/// that carries one; returns that scan's time.
+fn apply_status(shipment: &mut Shipment, sorted: &[&TrackingEvent]) -> Option<DateTime<Utc>> {
     for event in sorted {
         // Same time: the further status wins (carriers send "out for delivery" and
         // "delivered" with the same minute-precision stamp).
@@ -181,8 +201,16 @@ fn apply_status(shipment: &mut Shipment, sorted: &[&TrackingEvent]) {
             shipment.status_at = Some(event.occurred_at);
         }
     }
-    if let Some(date) = sorted.iter().rev().find_map(|e| e.estimated_delivery) {
+    let mut estimate_at = shipment.history.as_ref().and_then(|h| h.estimate_at);
+    if let Some((at, date)) = sorted
+        .iter()
+        .rev()
+        .find_map(|e| Some((e.occurred_at, e.estimated_delivery?)))
+        // Without a summary the scans are the whole timeline: the newest estimate wins.
+        .filter(|(at, _)| shipment.history.is_none() || estimate_at.is_none_or(|e| *at >= e))
+    {
         shipment.estimated_delivery = Some(date);
+        estimate_at = Some(at);
     }
     shipment.last_scan_at = sorted
         .iter()
@@ -190,17 +218,16 @@ fn apply_status(shipment: &mut Shipment, sorted: &[&TrackingEvent]) {
         .map(|e| e.occurred_at)
         .max()
         .max(shipment.last_scan_at);
+    estimate_at
 }
 
 fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// The moments the scans show, in time order.
-fn scan_moments(sorted: &[&TrackingEvent], promise: Option<NaiveDate>) -> Vec<Candidate> {
+/// The moments the scans show, in time order; `expected` is the date in force before them.
+fn scan_moments(sorted: &[&TrackingEvent], mut expected: Option<NaiveDate>) -> Vec<Candidate> {
     let mut out = Vec::new();
-    let mut attempts = 0;
-    let mut expected = promise;
     for event in sorted {
         let details = Details {
             reason: event.reason,
@@ -227,18 +254,13 @@ fn scan_moments(sorted: &[&TrackingEvent], promise: Option<NaiveDate>) -> Vec<Ca
                         .to_owned(),
                 ),
             };
-            let mut details = details.clone();
-            if milestone == Milestone::AttemptFailed {
-                attempts += 1;
-                details.attempt = Some(attempts);
-            }
             out.push(Candidate {
                 moment: Moment {
                     milestone,
                     instance,
                 },
                 at: event.occurred_at,
-                details,
+                details: details.clone(),
             });
         }
         if event.reason.is_some_and(|r| r.is_delay()) && !is_terminal(event.status) {
@@ -411,6 +433,26 @@ fn record(shipment: &mut Shipment, candidates: &[Candidate]) -> Vec<Candidate> {
         reached.push(candidate.clone());
     }
     reached
+}
+
+/// Each new failed attempt's number: its rank among all the attempts the shipment has seen
+/// (older attempts are in the state, not necessarily among the scans evaluated now).
+fn number_attempts(shipment: &Shipment, reached: &mut [Candidate]) {
+    let attempts: Vec<DateTime<Utc>> = shipment
+        .milestones
+        .iter()
+        .filter(|(key, _)| {
+            Moment::parse_key(key).is_some_and(|m| m.milestone == Milestone::AttemptFailed)
+        })
+        .map(|(_, m)| m.at)
+        .collect();
+    for candidate in reached
+        .iter_mut()
+        .filter(|c| c.moment.milestone == Milestone::AttemptFailed)
+    {
+        let rank = attempts.iter().filter(|&&at| at <= candidate.at).count();
+        candidate.details.attempt = u32::try_from(rank).ok();
+    }
 }
 
 fn is_status_milestone(m: Milestone) -> bool {

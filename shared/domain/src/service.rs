@@ -2,7 +2,7 @@
 //! retry on conflict. Shared by the stream consumer and the sweeper; it talks to the
 //! outside only through the ports.
 
-use crate::model::{Notification, NotificationState};
+use crate::model::{Notification, NotificationState, TrackingEvent};
 use crate::ports::{EndpointStore, EventStore, SnapshotReads, StoreError};
 use crate::rules::{Evaluation, evaluate};
 use crate::webhooks;
@@ -22,11 +22,16 @@ pub enum ReevaluateError {
 }
 
 /// What happened to the shipment; `None` when it is not registered (yet) or its merchant
-/// is gone.
+/// is gone. `scans` are the events new since the last evaluation (the stream's records; none
+/// for the sweeper's clock-driven look; `None` when they are not known): a shipment whose state already summarises its
+/// history is judged on them alone, so the cost follows the new scans, never the history's
+/// length. The first evaluation (registration, or a shipment stored before summaries existed)
+/// reads the whole timeline once, which the history bound keeps finite.
 pub async fn reevaluate<S>(
     store: &S,
     merchant_id: &str,
     tracking_number: &str,
+    scans: Option<&[TrackingEvent]>,
     now: DateTime<Utc>,
 ) -> Result<Option<Evaluation>, ReevaluateError>
 where
@@ -37,8 +42,14 @@ where
         let (Some(shipment), Some(merchant)) = (snapshot.shipment, snapshot.merchant) else {
             return Ok(None);
         };
-        let timeline = store.timeline(merchant_id, tracking_number).await?;
-        let outcome = evaluate(&shipment, &timeline, now, &merchant);
+        let timeline;
+        let events = if let Some(scans) = scans.filter(|_| shipment.history.is_some()) {
+            scans
+        } else {
+            timeline = store.timeline(merchant_id, tracking_number).await?;
+            &timeline
+        };
+        let outcome = evaluate(&shipment, events, now, &merchant);
         if !outcome.changed {
             return Ok(Some(outcome));
         }

@@ -1,10 +1,13 @@
-//! The carrier timeline as the page shows it: only the newest events, each text clipped,
-//! so a parcel with hundreds of scans (or a carrier sending novels) still gets a page far
-//! under 50 KB. The rest is one translated line, and the carrier's site has it all.
+//! The carrier timeline as the page shows it: a page of the newest events, each text
+//! clipped, so a parcel with hundreds of scans (or a carrier sending novels) still gets a page
+//! far under 50 KB, read with one bounded query. Earlier scans are a link away.
 
 use super::view::{self, Context, EventView};
+use crate::page::Asked;
 use afterclick_domain::TrackingEvent;
+use afterclick_domain::ports::EventPosition;
 use afterclick_domain::render::escape_html;
+use serde::Serialize;
 
 /// The newest events shown; a normal delivery has fewer.
 pub const SHOWN_EVENTS: usize = 30;
@@ -16,12 +19,23 @@ const ELLIPSIS: char = '…';
 
 pub struct Timeline {
     pub events: Vec<EventView>,
-    /// "Earlier updates not shown here: {n}.", when some are not shown.
-    pub older: Option<String>,
+    /// The link to the page of earlier scans, when there are some.
+    pub older: Option<Earlier>,
 }
 
-/// `events` newest first.
-pub fn timeline(ctx: &Context<'_>, events: &[TrackingEvent]) -> Timeline {
+#[derive(Debug, Serialize)]
+pub struct Earlier {
+    pub href: String,
+    pub label: &'static str,
+}
+
+/// `events` newest first (at most [`SHOWN_EVENTS`]); `earlier` where the next page starts.
+pub fn timeline(
+    ctx: &Context<'_>,
+    events: &[TrackingEvent],
+    earlier: Option<&EventPosition>,
+    asked: &Asked,
+) -> Timeline {
     let shown = events
         .iter()
         .take(SHOWN_EVENTS)
@@ -32,10 +46,18 @@ pub fn timeline(ctx: &Context<'_>, events: &[TrackingEvent]) -> Timeline {
             view
         })
         .collect();
-    let hidden = events.len().saturating_sub(SHOWN_EVENTS);
+    // The language the customer chose stays chosen; the cursor is URL-safe by construction.
+    let lang = asked
+        .lang
+        .as_deref()
+        .map(|_| format!("&lang={}", ctx.locale.tag))
+        .unwrap_or_default();
     Timeline {
         events: shown,
-        older: (hidden > 0).then(|| ctx.words.older_events.replace("{n}", &hidden.to_string())),
+        older: earlier.map(|p| Earlier {
+            href: format!("/t/{}?before={}{lang}", ctx.shipment.token, p.cursor()),
+            label: ctx.words.older_events,
+        }),
     }
 }
 
@@ -86,7 +108,7 @@ mod tests {
     const PAGE: &str = "/t/0123456789abcdef0123456789abcdef";
 
     #[tokio::test]
-    async fn only_the_newest_events_are_shown_with_a_translated_count_of_the_rest() {
+    async fn only_the_newest_events_are_shown_and_earlier_ones_a_link_away() {
         let events: Vec<_> = (1..=45_i64)
             .map(|h| event(h, Status::InTransit, &format!("Scan number {h:02}")))
             .collect();
@@ -103,12 +125,36 @@ mod tests {
                 .body
                 .contains(&format!("Scan number {:02}", SHOWN_EVENTS + 1))
         );
-        assert!(page.body.contains("Earlier updates not shown here: 15."));
-        let german = get(&store, &format!("{PAGE}?lang=de")).await;
+        let link = |body: &str| {
+            let start = body.find("?before=")?;
+            let end = start + body[start..].find('"')?;
+            Some(body[start..end].replace("&amp;", "&"))
+        };
+        let earlier = link(&page.body).expect("a link to the earlier scans");
+        assert!(page.body.contains(">Earlier updates</a>"));
+        let older = get(&store, &format!("{PAGE}{earlier}")).await;
+        assert_eq!(older.status, 200);
         assert!(
-            german
+            older
                 .body
-                .contains("Hier nicht angezeigte frühere Meldungen: 15.")
+                .contains(&format!("Scan number {:02}", SHOWN_EVENTS + 1))
+        );
+        assert!(
+            older.body.contains("Scan number 45"),
+            "back to the first scan"
+        );
+        assert!(
+            !older.body.contains("Scan number 01<"),
+            "the newest are on the first page"
+        );
+        assert_eq!(link(&older.body), None, "nothing before the first scan");
+        let german = get(&store, &format!("{PAGE}?lang=de")).await;
+        assert!(german.body.contains(">Frühere Meldungen</a>"));
+        assert!(link(&german.body).unwrap().ends_with("&lang=de"));
+        let forged = get(&store, &format!("{PAGE}?before=garbage")).await;
+        assert!(
+            forged.body.contains("Scan number 01"),
+            "a bad cursor is the newest page"
         );
 
         let few = store_with(merchant(), shipment(Status::InTransit), &events[..3]).await;

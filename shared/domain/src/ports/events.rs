@@ -2,7 +2,14 @@
 //! order. Shared by the DynamoDB store and the in-memory fake so both behave alike.
 
 use crate::model::TrackingEvent;
+use chrono::{DateTime, Utc};
 use std::collections::HashSet;
+
+/// The most scans ever stored for one tracking number. Real parcels have tens; a feed that
+/// goes past this is broken or hostile, and every later scan is refused (reported as
+/// `refused` in the webhook's receipt) so that a shipment's storage, and every read of its
+/// timeline, stays bounded.
+pub const MAX_HISTORY: usize = 5_000;
 
 /// What storing one delivery's events did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -12,12 +19,54 @@ pub struct Recorded {
     /// Indexes (into the events given) of the events that were already stored, or that
     /// repeat an earlier event of the same delivery; ascending.
     pub known: Vec<usize>,
+    /// Events not stored because the tracking number's history is full ([`MAX_HISTORY`]).
+    pub refused: usize,
 }
 
 impl Recorded {
     pub fn duplicates(&self) -> usize {
         self.known.len()
     }
+}
+
+/// Where a page of a timeline ends: a scan's time and id, in the order the store keeps them.
+/// Written as an opaque cursor (`{epoch millis}_{event id}`); a cursor only moves within the
+/// timeline of the shipment it is used on, so a forged one reveals nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventPosition {
+    pub occurred_at: DateTime<Utc>,
+    pub event_id: String,
+}
+
+impl EventPosition {
+    pub fn of(event: &TrackingEvent, tracking_number: &str) -> Self {
+        Self {
+            occurred_at: event.occurred_at,
+            event_id: event.event_id(tracking_number),
+        }
+    }
+
+    pub fn cursor(&self) -> String {
+        format!("{}_{}", self.occurred_at.timestamp_millis(), self.event_id)
+    }
+
+    pub fn parse(cursor: &str) -> Option<Self> {
+        let (millis, id) = cursor.split_once('_')?;
+        let well_formed = id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit());
+        let occurred_at = DateTime::from_timestamp_millis(millis.parse().ok()?)?;
+        well_formed.then(|| Self {
+            occurred_at,
+            event_id: id.to_ascii_lowercase(),
+        })
+    }
+}
+
+/// The newest scans before a position, oldest first, and where the next (earlier) page
+/// ends, if there is one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimelinePage {
+    pub events: Vec<TrackingEvent>,
+    pub earlier: Option<EventPosition>,
 }
 
 /// How to write a delivery's events.

@@ -76,6 +76,9 @@ pub struct ParsedWebhook {
     pub events: Vec<TrackingEvent>,
     /// Codes afterclick did not know (logged by the webhook as warnings; never rejected).
     pub unknown_codes: Vec<String>,
+    /// Scans left out because the delivery held more than [`crate::generic::MAX_EVENTS`]:
+    /// the oldest ones.
+    pub dropped: usize,
 }
 
 /// One row of a provider's status map: a provider code -> canonical status and reason.
@@ -145,15 +148,26 @@ pub fn map_status(
 }
 
 /// Parses a provider's payload.
+/// Every format has the generic format's cap on the scans of one delivery. The generic format
+/// (the merchant's own code) refuses a longer one, so its author hears of it; aggregators
+/// resend whole histories with every update, so refusing would lose the newest scan for good:
+/// their newest [`crate::generic::MAX_EVENTS`] scans are kept and the rest reported.
 pub fn parse(provider: Provider, body: &[u8]) -> Result<ParsedWebhook, FieldError> {
-    match provider {
+    let mut parsed = match provider {
         Provider::Generic => crate::generic::parse(body),
         Provider::EasyPost => easypost::parse(body),
         Provider::Shippo => shippo::parse(body),
         Provider::AfterShip => aftership::parse(body),
         Provider::SeventeenTrack => seventeen_track::parse(body),
         Provider::Ups => ups::parse(body),
+    }?;
+    let cap = crate::generic::MAX_EVENTS;
+    if parsed.events.len() > cap {
+        parsed.events.sort_by_key(|e| e.occurred_at);
+        parsed.dropped = parsed.events.len() - cap;
+        parsed.events.drain(..parsed.dropped);
     }
+    Ok(parsed)
 }
 
 #[cfg(test)]

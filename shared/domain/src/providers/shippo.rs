@@ -198,6 +198,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedWebhook, FieldError> {
         estimated_delivery,
         events,
         unknown_codes,
+        dropped: 0,
     })
 }
 

@@ -170,6 +170,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedWebhook, FieldError> {
         estimated_delivery,
         events: vec![event],
         unknown_codes,
+        dropped: 0,
     })
 }
 

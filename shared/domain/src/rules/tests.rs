@@ -52,6 +52,7 @@ fn shipment() -> Shipment {
         version: 1,
         channels: None,
         erased_at: None,
+        history: None,
     }
 }
 
