@@ -122,6 +122,7 @@ bench: run-tools build
 		printf '  %-10s %s bytes\n' "$$f" "$$(stat -c %s target/lambda/$$f/bootstrap.zip)"; done
 	RUST_LOG=error cargo run --profile load -p afterclick-e2e --bin bench-load -- \
 		--binaries target/lambda --rates 20 --seconds 20
+	RUST_LOG=error cargo run --profile load -p afterclick-e2e --bin bench-history
 
 # The load benchmark: the devstack and its pipeline at release speed (LOAD_PROFILE=dev: the
 # debug build `make run` uses).

@@ -491,6 +491,38 @@ pub fn generic_event(
     .unwrap()
 }
 
+/// `count` in-transit scans of `tracking_number`, one a minute up to `newest`, as signed-ready
+/// generic deliveries of at most [`afterclick_domain::generic::MAX_EVENTS`] scans, oldest
+/// delivery first: a long history the way a chatty carrier feed delivers it.
+pub fn generic_history(
+    tracking_number: &str,
+    newest: chrono::DateTime<Utc>,
+    count: usize,
+) -> Vec<Vec<u8>> {
+    let scans: Vec<Value> = (0..count)
+        .rev()
+        .map(|i| {
+            serde_json::json!({
+                "occurred_at": (newest - chrono::Duration::minutes(i as i64)).to_rfc3339(),
+                "status": "in_transit",
+                "description": format!("Sorted at hub, pass {}", count - i),
+                "location": "Cologne, DE"
+            })
+        })
+        .collect();
+    scans
+        .chunks(afterclick_domain::generic::MAX_EVENTS)
+        .map(|chunk| {
+            serde_json::to_vec(&serde_json::json!({
+                "tracking_number": tracking_number,
+                "carrier": "ups",
+                "events": chunk
+            }))
+            .unwrap()
+        })
+        .collect()
+}
+
 /// A unique suffix so tests never share data.
 pub fn unique(prefix: &str) -> String {
     format!("{prefix}{}", afterclick_devstack::unique_suffix())

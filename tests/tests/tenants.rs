@@ -169,6 +169,17 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
             .status,
         404
     );
+    // A's timeline, even with a cursor of A's own, is as unknown to B.
+    let events = t
+        .call(
+            &b.api_key,
+            "GET",
+            "/v1/shipments/{id}/events",
+            &format!("{shipment_path}/events?before=4102444800000_0123456789abcdef01234567"),
+            None,
+        )
+        .await;
+    assert_eq!(events.status, 404, "{}", events.body);
     let a_view = stack.shipment(&a.api_key, &shipment_id).await;
     assert_eq!(a_view.body["customer"]["name"], "Ada A");
     assert_eq!(a_view.body["customer"]["email"], "ada@example.com");

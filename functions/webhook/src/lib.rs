@@ -154,7 +154,7 @@ async fn receive<S: Store>(
         }
     }
     let receipt = Receipt {
-        received: parsed.events.len(),
+        received: parsed.events.len() + parsed.dropped,
         stored: recorded.stored,
         duplicates: recorded.duplicates(),
         estimates_updated: estimates,

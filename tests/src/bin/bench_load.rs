@@ -10,7 +10,7 @@
 use afterclick_devstack::capacity::Usage;
 use afterclick_devstack::streams::FunctionStats;
 use afterclick_domain::{Channel, NotificationState};
-use afterclick_e2e::{Stack, StackConfig, generic_event, unique};
+use afterclick_e2e::{Stack, StackConfig, generic_event, generic_history, unique};
 use chrono::{DateTime, Duration, Utc};
 use clap::Parser;
 use futures::stream::{self, StreamExt};
@@ -39,6 +39,10 @@ struct Args {
     /// API (e.g. `target/release`), and report their init time and peak memory.
     #[arg(long)]
     binaries: Option<std::path::PathBuf>,
+    /// As the timed run starts, another merchant's parcel gets a history of this many scans
+    /// (afterclick-format deliveries of 500, posted one after another): a noisy neighbour.
+    #[arg(long, default_value_t = 0)]
+    neighbour_history: usize,
 }
 
 const FUNCTIONS: [&str; 6] = [
@@ -73,6 +77,7 @@ const LAMBDA_MEMORY_GB: f64 = 0.25;
 
 struct Outcome {
     rate: u32,
+    neighbour_history: usize,
     achieved: f64,
     shipments: usize,
     webhook_ms: Vec<f64>,
@@ -215,6 +220,38 @@ async fn play(
     (results, achieved)
 }
 
+/// Another merchant's parcel gets a `scans`-long history, delivery after delivery.
+async fn neighbour(stack: &Stack, scans: usize) {
+    if scans == 0 {
+        return;
+    }
+    let other = stack.another_merchant(&unique("m_neighbour")).await;
+    let tracking = unique("1ZNB");
+    let r = stack
+        .register(
+            &other.api_key,
+            &json!({
+                "tracking_number": tracking, "carrier": "ups", "order_number": "N-1",
+                "customer": {"name": "Neighbour", "email": "n@customer.example", "timezone": "UTC"}
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let newest = Utc::now() - Duration::hours(2);
+    for delivery in generic_history(&tracking, newest, scans) {
+        let r = stack
+            .post_generic(
+                &other.merchant_id,
+                &other.webhook_secrets["generic"],
+                &unique("msg"),
+                &delivery,
+            )
+            .await;
+        assert_eq!(r.status, 202, "{}", r.body);
+    }
+    eprintln!("neighbour: {scans} scans posted");
+}
+
 async fn run(rate: u32, seconds: u32, args: &Args) -> Outcome {
     let stack = Stack::start_with(StackConfig {
         poll_interval: std::time::Duration::from_millis(args.poll_ms),
@@ -244,7 +281,10 @@ async fn run(rate: u32, seconds: u32, args: &Args) -> Outcome {
     let busy_before = consumers_total(&stack, |s| &s.busy_micros);
 
     eprintln!("{rate}/s: playing {events} webhook events over {seconds} s");
-    let (results, achieved) = play(&stack, tracking, rate, events).await;
+    let ((results, achieved), ()) = tokio::join!(
+        play(&stack, tracking, rate, events),
+        neighbour(&stack, args.neighbour_history)
+    );
     settle(&stack).await;
     let usage = stack.devstack.capacity().since(&before);
     let per_event: Vec<String> = stack
@@ -350,6 +390,7 @@ async fn run(rate: u32, seconds: u32, args: &Args) -> Outcome {
     }
     let outcome = Outcome {
         rate,
+        neighbour_history: args.neighbour_history,
         achieved,
         shipments,
         webhook_ms,
@@ -384,8 +425,13 @@ fn report(outcomes: &[Outcome]) {
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for o in outcomes {
         let s = |p| percentile(&o.notify_ms, p) / 1000.0;
+        let neighbour = if o.neighbour_history > 0 {
+            format!(" (+ a {}-scan neighbour)", o.neighbour_history)
+        } else {
+            String::new()
+        };
         println!(
-            "| {} | {:.1} | {} | {:.0} / {:.0} | {:.2} / {:.2} / {:.2} | {} / {} | {} | {} | {} ({:.1}%) |",
+            "| {}{neighbour} | {:.1} | {} | {:.0} / {:.0} | {:.2} / {:.2} / {:.2} | {} / {} | {} | {} | {} ({:.1}%) |",
             o.rate,
             o.achieved,
             o.shipments,
