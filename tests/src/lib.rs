@@ -243,6 +243,10 @@ impl Stack {
             sweep_interval: Duration::from_secs(3600),
             function_env: config.function_env,
             demo_api_key: None,
+            // One key per stack, kept across its restarts (as `.local/` keeps it for `make run`).
+            secrets_key_file: Some(
+                std::env::temp_dir().join(format!("afterclick-kms-{ddb_port}-{}.key", unique("k"))),
+            ),
         };
         Stack {
             devstack: start_devstack(&options).await,

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use afterclick_domain::ports::EventStore;
 use afterclick_e2e::Stack;
 use std::path::PathBuf;
 use std::process::Command;
@@ -42,6 +43,8 @@ struct Run {
 struct Admin {
     binary: PathBuf,
     endpoint: String,
+    /// `(name, value)` set for the command (the KMS key and its local endpoint).
+    env: Vec<(String, String)>,
 }
 
 impl Admin {
@@ -58,6 +61,9 @@ impl Admin {
             .env_remove("AWS_SECRET_ACCESS_KEY")
             .env_remove("AWS_SESSION_TOKEN")
             .env("AWS_REGION", afterclick_e2e::afterclick_devstack::REGION)
+            .env_remove("SECRETS_KEY_ID")
+            .env_remove("AWS_ENDPOINT_URL_KMS")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .output()
             .unwrap();
         Run {
@@ -81,6 +87,7 @@ async fn an_operator_creates_a_merchant_issues_a_key_and_revokes_it() {
     let admin = Admin {
         binary: admin_binary(),
         endpoint: stack.dynamodb_endpoint.clone(),
+        env: Vec::new(),
     };
     let create = [
         "merchant",
@@ -204,5 +211,178 @@ fn missing_credentials_are_one_line() {
     assert!(
         stderr.starts_with("error: no AWS credentials found"),
         "{stderr}"
+    );
+}
+
+/// The raw item, as DynamoDB holds it (what a table export or a stolen backup shows).
+async fn raw_item(
+    stack: &Stack,
+    pk: &str,
+    sk: &str,
+) -> std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> {
+    let conf =
+        afterclick_e2e::afterclick_devstack::local_sdk_config(&stack.dynamodb_endpoint).await;
+    aws_sdk_dynamodb::Client::new(&conf)
+        .get_item()
+        .table_name("afterclick")
+        .key("PK", aws_sdk_dynamodb::types::AttributeValue::S(pk.into()))
+        .key("SK", aws_sdk_dynamodb::types::AttributeValue::S(sk.into()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap()
+}
+
+fn strings(value: &aws_sdk_dynamodb::types::AttributeValue) -> Vec<String> {
+    use aws_sdk_dynamodb::types::AttributeValue as A;
+    match value {
+        A::S(s) => vec![s.clone()],
+        A::L(l) => l.iter().flat_map(strings).collect(),
+        A::M(m) => m.values().flat_map(strings).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_are_sealed_at_rest_bound_to_their_merchant_and_old_ones_get_sealed() {
+    use aws_sdk_dynamodb::types::AttributeValue as A;
+    use serde_json::json;
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let settings_pk = format!("M#{}", info.merchant_id);
+
+    // The demo merchant's provider secrets: sealed in the table, none in the clear.
+    let item = raw_item(&stack, &settings_pk, "SETTINGS").await;
+    let stored = strings(&item["webhook_secrets"]);
+    assert_eq!(stored.len(), info.webhook_secrets.len());
+    assert!(stored.iter().all(|s| s.starts_with("kms1:")), "{stored:?}");
+    for plain in info.webhook_secrets.values() {
+        assert!(!format!("{item:?}").contains(plain.as_str()));
+    }
+    // ... and they still verify deliveries.
+    let tracking = afterclick_e2e::unique("1ZSEAL");
+    stack
+        .scan(&tracking, "in_transit", chrono::Utc::now())
+        .await;
+
+    // An endpoint's secret: shown once, stored sealed.
+    let created = stack
+        .send(
+            stack
+                .http
+                .post(stack.url("/v1/webhook-endpoints"))
+                .bearer_auth(&info.api_key)
+                .json(&json!({"url": "https://hooks.example.com/in"})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let secret = created.body["secret"].as_str().unwrap().to_owned();
+    let endpoint_sk = format!("WH#{}", created.body["id"].as_str().unwrap());
+    let endpoint = raw_item(&stack, &settings_pk, &endpoint_sk).await;
+    assert!(strings(&endpoint["secret"])[0].starts_with("kms1:"));
+    assert!(!format!("{endpoint:?}").contains(&secret));
+
+    // A sealed secret copied onto another merchant's item does not open there: the
+    // delivery signed with it is not accepted, and nothing is stored.
+    let other = stack.another_merchant("m_copycat").await;
+    let conf =
+        afterclick_e2e::afterclick_devstack::local_sdk_config(&stack.dynamodb_endpoint).await;
+    let ddb = aws_sdk_dynamodb::Client::new(&conf);
+    let generic = match &item["webhook_secrets"] {
+        A::M(m) => m["generic"].clone(),
+        other => panic!("{other:?}"),
+    };
+    ddb.update_item()
+        .table_name("afterclick")
+        .key("PK", A::S("M#m_copycat".into()))
+        .key("SK", A::S("SETTINGS".into()))
+        .update_expression("SET webhook_secrets.generic = :copied")
+        .expression_attribute_values(":copied", generic)
+        .send()
+        .await
+        .unwrap();
+    let stolen = afterclick_e2e::unique("1ZSTOLEN");
+    let r = stack
+        .post_generic(
+            &other.merchant_id,
+            &info.webhook_secrets["generic"],
+            &afterclick_e2e::unique("msg"),
+            &afterclick_e2e::generic_event(&stolen, "in_transit", chrono::Utc::now(), "x"),
+        )
+        .await;
+    assert_ne!(r.status, 202, "{}", r.body);
+    assert_eq!(r.content_type, "application/problem+json");
+    assert!(
+        stack
+            .devstack
+            .store
+            .timeline("m_copycat", &stolen)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Secrets stored before sealing existed: `secrets seal` seals them, and they still work.
+    let legacy = "whsec_bGVnYWN5LXNlY3JldC1ieXRlcy0wMTIzNDU2Nzg5";
+    ddb.update_item()
+        .table_name("afterclick")
+        .key("PK", A::S("M#m_copycat".into()))
+        .key("SK", A::S("SETTINGS".into()))
+        .update_expression("SET webhook_secrets.generic = :plain")
+        .expression_attribute_values(":plain", A::L(vec![A::S(legacy.into())]))
+        .send()
+        .await
+        .unwrap();
+    ddb.update_item()
+        .table_name("afterclick")
+        .key("PK", A::S(settings_pk.clone()))
+        .key("SK", A::S(endpoint_sk.clone()))
+        .update_expression("SET secret = :plain")
+        .expression_attribute_values(":plain", A::S(legacy.into()))
+        .send()
+        .await
+        .unwrap();
+    let admin = Admin {
+        binary: admin_binary(),
+        endpoint: stack.dynamodb_endpoint.clone(),
+        env: vec![
+            ("SECRETS_KEY_ID".into(), "alias/afterclick-secrets".into()),
+            (
+                "AWS_ENDPOINT_URL_KMS".into(),
+                stack.devstack.kms_endpoint.clone(),
+            ),
+        ],
+    };
+    let sealed = admin.run(&["secrets", "seal"]);
+    assert_eq!(sealed.code, 0, "{}", sealed.stderr);
+    assert!(
+        sealed.stderr.contains("Sealed 2 secret(s)"),
+        "{}",
+        sealed.stderr
+    );
+    let copycat = raw_item(&stack, "M#m_copycat", "SETTINGS").await;
+    assert!(
+        strings(&copycat["webhook_secrets"])
+            .iter()
+            .all(|s| s.starts_with("kms1:"))
+    );
+    let endpoint = raw_item(&stack, &settings_pk, &endpoint_sk).await;
+    assert!(strings(&endpoint["secret"])[0].starts_with("kms1:"));
+    let r = stack
+        .post_generic(
+            &other.merchant_id,
+            legacy,
+            &afterclick_e2e::unique("msg"),
+            &afterclick_e2e::generic_event(&stolen, "in_transit", chrono::Utc::now(), "x"),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    let again = admin.run(&["secrets", "seal"]);
+    assert!(
+        again.stderr.contains("Sealed 0 secret(s)"),
+        "{}",
+        again.stderr
     );
 }

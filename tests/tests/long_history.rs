@@ -145,7 +145,11 @@ async fn a_long_history_is_capped_paged_bounded_and_costs_only_its_new_scans() {
     let a_email = format!("{}@customer.example", a_tracking.to_lowercase());
     register(&stack, &a.api_key, &a_tracking, &a_email).await;
     stack
-        .scan(&a_tracking, "out_for_delivery", Utc::now() - Duration::minutes(1))
+        .scan(
+            &a_tracking,
+            "out_for_delivery",
+            Utc::now() - Duration::minutes(1),
+        )
         .await;
     stack
         .wait_for_outbox("A's out-for-delivery email", |o| {
@@ -198,7 +202,10 @@ async fn a_long_history_is_capped_paged_bounded_and_costs_only_its_new_scans() {
     }
     assert_eq!(pages, 13);
     assert_eq!(all.len(), 2_600);
-    assert!(all.windows(2).all(|w| w[0] < w[1]), "oldest first, each once");
+    assert!(
+        all.windows(2).all(|w| w[0] < w[1]),
+        "oldest first, each once"
+    );
     let bad = stack
         .send(
             stack

@@ -147,7 +147,11 @@ fn checkout(stack: &Stack) -> PathBuf {
     .unwrap();
     std::fs::write(
         dir.join(".local/devstack.env"),
-        info.shell_env(&stack.dynamodb_endpoint, "afterclick"),
+        info.shell_env(
+            &stack.dynamodb_endpoint,
+            "afterclick",
+            &stack.devstack.kms_endpoint,
+        ),
     )
     .unwrap();
     dir

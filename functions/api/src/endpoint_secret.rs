@@ -37,7 +37,10 @@ pub async fn rotate<S: Store, V>(
     let merchant_id = auth::merchant_id(&app, &headers).await?;
     let endpoint = owned(&app, &merchant_id, &id).await?;
     let now = (app.clock)();
-    let rotated = endpoint.rotated(new_webhook_secret(), now);
+    // Shown once, stored sealed; the replaced one stays as stored (sealed or, if it predates
+    // sealing, as it was) for its grace period.
+    let secret = new_webhook_secret();
+    let rotated = endpoint.rotated(app.store.seal(&merchant_id, &secret).await?, now);
     if !app
         .store
         .replace_endpoint_secret(&rotated, &endpoint.secret)
@@ -56,7 +59,6 @@ pub async fn rotate<S: Store, V>(
         .into());
     }
     tracing::info!(%merchant_id, endpoint_id = %rotated.id, "webhook endpoint secret rotated");
-    let secret = rotated.secret.clone();
     let body = RotatedEndpointSecret {
         endpoint: rotated.into(),
         secret,
@@ -70,7 +72,7 @@ pub async fn rotate<S: Store, V>(
 mod tests {
     use crate::api_keys::tests::{api, call, now, two_merchants};
     use afterclick_domain::Milestone;
-    use afterclick_domain::ports::EndpointStore;
+    use afterclick_domain::ports::{EndpointStore, SecretBox};
     use afterclick_domain::webhooks::{SECRET_GRACE, WebhookEndpoint};
     use axum::http::StatusCode;
 
@@ -110,7 +112,21 @@ mod tests {
         let until = (now() + SECRET_GRACE).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
         assert_eq!(body["previous_secret_valid_until"], until);
         let stored = store.endpoint("m_a", "we_a1").await.unwrap().unwrap();
-        assert_eq!(stored.signing_secrets(now()), [secret, OLD]);
+        // The new secret is stored sealed, for its merchant only; the old one as it was.
+        assert!(!stored.secret.contains(secret), "{}", stored.secret);
+        let opened = store
+            .open_all(
+                "m_a",
+                &stored
+                    .signing_secrets(now())
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(opened, [secret, OLD]);
+        assert!(store.open("m_b", &stored.secret).await.is_err());
         let (_, shown) = call(&api, "GET", "/v1/webhook-endpoints/we_a1", &a).await;
         assert!(shown.get("secret").is_none(), "shown once: {shown}");
     }

@@ -35,8 +35,8 @@ pub use error::ApiError;
 pub use route::Route;
 
 use afterclick_domain::ports::{
-    AnalyticsStore, ApiKeyStore, ConsentStore, EventStore, MerchantStore, SenderIdentities,
-    ShipmentStore, TemplateStore, WebhookSecretStore,
+    AnalyticsStore, ApiKeyStore, ConsentStore, EventStore, MerchantStore, SecretBox,
+    SenderIdentities, ShipmentStore, TemplateStore, WebhookSecretStore,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -122,7 +122,7 @@ port_group!(
 
 port_group!(
     /// API keys, webhook secrets and the outcome counters (carrier analytics).
-    Credentials: ApiKeyStore + WebhookSecretStore + AnalyticsStore
+    Credentials: ApiKeyStore + WebhookSecretStore + AnalyticsStore + SecretBox
 );
 
 /// The Lambda function's whole Router: its routes plus problem+json fallbacks.

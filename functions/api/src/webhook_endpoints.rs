@@ -7,7 +7,9 @@ use crate::error::ApiError;
 use crate::{App, BODY_LIMIT, Store, auth, ids};
 use afterclick_aws::secrets::{new_endpoint_id, new_webhook_secret};
 use afterclick_domain::Milestone;
-use afterclick_domain::ports::{DeliveryStore, EndpointCreation, EndpointStore, StoreError};
+use afterclick_domain::ports::{
+    DeliveryStore, EndpointCreation, EndpointStore, SecretBox, StoreError,
+};
 use afterclick_domain::validate::{FieldError, parse_json, validate_text};
 use afterclick_domain::webhooks::{
     Delivery, DeliveryState, MAX_ENDPOINTS, WebhookEndpoint, validate_url,
@@ -31,7 +33,7 @@ const CREATE_ATTEMPTS: usize = 3;
 
 crate::port_group!(
     /// The ports these routes need.
-    WebhookEndpoints: EndpointStore + DeliveryStore
+    WebhookEndpoints: EndpointStore + DeliveryStore + SecretBox
 );
 
 #[derive(Debug, Deserialize)]
@@ -181,20 +183,21 @@ pub async fn create<S: Store, V>(
         validate_text("description", d, 200).map_err(ApiError::Unprocessable)?;
     }
     for _ in 0..CREATE_ATTEMPTS {
+        // Shown once, stored sealed.
+        let secret = new_webhook_secret();
         let endpoint = WebhookEndpoint {
             id: new_endpoint_id(),
             merchant_id: merchant_id.clone(),
             url: url.clone(),
             milestones: milestones.clone(),
             description: description.clone(),
-            secret: new_webhook_secret(),
+            secret: app.store.seal(&merchant_id, &secret).await?,
             previous_secret: None,
             created_at: (app.clock)(),
         };
         match app.store.create_endpoint(&endpoint, MAX_ENDPOINTS).await {
             Ok(EndpointCreation::Created) => {
                 tracing::info!(%merchant_id, endpoint_id = %endpoint.id, "webhook endpoint created");
-                let secret = endpoint.secret.clone();
                 let body = CreatedEndpoint {
                     endpoint: endpoint.into(),
                     secret,

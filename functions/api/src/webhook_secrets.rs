@@ -69,8 +69,10 @@ pub async fn rotate<S: Store, V: SenderIdentities + 'static>(
             .await?
             .ok_or(ApiError::NotFound("merchant"))?;
         let current = merchant.secrets_for(provider.as_str()).first().cloned();
+        // Shown once, stored sealed.
         let secret = new_secret(provider);
-        let next = rotated(secret.clone(), current.as_deref());
+        let sealed = app.store.seal(&merchant_id, &secret).await?;
+        let next = rotated(sealed, current.as_deref());
         if app
             .store
             .replace_webhook_secrets(&merchant_id, provider.as_str(), current.as_deref(), &next)
@@ -92,7 +94,7 @@ pub async fn rotate<S: Store, V: SenderIdentities + 'static>(
 mod tests {
     use super::*;
     use crate::api_keys::tests::{api, call, now, two_merchants};
-    use afterclick_domain::ports::MerchantStore;
+    use afterclick_domain::ports::{MerchantStore, SecretBox};
 
     #[test]
     fn rotation_keeps_exactly_the_previous_secret() {
@@ -117,9 +119,19 @@ mod tests {
             issued.push(secret);
         }
         let stored = store.merchant("m_a").await.unwrap().unwrap();
+        let kept = stored.secrets_for("generic");
+        assert!(
+            kept.iter()
+                .all(|s| !issued.iter().any(|i| s.contains(i.as_str()))),
+            "stored sealed: {kept:?}"
+        );
         assert_eq!(
-            stored.secrets_for("generic"),
+            store.open_all("m_a", kept).await.unwrap(),
             [issued[2].clone(), issued[1].clone()]
+        );
+        assert!(
+            store.open_all("m_b", kept).await.is_err(),
+            "bound to its merchant"
         );
         let (_, ups) = call(&api, "POST", "/v1/webhook-secrets/ups/rotate", &a).await;
         assert!(!ups["secret"].as_str().unwrap().starts_with("whsec_"));

@@ -16,10 +16,10 @@ pub use http::HttpSender;
 
 use afterclick_aws::stream::{each_record, image_key};
 use afterclick_domain::ports::{
-    DeliveryStore, EndpointStore, OutgoingWebhook, StoreError, WebhookSender,
+    DeliveryStore, EndpointStore, OutgoingWebhook, SecretBox, StoreError, WebhookSender,
 };
 use afterclick_domain::webhooks::{
-    DeliveryKey, DeliveryState, Finish, LEASE, Seen, Step, next_step,
+    DeliveryKey, DeliveryState, Finish, LEASE, Seen, Step, WebhookEndpoint, next_step,
 };
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
@@ -35,8 +35,8 @@ pub enum RecordError {
     Store(#[from] StoreError),
 }
 
-pub trait Store: EndpointStore + DeliveryStore {}
-impl<T: EndpointStore + DeliveryStore> Store for T {}
+pub trait Store: EndpointStore + DeliveryStore + SecretBox {}
+impl<T: EndpointStore + DeliveryStore + SecretBox> Store for T {}
 
 pub struct Dispatch<S, W> {
     pub store: S,
@@ -144,6 +144,9 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
             };
             return self.finish(key, delivery.seen(), finish, clock()).await;
         };
+        // Before the claim: a secret that cannot be opened now (KMS away) leaves the delivery
+        // as it was, for the retry.
+        let endpoint = self.opened(endpoint).await?;
         if !self
             .store
             .claim_delivery(key, delivery.seen(), now + LEASE, now)
@@ -180,6 +183,21 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
             },
         };
         self.finish(key, claimed, finish, clock()).await
+    }
+
+    /// The endpoint with its secrets opened (they are stored sealed).
+    async fn opened(&self, mut endpoint: WebhookEndpoint) -> Result<WebhookEndpoint, StoreError> {
+        endpoint.secret = self
+            .store
+            .open(&endpoint.merchant_id, &endpoint.secret)
+            .await?;
+        if let Some(previous) = endpoint.previous_secret.as_mut() {
+            previous.secret = self
+                .store
+                .open(&endpoint.merchant_id, &previous.secret)
+                .await?;
+        }
+        Ok(endpoint)
     }
 
     async fn finish(

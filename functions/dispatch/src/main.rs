@@ -3,6 +3,8 @@
 // The SDK futures nest deeply; clippy's layout computation needs the headroom.
 #![recursion_limit = "256"]
 
+use afterclick_aws::config::secrets_key_id;
+use afterclick_aws::sealing::KmsSealer;
 use afterclick_aws::{Config, DynamoStore, init_tracing, sdk_config};
 use afterclick_dispatch::{Dispatch, HttpSender};
 use aws_lambda_events::event::dynamodb::Event;
@@ -14,7 +16,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = Config::from_env()?;
     let sdk = sdk_config().await;
     let handler = Dispatch::new(
-        DynamoStore::from_conf(&sdk, config.table_name),
+        DynamoStore::from_conf(&sdk, config.table_name)
+            .with_sealer(KmsSealer::from_conf(&sdk, secrets_key_id()?)),
         HttpSender::new()?,
     );
     let handler = &handler;

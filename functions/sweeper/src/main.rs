@@ -1,5 +1,7 @@
 //! Lambda entry point: an EventBridge schedule invokes it every 15 minutes.
 
+use afterclick_aws::config::secrets_key_id;
+use afterclick_aws::sealing::KmsSealer;
 use afterclick_aws::{Config, DynamoStore, SesMailer, SnsTexter, init_tracing, sdk_config};
 use afterclick_dispatch::{Dispatch, HttpSender};
 use afterclick_notify::Notify;
@@ -12,7 +14,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     init_tracing();
     let config = Config::from_env()?;
     let sdk = sdk_config().await;
-    let store = DynamoStore::from_conf(&sdk, config.table_name);
+    // It resumes outgoing webhooks, which are signed with the endpoints' sealed secrets.
+    let store = DynamoStore::from_conf(&sdk, config.table_name)
+        .with_sealer(KmsSealer::from_conf(&sdk, secrets_key_id()?));
     let notify = Notify::new(
         store.clone(),
         SesMailer::from_conf(&sdk),

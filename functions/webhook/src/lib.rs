@@ -8,7 +8,7 @@ mod error;
 
 pub use error::WebhookError;
 
-use afterclick_domain::ports::{EventStore, MerchantStore};
+use afterclick_domain::ports::{EventStore, MerchantStore, SecretBox};
 use afterclick_domain::providers::{self, Provider, auth};
 use afterclick_web::ApiPath;
 use afterclick_web::{Problem, require_json};
@@ -40,8 +40,8 @@ impl<S> Webhooks<S> {
     }
 }
 
-pub trait Store: MerchantStore + EventStore + 'static {}
-impl<T: MerchantStore + EventStore + 'static> Store for T {}
+pub trait Store: MerchantStore + EventStore + SecretBox + 'static {}
+impl<T: MerchantStore + EventStore + SecretBox + 'static> Store for T {}
 
 /// The Lambda function's whole Router: its routes plus problem+json fallbacks.
 pub fn router<S: Store>(webhooks: Webhooks<S>) -> Router {
@@ -105,12 +105,15 @@ async fn receive<S: Store>(
         token: token(query.as_deref()),
         body: &body,
     };
-    auth::verify(
-        provider,
-        merchant.secrets_for(provider.as_str()),
-        &delivery,
-        now,
-    )?;
+    // Stored sealed: opened only here, to check the signature.
+    let secrets = hooks
+        .store
+        .open_all(
+            &merchant.merchant_id,
+            merchant.secrets_for(provider.as_str()),
+        )
+        .await?;
+    auth::verify(provider, &secrets, &delivery, now)?;
     require_json(&headers)?;
     let parsed = providers::parse(provider, &body).map_err(WebhookError::InvalidBody)?;
     for code in &parsed.unknown_codes {

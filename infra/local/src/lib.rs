@@ -7,6 +7,7 @@ pub mod demo;
 pub mod faults;
 pub mod filter;
 pub mod gateway;
+pub mod kms;
 pub mod lambda;
 pub mod limit;
 pub mod outbox;
@@ -64,6 +65,8 @@ pub enum DevstackError {
     Listen(#[from] std::io::Error),
     #[error("function binary: {0}")]
     Binary(String),
+    #[error(transparent)]
+    Kms(#[from] kms::KmsError),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +133,9 @@ pub struct Options {
     /// The demo merchant's API key from an earlier run (`.local/devstack.json`): kept while
     /// it works, so a restart does not mint another.
     pub demo_api_key: Option<String>,
+    /// The local KMS key's material, kept with the data so sealed secrets open after a
+    /// restart (created on first use; none: a key for this process only).
+    pub secrets_key_file: Option<PathBuf>,
 }
 
 /// What a person (or a test) needs to talk to the running stack.
@@ -144,14 +150,19 @@ pub struct StackInfo {
 impl StackInfo {
     /// `.local/devstack.env`: shell exports for the README's examples, the operator CLI
     /// included (pointed at DynamoDB Local and the table).
-    pub fn shell_env(&self, dynamodb_endpoint: &str, table: &str) -> String {
+    pub fn shell_env(&self, dynamodb_endpoint: &str, table: &str, kms_endpoint: &str) -> String {
         format!(
             "export AFTERCLICK_API_URL={}\n\
              export AFTERCLICK_MERCHANT_ID={}\n\
              export AFTERCLICK_API_KEY={}\n\
              export AWS_ENDPOINT_URL_DYNAMODB={dynamodb_endpoint}\n\
-             export AFTERCLICK_TABLE={table}\n",
-            self.api_url, self.merchant_id, self.api_key
+             export AFTERCLICK_TABLE={table}\n\
+             export AWS_ENDPOINT_URL_KMS={kms_endpoint}\n\
+             export SECRETS_KEY_ID={}\n",
+            self.api_url,
+            self.merchant_id,
+            self.api_key,
+            kms::LOCAL_KEY_ID
         )
     }
 }
@@ -159,6 +170,8 @@ impl StackInfo {
 pub struct Devstack {
     pub info: StackInfo,
     pub store: DynamoStore,
+    /// The local KMS (see [`kms`]) the store and the function binaries seal secrets with.
+    pub kms_endpoint: String,
     sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter, HttpSender>>,
     pub dead_letters: DeadLetters,
     pub moto_endpoint: String,
@@ -340,6 +353,20 @@ impl Devstack {
         let moto_conf = local_sdk_config(&options.moto_endpoint).await;
         let meter = capacity::Meter::default();
         let faults = faults::Faults::default();
+        let (shutdown, watcher) = watch::channel(false);
+        let mut tasks = Vec::new();
+        let kms_listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let kms_endpoint = format!("http://{}", kms_listener.local_addr()?);
+        let local_kms = kms::LocalKms::open(options.secrets_key_file.as_deref())?;
+        tasks.push(tokio::spawn(serve(
+            kms_listener,
+            local_kms.router(),
+            watcher.clone(),
+        )));
+        let sealer = afterclick_aws::sealing::KmsSealer::from_conf(
+            &local_sdk_config(&kms_endpoint).await,
+            kms::LOCAL_KEY_ID,
+        );
         let store = DynamoStore::new(
             aws_sdk_dynamodb::Client::from_conf(
                 aws_sdk_dynamodb::config::Builder::from(&dynamo_conf)
@@ -348,7 +375,8 @@ impl Devstack {
                     .build(),
             ),
             &options.table_name,
-        );
+        )
+        .with_sealer(sealer);
         let stream_arn = table::ensure(store.client(), &options.table_name, &template.table)
             .await
             .map_err(DevstackError::Table)?;
@@ -361,11 +389,11 @@ impl Devstack {
             .map_err(DevstackError::Seed)?;
 
         let hosts = match &options.binaries {
-            Some(dir) => start_hosts(&template.functions, dir, &options, &api_url).await?,
+            Some(dir) => {
+                start_hosts(&template.functions, dir, &options, &api_url, &kms_endpoint).await?
+            }
             None => BTreeMap::new(),
         };
-        let (shutdown, watcher) = watch::channel(false);
-        let mut tasks = Vec::new();
         let dead_letters = options
             .dead_letter_file
             .clone()
@@ -475,6 +503,7 @@ impl Devstack {
         Ok(Self {
             info,
             store,
+            kms_endpoint,
             sweeper,
             dead_letters,
             moto_endpoint: options.moto_endpoint,
@@ -620,6 +649,7 @@ async fn start_hosts(
     dir: &std::path::Path,
     options: &Options,
     api_url: &str,
+    kms_endpoint: &str,
 ) -> Result<BTreeMap<String, Arc<lambda::FunctionHost>>, DevstackError> {
     let template = template::Template::load(&options.template)?;
     let mut env = BTreeMap::new();
@@ -636,6 +666,8 @@ async fn start_hosts(
         ),
         ("AWS_ENDPOINT_URL_SESV2", options.moto_endpoint.as_str()),
         ("AWS_ENDPOINT_URL_SNS", options.moto_endpoint.as_str()),
+        ("AWS_ENDPOINT_URL_KMS", kms_endpoint),
+        ("SECRETS_KEY_ID", kms::LOCAL_KEY_ID),
         ("AWS_EC2_METADATA_DISABLED", "true"),
     ] {
         env.insert(k.to_owned(), v.to_owned());

@@ -60,12 +60,15 @@ async fn run() -> Result<(), String> {
         ),
         function_env: Default::default(),
         demo_api_key: previous_api_key(),
+        secrets_key_file: Some(PathBuf::from(".local/kms-secrets.key")),
     };
     let stack = Devstack::start(options).await.map_err(|e| e.to_string())?;
     let info = serde_json::to_string_pretty(&stack.info).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(".local").map_err(|e| e.to_string())?;
     std::fs::write(STATE_FILE, format!("{info}\n")).map_err(|e| e.to_string())?;
-    let env = stack.info.shell_env(&dynamodb_endpoint, &table_name);
+    let env = stack
+        .info
+        .shell_env(&dynamodb_endpoint, &table_name, &stack.kms_endpoint);
     std::fs::write(".local/devstack.env", env).map_err(|e| e.to_string())?;
     // The API key and webhook secrets stay in the files above: the terminal (and any log
     // it is redirected to) gets where to find them, not the secrets themselves.

@@ -4,7 +4,7 @@ use crate::StackInfo;
 use afterclick_aws::DynamoStore;
 use afterclick_aws::secrets::{hash_api_key, new_api_key, new_shared_secret, new_webhook_secret};
 use afterclick_domain::Merchant;
-use afterclick_domain::ports::{ApiKey, ApiKeyStore, MerchantStore};
+use afterclick_domain::ports::{ApiKey, ApiKeyStore, MerchantStore, SecretBox};
 use afterclick_domain::providers::Provider;
 use aws_sdk_sesv2::error::DisplayErrorContext;
 use std::collections::BTreeMap;
@@ -40,6 +40,19 @@ pub async fn merchant(
         }
         Some(m) => m,
         None => {
+            // Stored sealed, like every secret the API issues.
+            let mut webhook_secrets = BTreeMap::new();
+            for p in Provider::ALL {
+                let secret = match p {
+                    Provider::Generic => new_webhook_secret(),
+                    _ => new_shared_secret(),
+                };
+                let sealed = store
+                    .seal(merchant_id, &secret)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                webhook_secrets.insert(p.as_str().to_owned(), vec![sealed]);
+            }
             let merchant = Merchant {
                 merchant_id: merchant_id.to_owned(),
                 brand_name: brand_name.to_owned(),
@@ -54,16 +67,7 @@ pub async fn merchant(
                     Default::default()
                 },
                 sender_domains: vec![sender_domain],
-                webhook_secrets: Provider::ALL
-                    .into_iter()
-                    .map(|p| {
-                        let secret = match p {
-                            Provider::Generic => new_webhook_secret(),
-                            _ => new_shared_secret(),
-                        };
-                        (p.as_str().to_owned(), vec![secret])
-                    })
-                    .collect::<BTreeMap<_, _>>(),
+                webhook_secrets,
             };
             store
                 .put_merchant(&merchant)
@@ -84,15 +88,21 @@ pub async fn merchant(
         }
     }
     let api_key = api_key(store, merchant_id, previous_key).await?;
+    let mut webhook_secrets = BTreeMap::new();
+    for (provider, secrets) in &merchant.webhook_secrets {
+        if let Some(current) = secrets.first() {
+            let opened = store
+                .open(merchant_id, current)
+                .await
+                .map_err(|e| format!("{provider}'s webhook secret: {e}"))?;
+            webhook_secrets.insert(provider.clone(), opened);
+        }
+    }
     Ok(StackInfo {
         api_url: api_url.to_owned(),
         merchant_id: merchant_id.to_owned(),
         api_key,
-        webhook_secrets: merchant
-            .webhook_secrets
-            .iter()
-            .filter_map(|(provider, secrets)| Some((provider.clone(), secrets.first()?.clone())))
-            .collect(),
+        webhook_secrets,
     })
 }
 

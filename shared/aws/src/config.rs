@@ -24,6 +24,15 @@ impl Config {
     }
 }
 
+/// The KMS key secrets at rest are sealed under (`SECRETS_KEY_ID`, the template's
+/// `SecretsKey`): a function that writes or opens secrets does not start without it.
+pub fn secrets_key_id() -> Result<String, MissingVariable> {
+    std::env::var("SECRETS_KEY_ID")
+        .ok()
+        .filter(|k| !k.is_empty())
+        .ok_or(MissingVariable("SECRETS_KEY_ID"))
+}
+
 pub async fn sdk_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .http_client(https_client())

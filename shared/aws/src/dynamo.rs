@@ -34,6 +34,8 @@ mod merchants;
 mod notifications;
 mod outcomes;
 mod reads;
+mod secrets_at_rest;
+pub use secrets_at_rest::SealReport;
 mod shipments;
 mod templates;
 
@@ -48,6 +50,8 @@ const EVENT_RETENTION: Duration = Duration::days(400);
 pub struct DynamoStore {
     client: Client,
     table: String,
+    /// Seals and opens secrets at rest; none where no secret is ever written or opened.
+    sealer: Option<crate::sealing::KmsSealer>,
 }
 
 fn s(value: impl Into<String>) -> AttributeValue {
@@ -182,6 +186,15 @@ impl DynamoStore {
         Self {
             client,
             table: table.into(),
+            sealer: None,
+        }
+    }
+
+    /// The store, sealing secrets under (and opening them with) this KMS key.
+    pub fn with_sealer(self, sealer: crate::sealing::KmsSealer) -> Self {
+        Self {
+            sealer: Some(sealer),
+            ..self
         }
     }
 
@@ -292,5 +305,24 @@ impl DynamoStore {
             .send()
             .await
             .map(|_| ())
+    }
+}
+
+impl afterclick_domain::ports::SecretBox for DynamoStore {
+    async fn seal(&self, owner: &str, plaintext: &str) -> Result<String, StoreError> {
+        let sealer = self.sealer.as_ref().ok_or_else(|| {
+            StoreError::Unavailable("no KMS key to seal secrets with (SECRETS_KEY_ID)".into())
+        })?;
+        Ok(sealer.seal(owner, plaintext).await?)
+    }
+
+    async fn open(&self, owner: &str, stored: &str) -> Result<String, StoreError> {
+        match &self.sealer {
+            Some(sealer) => Ok(sealer.open(owner, stored).await?),
+            None if !stored.starts_with(crate::sealing::SEALED_PREFIX) => Ok(stored.to_owned()),
+            None => Err(StoreError::Unavailable(
+                "no KMS key to open secrets with (SECRETS_KEY_ID)".into(),
+            )),
+        }
     }
 }

@@ -4,6 +4,7 @@ pub mod config;
 pub mod dynamo;
 pub mod keys;
 pub mod metrics;
+pub mod sealing;
 pub mod secrets;
 pub mod ses;
 pub mod sns;

@@ -118,6 +118,36 @@ impl MemoryStore {
 }
 
 // Reads one item at a time: the ports' default bodies.
+/// The fake seals reversibly but visibly (`sealed:{owner}:{base64}`), so a test sees a
+/// secret stored in the clear, or opened for the wrong merchant, as the real store would.
+pub const FAKE_SEAL: &str = "sealed:";
+
+impl SecretBox for MemoryStore {
+    async fn seal(&self, owner: &str, plaintext: &str) -> Result<String, StoreError> {
+        use base64::Engine;
+        Ok(format!(
+            "{FAKE_SEAL}{owner}:{}",
+            base64::engine::general_purpose::STANDARD.encode(plaintext)
+        ))
+    }
+
+    async fn open(&self, owner: &str, stored: &str) -> Result<String, StoreError> {
+        use base64::Engine;
+        let Some(sealed) = stored.strip_prefix(FAKE_SEAL) else {
+            return Ok(stored.to_owned());
+        };
+        let corrupt = || StoreError::Corrupt("a sealed secret belongs to someone else".into());
+        let body = sealed
+            .strip_prefix(owner)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .ok_or_else(corrupt)?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .map_err(|_| corrupt())?;
+        String::from_utf8(bytes).map_err(|_| corrupt())
+    }
+}
+
 impl SnapshotReads for MemoryStore {}
 impl NotificationReads for MemoryStore {}
 

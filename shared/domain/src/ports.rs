@@ -217,6 +217,39 @@ pub trait DueStore: Send + Sync {
     fn due(&self, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<Due>, StoreError>> + Send;
 }
 
+/// Secrets at rest (providers' webhook secrets, outgoing-webhook endpoint secrets) are
+/// stored sealed and opened only where a signature is made or checked. `owner` (the merchant)
+/// is bound into the seal: a sealed secret copied to another merchant's item does not open.
+/// A secret stored before sealing existed opens as itself.
+pub trait SecretBox: Send + Sync {
+    fn seal(
+        &self,
+        owner: &str,
+        plaintext: &str,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    fn open(
+        &self,
+        owner: &str,
+        stored: &str,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    /// Every stored secret of a list (a provider's current and previous ones), opened.
+    fn open_all(
+        &self,
+        owner: &str,
+        stored: &[String],
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send {
+        async move {
+            let mut opened = Vec::with_capacity(stored.len());
+            for secret in stored {
+                opened.push(self.open(owner, secret).await?);
+            }
+            Ok(opened)
+        }
+    }
+}
+
 pub trait EventStore: Send + Sync {
     /// Stores the event unless the same carrier event is already stored (or the history is
     /// full); true if it was new.

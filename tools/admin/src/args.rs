@@ -11,10 +11,13 @@ commands:
   key issue       --merchant <id> [--name <label>]
   key list        --merchant <id>
   key revoke      --merchant <id> --key-id <key id>
+  secrets seal    (seals the webhook and endpoint secrets stored before sealing existed)
 
 options:
   --endpoint URL  DynamoDB endpoint (default: $AWS_ENDPOINT_URL, else AWS itself)
   --table NAME    the afterclick table (default: $AFTERCLICK_TABLE)
+
+Secrets are sealed under the KMS key $SECRETS_KEY_ID ($AWS_ENDPOINT_URL_KMS locally).
 
 Credentials and region come from the usual AWS environment.
 A new merchant's sender domain defaults to its sender address's domain.";
@@ -41,6 +44,7 @@ pub enum Command {
         merchant: String,
         key_id: String,
     },
+    SealSecrets,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +130,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             merchant: p.required("merchant")?,
             key_id: p.required("key-id")?,
         },
+        ["secrets", "seal"] => Command::SealSecrets,
         [] => return Err("no command given".into()),
         other => return Err(format!("unknown command `{}`", other.join(" "))),
     };

@@ -82,6 +82,7 @@ pub async fn run(
             sender_domains,
         } => create_merchant(store, id, name, sender_email, sender_domains).await,
         Command::ShowMerchant { id } => show_merchant(store, &id, now).await,
+        Command::SealSecrets => seal_secrets(store).await,
         Command::IssueKey { merchant, name } => issue_key(store, &merchant, name, now).await,
         Command::ListKeys { merchant } => list_keys(store, &merchant, now).await,
         Command::RevokeKey { merchant, key_id } => {
@@ -155,6 +156,18 @@ async fn create_merchant(
             merchant.brand_name,
             merchant.sender_email,
             merchant.sender_domains.join(", ")
+        ),
+        ..Output::default()
+    })
+}
+
+async fn seal_secrets(store: &DynamoStore) -> Result<Output, Failure> {
+    let report = store.seal_plaintext_secrets().await?;
+    Ok(Output {
+        note: format!(
+            "Sealed {} secret(s) stored in the clear; {} already sealed; {} changed meanwhile \
+             (rotated: stored sealed by the rotation).\n",
+            report.sealed, report.already, report.raced
         ),
         ..Output::default()
     })

@@ -65,7 +65,20 @@ async fn store(endpoint: Option<String>, table: String) -> Result<DynamoStore, S
             one_line(&err.to_string())
         ));
     }
-    Ok(DynamoStore::from_conf(&conf, table))
+    let store = DynamoStore::from_conf(&conf, table);
+    // Only `secrets seal` needs the key; the other commands never touch a secret.
+    let Ok(key) = afterclick_aws::config::secrets_key_id() else {
+        return Ok(store);
+    };
+    let mut kms = aws_sdk_kms::config::Builder::from(&conf);
+    if let Ok(url) = std::env::var("AWS_ENDPOINT_URL_KMS") {
+        // `--endpoint` points every service at DynamoDB; KMS has its own.
+        kms = kms.endpoint_url(url);
+    }
+    Ok(store.with_sealer(afterclick_aws::sealing::KmsSealer::new(
+        aws_sdk_kms::Client::from_conf(kms.build()),
+        key,
+    )))
 }
 
 /// An SDK error without the debug dump the SDK appends (` (DispatchFailure(…` and such):
