@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use afterclick_domain::ports::SecretBox;
 use afterclick_domain::signature::{SignedHeaders, verify};
 use afterclick_e2e::{SETTLE_ATTEMPTS, Stack, generic_event, unique};
 use axum::Router;
@@ -240,14 +241,29 @@ async fn a_rotated_secret_co_signs_for_the_grace_period_and_then_only_the_new_on
         .unwrap()
         .unwrap();
     let stale = current.rotated("whsec_c3RhbGVzdGFsZXN0YWxlc3RhbGU=".into(), Utc::now());
-    assert!(!store.replace_endpoint_secret(&stale, &old).await.unwrap());
+    // What a read before the rotation saw: the old secret, as stored (sealed).
+    let seen_before = current.previous_secret.as_ref().unwrap().secret.clone();
+    assert!(
+        !store
+            .replace_endpoint_secret(&stale, &seen_before)
+            .await
+            .unwrap()
+    );
     let unchanged = store
         .endpoint(&info.merchant_id, &id)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(unchanged, current);
-    assert_eq!(unchanged.secret, new);
+    // Stored sealed; it opens to the secret the rotation returned.
+    assert!(unchanged.secret.starts_with("kms1:"));
+    assert_eq!(
+        store
+            .open(&info.merchant_id, &unchanged.secret)
+            .await
+            .unwrap(),
+        new
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

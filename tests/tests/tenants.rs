@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use afterclick_aws::{DynamoStore, SesIdentities};
-use afterclick_domain::ports::EndpointStore;
+use afterclick_domain::ports::{EndpointStore, SecretBox};
 use afterclick_e2e::{Response, Stack, generic_event, unique};
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
@@ -264,8 +264,14 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         .await
         .unwrap()
         .unwrap();
+    let a_secret = stack
+        .devstack
+        .store
+        .open(&a.merchant_id, &a_stored.secret)
+        .await
+        .unwrap();
     assert_eq!(
-        (a_stored.secret.as_str(), a_stored.previous_secret),
+        (a_secret.as_str(), a_stored.previous_secret),
         (a_endpoint_secret.as_str(), None),
         "A's endpoint still signs with A's secret alone"
     );

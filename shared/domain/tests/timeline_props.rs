@@ -138,3 +138,52 @@ fn aftership_history_is_order_and_duplicate_proof() {
 fn seventeen_track_history_is_order_and_duplicate_proof() {
     check(Provider::SeventeenTrack);
 }
+
+/// `value` with every RFC 3339 time in it moved `minutes` back.
+fn earlier(value: &Value, minutes: i64) -> Value {
+    match value {
+        Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
+            Ok(t) => Value::String((t - chrono::Duration::minutes(minutes)).to_rfc3339()),
+            Err(_) => value.clone(),
+        },
+        Value::Array(items) => Value::Array(items.iter().map(|v| earlier(v, minutes)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), earlier(v, minutes)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Every provider that sends histories has the afterclick format's cap per delivery: of a
+/// longer history, the newest scans are kept and the rest counted as dropped.
+#[test]
+fn every_provider_keeps_the_newest_scans_of_an_overlong_delivery() {
+    use afterclick_domain::generic::MAX_EVENTS;
+    for (provider, _) in HISTORY_AT {
+        let doc = fixture(*provider);
+        let pointer = history_pointer(*provider, &doc);
+        let scans = doc.pointer(pointer).unwrap().as_array().unwrap().clone();
+        // Copies of the history, each a week further back: distinct scans, many of them.
+        let copies = (MAX_EVENTS + 100).div_ceil(scans.len());
+        let long: Vec<Value> = (0..copies as i64)
+            .flat_map(|k| scans.iter().map(move |s| earlier(s, k * 7 * 24 * 60)))
+            .collect();
+        let whole = delivery(*provider, &doc, pointer, scans.clone());
+        let mut body = doc.clone();
+        *body.pointer_mut(pointer).unwrap() = Value::Array(long);
+        let parsed = providers::parse(*provider, &serde_json::to_vec(&body).unwrap()).unwrap();
+        assert_eq!(parsed.events.len(), MAX_EVENTS, "{provider:?}");
+        assert!(parsed.dropped >= 100, "{provider:?}: {}", parsed.dropped);
+        let newest = |events: &[TrackingEvent]| events.iter().map(|e| e.occurred_at).max();
+        assert_eq!(newest(&parsed.events), newest(&whole), "{provider:?}");
+        let oldest_kept = parsed.events.iter().map(|e| e.occurred_at).min().unwrap();
+        assert!(
+            parsed.events.len() + parsed.dropped > MAX_EVENTS
+                && oldest_kept
+                    > newest(&whole).unwrap() - chrono::Duration::days(7 * copies as i64),
+            "{provider:?}: the oldest are the ones dropped"
+        );
+    }
+}
