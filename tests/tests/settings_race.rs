@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use afterclick_domain::ports::{MerchantStore, StoreError};
+use afterclick_domain::ports::{MerchantStore, SecretBox, StoreError};
 use afterclick_e2e::{Stack, generic_event, unique};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::Utc;
@@ -56,7 +56,13 @@ async fn a_rotation_between_the_settings_read_and_save_survives() {
 
     let saved = store.merchant(&info.merchant_id).await.unwrap().unwrap();
     assert_eq!(saved.brand_name, "Renamed Shop");
-    assert_eq!(saved.webhook_secrets["generic"][0], rotated);
+    assert_eq!(
+        store
+            .open(&info.merchant_id, &saved.webhook_secrets["generic"][0])
+            .await
+            .unwrap(),
+        rotated
+    );
     assert_eq!(saved.sender_domains, domains);
     let r = stack
         .send(
