@@ -2,13 +2,14 @@
 //! again: merchant B's parcel gets a 2,600-scan history (an EasyPost delivery of 2,600 scans,
 //! of which the newest 500 are kept, then the rest through the afterclick format), while
 //! merchant A's customer still hears of their parcel; one more scan costs the same reads on top
-//! of 2,600 scans as on top of 10; the API pages the timeline; the history stops at its bound.
+//! of 2,600 scans as on top of 10; the API pages the timeline; past its bound the history
+//! keeps its newest scans.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use afterclick_aws::DynamoStore;
 use afterclick_devstack::local_sdk_config;
-use afterclick_domain::ports::{MAX_HISTORY, SnapshotReads};
+use afterclick_domain::ports::{EventStore, MAX_HISTORY, SnapshotReads};
 use afterclick_domain::providers::Provider;
 use afterclick_e2e::{Stack, generic_event, generic_history, unique};
 use chrono::{DateTime, Duration, DurationRound, Utc};
@@ -241,10 +242,12 @@ async fn a_long_history_is_capped_paged_bounded_and_costs_only_its_new_scans() {
         "one scan on a 2,600-scan history read {on_long} units, on a 10-scan one {on_short}"
     );
 
-    // The history stops at its bound: what does not fit is refused, reported, not stored.
-    let mut total = 2_601;
+    // The history keeps its newest MAX_HISTORY scans: 100 more than fit, all older than any
+    // stored, and the oldest 100 of them are deleted.
+    let stored_before = 2_601;
     let oldest = newest - Duration::minutes(2_600);
-    for delivery in generic_history(&long, oldest, MAX_HISTORY - total) {
+    let more = MAX_HISTORY - stored_before + 100;
+    for delivery in generic_history(&long, oldest, more) {
         let r = stack
             .post_generic(
                 &b.merchant_id,
@@ -254,27 +257,37 @@ async fn a_long_history_is_capped_paged_bounded_and_costs_only_its_new_scans() {
             )
             .await;
         assert_eq!(r.status, 202, "{}", r.body);
-        total += r.body["stored"].as_u64().unwrap() as usize;
     }
-    // A transaction is all or nothing: the last chunks may leave a little room, scan by scan.
-    for minute in 10.. {
-        let at = newest + Duration::minutes(minute);
-        let r = stack
-            .post_generic(
-                &b.merchant_id,
-                &b.webhook_secrets["generic"],
-                &unique("msg"),
-                &generic_event(&long, "in_transit", at, "Sorted once more"),
-            )
-            .await;
-        assert_eq!(r.status, 202, "{}", r.body);
-        if r.body["refused"] == 1 {
-            assert_eq!(r.body["stored"], 0, "{}", r.body);
+    // Every new scan's stream record handed to milestones, then its work done.
+    let records = stack.devstack.records_delivered("milestones");
+    let mut kept = Vec::new();
+    for _ in 0..240 {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let shipment = own
+            .snapshot(&b.merchant_id, &long)
+            .await
+            .unwrap()
+            .shipment
+            .unwrap();
+        if shipment.history.is_none_or(|h| h.scans < MAX_HISTORY) {
+            continue;
+        }
+        kept = own.timeline(&b.merchant_id, &long).await.unwrap();
+        if kept.len() == MAX_HISTORY {
             break;
         }
-        assert_eq!(r.body["stored"], 1, "{}", r.body);
-        total += 1;
-        assert!(total <= MAX_HISTORY);
     }
-    assert_eq!(total, MAX_HISTORY);
+    assert!(stack.devstack.records_delivered("milestones") > records);
+    assert_eq!(kept.len(), MAX_HISTORY);
+    // What went: exactly the 100 oldest scans posted.
+    let first_kept = oldest - Duration::minutes((more - 100 - 1) as i64);
+    assert_eq!(kept.first().unwrap().occurred_at, first_kept);
+    assert_eq!(kept.last().unwrap().occurred_at, later);
+    let status = own
+        .snapshot(&b.merchant_id, &long)
+        .await
+        .unwrap()
+        .shipment
+        .unwrap();
+    assert_eq!(status.status_at, Some(later), "trimming changes no state");
 }

@@ -73,6 +73,11 @@ impl<S: Store> Milestones<S> {
         }
         let trigger = trigger.ok_or(RecordError::Malformed(last_error))?;
         let scans = new_scans(&records);
+        // New scans (INSERTs) count into the history's size; a moved estimate (MODIFY) not.
+        let stored = records
+            .iter()
+            .filter(|r| r.event_name == "INSERT" && is_event(r))
+            .count();
         let span = tracing::info_span!(
             "shipment",
             records = records.len(),
@@ -85,6 +90,7 @@ impl<S: Store> Milestones<S> {
             &trigger.merchant_id,
             &trigger.tracking_number,
             scans.as_deref(),
+            stored,
             now,
         )
         .instrument(span.clone())
@@ -96,6 +102,7 @@ impl<S: Store> Milestones<S> {
                 status = %e.shipment.status,
                 reached = e.reached.len(),
                 intents = e.intents.len(),
+                trimmed = e.trimmed,
                 "shipment evaluated"
             ),
             Some(_) => {}
@@ -109,12 +116,8 @@ impl<S: Store> Milestones<S> {
 /// deciding without a scan.
 fn new_scans(records: &[&EventRecord]) -> Option<Vec<TrackingEvent>> {
     let mut scans = Vec::new();
-    for record in records {
-        let image = &record.change.new_image;
-        if !matches!(image.get("type"), Some(serde_dynamo::AttributeValue::S(t)) if t == EVENT) {
-            continue;
-        }
-        match serde_dynamo::from_item::<_, TrackingEvent>(image.clone()) {
+    for record in records.iter().filter(|r| is_event(r)) {
+        match serde_dynamo::from_item::<_, TrackingEvent>(record.change.new_image.clone()) {
             Ok(scan) => scans.push(scan),
             Err(err) => {
                 tracing::warn!(error = %err, "an event record is unreadable; reading the timeline");
@@ -123,4 +126,11 @@ fn new_scans(records: &[&EventRecord]) -> Option<Vec<TrackingEvent>> {
         }
     }
     Some(scans)
+}
+
+fn is_event(record: &EventRecord) -> bool {
+    matches!(
+        record.change.new_image.get("type"),
+        Some(serde_dynamo::AttributeValue::S(t)) if t == EVENT
+    )
 }

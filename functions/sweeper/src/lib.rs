@@ -100,6 +100,7 @@ impl<S: Store + Clone, M: Mailer, T: Texter, W: WebhookSender> Sweeper<S, M, T, 
                 &shipment.tracking_number,
                 // The clock, not a scan, brought it here: the state holds all it needs.
                 Some(&[]),
+                0,
                 now,
             ))
             .await

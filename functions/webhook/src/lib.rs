@@ -70,8 +70,6 @@ pub struct Receipt {
     pub estimates_updated: usize,
     /// The oldest scans of a delivery longer than the per-delivery cap, left out.
     pub dropped: usize,
-    /// New scans not stored because the tracking number's history is full.
-    pub refused: usize,
 }
 
 /// The `token` query parameter (Shippo's URL-token authentication).
@@ -162,14 +160,12 @@ async fn receive<S: Store>(
         duplicates: recorded.duplicates(),
         estimates_updated: estimates,
         dropped: parsed.dropped,
-        refused: recorded.refused,
         tracking_number: parsed.tracking_number,
     };
-    if receipt.dropped + receipt.refused > 0 {
+    if receipt.dropped > 0 {
         tracing::warn!(
             dropped = receipt.dropped,
-            refused = receipt.refused,
-            "scans left out: the delivery or the history is over its bound"
+            "scans left out: the delivery is over the per-delivery cap"
         );
     }
     tracing::info!(

@@ -120,8 +120,6 @@ pub const EVENT_PREFIX: &str = "E#";
 pub const NOTIFICATION_PREFIX: &str = "N#";
 pub const ENDPOINT_PREFIX: &str = "WH#";
 pub const ENDPOINT_COUNT_SK: &str = "WHCOUNT";
-/// Under a shipment's partition: how many scans were ever stored (the history bound).
-pub const EVENT_COUNT_SK: &str = "ECOUNT";
 pub const DELIVERY_PREFIX: &str = "W#";
 pub const DELIVERIES_INDEX: &str = "deliveries";
 pub const ENDPOINT_PK: &str = "endpoint_pk";
@@ -141,7 +139,6 @@ pub mod types {
     pub const RATE_LIMIT: &str = "rate_limit";
     pub const WEBHOOK_ENDPOINT: &str = "webhook_endpoint";
     pub const WEBHOOK_ENDPOINT_COUNT: &str = "webhook_endpoint_count";
-    pub const EVENT_COUNT: &str = "event_count";
     pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
     pub const IDEMPOTENCY_REF: &str = "idempotency_ref";
 }

@@ -400,22 +400,16 @@ impl EventStore for MemoryStore {
         let mut recorded = Recorded {
             stored: 0,
             known: plan.repeats,
-            refused: 0,
         };
-        let id = |index: usize| (given[index].occurred_at, given[index].event_id(tn));
-        for chunk in plan.chunks {
-            let (known, new): (Vec<usize>, Vec<usize>) = chunk
-                .into_iter()
-                .partition(|&i| events.contains_key(&id(i)));
-            recorded.known.extend(known);
-            // A chunk is stored whole or not at all, as the store's transactions are.
-            if recorded.refused > 0 || events.len() + new.len() > crate::ports::MAX_HISTORY {
-                recorded.refused += new.len();
-                continue;
-            }
-            for index in new {
-                events.insert(id(index), given[index].clone());
-                recorded.stored += 1;
+        for index in plan.chunks.into_iter().flatten() {
+            let event = &given[index];
+            let id = (event.occurred_at, event.event_id(tn));
+            match events.entry(id) {
+                std::collections::btree_map::Entry::Occupied(_) => recorded.known.push(index),
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(event.clone());
+                    recorded.stored += 1;
+                }
             }
         }
         recorded.known.sort_unstable();
@@ -441,6 +435,23 @@ impl EventStore for MemoryStore {
             }
             _ => Ok(false),
         }
+    }
+
+    async fn trim_history(
+        &self,
+        merchant_id: &str,
+        tn: &str,
+        oldest: usize,
+    ) -> Result<usize, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let Some(events) = state.events.get_mut(&key(merchant_id, tn)) else {
+            return Ok(0);
+        };
+        let doomed: Vec<_> = events.keys().take(oldest).cloned().collect();
+        for id in &doomed {
+            events.remove(id);
+        }
+        Ok(doomed.len())
     }
 
     async fn timeline_page(

@@ -251,8 +251,7 @@ pub trait SecretBox: Send + Sync {
 }
 
 pub trait EventStore: Send + Sync {
-    /// Stores the event unless the same carrier event is already stored (or the history is
-    /// full); true if it was new.
+    /// Stores the event unless the same carrier event is already stored; true if it was new.
     fn record_event(
         &self,
         merchant_id: &str,
@@ -293,6 +292,15 @@ pub trait EventStore: Send + Sync {
         event: &TrackingEvent,
         date: chrono::NaiveDate,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Deletes the `oldest` oldest scans of a tracking number (the history bound); returns how
+    /// many there were.
+    fn trim_history(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        oldest: usize,
+    ) -> impl Future<Output = Result<usize, StoreError>> + Send;
 
     /// The newest `limit` scans strictly before `before` (or the newest of all), oldest first.
     fn timeline_page(

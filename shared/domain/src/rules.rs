@@ -79,6 +79,9 @@ pub struct Evaluation {
     /// Set when this evaluation found the delivery.
     pub outcome: Option<DeliveryOutcome>,
     pub changed: bool,
+    /// The oldest scans deleted because the history went past its bound (set by
+    /// `service::reevaluate`, which counts the history).
+    pub trimmed: usize,
 }
 
 /// When the label was created: the earliest pre-transit scan.
@@ -140,6 +143,9 @@ pub fn evaluate(
         read_at: known.map_or(now, |h| h.read_at),
         label_at,
         estimate_at,
+        // Without a summary the events are the whole timeline; new scans are counted by the
+        // caller, which knows which of them are new (`service::reevaluate`).
+        scans: known.map_or(events.len(), |h| h.scans),
     });
     let mut candidates = scan_moments(&usable, expected);
     candidates.extend(delay_moments(&next, now));
@@ -183,6 +189,7 @@ pub fn evaluate(
         intents,
         outcome,
         changed,
+        trimmed: 0,
     }
 }
 

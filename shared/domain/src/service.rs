@@ -3,7 +3,7 @@
 //! outside only through the ports.
 
 use crate::model::{Notification, NotificationState, TrackingEvent};
-use crate::ports::{EndpointStore, EventStore, SnapshotReads, StoreError};
+use crate::ports::{EndpointStore, EventStore, MAX_HISTORY, SnapshotReads, StoreError};
 use crate::rules::{Evaluation, evaluate};
 use crate::webhooks;
 use chrono::{DateTime, Utc};
@@ -21,17 +21,46 @@ pub enum ReevaluateError {
     Contended,
 }
 
+/// How many scans the history holds: as read, or as before plus the ones just stored.
+enum Count {
+    Exactly(usize),
+    Added(usize),
+}
+
+/// Counts the shipment's scans and caps the count at [`MAX_HISTORY`]; returns how many of
+/// the oldest scans are over it.
+fn count_scans(outcome: &mut Evaluation, count: Count, now: DateTime<Utc>) -> usize {
+    let Some(history) = outcome.shipment.history.as_mut() else {
+        return 0;
+    };
+    let counted = match count {
+        Count::Exactly(n) => n,
+        Count::Added(n) => history.scans.saturating_add(n),
+    };
+    let excess = counted.saturating_sub(MAX_HISTORY);
+    let scans = counted - excess;
+    if scans != history.scans {
+        history.scans = scans;
+        outcome.changed = true;
+        outcome.shipment.updated_at = now;
+    }
+    excess
+}
+
 /// What happened to the shipment; `None` when it is not registered (yet) or its merchant
 /// is gone. `scans` are the events new since the last evaluation (the stream's records; none
 /// for the sweeper's clock-driven look; `None` when they are not known): a shipment whose state already summarises its
 /// history is judged on them alone, so the cost follows the new scans, never the history's
 /// length. The first evaluation (registration, or a shipment stored before summaries existed)
-/// reads the whole timeline once, which the history bound keeps finite.
+/// reads the whole timeline once, which the history bound keeps finite. `stored` is how many
+/// of `scans` were stored just now (the others changed an estimate): counted into the
+/// history, whose oldest scans past [`MAX_HISTORY`] are deleted.
 pub async fn reevaluate<S>(
     store: &S,
     merchant_id: &str,
     tracking_number: &str,
     scans: Option<&[TrackingEvent]>,
+    stored: usize,
     now: DateTime<Utc>,
 ) -> Result<Option<Evaluation>, ReevaluateError>
 where
@@ -43,14 +72,20 @@ where
             return Ok(None);
         };
         let timeline;
-        let events = if let Some(scans) = scans.filter(|_| shipment.history.is_some()) {
-            scans
+        let (events, count) = if let Some(scans) = scans.filter(|_| shipment.history.is_some()) {
+            (scans, Count::Added(stored))
         } else {
             timeline = store.timeline(merchant_id, tracking_number).await?;
-            &timeline
+            (&timeline[..], Count::Exactly(timeline.len()))
         };
-        let outcome = evaluate(&shipment, events, now, &merchant);
+        let mut outcome = evaluate(&shipment, events, now, &merchant);
+        let excess = count_scans(&mut outcome, count, now);
         if !outcome.changed {
+            // Already counted at the bound: nothing to commit, but the new scans' room is
+            // made all the same.
+            outcome.trimmed = store
+                .trim_history(merchant_id, tracking_number, excess)
+                .await?;
             return Ok(Some(outcome));
         }
         let intents: Vec<Notification> = outcome
@@ -91,7 +126,14 @@ where
             )
             .await
         {
-            Ok(()) => return Ok(Some(outcome)),
+            Ok(()) => {
+                // After the commit that capped the count: a failure here is retried with the
+                // records, which counts them again and trims again.
+                outcome.trimmed = store
+                    .trim_history(merchant_id, tracking_number, excess)
+                    .await?;
+                return Ok(Some(outcome));
+            }
             Err(StoreError::Conflict) => continue,
             Err(err) => return Err(err.into()),
         }

@@ -1,18 +1,18 @@
 //! Tracking events: one item per carrier scan, written once (conditional puts), a webhook
 //! delivery's new scans in atomic transactions (see [`plan_writes`] for why and in which
-//! order), each with the shipment's scan counter, which bounds the history.
+//! order).
 
 use super::{
     DynamoStore, EVENT_RETENTION, Item, applied, failed_conditions, keyed, lost_a_race, n,
-    readable, s, to_item, unavailable, update_write,
+    readable, s, to_item, unavailable,
 };
 use crate::keys::{self, types};
 use afterclick_domain::TrackingEvent;
 use afterclick_domain::ports::{
-    EventPosition, EventStore, MAX_HISTORY, Recorded, StoreError, TimelinePage, plan_writes,
+    EventPosition, EventStore, Recorded, StoreError, TimelinePage, plan_writes,
 };
 use afterclick_domain::service::MAX_TRANSACTION_WRITES;
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -50,19 +50,12 @@ impl DynamoStore {
         events: &[TrackingEvent],
         received_at: DateTime<Utc>,
     ) -> Result<Recorded, StoreError> {
-        // One write of each transaction is the history counter.
-        let plan = plan_writes(events, tracking_number, MAX_TRANSACTION_WRITES - 1);
+        let plan = plan_writes(events, tracking_number, MAX_TRANSACTION_WRITES);
         let mut recorded = Recorded {
             stored: 0,
             known: plan.repeats,
-            refused: 0,
         };
         for chunk in plan.chunks {
-            if recorded.refused > 0 {
-                // Older scans were refused: newer ones cannot fit either.
-                recorded.refused += chunk.len();
-                continue;
-            }
             let items = chunk
                 .iter()
                 .map(|&i| {
@@ -72,82 +65,47 @@ impl DynamoStore {
                     ))
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            let written = self
-                .write_chunk(merchant_id, tracking_number, items, received_at)
-                .await?;
-            recorded.stored += written.stored;
-            recorded.known.extend(written.known);
-            recorded.refused += written.refused;
+            let (stored, known) = self.write_chunk(items).await?;
+            recorded.stored += stored;
+            recorded.known.extend(known);
         }
         recorded.known.sort_unstable();
         Ok(recorded)
     }
 
-    /// Counts `added` scans into the shipment's history, only while it stays within
-    /// [`MAX_HISTORY`]: written in the same transaction as the scans, so the count is exact.
-    fn count_scans(
-        &self,
-        merchant_id: &str,
-        tracking_number: &str,
-        added: usize,
-        received_at: DateTime<Utc>,
-    ) -> Result<TransactWriteItem, StoreError> {
-        let update = Update::builder()
-            .table_name(self.table())
-            .key(keys::PK, s(keys::shipment_pk(merchant_id, tracking_number)))
-            .key(keys::SK, s(keys::EVENT_COUNT_SK))
-            .update_expression("SET #type = :type, #expires = :expires ADD #n :added")
-            .condition_expression("attribute_not_exists(#n) OR #n <= :room")
-            .expression_attribute_names("#type", keys::TYPE)
-            .expression_attribute_names("#expires", keys::EXPIRES_AT)
-            .expression_attribute_names("#n", "scans")
-            .expression_attribute_values(":type", s(types::EVENT_COUNT))
-            // The count lives as long as the newest scan it counts.
-            .expression_attribute_values(":expires", n((received_at + EVENT_RETENTION).timestamp()))
-            .expression_attribute_values(":added", n(added))
-            .expression_attribute_values(":room", n(MAX_HISTORY.saturating_sub(added)));
-        update_write(update)
-    }
-
-    /// Writes the items that do not exist yet, all or none, with the history counter; reports
-    /// how many were written, the indexes of those that already existed, and how many did
-    /// not fit in the history.
+    /// Writes the items that do not exist yet, all or none; returns how many were written
+    /// and the indexes of those that already existed.
     async fn write_chunk(
         &self,
-        merchant_id: &str,
-        tracking_number: &str,
         mut pending: Vec<(usize, Item)>,
-        received_at: DateTime<Utc>,
-    ) -> Result<Recorded, StoreError> {
+    ) -> Result<(usize, Vec<usize>), StoreError> {
         let mut known = Vec::new();
         let mut races = 0;
         // Every round either ends or drops at least one existing item: it terminates.
         while !pending.is_empty() {
-            let mut writes = pending
+            if let [(index, item)] = pending.as_slice() {
+                // One scan (the usual push): a conditional put is the same all-or-nothing
+                // write at a lower price than a transaction.
+                let stored = applied(
+                    self.put_item(item.clone())
+                        .condition_expression(ABSENT)
+                        .send()
+                        .await,
+                )?;
+                if !stored {
+                    known.push(*index);
+                }
+                return Ok((usize::from(stored), known));
+            }
+            let writes = pending
                 .iter()
                 .map(|(_, item)| self.put(item.clone(), ABSENT))
                 .collect::<Result<Vec<_>, _>>()?;
-            writes.push(self.count_scans(
-                merchant_id,
-                tracking_number,
-                pending.len(),
-                received_at,
-            )?);
             let err = match self.transact(writes).await {
-                Ok(()) => {
-                    return Ok(Recorded {
-                        stored: pending.len(),
-                        known,
-                        refused: 0,
-                    });
-                }
+                Ok(()) => return Ok((pending.len(), known)),
                 Err(err) => err,
             };
-            let mut failed = failed_conditions(&err);
-            let full = failed.last() == Some(&pending.len());
-            if full {
-                failed.pop();
-            }
+            let failed = failed_conditions(&err);
             if !failed.is_empty() {
                 // Already stored (a re-sent history): keep them out, write the rest at once.
                 let mut position = 0;
@@ -159,12 +117,6 @@ impl DynamoStore {
                     }
                     !exists
                 });
-            } else if full {
-                return Ok(Recorded {
-                    stored: 0,
-                    known,
-                    refused: pending.len(),
-                });
             } else if lost_a_race(&err) && races < CONFLICT_RETRIES {
                 // The same history delivered twice at once: let the other write finish.
                 races += 1;
@@ -173,11 +125,7 @@ impl DynamoStore {
                 return Err(unavailable(err));
             }
         }
-        Ok(Recorded {
-            stored: 0,
-            known,
-            refused: 0,
-        })
+        Ok((0, known))
     }
 }
 
@@ -213,6 +161,68 @@ impl EventStore for DynamoStore {
             .send()
             .await;
         applied(result)
+    }
+
+    async fn trim_history(
+        &self,
+        merchant_id: &str,
+        tracking_number: &str,
+        oldest: usize,
+    ) -> Result<usize, StoreError> {
+        if oldest == 0 {
+            return Ok(0);
+        }
+        let items = self
+            .query()
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#sk", keys::SK)
+            .expression_attribute_values(":pk", s(keys::shipment_pk(merchant_id, tracking_number)))
+            .expression_attribute_values(":prefix", s(keys::EVENT_PREFIX))
+            .projection_expression("#pk, #sk")
+            .limit(i32::try_from(oldest).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(unavailable)?
+            .items
+            .unwrap_or_default();
+        let deleted = items.len();
+        // BatchWriteItem takes 25 requests at a time; what it leaves unprocessed is retried.
+        for chunk in items.chunks(25) {
+            let mut requests = chunk
+                .iter()
+                .map(|key| {
+                    let delete = DeleteRequest::builder()
+                        .set_key(Some(key.clone()))
+                        .build()
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    Ok(WriteRequest::builder().delete_request(delete).build())
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            for attempt in 0..5u32 {
+                let answer = self
+                    .client()
+                    .batch_write_item()
+                    .request_items(self.table(), requests)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                requests = answer
+                    .unprocessed_items
+                    .and_then(|mut left| left.remove(self.table()))
+                    .unwrap_or_default();
+                if requests.is_empty() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(25 << attempt)).await;
+            }
+            if !requests.is_empty() {
+                return Err(StoreError::Unavailable(
+                    "DynamoDB left deletes of old scans unprocessed".into(),
+                ));
+            }
+        }
+        Ok(deleted)
     }
 
     async fn timeline_page(

@@ -5,10 +5,9 @@ use crate::model::TrackingEvent;
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 
-/// The most scans ever stored for one tracking number. Real parcels have tens; a feed that
-/// goes past this is broken or hostile, and every later scan is refused (reported as
-/// `refused` in the webhook's receipt) so that a shipment's storage, and every read of its
-/// timeline, stays bounded.
+/// The most scans kept for one tracking number: its newest. Real parcels have tens; past this
+/// a feed is broken or hostile, and the oldest scans are deleted as new ones arrive, so a
+/// shipment's storage (and the one full read at registration) stays bounded.
 pub const MAX_HISTORY: usize = 5_000;
 
 /// What storing one delivery's events did.
@@ -19,8 +18,6 @@ pub struct Recorded {
     /// Indexes (into the events given) of the events that were already stored, or that
     /// repeat an earlier event of the same delivery; ascending.
     pub known: Vec<usize>,
-    /// Events not stored because the tracking number's history is full ([`MAX_HISTORY`]).
-    pub refused: usize,
 }
 
 impl Recorded {
