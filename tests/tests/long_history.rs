@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use afterclick_aws::DynamoStore;
-use afterclick_devstack::local_sdk_config;
+use afterclick_devstack::{StackInfo, local_sdk_config};
 use afterclick_domain::ports::{EventStore, MAX_HISTORY, SnapshotReads};
 use afterclick_domain::providers::Provider;
 use afterclick_e2e::{Stack, generic_event, generic_history, unique};
@@ -40,6 +40,18 @@ fn easypost_history(tracking: &str, newest: DateTime<Utc>, count: usize) -> Vec<
         }
     }))
     .unwrap()
+}
+
+/// A signed afterclick-format delivery for merchant `to`.
+async fn post(stack: &Stack, to: &StackInfo, body: &[u8]) -> afterclick_e2e::Response {
+    stack
+        .post_generic(
+            &to.merchant_id,
+            &to.webhook_secrets["generic"],
+            &unique("msg"),
+            body,
+        )
+        .await
 }
 
 async fn register(stack: &Stack, key: &str, tracking: &str, email: &str) -> String {
@@ -74,19 +86,17 @@ async fn evaluated(store: &DynamoStore, merchant_id: &str, tracking: &str, at: D
 async fn read_units_of_one_scan(
     stack: &Stack,
     own: &DynamoStore,
-    b: &afterclick_devstack::StackInfo,
+    b: &StackInfo,
     tracking: &str,
     at: DateTime<Utc>,
 ) -> f64 {
     let before = stack.devstack.capacity();
-    let r = stack
-        .post_generic(
-            &b.merchant_id,
-            &b.webhook_secrets["generic"],
-            &unique("msg"),
-            &generic_event(tracking, "in_transit", at, "Sorted again"),
-        )
-        .await;
+    let r = post(
+        stack,
+        b,
+        &generic_event(tracking, "in_transit", at, "Sorted again"),
+    )
+    .await;
     assert_eq!(r.body["stored"], 1, "{}", r.body);
     evaluated(own, &b.merchant_id, tracking, at).await;
     stack.devstack.capacity().since(&before).read_units
@@ -128,14 +138,7 @@ async fn a_long_history_is_capped_paged_bounded_and_costs_only_its_new_scans() {
     // The older 2,100 through the afterclick format, in deliveries of at most 500.
     let mut stored = 500;
     for delivery in generic_history(&long, newest - Duration::minutes(500), 2_100) {
-        let r = stack
-            .post_generic(
-                &b.merchant_id,
-                &b.webhook_secrets["generic"],
-                &unique("msg"),
-                &delivery,
-            )
-            .await;
+        let r = post(&stack, &b, &delivery).await;
         assert_eq!(r.status, 202, "{}", r.body);
         stored += r.body["stored"].as_u64().unwrap();
     }
@@ -222,14 +225,7 @@ async fn a_long_history_is_capped_paged_bounded_and_costs_only_its_new_scans() {
     let short = unique("1ZSHORT");
     register(&stack, &b.api_key, &short, "c@customer.example").await;
     for delivery in generic_history(&short, newest, 10) {
-        stack
-            .post_generic(
-                &b.merchant_id,
-                &b.webhook_secrets["generic"],
-                &unique("msg"),
-                &delivery,
-            )
-            .await;
+        post(&stack, &b, &delivery).await;
     }
     evaluated(&own, &b.merchant_id, &short, newest).await;
     let later = newest + Duration::minutes(5);
@@ -248,14 +244,7 @@ async fn a_long_history_is_capped_paged_bounded_and_costs_only_its_new_scans() {
     let oldest = newest - Duration::minutes(2_600);
     let more = MAX_HISTORY - stored_before + 100;
     for delivery in generic_history(&long, oldest, more) {
-        let r = stack
-            .post_generic(
-                &b.merchant_id,
-                &b.webhook_secrets["generic"],
-                &unique("msg"),
-                &delivery,
-            )
-            .await;
+        let r = post(&stack, &b, &delivery).await;
         assert_eq!(r.status, 202, "{}", r.body);
     }
     // Every new scan's stream record handed to milestones, then its work done.

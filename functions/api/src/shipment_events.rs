@@ -101,13 +101,7 @@ pub async fn list<S: Store, V>(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::shipment_list::tests::params;
 
     #[test]
     fn cursors_and_limits_are_checked() {

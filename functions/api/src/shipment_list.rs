@@ -194,10 +194,11 @@ pub async fn list<S: Store, V>(
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    /// A query string's pairs, as axum's `Query<Vec<(String, String)>>` hands them over.
+    pub(crate) fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

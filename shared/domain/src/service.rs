@@ -48,13 +48,15 @@ fn count_scans(outcome: &mut Evaluation, count: Count, now: DateTime<Utc>) -> us
 }
 
 /// What happened to the shipment; `None` when it is not registered (yet) or its merchant
-/// is gone. `scans` are the events new since the last evaluation (the stream's records; none
-/// for the sweeper's clock-driven look; `None` when they are not known): a shipment whose state already summarises its
-/// history is judged on them alone, so the cost follows the new scans, never the history's
-/// length. The first evaluation (registration, or a shipment stored before summaries existed)
-/// reads the whole timeline once, which the history bound keeps finite. `stored` is how many
-/// of `scans` were stored just now (the others changed an estimate): counted into the
-/// history, whose oldest scans past [`MAX_HISTORY`] are deleted.
+/// is gone.
+///
+/// `scans` are the events new since the last evaluation: the stream's records, none for the
+/// sweeper's clock-driven look, `None` when they are not known. A shipment whose state already
+/// summarises its history is judged on them alone, so the cost follows the new scans, never
+/// the history's length. The first evaluation (registration, or a shipment stored before
+/// summaries existed) reads the whole timeline once, which the history bound keeps finite.
+/// `stored` is how many of `scans` were stored just now (the others changed an estimate):
+/// counted into the history, whose oldest scans past [`MAX_HISTORY`] are deleted.
 pub async fn reevaluate<S>(
     store: &S,
     merchant_id: &str,
