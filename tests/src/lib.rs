@@ -527,6 +527,25 @@ pub fn generic_history(
         .collect()
 }
 
+/// Waits, reading through `store` (one the devstack's capacity meter does not see), until
+/// the shipment's status is the scan at `at`: the stream has evaluated it.
+pub async fn wait_until_evaluated(
+    store: &afterclick_aws::DynamoStore,
+    merchant_id: &str,
+    tracking: &str,
+    at: chrono::DateTime<Utc>,
+) {
+    use afterclick_domain::ports::SnapshotReads;
+    for _ in 0..3000 {
+        let snapshot = store.snapshot(merchant_id, tracking).await.unwrap();
+        if snapshot.shipment.and_then(|s| s.status_at) == Some(at) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{tracking}: the scan at {at} was never evaluated");
+}
+
 /// A unique suffix so tests never share data.
 pub fn unique(prefix: &str) -> String {
     format!("{prefix}{}", afterclick_devstack::unique_suffix())

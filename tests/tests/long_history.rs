@@ -11,7 +11,7 @@ use afterclick_aws::DynamoStore;
 use afterclick_devstack::{StackInfo, local_sdk_config};
 use afterclick_domain::ports::{EventStore, MAX_HISTORY, SnapshotReads};
 use afterclick_domain::providers::Provider;
-use afterclick_e2e::{Stack, generic_event, generic_history, unique};
+use afterclick_e2e::{Stack, generic_event, generic_history, unique, wait_until_evaluated};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use serde_json::{Value, json};
 
@@ -68,19 +68,6 @@ async fn register(stack: &Stack, key: &str, tracking: &str, email: &str) -> Stri
     r.body["id"].as_str().unwrap().to_owned()
 }
 
-/// Waits (reading through a store the capacity meter does not see) until the shipment's
-/// status is the scan at `at`: the stream has evaluated it.
-async fn evaluated(store: &DynamoStore, merchant_id: &str, tracking: &str, at: DateTime<Utc>) {
-    for _ in 0..600 {
-        let snapshot = store.snapshot(merchant_id, tracking).await.unwrap();
-        if snapshot.shipment.and_then(|s| s.status_at) == Some(at) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{tracking}: the scan at {at} was never evaluated");
-}
-
 /// The read units one more (unremarkable) scan costs, from the webhook to the committed
 /// evaluation.
 async fn read_units_of_one_scan(
@@ -98,7 +85,7 @@ async fn read_units_of_one_scan(
     )
     .await;
     assert_eq!(r.body["stored"], 1, "{}", r.body);
-    evaluated(own, &b.merchant_id, tracking, at).await;
+    wait_until_evaluated(own, &b.merchant_id, tracking, at).await;
     stack.devstack.capacity().since(&before).read_units
 }
 
@@ -160,7 +147,7 @@ async fn a_long_history_is_capped_paged_bounded_and_costs_only_its_new_scans() {
             o.emails.iter().any(|e| e.to.contains(&a_email))
         })
         .await;
-    evaluated(&own, &b.merchant_id, &long, newest).await;
+    wait_until_evaluated(&own, &b.merchant_id, &long, newest).await;
 
     // The shipment carries the newest 50 scans; the rest is paged, each scan once, in order.
     let view = stack.shipment(&b.api_key, &long_id).await;
@@ -227,7 +214,7 @@ async fn a_long_history_is_capped_paged_bounded_and_costs_only_its_new_scans() {
     for delivery in generic_history(&short, newest, 10) {
         post(&stack, &b, &delivery).await;
     }
-    evaluated(&own, &b.merchant_id, &short, newest).await;
+    wait_until_evaluated(&own, &b.merchant_id, &short, newest).await;
     let later = newest + Duration::minutes(5);
     let on_short = read_units_of_one_scan(&stack, &own, &b, &short, later).await;
     let on_long = read_units_of_one_scan(&stack, &own, &b, &long, later).await;

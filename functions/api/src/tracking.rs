@@ -111,7 +111,8 @@ pub async fn render<S: Store, V>(
             timeline::SHOWN_EVENTS,
         )
         .await?;
-    let mut events = page.events.clone();
+    let earlier = page.earlier;
+    let mut events = page.events;
     events.reverse();
     let tz: chrono_tz::Tz = shipment.customer.timezone.parse().unwrap_or(chrono_tz::UTC);
     let ctx = view::Context {
@@ -133,7 +134,7 @@ pub async fn render<S: Store, V>(
     let title = format!("{} · {}", ctx.words.track_title, merchant.brand_name);
     let here = format!("/t/{}", shipment.token);
     let l = &locale.labels;
-    let timeline = timeline::timeline(&ctx, &events, page.earlier.as_ref(), asked);
+    let timeline = timeline::timeline(&ctx, &events, earlier.as_ref(), asked);
     let page = TrackingPage {
         labels: Labels {
             order: l.order,

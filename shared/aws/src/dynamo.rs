@@ -240,17 +240,20 @@ impl DynamoStore {
             .map_err(unavailable)
     }
 
+    /// A consistent Query of the items under `pk` whose sort key starts with `prefix`, to be
+    /// narrowed (order, limit, start) by the caller. `#pk` and `#sk` name the keys.
+    fn prefix_query(&self, pk: String, prefix: &str) -> QueryFluentBuilder {
+        self.query()
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#sk", keys::SK)
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(prefix))
+            .consistent_read(true)
+    }
+
     async fn query_prefix(&self, pk: String, prefix: &str) -> Result<Vec<Item>, StoreError> {
-        Self::query_all(
-            self.query()
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-                .expression_attribute_names("#pk", keys::PK)
-                .expression_attribute_names("#sk", keys::SK)
-                .expression_attribute_values(":pk", s(pk))
-                .expression_attribute_values(":prefix", s(prefix))
-                .consistent_read(true),
-        )
-        .await
+        Self::query_all(self.prefix_query(pk, prefix)).await
     }
 
     /// A PutItem of `item`, to be sent by the caller (unconditional unless it adds one).

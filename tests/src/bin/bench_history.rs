@@ -8,9 +8,9 @@
 
 use afterclick_aws::DynamoStore;
 use afterclick_devstack::local_sdk_config;
-use afterclick_domain::ports::{EventStore, SnapshotReads};
-use afterclick_e2e::{Stack, generic_event, generic_history, unique};
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use afterclick_domain::ports::EventStore;
+use afterclick_e2e::{Stack, generic_event, generic_history, unique, wait_until_evaluated};
+use chrono::{Duration, DurationRound, Utc};
 use clap::Parser;
 use serde_json::json;
 
@@ -22,17 +22,6 @@ struct Args {
     /// Scans measured per history length (the figures are their mean).
     #[arg(long, default_value_t = 5)]
     samples: usize,
-}
-
-async fn evaluated(store: &DynamoStore, merchant_id: &str, tracking: &str, at: DateTime<Utc>) {
-    for _ in 0..3000 {
-        let snapshot = store.snapshot(merchant_id, tracking).await.unwrap();
-        if snapshot.shipment.and_then(|s| s.status_at) == Some(at) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{tracking}: the scan at {at} was never evaluated");
 }
 
 #[tokio::main]
@@ -72,7 +61,7 @@ async fn main() {
                 .await;
             assert_eq!(r.status, 202, "{}", r.body);
         }
-        evaluated(&own, &info.merchant_id, &tracking, newest).await;
+        wait_until_evaluated(&own, &info.merchant_id, &tracking, newest).await;
 
         let (mut read, mut written, mut timeline) = (0.0, 0.0, 0.0);
         for sample in 1..=args.samples {
@@ -84,7 +73,7 @@ async fn main() {
                 .post_generic(&info.merchant_id, &secret, &unique("msg"), &body)
                 .await;
             assert_eq!(r.body["stored"], 1, "{}", r.body);
-            evaluated(&own, &info.merchant_id, &tracking, at).await;
+            wait_until_evaluated(&own, &info.merchant_id, &tracking, at).await;
             let usage = stack.devstack.capacity().since(&before);
             read += usage.read_units;
             written += usage.billed_write_units();

@@ -173,12 +173,10 @@ impl EventStore for DynamoStore {
             return Ok(0);
         }
         let items = self
-            .query()
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-            .expression_attribute_names("#pk", keys::PK)
-            .expression_attribute_names("#sk", keys::SK)
-            .expression_attribute_values(":pk", s(keys::shipment_pk(merchant_id, tracking_number)))
-            .expression_attribute_values(":prefix", s(keys::EVENT_PREFIX))
+            .prefix_query(
+                keys::shipment_pk(merchant_id, tracking_number),
+                keys::EVENT_PREFIX,
+            )
             .projection_expression("#pk, #sk")
             .limit(i32::try_from(oldest).unwrap_or(i32::MAX))
             .send()
@@ -236,15 +234,9 @@ impl EventStore for DynamoStore {
         // One more than asked: whether an earlier page exists, without a second request.
         let wanted = limit.saturating_add(1);
         let mut query = self
-            .query()
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-            .expression_attribute_names("#pk", keys::PK)
-            .expression_attribute_names("#sk", keys::SK)
-            .expression_attribute_values(":pk", s(pk.clone()))
-            .expression_attribute_values(":prefix", s(keys::EVENT_PREFIX))
+            .prefix_query(pk.clone(), keys::EVENT_PREFIX)
             .scan_index_forward(false)
-            .limit(i32::try_from(wanted).unwrap_or(i32::MAX))
-            .consistent_read(true);
+            .limit(i32::try_from(wanted).unwrap_or(i32::MAX));
         if let Some(position) = before {
             query = query
                 .exclusive_start_key(keys::PK, s(pk))
