@@ -1,5 +1,5 @@
-//! The README's provider tables, generated from the tables the code uses (a test keeps the
-//! README in step: `cargo run -p afterclick-domain --example readme_tables`).
+//! `docs/carriers.md`'s provider tables, generated from the tables the code uses (a test keeps
+//! the page in step: `cargo run -p afterclick-domain --example provider_tables`).
 
 use super::{StatusRow, aftership, carriers, easypost, seventeen_track, shippo, ups};
 

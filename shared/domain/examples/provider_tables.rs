@@ -1,4 +1,4 @@
-//! Prints the README's generated provider sections (between the `generated` markers).
+//! Prints `docs/carriers.md`'s generated provider sections (between the `generated` markers).
 
 fn main() {
     print!("{}", afterclick_domain::providers::docs::status_tables());
