@@ -6,8 +6,11 @@ use afterclick_domain::providers::docs;
 
 #[test]
 fn the_carrier_docs_show_every_status_mapping_and_carrier_as_the_code_has_them() {
-    let page =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/carriers.md")).unwrap();
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/carriers.md"
+    ))
+    .unwrap();
     let start = "<!-- generated: provider tables -->\n";
     let end = "<!-- end generated -->";
     let from = page
