@@ -180,7 +180,13 @@ async fn an_operator_creates_a_merchant_issues_a_key_and_revokes_it() {
     assert!(unknown.stderr.contains("no merchant `m_nobody`"));
     let usage = admin.run(&["key", "issue"]);
     assert_eq!(usage.code, 2);
-    assert!(usage.stderr.contains("--merchant is required"));
+    assert!(
+        usage
+            .stderr
+            .contains("the following required arguments were not provided:\n  --merchant <ID>"),
+        "{}",
+        usage.stderr
+    );
     stack.devstack.stop().await;
 }
 

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use afterclick_domain::Merchant;
 use afterclick_domain::i18n::Locale;
 use afterclick_domain::i18n::page::{PageWords, page_locale, page_words};
-use afterclick_domain::render::escape_html;
+use afterclick_domain::render::html_formatter;
 use afterclick_web::Problem;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -57,22 +57,6 @@ fn environment() -> Result<&'static Environment<'static>, String> {
     })
     .as_ref()
     .map_err(Clone::clone)
-}
-
-/// Escapes the five characters that matter in HTML (minijinja's default also escapes `/`,
-/// which turns every path into `&#x2f;t&#x2f;...`: valid, but hostile to readers).
-fn html_formatter(
-    out: &mut minijinja::Output<'_>,
-    state: &minijinja::State<'_, '_>,
-    value: &minijinja::Value,
-) -> Result<(), minijinja::Error> {
-    let plain = value.is_undefined() || value.is_none() || value.is_safe();
-    if state.auto_escape() == AutoEscape::Html && !plain {
-        return std::fmt::Write::write_str(out, &escape_html(&value.to_string())).map_err(|_| {
-            minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "output failed")
-        });
-    }
-    minijinja::escape_formatter(out, state, value)
 }
 
 fn render(name: &str, ctx: &impl Serialize) -> Result<String, ApiError> {

@@ -286,7 +286,14 @@ async fn outbox(State(state): State<DevState>, headers: axum::http::HeaderMap) -
         return outbox_json(State(state)).await;
     }
     match state.outbox().await {
-        Ok(outbox) => axum::response::Html(outbox::page(&outbox)).into_response(),
+        Ok(outbox) => match outbox::page(&outbox) {
+            Ok(page) => axum::response::Html(page).into_response(),
+            Err(err) => (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                err.to_string(),
+            )
+                .into_response(),
+        },
         Err(err) => (axum::http::StatusCode::BAD_GATEWAY, err.to_string()).into_response(),
     }
 }

@@ -241,67 +241,142 @@ pub async fn fetch(http: &reqwest::Client, moto_url: &str) -> Result<Outbox, req
     })
 }
 
-fn esc(s: &str) -> String {
-    afterclick_domain::render::escape_html(s)
+/// The page's template, in the binary: the devstack runs from anywhere.
+const PAGE: &str = include_str!("../templates/outbox.html.j2");
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    /// `(index, email)`: the index is the one `/_dev/outbox/email/{index}` opens.
+    emails: Vec<(usize, &'a SentEmail)>,
+    sms: Vec<SmsView<'a>>,
+    waiting: &'a [WaitingSms],
+}
+
+#[derive(Serialize)]
+struct SmsView<'a> {
+    to: &'a str,
+    body: &'a str,
+    /// As people write it (`GSM-7`), not as the JSON does (`gsm7`).
+    encoding: String,
+    count: u32,
 }
 
 /// The outbox as a page a person can click through: each email's rendered HTML, its text
 /// part and headers; each SMS with its encoding and segment count. Newest first.
-pub fn page(outbox: &Outbox) -> String {
-    let mut html = String::from(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>afterclick outbox</title>\
-<style>body{font-family:Helvetica,Arial,sans-serif;margin:24px;color:#111827;background:#f9fafb}\
-details{background:#fff;border:1px solid #e5e7eb;border-radius:8px;margin:0 0 12px;padding:12px}\
-summary{cursor:pointer;font-weight:bold}table{border-collapse:collapse;font-size:13px;margin:8px 0}\
-td{padding:2px 12px 2px 0;vertical-align:top}pre{white-space:pre-wrap;background:#f3f4f6;padding:12px;border-radius:6px}\
-iframe{width:640px;max-width:100%;height:760px;border:1px solid #e5e7eb;border-radius:6px;background:#fff}</style></head><body>",
-    );
-    let waiting = match outbox.waiting_for_quiet_hours.len() {
-        0 => String::new(),
-        n => format!(
-            "; {n} SMS wait for the customer's quiet hours to end (the sweeper sends them then)"
-        ),
-    };
-    html.push_str(&format!("<h1>Outbox</h1><p>{} emails, {} SMS sent{waiting} &middot; <a href=\"/_dev/outbox.json\">JSON</a></p><h2>Emails</h2>", outbox.emails.len(), outbox.sms.len()));
-    for (i, e) in outbox.emails.iter().enumerate().rev() {
-        let headers: String = e
-            .headers
+pub fn page(outbox: &Outbox) -> Result<String, minijinja::Error> {
+    // A dev page, shown now and then: the template is parsed per request, nothing cached.
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    // Auto-escaped as HTML (the name ends `.html`), with the escaping the API's pages use.
+    env.set_formatter(afterclick_domain::render::html_formatter);
+    env.set_trim_blocks(true);
+    env.add_template("outbox.html", PAGE)?;
+    env.get_template("outbox.html")?.render(PageView {
+        emails: outbox.emails.iter().enumerate().rev().collect(),
+        sms: outbox
+            .sms
             .iter()
-            .map(|(k, v)| format!("<tr><td>{}</td><td>{}</td></tr>", esc(k), esc(v)))
-            .collect();
-        html.push_str(&format!(
-            "<details id=\"email-{i}\"><summary>{subject} &rarr; {to}</summary><table>{headers}</table>\
-<p><a href=\"/_dev/outbox/email/{i}\">Open the email alone</a></p>\
-<iframe title=\"{subject}\" srcdoc=\"{srcdoc}\" sandbox></iframe><h3>Text part</h3><pre>{text}</pre></details>",
-            subject = esc(&e.subject),
-            to = esc(&e.to),
-            srcdoc = esc(&e.html),
-            text = esc(&e.text),
-        ));
-    }
-    html.push_str("<h2>SMS</h2><table><tr><td><b>to</b></td><td><b>message</b></td><td><b>encoding</b></td><td><b>segments</b></td></tr>");
-    for s in outbox.sms.iter().rev() {
-        html.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&s.to),
-            esc(&s.body),
-            s.segments.encoding,
-            s.segments.count
-        ));
-    }
-    html.push_str("</table>");
-    if !outbox.waiting_for_quiet_hours.is_empty() {
-        html.push_str("<h2>SMS waiting for quiet hours to end</h2><table><tr><td><b>tracking number</b></td><td><b>moment</b></td><td><b>sends at (UTC)</b></td></tr>");
-        for w in &outbox.waiting_for_quiet_hours {
-            html.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&w.tracking_number),
-                esc(&w.moment),
-                esc(&w.send_at)
-            ));
+            .rev()
+            .map(|s| SmsView {
+                to: &s.to,
+                body: &s.body,
+                encoding: s.segments.encoding.to_string(),
+                count: s.segments.count,
+            })
+            .collect(),
+        waiting: &outbox.waiting_for_quiet_hours,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn sample(waiting: bool) -> Outbox {
+        let email = |n: usize| SentEmail {
+            message_id: format!("m{n}"),
+            from: "orders@shop.example".into(),
+            to: format!("ada{n}@customer.example, b@x.example"),
+            subject: format!("Your <order> & \"parcel\" {n} isn't late"),
+            html: format!(
+                "<html><body><a href=\"https://x.example/t/{n}\">Track</a> & 'so'</body></html>"
+            ),
+            text: format!("Line one {n}\n  indented <two>\n\nhttps://x.example/t/{n}"),
+            headers: vec![
+                ("From".into(), "Shop <orders@shop.example>".into()),
+                (
+                    "List-Unsubscribe".into(),
+                    "<https://x.example/u?a=1&b=2>".into(),
+                ),
+            ],
+        };
+        let sms = |body: &str| SentSms {
+            message_id: "s".into(),
+            to: "+4915112345678".into(),
+            body: body.into(),
+            segments: afterclick_domain::sms::segments(body),
+        };
+        Outbox {
+            emails: vec![email(0), email(1), email(2)],
+            sms: vec![sms("Hi <Ada> & 'you' 5€"), sms("Grüße aus Köln – “ok”")],
+            waiting_for_quiet_hours: if waiting {
+                vec![WaitingSms {
+                    tracking_number: "1Z<&>".into(),
+                    moment: "exception#address_issue".into(),
+                    send_at: "2025-01-01T07:00:00Z".into(),
+                }]
+            } else {
+                Vec::new()
+            },
         }
-        html.push_str("</table>");
     }
-    html.push_str("</body></html>");
-    html
+
+    #[test]
+    fn the_page_lists_newest_first_escaped() {
+        let html = page(&sample(true)).unwrap();
+        let at = |needle: &str| {
+            html.find(needle)
+                .unwrap_or_else(|| panic!("{needle} missing from:\n{html}"))
+        };
+        assert!(at("<p>3 emails, 2 SMS sent; 1 SMS wait for the customer's quiet hours") > 0);
+        // Newest first, each keeping the index `/_dev/outbox/email/{index}` opens.
+        assert!(
+            at("id=\"email-2\"") < at("id=\"email-1\"")
+                && at("id=\"email-1\"") < at("id=\"email-0\"")
+        );
+        at("<a href=\"/_dev/outbox/email/2\">Open the email alone</a>");
+        // Text and attributes escaped (the email's HTML only as an escaped `srcdoc`),
+        // with `/` left alone.
+        at(
+            "<summary>Your &lt;order&gt; &amp; &quot;parcel&quot; 2 isn&#39;t late &rarr; ada2@customer.example, b@x.example</summary>",
+        );
+        at(
+            "srcdoc=\"&lt;html&gt;&lt;body&gt;&lt;a href=&quot;https://x.example/t/2&quot;&gt;Track&lt;/a&gt; &amp; &#39;so&#39;&lt;/body&gt;&lt;/html&gt;\" sandbox>",
+        );
+        at("<tr><td>List-Unsubscribe</td><td>&lt;https://x.example/u?a=1&amp;b=2&gt;</td></tr>");
+        at("<pre>Line one 2\n  indented &lt;two&gt;\n\nhttps://x.example/t/2</pre>");
+        assert!(!html.contains("<a href=\"https://x.example"), "{html}");
+        assert!(
+            at("<td>Grüße aus Köln – “ok”</td><td>UCS-2</td><td>1</td>")
+                < at("<td>Hi &lt;Ada&gt; &amp; &#39;you&#39; 5€</td><td>GSM-7</td><td>1</td>")
+        );
+        at(
+            "<tr><td>1Z&lt;&amp;&gt;</td><td>exception#address_issue</td><td>2025-01-01T07:00:00Z</td></tr>",
+        );
+
+        let quiet = page(&sample(false)).unwrap();
+        assert!(
+            quiet.contains(
+                "<p>3 emails, 2 SMS sent &middot; <a href=\"/_dev/outbox.json\">JSON</a></p>"
+            ),
+            "{quiet}"
+        );
+        assert!(!quiet.contains("quiet hours"), "{quiet}");
+        let empty = page(&Outbox::default()).unwrap();
+        assert!(
+            empty.contains("<p>0 emails, 0 SMS sent &middot;"),
+            "{empty}"
+        );
+    }
 }

@@ -343,30 +343,12 @@ struct Layout {
     unsubscribe: String,
 }
 
-/// HTML-escapes the five characters that matter (minijinja's default also escapes `/`,
-/// which turns every link into `https:&#x2f;&#x2f;`: valid, but hostile to readers and to
-/// some link checkers).
-fn html_formatter(
-    out: &mut minijinja::Output<'_>,
-    state: &minijinja::State<'_, '_>,
-    value: &minijinja::Value,
-) -> Result<(), minijinja::Error> {
-    let plain = value.is_undefined() || value.is_none() || value.is_safe();
-    if state.auto_escape() == minijinja::AutoEscape::Html && !plain {
-        return std::fmt::Write::write_str(out, &crate::render::escape_html(&value.to_string()))
-            .map_err(|_| {
-                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "output failed")
-            });
-    }
-    minijinja::escape_formatter(out, state, value)
-}
-
 fn environment() -> Result<&'static Environment<'static>, TemplateError> {
     static ENV: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_formatter(html_formatter);
+        env.set_formatter(crate::render::html_formatter);
         env.add_template("email.html", EMAIL_HTML)
             .and_then(|()| env.add_template("email.txt", EMAIL_TEXT))
             .map_err(|e| e.to_string())?;
@@ -642,7 +624,7 @@ fn env_for(part: &'static str) -> Environment<'static> {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(TEMPLATE_FUEL));
     env.set_recursion_limit(TEMPLATE_RECURSION);
-    env.set_formatter(html_formatter);
+    env.set_formatter(crate::render::html_formatter);
     // Only the HTML part is auto-escaped; subject, text and SMS are plain text.
     env.set_auto_escape_callback(move |_| {
         if part == "html" {

@@ -1,5 +1,6 @@
-//! HTML escaping for the pages built by hand (unsubscribe, outbox). Messages are rendered by
-//! [`crate::message`], whose templates escape automatically.
+//! HTML escaping: the five characters that matter. The minijinja formatter every HTML
+//! template uses (messages, the public pages, the devstack's outbox) escapes with it, and
+//! the tracking page measures its clipped text in escaped bytes with it.
 
 pub fn escape_html(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -14,6 +15,23 @@ pub fn escape_html(raw: &str) -> String {
         }
     }
     out
+}
+
+/// A minijinja formatter: where the template auto-escapes HTML, values are escaped with
+/// [`escape_html`]. minijinja's default also escapes `/`, which turns every link into
+/// `https:&#x2f;&#x2f;`: valid, but hostile to readers and to some link checkers.
+pub fn html_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    let plain = value.is_undefined() || value.is_none() || value.is_safe();
+    if state.auto_escape() == minijinja::AutoEscape::Html && !plain {
+        return std::fmt::Write::write_str(out, &escape_html(&value.to_string())).map_err(|_| {
+            minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "output failed")
+        });
+    }
+    minijinja::escape_formatter(out, state, value)
 }
 
 #[cfg(test)]

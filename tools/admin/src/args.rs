@@ -1,155 +1,132 @@
-//! The command line, parsed by hand: a few subcommands with `--option value` pairs.
+//! The command line, declared with clap: `afterclick-admin [--endpoint URL] [--table NAME]
+//! <merchant|key|secrets> <verb> [--option value]...`. clap writes `--help` and the usage
+//! errors (exit 2).
 
-use std::collections::BTreeMap;
+use clap::{Parser, Subcommand};
 
-pub const USAGE: &str = "\
-usage: afterclick-admin [--endpoint URL] [--table NAME] <command>
-
-commands:
-  merchant create --id <id> --name <brand> --sender-email <address> [--sender-domain <domain>]...
-  merchant show   --id <id>
-  key issue       --merchant <id> [--name <label>]
-  key list        --merchant <id>
-  key revoke      --merchant <id> --key-id <key id>
-  secrets seal    (seals the webhook and endpoint secrets stored before sealing existed)
-
-options:
-  --endpoint URL  DynamoDB endpoint (default: $AWS_ENDPOINT_URL, else AWS itself)
-  --table NAME    the afterclick table (default: $AFTERCLICK_TABLE)
-
+const AFTER_HELP: &str = "\
 Secrets are sealed under the KMS key $SECRETS_KEY_ID ($AWS_ENDPOINT_URL_KMS locally).
 
 Credentials and region come from the usual AWS environment.
-A new merchant's sender domain defaults to its sender address's domain.";
+Exit codes: 0 done, 1 refused by the table, 2 bad arguments, 3 the table could not be reached.";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    CreateMerchant {
-        id: String,
-        name: String,
-        sender_email: String,
-        sender_domains: Vec<String>,
-    },
-    ShowMerchant {
-        id: String,
-    },
-    IssueKey {
-        merchant: String,
-        name: Option<String>,
-    },
-    ListKeys {
-        merchant: String,
-    },
-    RevokeKey {
-        merchant: String,
-        key_id: String,
-    },
-    SealSecrets,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The operator's CLI for merchants and API keys, against the afterclick table.
+#[derive(Debug, Parser)]
+#[command(name = "afterclick-admin", after_help = AFTER_HELP)]
 pub struct Invocation {
+    /// DynamoDB endpoint (else $AWS_ENDPOINT_URL, else AWS itself)
+    // The service's own variable first, as the AWS SDK reads them; `AWS_ENDPOINT_URL` is
+    // the fallback `main` applies (clap takes one variable per option).
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "AWS_ENDPOINT_URL_DYNAMODB",
+        help_heading = "Global options"
+    )]
     pub endpoint: Option<String>,
+    /// The afterclick table (required)
+    // Not `required`: clap forbids required global options; `main` asks for it.
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        env = "AFTERCLICK_TABLE",
+        help_heading = "Global options"
+    )]
     pub table: Option<String>,
+    #[command(subcommand)]
     pub command: Command,
 }
 
-/// Words and `--name value` options (also `--name=value`); options may repeat.
-struct Parsed {
-    words: Vec<String>,
-    options: BTreeMap<String, Vec<String>>,
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Create a merchant or show one
+    #[command(subcommand)]
+    Merchant(MerchantCommand),
+    /// Issue, list and revoke a merchant's API keys
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Seal the webhook and endpoint secrets stored before sealing existed
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
 }
 
-fn split(args: &[String]) -> Result<Parsed, String> {
-    let mut words = Vec::new();
-    let mut options: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        let Some(option) = arg.strip_prefix("--") else {
-            words.push(arg.clone());
-            continue;
-        };
-        let (name, value) = match option.split_once('=') {
-            Some((name, value)) => (name.to_owned(), value.to_owned()),
-            None => {
-                let value = rest
-                    .next()
-                    .filter(|v| !v.starts_with("--"))
-                    .ok_or_else(|| format!("--{option} needs a value"))?;
-                (option.to_owned(), value.clone())
-            }
-        };
-        options.entry(name).or_default().push(value);
-    }
-    Ok(Parsed { words, options })
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum MerchantCommand {
+    /// Create a merchant (no webhook secrets yet, no keys)
+    Create {
+        /// The merchant's id: 2 to 64 lowercase letters, digits, `_` or `-`
+        #[arg(long, value_name = "ID")]
+        id: String,
+        /// The brand name customers see
+        #[arg(long, value_name = "BRAND")]
+        name: String,
+        /// The address its emails are sent from
+        #[arg(long, value_name = "ADDRESS")]
+        sender_email: String,
+        /// A domain the merchant may send from; repeat for more [default: the sender
+        /// address's domain]
+        #[arg(long = "sender-domain", value_name = "DOMAIN")]
+        sender_domains: Vec<String>,
+    },
+    /// Show a merchant: sender, domains, webhooks, how many keys are valid
+    Show {
+        /// The merchant's id
+        #[arg(long, value_name = "ID")]
+        id: String,
+    },
 }
 
-impl Parsed {
-    /// An option given at most once.
-    fn optional(&mut self, name: &str) -> Result<Option<String>, String> {
-        match self.options.remove(name) {
-            None => Ok(None),
-            Some(mut values) if values.len() == 1 => Ok(values.pop()),
-            Some(_) => Err(format!("--{name} may be given only once")),
-        }
-    }
-
-    fn required(&mut self, name: &str) -> Result<String, String> {
-        self.optional(name)?
-            .ok_or_else(|| format!("--{name} is required"))
-    }
-
-    fn repeated(&mut self, name: &str) -> Vec<String> {
-        self.options.remove(name).unwrap_or_default()
-    }
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum KeyCommand {
+    /// Issue a key, printed once on stdout (only its SHA-256 is kept)
+    Issue {
+        /// The merchant's id
+        #[arg(long, value_name = "ID")]
+        merchant: String,
+        /// A label for the key
+        #[arg(long, value_name = "LABEL")]
+        name: Option<String>,
+    },
+    /// List a merchant's keys: id, name, created, status (never a key)
+    List {
+        /// The merchant's id
+        #[arg(long, value_name = "ID")]
+        merchant: String,
+    },
+    /// Revoke a key: it stops working at once
+    Revoke {
+        /// The merchant's id
+        #[arg(long, value_name = "ID")]
+        merchant: String,
+        /// The key's id, as `key list` shows it
+        #[arg(long, value_name = "KEY_ID")]
+        key_id: String,
+    },
 }
 
-pub fn parse(args: &[String]) -> Result<Invocation, String> {
-    let mut p = split(args)?;
-    let endpoint = p.optional("endpoint")?;
-    let table = p.optional("table")?;
-    let words: Vec<&str> = p.words.iter().map(String::as_str).collect();
-    let command = match words.as_slice() {
-        ["merchant", "create"] => Command::CreateMerchant {
-            id: p.required("id")?,
-            name: p.required("name")?,
-            sender_email: p.required("sender-email")?,
-            sender_domains: p.repeated("sender-domain"),
-        },
-        ["merchant", "show"] => Command::ShowMerchant {
-            id: p.required("id")?,
-        },
-        ["key", "issue"] => Command::IssueKey {
-            merchant: p.required("merchant")?,
-            name: p.optional("name")?,
-        },
-        ["key", "list"] => Command::ListKeys {
-            merchant: p.required("merchant")?,
-        },
-        ["key", "revoke"] => Command::RevokeKey {
-            merchant: p.required("merchant")?,
-            key_id: p.required("key-id")?,
-        },
-        ["secrets", "seal"] => Command::SealSecrets,
-        [] => return Err("no command given".into()),
-        other => return Err(format!("unknown command `{}`", other.join(" "))),
-    };
-    if let Some(unknown) = p.options.keys().next() {
-        return Err(format!("unknown option --{unknown} for this command"));
-    }
-    Ok(Invocation {
-        endpoint,
-        table,
-        command,
-    })
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum SecretsCommand {
+    /// Seal the secrets stored in the clear by versions before sealing; safe to repeat
+    Seal,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
 
-    fn args(line: &str) -> Vec<String> {
-        line.split_whitespace().map(str::to_owned).collect()
+    fn parse(line: &str) -> Result<Invocation, clap::Error> {
+        Invocation::try_parse_from(
+            std::iter::once("afterclick-admin").chain(line.split_whitespace()),
+        )
+    }
+
+    #[test]
+    fn the_declaration_is_consistent() {
+        Invocation::command().debug_assert();
     }
 
     #[test]
@@ -157,67 +134,128 @@ mod tests {
         let cases = [
             (
                 "merchant create --id m_1 --name Acme --sender-email a@acme.example --sender-domain acme.example --sender-domain shop.example --table t",
-                Command::CreateMerchant {
+                Command::Merchant(MerchantCommand::Create {
                     id: "m_1".into(),
                     name: "Acme".into(),
                     sender_email: "a@acme.example".into(),
                     sender_domains: vec!["acme.example".into(), "shop.example".into()],
-                },
+                }),
+            ),
+            (
+                "merchant create --sender-email a@acme.example --name Acme --id m_1",
+                Command::Merchant(MerchantCommand::Create {
+                    id: "m_1".into(),
+                    name: "Acme".into(),
+                    sender_email: "a@acme.example".into(),
+                    sender_domains: Vec::new(),
+                }),
             ),
             (
                 "--endpoint=http://localhost:8000 merchant show --id m_1",
-                Command::ShowMerchant { id: "m_1".into() },
+                Command::Merchant(MerchantCommand::Show { id: "m_1".into() }),
             ),
             (
                 "key issue --merchant m_1 --name ci",
-                Command::IssueKey {
+                Command::Key(KeyCommand::Issue {
                     merchant: "m_1".into(),
                     name: Some("ci".into()),
-                },
+                }),
             ),
             (
                 "key list --merchant m_1",
-                Command::ListKeys {
+                Command::Key(KeyCommand::List {
                     merchant: "m_1".into(),
-                },
+                }),
             ),
             (
-                "key --key-id k1 revoke --merchant m_1",
-                Command::RevokeKey {
+                "key revoke --key-id k1 --merchant m_1",
+                Command::Key(KeyCommand::Revoke {
                     merchant: "m_1".into(),
                     key_id: "k1".into(),
-                },
+                }),
             ),
+            ("secrets seal", Command::Secrets(SecretsCommand::Seal)),
         ];
         for (line, expected) in cases {
-            assert_eq!(parse(&args(line)).unwrap().command, expected, "{line}");
+            assert_eq!(parse(line).unwrap().command, expected, "{line}");
         }
-        let global = parse(&args("--table t --endpoint e key list --merchant m")).unwrap();
+        for line in [
+            "--table t --endpoint e key list --merchant m",
+            "key list --merchant m --endpoint e --table t",
+        ] {
+            let global = parse(line).unwrap();
+            assert_eq!(
+                (global.table.as_deref(), global.endpoint.as_deref()),
+                (Some("t"), Some("e")),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_globals_fall_back_to_the_environment() {
+        let command = Invocation::command();
+        let env = |name: &str| {
+            command
+                .get_arguments()
+                .find(|a| a.get_id() == name)
+                .and_then(|a| a.get_env())
+                .and_then(|v| v.to_str())
+                .map(str::to_owned)
+        };
+        assert_eq!(env("table").as_deref(), Some("AFTERCLICK_TABLE"));
         assert_eq!(
-            (global.table.as_deref(), global.endpoint.as_deref()),
-            (Some("t"), Some("e"))
+            env("endpoint").as_deref(),
+            Some("AWS_ENDPOINT_URL_DYNAMODB")
         );
     }
 
     #[test]
     fn mistakes_are_named() {
         let cases = [
-            ("", "no command given"),
+            (
+                "",
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand,
+                "Usage:",
+            ),
             (
                 "merchant delete --id m",
-                "unknown command `merchant delete`",
+                ErrorKind::InvalidSubcommand,
+                "'delete'",
             ),
-            ("merchant show", "--id is required"),
-            ("merchant show --id", "--id needs a value"),
-            ("merchant show --id a --id b", "--id may be given only once"),
+            (
+                "merchant show",
+                ErrorKind::MissingRequiredArgument,
+                "--id <ID>",
+            ),
+            ("merchant show --id", ErrorKind::InvalidValue, "'--id <ID>'"),
+            (
+                "merchant show --id a --id b",
+                ErrorKind::ArgumentConflict,
+                "'--id <ID>' cannot be used multiple times",
+            ),
             (
                 "key list --merchant m --force yes",
-                "unknown option --force for this command",
+                ErrorKind::UnknownArgument,
+                "'--force'",
             ),
-            ("key issue --name --merchant m", "--name needs a value"),
+            (
+                "key issue --name --merchant m",
+                ErrorKind::InvalidValue,
+                "'--name <LABEL>'",
+            ),
         ];
-        for (line, message) in cases {
-            assert_eq!(parse(&args(line)).unwrap_err(), message, "{line}");
+        for (line, kind, named) in cases {
+            let err = parse(line).unwrap_err();
+            assert_eq!(err.kind(), kind, "{line}: {err}");
+            assert!(err.to_string().contains(named), "{line}: {err}");
+            assert_eq!(err.exit_code(), 2, "{line}");
+        }
+        let help = parse("--help").unwrap_err();
+        assert_eq!((help.kind(), help.exit_code()), (ErrorKind::DisplayHelp, 0));
+        let text = help.to_string();
+        for command in ["merchant", "key", "secrets", "--endpoint", "--table"] {
+            assert!(text.contains(command), "{command} missing from:\n{text}");
         }
     }
 }

@@ -1,6 +1,6 @@
 //! What each command does to the table, and what it tells the operator.
 
-use crate::args::Command;
+use crate::args::{Command, KeyCommand, MerchantCommand, SecretsCommand};
 use afterclick_aws::DynamoStore;
 use afterclick_aws::secrets::{hash_api_key, new_api_key};
 use afterclick_domain::Merchant;
@@ -75,17 +75,19 @@ pub async fn run(
     now: DateTime<Utc>,
 ) -> Result<Output, Failure> {
     match command {
-        Command::CreateMerchant {
+        Command::Merchant(MerchantCommand::Create {
             id,
             name,
             sender_email,
             sender_domains,
-        } => create_merchant(store, id, name, sender_email, sender_domains).await,
-        Command::ShowMerchant { id } => show_merchant(store, &id, now).await,
-        Command::SealSecrets => seal_secrets(store).await,
-        Command::IssueKey { merchant, name } => issue_key(store, &merchant, name, now).await,
-        Command::ListKeys { merchant } => list_keys(store, &merchant, now).await,
-        Command::RevokeKey { merchant, key_id } => {
+        }) => create_merchant(store, id, name, sender_email, sender_domains).await,
+        Command::Merchant(MerchantCommand::Show { id }) => show_merchant(store, &id, now).await,
+        Command::Secrets(SecretsCommand::Seal) => seal_secrets(store).await,
+        Command::Key(KeyCommand::Issue { merchant, name }) => {
+            issue_key(store, &merchant, name, now).await
+        }
+        Command::Key(KeyCommand::List { merchant }) => list_keys(store, &merchant, now).await,
+        Command::Key(KeyCommand::Revoke { merchant, key_id }) => {
             existing(store, &merchant).await?;
             if store.revoke_api_key(&merchant, &key_id, now).await? {
                 Ok(Output {

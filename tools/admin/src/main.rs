@@ -93,28 +93,26 @@ fn one_line(message: &str) -> &str {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    if argv.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{}", args::USAGE);
-        return ExitCode::SUCCESS;
-    }
-    let invocation = match args::parse(&argv) {
+    // clap prints `--help` (exit 0) and usage errors (exit 2) itself.
+    let invocation = match <args::Invocation as clap::Parser>::try_parse() {
         Ok(invocation) => invocation,
-        Err(message) => {
-            eprintln!("error: {message}\n\n{}", args::USAGE);
-            return ExitCode::from(2);
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
         }
     };
-    let endpoint = invocation.endpoint.or_else(|| {
-        ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"]
-            .into_iter()
-            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    // clap has read `AWS_ENDPOINT_URL_DYNAMODB`; an empty one counts as unset, as for the SDK.
+    let endpoint = invocation.endpoint.filter(|v| !v.is_empty()).or_else(|| {
+        std::env::var("AWS_ENDPOINT_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
     });
-    let Some(table) = invocation
-        .table
-        .or_else(|| std::env::var("AFTERCLICK_TABLE").ok())
-    else {
-        eprintln!("error: name the table with --table or AFTERCLICK_TABLE");
+    let Some(table) = invocation.table else {
+        let missing = <args::Invocation as clap::CommandFactory>::command().error(
+            clap::error::ErrorKind::MissingRequiredArgument,
+            "name the table with --table or AFTERCLICK_TABLE",
+        );
+        let _ = missing.print();
         return ExitCode::from(2);
     };
     let store = match store(endpoint, table).await {
