@@ -606,3 +606,20 @@ impl Stack {
         self.send(request).await
     }
 }
+
+/// A store on a fresh table of the shared DynamoDB Local, with no devstack (no stream
+/// consumers) behind it: what the store contract tests run against.
+pub async fn fresh_store() -> afterclick_aws::DynamoStore {
+    let engines = engines();
+    let template = afterclick_devstack::template::Template::load(
+        &workspace_root().join("infra/template.yaml"),
+    )
+    .unwrap();
+    let conf = afterclick_devstack::local_sdk_config(&engines.dynamodb_endpoint).await;
+    let table = unique("contract-");
+    let client = aws_sdk_dynamodb::Client::new(&conf);
+    afterclick_devstack::table::ensure(&client, &table, &template.table)
+        .await
+        .unwrap();
+    afterclick_aws::DynamoStore::from_conf(&conf, table)
+}

@@ -27,6 +27,7 @@ mod restart;
 mod rotation;
 mod settings_race;
 mod shipments_api;
+mod store_contract;
 mod stream_faults;
 mod tenants;
 mod tracking_page;
