@@ -25,7 +25,8 @@ BROWSER_STAMP := $(BROWSER_DIR)/.playwright-core-$(PLAYWRIGHT_VERSION)-axe-$(AXE
 
 FUNCTIONS := api webhook milestones notify sweeper dispatch
 FAKETIME  := /usr/bin/faketime
-# The end-to-end tests whose outcome a clock could change, run again with it shifted.
+# The end-to-end tests whose outcome a clock could change, run again with it shifted: modules
+# of the one end-to-end test binary, as test-name filters.
 CLOCK_TESTS := pipeline milestones notifications delayed_listing rotation demo tracking_page carrier_analytics outgoing_webhooks
 CLOCK_SHIFTS := +8767h -8773h
 
@@ -111,8 +112,9 @@ test: tools lint
 test-shifted: tools
 	for shift in $(CLOCK_SHIFTS); do \
 		echo "end-to-end tests with the clock shifted $$shift"; \
-		FAKETIME_DONT_FAKE_MONOTONIC=1 cargo test --workspace $(addprefix --test ,$(CLOCK_TESTS)) \
-			--config "target.'cfg(all())'.runner=['faketime','-m','-f','$$shift']"; \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 cargo test -p afterclick-e2e --test e2e \
+			--config "target.'cfg(all())'.runner=['faketime','-m','-f','$$shift']" \
+			-- $(addsuffix ::,$(CLOCK_TESTS)) || exit 1; \
 	done
 
 bench: run-tools build
@@ -137,7 +139,7 @@ screenshots: tools
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 	cargo build --bin devstack
 	scripts/screenshots.sh
-	AFTERCLICK_SCREENSHOTS_DIR=$(CURDIR)/docs cargo test -p afterclick-e2e --test browser
+	AFTERCLICK_SCREENSHOTS_DIR=$(CURDIR)/docs cargo test -p afterclick-e2e --test e2e -- browser::
 
 build: $(LAMBDA_STAMP)
 	PATH="$(VENV)/bin:$$PATH" cargo lambda build --release --x86-64 $(addprefix --bin ,$(FUNCTIONS))

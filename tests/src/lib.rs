@@ -1,12 +1,14 @@
-//! End-to-end harness: starts a real DynamoDB Local (Java) and a real moto server on free
-//! ports, runs the devstack in process against them, and stops everything on drop.
-//! Every test gets its own processes and a fresh in-memory table.
+//! End-to-end harness: a real DynamoDB Local (Java) and a real moto server on free ports,
+//! started once per test binary (they take seconds to start; tests take a table each), and
+//! the devstack in process against them, one per test. Every test gets a fresh table of its
+//! own and sees only the emails and SMS its own stack sent (see [`moto_view`]).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use afterclick_devstack::outbox::Outbox;
 use afterclick_devstack::{Devstack, Options, StackInfo};
 use chrono::Utc;
+use moto_view::MotoView;
 use serde_json::Value;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ pub use afterclick_devstack;
 
 pub mod fixtures;
 pub mod listing;
+mod moto_view;
 pub mod providers;
 
 /// How long to wait for asynchronous processing (stream polling, sends) before failing a
@@ -27,16 +30,6 @@ const SETTLE_INTERVAL: Duration = Duration::from_millis(100);
 /// The repository root, for tests that read its files or run its tools.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A child process killed when the test ends, pass or fail.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// A port for a child process to listen on. Taken below Linux's ephemeral range (32768 and
@@ -64,20 +57,95 @@ fn free_port() -> u16 {
         .expect("no free port below the ephemeral range")
 }
 
-async fn wait_for_port(port: u16, what: &str, child: &mut Process) {
+/// The engines every stack of this test binary shares.
+struct Engines {
+    dynamodb_endpoint: String,
+    moto_endpoint: String,
+    /// The engines and their watchdog: never waited on, the watchdog ends them.
+    _processes: [Child; 3],
+}
+
+/// Blocks until `port` listens; panics if `child` exits first.
+fn wait_for_port(port: u16, what: &str, child: &mut Child) {
     for _ in 0..SETTLE_ATTEMPTS {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return;
         }
-        if let Ok(Some(status)) = child.0.try_wait() {
+        if let Ok(Some(status)) = child.try_wait() {
             panic!("{what} exited early with {status}");
         }
-        tokio::time::sleep(SETTLE_INTERVAL).await;
+        std::thread::sleep(SETTLE_INTERVAL);
     }
     panic!("{what} did not listen on port {port}");
+}
+
+/// DynamoDB Local and moto, started by the first stack of this process. Statics are never
+/// dropped, so a watchdog kills both once this process is gone, however it ended (a failed
+/// test, a panic outside one, a kill).
+fn engines() -> &'static Engines {
+    static ENGINES: std::sync::OnceLock<Engines> = std::sync::OnceLock::new();
+    ENGINES.get_or_init(|| {
+        let jar = dynamodb_jar();
+        let ddb_port = free_port();
+        let mut dynamodb = Command::new("java")
+            .arg(format!(
+                "-Djava.library.path={}",
+                jar.parent().unwrap().join("DynamoDBLocal_lib").display()
+            ))
+            // The throughput collector: on two cores it leaves DynamoDB Local more CPU
+            // than G1 does (the load benchmark's notification p50 fell by a quarter).
+            .args(["-Xmx2g", "-XX:+UseParallelGC", "-jar"])
+            .arg(&jar)
+            // No usage reports from tests (nor the CPU they take).
+            .args([
+                "-inMemory",
+                "-disableTelemetry",
+                "-port",
+                &ddb_port.to_string(),
+            ])
+            // Under `faketime` (make test's shifted-clock runs) only afterclick's clock
+            // moves; the stand-ins for AWS keep the real one, as AWS would.
+            .env_remove("LD_PRELOAD")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("java (JDK 17+) is required");
+        let moto_port = free_port();
+        let mut moto = Command::new(moto_server())
+            .args(["-H", "127.0.0.1", "-p", &moto_port.to_string()])
+            .env_remove("LD_PRELOAD")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server is required; run `make tools` first");
+        let watchdog = watchdog(&[dynamodb.id(), moto.id()]);
+        wait_for_port(ddb_port, "DynamoDB Local", &mut dynamodb);
+        wait_for_port(moto_port, "moto", &mut moto);
+        Engines {
+            dynamodb_endpoint: format!("http://127.0.0.1:{ddb_port}"),
+            moto_endpoint: format!("http://127.0.0.1:{moto_port}"),
+            _processes: [dynamodb, moto, watchdog],
+        }
+    })
+}
+
+/// A shell that waits for this process to go, then kills `children`.
+fn watchdog(children: &[u32]) -> Child {
+    let pids: Vec<String> = children.iter().map(u32::to_string).collect();
+    let script = format!(
+        "while kill -0 {parent} 2>/dev/null; do sleep 1; done; kill {pids} 2>/dev/null",
+        parent = std::process::id(),
+        pids = pids.join(" ")
+    );
+    Command::new("sh")
+        .args(["-c", &script])
+        // Its `sleep` keeps the real clock under `faketime`.
+        .env_remove("LD_PRELOAD")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sh is required")
 }
 
 fn dynamodb_jar() -> PathBuf {
@@ -172,8 +240,8 @@ pub struct Stack {
     /// DynamoDB Local's URL (for tools that talk to the table themselves).
     pub dynamodb_endpoint: String,
     options: Options,
-    _dynamodb: Process,
-    _moto: Process,
+    /// This stack's view of the shared moto (see [`moto_view`]).
+    _moto: MotoView,
 }
 
 pub struct Response {
@@ -189,51 +257,14 @@ impl Stack {
 
     pub async fn start_with(config: StackConfig) -> Stack {
         init_test_tracing();
-        let jar = dynamodb_jar();
-        let ddb_port = free_port();
-        let mut dynamodb = Process(
-            Command::new("java")
-                .arg(format!(
-                    "-Djava.library.path={}",
-                    jar.parent().unwrap().join("DynamoDBLocal_lib").display()
-                ))
-                // The throughput collector: on two cores it leaves DynamoDB Local more CPU
-                // than G1 does (the load benchmark's notification p50 fell by a quarter).
-                .args(["-Xmx2g", "-XX:+UseParallelGC", "-jar"])
-                .arg(&jar)
-                // No usage reports from tests (nor the CPU they take).
-                .args([
-                    "-inMemory",
-                    "-disableTelemetry",
-                    "-port",
-                    &ddb_port.to_string(),
-                ])
-                // Under `faketime` (make test's shifted-clock runs) only afterclick's clock
-                // moves; the stand-ins for AWS keep the real one, as AWS would.
-                .env_remove("LD_PRELOAD")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("java (JDK 17+) is required"),
-        );
-        let moto_port = free_port();
-        let mut moto = Process(
-            Command::new(moto_server())
-                .args(["-H", "127.0.0.1", "-p", &moto_port.to_string()])
-                .env_remove("LD_PRELOAD")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("moto_server is required; run `make tools` first"),
-        );
-        wait_for_port(ddb_port, "DynamoDB Local", &mut dynamodb).await;
-        wait_for_port(moto_port, "moto", &mut moto).await;
-
+        let engines = engines();
+        let moto = MotoView::start(&engines.moto_endpoint).await;
         let options = Options {
             template: workspace_root().join("infra/template.yaml"),
-            table_name: "afterclick".into(),
-            dynamodb_endpoint: format!("http://127.0.0.1:{ddb_port}"),
-            moto_endpoint: format!("http://127.0.0.1:{moto_port}"),
+            // A table of its own on the shared DynamoDB Local.
+            table_name: unique("afterclick-"),
+            dynamodb_endpoint: engines.dynamodb_endpoint.clone(),
+            moto_endpoint: moto.endpoint.clone(),
             bind: ([127, 0, 0, 1], 0).into(),
             poll_interval: config.poll_interval,
             dead_letter_file: None,
@@ -245,15 +276,14 @@ impl Stack {
             demo_api_key: None,
             // One key per stack, kept across its restarts (as `.local/` keeps it for `make run`).
             secrets_key_file: Some(
-                std::env::temp_dir().join(format!("afterclick-kms-{ddb_port}-{}.key", unique("k"))),
+                std::env::temp_dir().join(format!("afterclick-kms-{}.key", unique("k"))),
             ),
         };
         Stack {
             devstack: start_devstack(&options).await,
             http: reqwest::Client::new(),
-            dynamodb_endpoint: format!("http://127.0.0.1:{ddb_port}"),
+            dynamodb_endpoint: engines.dynamodb_endpoint.clone(),
             options,
-            _dynamodb: dynamodb,
             _moto: moto,
         }
     }
@@ -290,6 +320,11 @@ impl Stack {
             tokio::time::sleep(SETTLE_INTERVAL).await;
         }
         delivered
+    }
+
+    /// This stack's table (each test has its own).
+    pub fn table(&self) -> &str {
+        self.devstack.store.table()
     }
 
     pub fn info(&self) -> &StackInfo {
@@ -570,4 +605,21 @@ impl Stack {
         }
         self.send(request).await
     }
+}
+
+/// A store on a fresh table of the shared DynamoDB Local, with no devstack (no stream
+/// consumers) behind it: what the store contract tests run against.
+pub async fn fresh_store() -> afterclick_aws::DynamoStore {
+    let engines = engines();
+    let template = afterclick_devstack::template::Template::load(
+        &workspace_root().join("infra/template.yaml"),
+    )
+    .unwrap();
+    let conf = afterclick_devstack::local_sdk_config(&engines.dynamodb_endpoint).await;
+    let table = unique("contract-");
+    let client = aws_sdk_dynamodb::Client::new(&conf);
+    afterclick_devstack::table::ensure(&client, &table, &template.table)
+        .await
+        .unwrap();
+    afterclick_aws::DynamoStore::from_conf(&conf, table)
 }

@@ -31,7 +31,7 @@ async fn main() {
     // Reads to learn when the stream is done go around the capacity meter.
     let own = DynamoStore::from_conf(
         &local_sdk_config(&stack.dynamodb_endpoint).await,
-        "afterclick",
+        stack.table(),
     );
     let info = stack.info().clone();
     let secret = info.webhook_secrets["generic"].clone();

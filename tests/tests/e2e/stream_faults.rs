@@ -43,7 +43,7 @@ async fn register(stack: &Stack, tracking: &str) -> String {
 async fn own_store(stack: &Stack) -> DynamoStore {
     DynamoStore::from_conf(
         &local_sdk_config(&stack.dynamodb_endpoint).await,
-        "afterclick",
+        stack.table(),
     )
 }
 

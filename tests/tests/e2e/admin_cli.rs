@@ -43,6 +43,8 @@ struct Run {
 struct Admin {
     binary: PathBuf,
     endpoint: String,
+    /// The stack's table.
+    table: String,
     /// `(name, value)` set for the command (the KMS key and its local endpoint).
     env: Vec<(String, String)>,
 }
@@ -50,7 +52,7 @@ struct Admin {
 impl Admin {
     fn run(&self, args: &[&str]) -> Run {
         let out = Command::new(&self.binary)
-            .args(["--endpoint", &self.endpoint, "--table", "afterclick"])
+            .args(["--endpoint", &self.endpoint, "--table", &self.table])
             .args(args)
             // No credentials: a local endpoint gets local ones by itself (DynamoDB Local
             // keeps tables per access key and region: the devstack's).
@@ -87,6 +89,7 @@ async fn an_operator_creates_a_merchant_issues_a_key_and_revokes_it() {
     let admin = Admin {
         binary: admin_binary(),
         endpoint: stack.dynamodb_endpoint.clone(),
+        table: stack.table().to_owned(),
         env: Vec::new(),
     };
     let create = [
@@ -155,7 +158,7 @@ async fn an_operator_creates_a_merchant_issues_a_key_and_revokes_it() {
         .store
         .client()
         .scan()
-        .table_name("afterclick")
+        .table_name(stack.table())
         .send()
         .await
         .unwrap();
@@ -230,7 +233,7 @@ async fn raw_item(
         afterclick_e2e::afterclick_devstack::local_sdk_config(&stack.dynamodb_endpoint).await;
     aws_sdk_dynamodb::Client::new(&conf)
         .get_item()
-        .table_name("afterclick")
+        .table_name(stack.table())
         .key("PK", aws_sdk_dynamodb::types::AttributeValue::S(pk.into()))
         .key("SK", aws_sdk_dynamodb::types::AttributeValue::S(sk.into()))
         .consistent_read(true)
@@ -301,7 +304,7 @@ async fn secrets_are_sealed_at_rest_bound_to_their_merchant_and_old_ones_get_sea
         other => panic!("{other:?}"),
     };
     ddb.update_item()
-        .table_name("afterclick")
+        .table_name(stack.table())
         .key("PK", A::S("M#m_copycat".into()))
         .key("SK", A::S("SETTINGS".into()))
         .update_expression("SET webhook_secrets.generic = :copied")
@@ -333,7 +336,7 @@ async fn secrets_are_sealed_at_rest_bound_to_their_merchant_and_old_ones_get_sea
     // Secrets stored before sealing existed: `secrets seal` seals them, and they still work.
     let legacy = "whsec_bGVnYWN5LXNlY3JldC1ieXRlcy0wMTIzNDU2Nzg5";
     ddb.update_item()
-        .table_name("afterclick")
+        .table_name(stack.table())
         .key("PK", A::S("M#m_copycat".into()))
         .key("SK", A::S("SETTINGS".into()))
         .update_expression("SET webhook_secrets.generic = :plain")
@@ -342,7 +345,7 @@ async fn secrets_are_sealed_at_rest_bound_to_their_merchant_and_old_ones_get_sea
         .await
         .unwrap();
     ddb.update_item()
-        .table_name("afterclick")
+        .table_name(stack.table())
         .key("PK", A::S(settings_pk.clone()))
         .key("SK", A::S(endpoint_sk.clone()))
         .update_expression("SET secret = :plain")
@@ -353,6 +356,7 @@ async fn secrets_are_sealed_at_rest_bound_to_their_merchant_and_old_ones_get_sea
     let admin = Admin {
         binary: admin_binary(),
         endpoint: stack.dynamodb_endpoint.clone(),
+        table: stack.table().to_owned(),
         env: vec![
             ("SECRETS_KEY_ID".into(), "alias/afterclick-secrets".into()),
             (

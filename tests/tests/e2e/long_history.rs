@@ -94,7 +94,7 @@ async fn a_long_history_is_capped_paged_bounded_and_costs_only_its_new_scans() {
     let stack = Stack::start().await;
     let own = DynamoStore::from_conf(
         &local_sdk_config(&stack.dynamodb_endpoint).await,
-        "afterclick",
+        stack.table(),
     );
     let a = stack.info().clone();
     let b = stack.another_merchant(&unique("m_chatty")).await;

@@ -149,7 +149,7 @@ fn checkout(stack: &Stack) -> PathBuf {
         dir.join(".local/devstack.env"),
         info.shell_env(
             &stack.dynamodb_endpoint,
-            "afterclick",
+            stack.table(),
             &stack.devstack.kms_endpoint,
         ),
     )

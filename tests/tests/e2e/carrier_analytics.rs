@@ -100,7 +100,7 @@ async fn rate(stack: &Stack, merchant: &str) {
         .store
         .client()
         .update_item()
-        .table_name("afterclick")
+        .table_name(stack.table())
         .key("PK", AttributeValue::S(format!("M#{merchant}")))
         .key("SK", AttributeValue::S(sk))
         .update_expression("ADD rating_count :n, rating_sum :sum")

@@ -15,7 +15,7 @@ async fn set_sender_domains(stack: &Stack, merchant_id: &str, domains: &[String]
         .store
         .client()
         .update_item()
-        .table_name("afterclick")
+        .table_name(stack.table())
         .key("PK", AttributeValue::S(format!("M#{merchant_id}")))
         .key("SK", AttributeValue::S("SETTINGS".into()))
         .update_expression("SET sender_domains = :d")

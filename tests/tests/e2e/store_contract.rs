@@ -1,0 +1,335 @@
+//! The store contract: the same checks of the ports (`afterclick_domain::ports`) run against
+//! the in-memory fake the unit tests use and against the DynamoDB store on DynamoDB Local,
+//! so a unit test that passes on the fake means what it would on the table. Each behaviour
+//! is one generic body, instantiated once per store by `contract!`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use afterclick_domain::Status;
+use afterclick_domain::fakes::MemoryStore;
+use afterclick_domain::listing::ShipmentQuery;
+use afterclick_domain::milestone::Milestone;
+use afterclick_domain::model::{Channel, Notification, NotificationState, Shipment, TrackingEvent};
+use afterclick_domain::ports::{
+    EventStore, NotificationKey, NotificationStore, Outcome, Registration, ShipmentList,
+    ShipmentStore, StoreError,
+};
+use afterclick_e2e::unique;
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use futures::future::join_all;
+
+/// What every store under contract is.
+trait Store: ShipmentStore + EventStore + NotificationStore + ShipmentList {}
+impl<S: ShipmentStore + EventStore + NotificationStore + ShipmentList> Store for S {}
+
+/// Millisecond precision: what the table keeps.
+fn now() -> DateTime<Utc> {
+    Utc::now()
+        .duration_trunc(Duration::milliseconds(1))
+        .unwrap()
+}
+
+/// The fakes' shipment with a tracking page token of its own: the table keeps tokens
+/// unique across shipments (the fake does not check; real tokens are 128 random bits).
+fn shipment(merchant_id: &str, tracking_number: &str, at: DateTime<Utc>) -> Shipment {
+    Shipment {
+        token: unique("token").to_lowercase(),
+        ..afterclick_domain::fakes::shipment(merchant_id, tracking_number, at)
+    }
+}
+
+fn intent(s: &Shipment, milestone: Milestone, channel: Channel) -> Notification {
+    Notification {
+        merchant_id: s.merchant_id.clone(),
+        tracking_number: s.tracking_number.clone(),
+        milestone,
+        instance: None,
+        details: Default::default(),
+        channel,
+        state: NotificationState::Pending,
+        created_at: s.updated_at,
+        updated_at: s.updated_at,
+        provider_message_id: None,
+        detail: None,
+        segments: None,
+        deferred_until: None,
+        expired_claims: 0,
+    }
+}
+
+fn scan(at: DateTime<Utc>, description: &str) -> TrackingEvent {
+    TrackingEvent {
+        description: description.into(),
+        ..TrackingEvent::new(at, Status::InTransit, "generic")
+    }
+}
+
+/// A merchant of its own per check, so the checks never see each other's data.
+fn merchant() -> String {
+    unique("m_contract_").to_lowercase()
+}
+
+async fn registering_twice_keeps_the_first(store: impl Store) {
+    let m = merchant();
+    let first = shipment(&m, "1ZREG", now());
+    assert!(matches!(
+        store.register(&first).await.unwrap(),
+        Registration::Created(_)
+    ));
+    let again = Shipment {
+        id: "shp_other".into(),
+        ..first.clone()
+    };
+    match store.register(&again).await.unwrap() {
+        Registration::Existing(kept) => assert_eq!(kept.id, first.id),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        store.shipment(&m, "1ZREG").await.unwrap().unwrap().id,
+        first.id
+    );
+    assert_eq!(
+        store
+            .shipment_by_id(&m, &first.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .tracking_number,
+        "1ZREG"
+    );
+}
+
+async fn a_commit_expects_the_version_it_read(store: impl Store) {
+    let m = merchant();
+    let registered = shipment(&m, "1ZVER", now());
+    store.register(&registered).await.unwrap();
+    let moved = Shipment {
+        status: Status::InTransit,
+        ..registered.clone()
+    };
+    store
+        .commit(registered.version, &moved, &[], &[], None)
+        .await
+        .unwrap();
+    let stored = store.shipment(&m, "1ZVER").await.unwrap().unwrap();
+    assert_eq!(stored.version, registered.version + 1);
+    assert_eq!(stored.status, Status::InTransit);
+    // A writer that read the old version loses.
+    assert_eq!(
+        store
+            .commit(registered.version, &moved, &[], &[], None)
+            .await,
+        Err(StoreError::Conflict)
+    );
+    // Of concurrent writers that read the same version, exactly one wins.
+    let results =
+        join_all((0..8).map(|_| store.commit(stored.version, &stored, &[], &[], None))).await;
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(
+        results
+            .iter()
+            .all(|r| r.is_ok() || *r == Err(StoreError::Conflict))
+    );
+}
+
+async fn a_notification_is_claimed_exactly_once(store: impl Store) {
+    let m = merchant();
+    let s = shipment(&m, "1ZCLM", now());
+    store.register(&s).await.unwrap();
+    let email = intent(&s, Milestone::InTransit, Channel::Email);
+    store
+        .commit(s.version, &s, std::slice::from_ref(&email), &[], None)
+        .await
+        .unwrap();
+    let key = NotificationKey::from(&email);
+    let claims =
+        join_all((0..10).map(|_| store.claim(&key, NotificationState::Pending, now()))).await;
+    assert_eq!(
+        claims.iter().filter(|c| *c.as_ref().unwrap()).count(),
+        1,
+        "{claims:?}"
+    );
+    store
+        .finish(
+            &key,
+            &Outcome::Sent {
+                provider_message_id: "msg-1".into(),
+                segments: None,
+                note: None,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .claim(&key, NotificationState::Pending, now())
+            .await
+            .unwrap()
+    );
+    // The same intent committed again (a replayed evaluation) leaves the sent one alone.
+    let again = store.shipment(&m, "1ZCLM").await.unwrap().unwrap();
+    store
+        .commit(again.version, &again, &[email], &[], None)
+        .await
+        .unwrap();
+    let notifications = store.notifications(&m, "1ZCLM").await.unwrap();
+    assert_eq!(notifications.len(), 1, "{notifications:?}");
+    assert_eq!(notifications[0].state, NotificationState::Sent);
+    assert_eq!(
+        notifications[0].provider_message_id.as_deref(),
+        Some("msg-1")
+    );
+}
+
+async fn an_event_is_recorded_once(store: impl Store) {
+    let m = merchant();
+    let start = now() - Duration::hours(3);
+    let events: Vec<_> = (0..3)
+        .map(|i| scan(start + Duration::minutes(i), &format!("scan {i}")))
+        .collect();
+    let first = store
+        .record_events(&m, "1ZEVT", &events[..2], now())
+        .await
+        .unwrap();
+    assert_eq!(first.stored, 2);
+    assert_eq!(first.duplicates(), 0);
+    let second = store
+        .record_events(&m, "1ZEVT", &events, now())
+        .await
+        .unwrap();
+    assert_eq!(second.stored, 1);
+    assert_eq!(second.duplicates(), 2);
+    assert!(
+        !store
+            .record_event(&m, "1ZEVT", &events[0], now())
+            .await
+            .unwrap()
+    );
+    let timeline = store.timeline(&m, "1ZEVT").await.unwrap();
+    let descriptions: Vec<_> = timeline.iter().map(|e| e.description.as_str()).collect();
+    assert_eq!(descriptions, ["scan 0", "scan 1", "scan 2"]);
+}
+
+async fn timeline_pages_go_back_from_the_newest(store: impl Store) {
+    let m = merchant();
+    let start = now() - Duration::hours(3);
+    let events: Vec<_> = (0..7)
+        .map(|i| scan(start + Duration::minutes(i), &format!("scan {i}")))
+        .collect();
+    store
+        .record_events(&m, "1ZPGE", &events, now())
+        .await
+        .unwrap();
+    let mut pages = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store
+            .timeline_page(&m, "1ZPGE", before.as_ref(), 3)
+            .await
+            .unwrap();
+        pages.push(
+            page.events
+                .iter()
+                .map(|e| e.description.clone())
+                .collect::<Vec<_>>(),
+        );
+        match page.earlier {
+            Some(position) => before = Some(position),
+            None => break,
+        }
+    }
+    assert_eq!(
+        pages,
+        [
+            vec!["scan 4", "scan 5", "scan 6"],
+            vec!["scan 1", "scan 2", "scan 3"],
+            vec!["scan 0"],
+        ]
+    );
+}
+
+async fn shipments_list_newest_first_page_by_page(store: impl Store) {
+    let m = merchant();
+    let start = now() - Duration::hours(1);
+    for i in 0..5 {
+        let s = shipment(&m, &format!("1ZLST{i}"), start + Duration::minutes(i));
+        store.register(&s).await.unwrap();
+    }
+    // Another merchant's shipment is never listed.
+    store
+        .register(&shipment(&merchant(), "1ZLST9", now()))
+        .await
+        .unwrap();
+    let query = ShipmentQuery::default();
+    let mut listed = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .list_shipments(&m, &query, after.as_ref(), 2)
+            .await
+            .unwrap();
+        listed.extend(page.shipments.into_iter().map(|s| s.tracking_number));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(listed, ["1ZLST4", "1ZLST3", "1ZLST2", "1ZLST1", "1ZLST0"]);
+}
+
+async fn merchants_see_only_their_own(store: impl Store) {
+    let (a, b) = (merchant(), merchant());
+    let s = shipment(&a, "1ZTEN", now());
+    store.register(&s).await.unwrap();
+    store
+        .record_events(&a, "1ZTEN", &[scan(now(), "scan")], now())
+        .await
+        .unwrap();
+    assert_eq!(store.shipment(&b, "1ZTEN").await.unwrap(), None);
+    assert_eq!(store.shipment_by_id(&b, &s.id).await.unwrap(), None);
+    assert!(store.timeline(&b, "1ZTEN").await.unwrap().is_empty());
+    assert!(store.notifications(&b, "1ZTEN").await.unwrap().is_empty());
+    // The same tracking number is another merchant's own shipment.
+    assert!(matches!(
+        store.register(&shipment(&b, "1ZTEN", now())).await.unwrap(),
+        Registration::Created(_)
+    ));
+}
+
+/// Each behaviour as two tests: `memory::<name>` on the fake, `dynamodb::<name>` on a fresh
+/// table of DynamoDB Local.
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod memory {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::MemoryStore::default()).await;
+                }
+            )*
+        }
+        mod dynamodb {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(afterclick_e2e::fresh_store().await).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    registering_twice_keeps_the_first,
+    a_commit_expects_the_version_it_read,
+    a_notification_is_claimed_exactly_once,
+    an_event_is_recorded_once,
+    timeline_pages_go_back_from_the_newest,
+    shipments_list_newest_first_page_by_page,
+    merchants_see_only_their_own,
+);
