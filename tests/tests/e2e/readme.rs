@@ -1,7 +1,8 @@
-//! The README is tested: every ```` ```bash ```` block in it runs, in order, in one bash
-//! session, against a devstack of its own (blocks in other fences, such as `make run` or
-//! deploying, are not run). The blocks are read from `README.md` itself, so a change to
-//! either the README or the product that breaks an example breaks the build.
+//! The README and the reference pages under `docs/` are tested: every ```` ```bash ````
+//! block in them runs, in order (`PAGES`), in one bash session, against a devstack of its own
+//! (blocks in other fences, such as `make run` or deploying, are not run). The blocks are read
+//! from the pages themselves, so a change to either the docs or the product that breaks an
+//! example breaks the build.
 //!
 //! The script runs as a newcomer's shell would: from a directory laid out like the
 //! repository (`target/` is the workspace's, built by `make test` before this runs;
@@ -19,28 +20,42 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// What a README comment says a call answers.
+/// The pages whose examples run, in this order: the README's walkthrough defines the shell
+/// variables the reference pages use.
+const PAGES: [&str; 5] = [
+    "README.md",
+    "docs/api.md",
+    "docs/notifications.md",
+    "docs/carriers.md",
+    "docs/testing.md",
+];
+
+/// What a page's comment says a call answers.
 #[derive(Debug)]
 struct Expectation {
-    line: usize,
+    /// Page and line, for messages.
+    at: String,
+    /// Unique across pages: names the call this expectation is about.
+    mark: usize,
     status: u16,
     fields: Option<Value>,
 }
 
-/// The bash blocks, with marks after each expectation, and the expectations.
-fn script(readme: &str) -> (String, Vec<Expectation>) {
+/// A page's bash blocks, with marks after each expectation, and the expectations; marks
+/// count on from `marks` (the expectations of the pages before).
+fn script(page: &str, text: &str, marks: usize) -> (String, Vec<Expectation>) {
     let mut script = String::new();
     let mut expectations = Vec::new();
     let mut in_bash = false;
     let mut in_other = false;
-    for (i, line) in readme.lines().enumerate() {
+    for (i, line) in text.lines().enumerate() {
         let number = i + 1;
         let fence = line.trim_start().starts_with("```");
         if fence && !in_bash && !in_other {
             in_bash = line.trim() == "```bash";
             in_other = !in_bash;
             if in_bash {
-                script.push_str(&format!("# README.md line {number}\n"));
+                script.push_str(&format!("# {page} line {number}\n"));
             }
             continue;
         }
@@ -53,8 +68,12 @@ fn script(readme: &str) -> (String, Vec<Expectation>) {
         }
         script.push_str(line);
         script.push('\n');
-        if let Some(expectation) = expectation(number, line) {
-            script.push_str(&format!("__mark {number}\n"));
+        if let Some(expectation) = expectation(
+            format!("{page}:{number}"),
+            marks + 1 + expectations.len(),
+            line,
+        ) {
+            script.push_str(&format!("__mark {}\n", expectation.mark));
             expectations.push(expectation);
         }
     }
@@ -62,7 +81,7 @@ fn script(readme: &str) -> (String, Vec<Expectation>) {
 }
 
 /// `# -> 202 {...}` on a line of its own.
-fn expectation(line: usize, text: &str) -> Option<Expectation> {
+fn expectation(at: String, mark: usize, text: &str) -> Option<Expectation> {
     let rest = text
         .trim()
         .strip_prefix('#')?
@@ -74,10 +93,11 @@ fn expectation(line: usize, text: &str) -> Option<Expectation> {
     let fields = (!fields.is_empty()).then(|| {
         let lenient = fields.replace("[...]", "\"...\"");
         serde_json::from_str(&lenient)
-            .unwrap_or_else(|e| panic!("README.md:{line}: the expected fields are not JSON: {e}"))
+            .unwrap_or_else(|e| panic!("{at}: the expected fields are not JSON: {e}"))
     });
     Some(Expectation {
-        line,
+        at,
+        mark,
         status,
         fields,
     })
@@ -157,13 +177,19 @@ fn checkout(stack: &Stack) -> PathBuf {
     dir
 }
 
-/// Runs the README's bash blocks against `stack` and checks what they answer.
+/// Runs the pages' bash blocks against `stack` and checks what they answer.
 async fn run_readme(stack: &Stack) {
-    let readme = std::fs::read_to_string(workspace_root().join("README.md")).unwrap();
-    let (body, expectations) = script(&readme);
+    let mut body = String::new();
+    let mut expectations = Vec::new();
+    for page in PAGES {
+        let text = std::fs::read_to_string(workspace_root().join(page)).unwrap();
+        let (blocks, expected) = script(page, &text, expectations.len());
+        body.push_str(&blocks);
+        expectations.extend(expected);
+    }
     assert!(
         expectations.len() >= 15,
-        "the README states what its examples answer: {expectations:?}"
+        "the docs state what their examples answer: {expectations:?}"
     );
     let dir = checkout(stack);
     let run = dir.join(".local/run");
@@ -198,8 +224,8 @@ async fn run_readme(stack: &Stack) {
     let marked: std::collections::BTreeMap<String, &Expectation> = expectations
         .iter()
         .map(|e| {
-            let id = std::fs::read_to_string(run.join(format!("mark-{}", e.line)))
-                .unwrap_or_else(|_| panic!("README.md:{}: never reached", e.line));
+            let id = std::fs::read_to_string(run.join(format!("mark-{}", e.mark)))
+                .unwrap_or_else(|_| panic!("{}: never reached", e.at));
             (id.trim().to_owned(), e)
         })
         .collect();
@@ -217,17 +243,16 @@ async fn run_readme(stack: &Stack) {
             Some(e) => {
                 assert_eq!(
                     status, e.status,
-                    "README.md:{}: `curl {}` answered {}",
-                    e.line, call.args, call.body
+                    "{}: `curl {}` answered {}",
+                    e.at, call.args, call.body
                 );
                 if let Some(fields) = &e.fields {
-                    let body: Value = serde_json::from_str(&call.body).unwrap_or_else(|err| {
-                        panic!("README.md:{}: not JSON ({err}): {}", e.line, call.body)
-                    });
+                    let body: Value = serde_json::from_str(&call.body)
+                        .unwrap_or_else(|err| panic!("{}: not JSON ({err}): {}", e.at, call.body));
                     assert!(
                         contains(&body, fields),
-                        "README.md:{}: {fields} is not in {body:#}",
-                        e.line
+                        "{}: {fields} is not in {body:#}",
+                        e.at
                     );
                 }
             }
@@ -290,13 +315,18 @@ async fn every_readme_example_runs_as_written() {
 
 #[test]
 fn expectations_are_read_and_matched_as_documented() {
+    // Marks count on from the pages before: three expectations there, so this one is the 4th.
     let (script, expectations) = script(
+        "docs/api.md",
         "text\n```bash\ncurl a\n# -> 201 {\"id\": \"shp_...\", \"items\": [...]}\n```\n\
          ```sh\nmake run\n# -> 200\n```\n",
+        3,
     );
     assert!(script.contains("curl a\n# -> 201") && script.contains("__mark 4\n"));
+    assert!(script.contains("# docs/api.md line 2\n"));
     assert!(!script.contains("make run"));
     assert_eq!(expectations.len(), 1);
+    assert_eq!(expectations[0].at, "docs/api.md:4");
     let fields = expectations[0].fields.as_ref().unwrap();
     let good = serde_json::json!({"id": "shp_1", "items": [1], "more": true});
     let bad = serde_json::json!({"id": "we_1", "items": []});
