@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod fakes;
 pub mod generic;
 pub mod i18n;
+pub mod ids;
 pub mod listing;
 pub mod message;
 pub mod milestone;

@@ -1,7 +1,7 @@
 //! The shipment routes against the in-memory store: idempotent registration, listing,
 //! editing, erasure, and tenant isolation.
 
-use crate::api_keys::tests::{api, now, two_merchants};
+use crate::v1::api_keys::tests::{api, now, two_merchants};
 use afterclick_domain::fakes::MemoryStore;
 use afterclick_domain::ports::{IdempotencyKey, IdempotencyStore, ShipmentStore};
 use afterclick_domain::{Channel, Status};

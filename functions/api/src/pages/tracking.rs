@@ -8,7 +8,7 @@ mod timeline;
 mod view;
 
 use crate::error::ApiError;
-use crate::page::{self, Asked, Brand, Chrome, PagePath};
+use crate::pages::{self, Asked, Brand, Chrome, PagePath};
 use crate::{App, Store};
 use afterclick_domain::i18n::Locale;
 use afterclick_domain::message::headline;
@@ -27,7 +27,7 @@ pub async fn load<S: Store, V>(
     app: &App<S, V>,
     token: &str,
 ) -> Result<Option<(Shipment, Merchant)>, ApiError> {
-    if !page::well_formed_token(token) {
+    if !pages::well_formed_token(token) {
         return Ok(None);
     }
     let Some(shipment) = app.store.shipment_by_token(token).await? else {
@@ -158,7 +158,7 @@ pub async fn render<S: Store, V>(
         recommendations,
         chrome: Chrome::new(locale, title, brand, Some(here)),
     };
-    page::respond(status, "tracking.html", &page.chrome, &page)
+    pages::respond(status, "tracking.html", &page.chrome, &page)
 }
 
 pub async fn show<S: Store, V: SenderIdentities + 'static>(
@@ -169,7 +169,7 @@ pub async fn show<S: Store, V: SenderIdentities + 'static>(
 ) -> Result<Response, ApiError> {
     let asked = Asked::from(query.as_deref(), &headers);
     let Some((shipment, merchant)) = load(&app, &token).await? else {
-        return page::not_found(&asked);
+        return pages::not_found(&asked);
     };
     let rating = if delivered(&shipment) {
         app.store
@@ -178,7 +178,7 @@ pub async fn show<S: Store, V: SenderIdentities + 'static>(
     } else {
         None
     };
-    let thanks = page::query_value(query.as_deref(), "rated").as_deref() == Some("1");
+    let thanks = pages::query_value(query.as_deref(), "rated").as_deref() == Some("1");
     render(
         &app,
         &shipment,
@@ -187,7 +187,7 @@ pub async fn show<S: Store, V: SenderIdentities + 'static>(
         RatingForm::Current { rating, thanks },
         StatusCode::OK,
         // A malformed cursor is just the newest page: the customer followed an old link.
-        page::query_value(query.as_deref(), "before")
+        pages::query_value(query.as_deref(), "before")
             .and_then(|c| EventPosition::parse(&c))
             .as_ref(),
     )

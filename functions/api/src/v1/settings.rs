@@ -3,7 +3,8 @@
 //! one is a 422 naming the field, and nothing is saved.
 
 use crate::error::ApiError;
-use crate::{App, BODY_LIMIT, Store, auth};
+use crate::v1::AuthedMerchant;
+use crate::{App, BODY_LIMIT, Store};
 use afterclick_domain::i18n::LOCALES;
 use afterclick_domain::model::{Branding, Product, QuietHours};
 use afterclick_domain::ports::{SenderIdentities, StoreError};
@@ -204,27 +205,27 @@ fn not_on_sender_domains() -> ApiError {
     ))
 }
 
-async fn merchant<S: Store, V>(app: &App<S, V>, headers: &HeaderMap) -> Result<Merchant, ApiError> {
-    let id = auth::merchant_id(app, headers).await?;
+async fn merchant<S: Store, V>(app: &App<S, V>, id: &str) -> Result<Merchant, ApiError> {
     app.store
-        .merchant(&id)
+        .merchant(id)
         .await?
         .ok_or(ApiError::NotFound("merchant"))
 }
 
 pub async fn get<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
+    AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Json<Settings>, ApiError> {
-    Ok(Json(Settings::of(&merchant(&app, &headers).await?)))
+    Ok(Json(Settings::of(&merchant(&app, &merchant_id).await?)))
 }
 
 pub async fn put<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
+    AuthedMerchant(merchant_id): AuthedMerchant,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Settings>, ApiError> {
-    let mut current = merchant(&app, &headers).await?;
+    let mut current = merchant(&app, &merchant_id).await?;
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     require_json(&headers)?;
     let settings: Settings = parse_json(&body).map_err(ApiError::InvalidBody)?;

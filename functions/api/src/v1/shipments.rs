@@ -1,8 +1,10 @@
 //! `POST /v1/shipments` (with an optional `Idempotency-Key`) and `GET /v1/shipments/{id}`.
 
 use crate::error::ApiError;
-use crate::{App, BODY_LIMIT, Store, auth, idempotency, ids, view};
+use crate::v1::{AuthedMerchant, idempotency, view};
+use crate::{App, BODY_LIMIT, Store};
 use afterclick_aws::secrets::{new_shipment_id, new_token};
+use afterclick_domain::ids::well_formed_id;
 use afterclick_domain::model::normalize_tracking_number;
 use afterclick_domain::ports::{Registration, ShipmentResource, StoreError, StoredResponse};
 use afterclick_domain::validate::{
@@ -147,14 +149,13 @@ fn validate(input: RegisterShipment, today: NaiveDate) -> Result<Registered, Fie
     })
 }
 
-#[tracing::instrument(skip_all, fields(merchant_id))]
+#[tracing::instrument(skip_all, fields(merchant_id = %merchant_id))]
 pub async fn register<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
-    tracing::Span::current().record("merchant_id", merchant_id.as_str());
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     require_json(&headers)?;
     let input: RegisterShipment = parse_json(&body).map_err(ApiError::InvalidBody)?;
@@ -230,14 +231,12 @@ async fn create<S: Store, V>(
     ))
 }
 
-#[tracing::instrument(skip_all, fields(merchant_id, shipment_id = %id))]
+#[tracing::instrument(skip_all, fields(merchant_id = %merchant_id, shipment_id = %id))]
 pub async fn get<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
-    tracing::Span::current().record("merchant_id", merchant_id.as_str());
     let shipment = owned(&app, &merchant_id, &id).await?;
     respond(&app, StatusCode::OK, shipment).await
 }
@@ -249,7 +248,7 @@ pub(crate) async fn owned<S: Store, V>(
     merchant_id: &str,
     id: &str,
 ) -> Result<Shipment, ApiError> {
-    let found = if ids::well_formed(id) {
+    let found = if well_formed_id(id) {
         app.store.shipment_by_id(merchant_id, id).await?
     } else {
         None
@@ -274,7 +273,7 @@ async fn body<S: Store, V>(app: &App<S, V>, shipment: &Shipment) -> Result<Strin
             &shipment.merchant_id,
             &shipment.tracking_number,
             None,
-            crate::shipment_events::DEFAULT_LIMIT,
+            crate::v1::shipment_events::DEFAULT_LIMIT,
         )
         .await?;
     let notifications = app

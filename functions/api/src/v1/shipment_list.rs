@@ -2,8 +2,9 @@
 //! opaque cursor. Served from the listing indexes (see `afterclick_aws::keys`).
 
 use crate::error::ApiError;
-use crate::view::ShipmentCore;
-use crate::{App, Store, auth};
+use crate::v1::AuthedMerchant;
+use crate::v1::view::ShipmentCore;
+use crate::{App, Store};
 use afterclick_domain::listing::{
     self, CursorError, DEFAULT_LIMIT, MAX_LIMIT, ShipmentQuery, decode_cursor, encode_cursor,
     is_delayed, is_exception, normalize_email,
@@ -14,7 +15,7 @@ use afterclick_web::Problem;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -159,14 +160,12 @@ pub(crate) fn invalid_parameter(err: FieldError) -> ApiError {
     )
 }
 
-#[tracing::instrument(skip_all, fields(merchant_id))]
+#[tracing::instrument(skip_all, fields(merchant_id = %merchant_id))]
 pub async fn list<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
+    AuthedMerchant(merchant_id): AuthedMerchant,
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
-    tracing::Span::current().record("merchant_id", merchant_id.as_str());
     let Query(params) =
         params.map_err(|_| invalid_parameter(bad("", "the query string is not valid")))?;
     let request = parse(&params).map_err(invalid_parameter)?;

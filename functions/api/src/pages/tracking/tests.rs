@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::page::harness::*;
+use crate::pages::harness::*;
 use afterclick_domain::Status;
 use afterclick_domain::model::Pickup;
 use afterclick_domain::ports::RatingStore;

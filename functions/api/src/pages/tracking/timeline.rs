@@ -3,7 +3,7 @@
 //! far under 50 KB, read with one bounded query. Earlier scans are a link away.
 
 use super::view::{self, Context, EventView};
-use crate::page::Asked;
+use crate::pages::Asked;
 use afterclick_domain::TrackingEvent;
 use afterclick_domain::ports::EventPosition;
 use afterclick_domain::render::escape_html;
@@ -86,7 +86,7 @@ fn clip(text: &str, budget: usize) -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::page::harness::*;
+    use crate::pages::harness::*;
     use afterclick_domain::Status;
 
     #[test]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::api_keys::tests::{api, call, now, two_merchants};
+use crate::v1::api_keys::tests::{api, call, now, two_merchants};
 use afterclick_domain::analytics::{OutcomeCounters, TRANSIT_BUCKETS, Totals};
 
 fn query(pairs: &[(&str, &str)]) -> HashMap<String, String> {

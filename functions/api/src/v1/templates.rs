@@ -4,7 +4,8 @@
 //! segments saves with a warning.
 
 use crate::error::ApiError;
-use crate::{App, BODY_LIMIT, Store, auth};
+use crate::v1::AuthedMerchant;
+use crate::{App, BODY_LIMIT, Store};
 use afterclick_domain::i18n::LOCALES;
 use afterclick_domain::message::{self, Override, Preview, TemplateError};
 use afterclick_domain::ports::{SenderIdentities, TemplateKey};
@@ -145,10 +146,10 @@ fn parts_fit(channel: Channel, t: &Override) -> Result<(), FieldError> {
 async fn checked<S: Store, V>(
     app: &App<S, V>,
     headers: &HeaderMap,
+    merchant_id: String,
     path: (String, String, String),
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(TemplateKey, Override, Preview), ApiError> {
-    let merchant_id = auth::merchant_id(app, headers).await?;
     let key = key(merchant_id, path)?;
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     require_json(headers)?;
@@ -176,9 +177,10 @@ pub async fn put<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
     ApiPath(path): ApiPath<(String, String, String)>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let (key, template, preview) = checked(&app, &headers, path, body).await?;
+    let (key, template, preview) = checked(&app, &headers, merchant_id, path, body).await?;
     app.store.save_template(&key, &template).await?;
     Ok(Json(Saved::of(&template, &preview)).into_response())
 }
@@ -187,18 +189,18 @@ pub async fn preview<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
     ApiPath(path): ApiPath<(String, String, String)>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let (_, template, preview) = checked(&app, &headers, path, body).await?;
+    let (_, template, preview) = checked(&app, &headers, merchant_id, path, body).await?;
     Ok(Json(Saved::of(&template, &preview)).into_response())
 }
 
 pub async fn get<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
     ApiPath(path): ApiPath<(String, String, String)>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
     let key = key(merchant_id, path)?;
     let template = app
         .store
@@ -210,10 +212,9 @@ pub async fn get<S: Store, V: SenderIdentities + 'static>(
 
 pub async fn delete<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
     ApiPath(path): ApiPath<(String, String, String)>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
     let key = key(merchant_id, path)?;
     app.store.delete_template(&key).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

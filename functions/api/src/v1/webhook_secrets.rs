@@ -4,9 +4,10 @@
 //! one before that stops working. Rotating again retires the previous secret: rotate
 //! twice to end a leaked secret's life at once.
 
-use crate::api_keys::secret_response;
 use crate::error::ApiError;
-use crate::{App, Store, auth};
+use crate::v1::AuthedMerchant;
+use crate::v1::api_keys::secret_response;
+use crate::{App, Store};
 use afterclick_aws::secrets::{new_shared_secret, new_webhook_secret};
 use afterclick_domain::ports::{SenderIdentities, StoreError};
 use afterclick_domain::providers::Provider;
@@ -14,7 +15,7 @@ use afterclick_web::ApiPath;
 use afterclick_web::Problem;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 use std::sync::Arc;
@@ -49,9 +50,8 @@ fn new_secret(provider: Provider) -> String {
 pub async fn rotate<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
     ApiPath(provider): ApiPath<String>,
-    headers: HeaderMap,
+    AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
     let provider = Provider::parse(&provider).ok_or_else(|| {
         let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
         ApiError::Problem(
@@ -93,7 +93,7 @@ pub async fn rotate<S: Store, V: SenderIdentities + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api_keys::tests::{api, call, now, two_merchants};
+    use crate::v1::api_keys::tests::{api, call, now, two_merchants};
     use afterclick_domain::ports::{MerchantStore, SecretBox};
 
     #[test]

@@ -5,8 +5,8 @@
 //! shipment). Pages in the merchant's brand and the customer's language.
 
 use crate::error::ApiError;
-use crate::page::{self, Asked, Brand, Chrome, PagePath};
-use crate::tracking;
+use crate::pages::tracking;
+use crate::pages::{self, Asked, Brand, Chrome, PagePath};
 use crate::{App, Store};
 use afterclick_domain::i18n::page::page_words;
 use afterclick_domain::ports::SenderIdentities;
@@ -54,7 +54,7 @@ pub async fn confirm<S: Store, V: SenderIdentities + 'static>(
 ) -> Result<Response, ApiError> {
     let asked = Asked::from(query.as_deref(), &headers);
     let Some((shipment, merchant)) = tracking::load(&app, &token).await? else {
-        return page::not_found(&asked);
+        return pages::not_found(&asked);
     };
     let chrome = chrome(&shipment, &merchant, &asked);
     let w = chrome.words;
@@ -79,7 +79,7 @@ pub async fn confirm<S: Store, V: SenderIdentities + 'static>(
         choices,
         done: None,
     };
-    page::respond(StatusCode::OK, "unsubscribe.html", &chrome, &page)
+    pages::respond(StatusCode::OK, "unsubscribe.html", &chrome, &page)
 }
 
 pub async fn unsubscribe<S: Store, V: SenderIdentities + 'static>(
@@ -91,11 +91,11 @@ pub async fn unsubscribe<S: Store, V: SenderIdentities + 'static>(
 ) -> Result<Response, ApiError> {
     let asked = Asked::from(query.as_deref(), &headers);
     let Some((shipment, merchant)) = tracking::load(&app, &token).await? else {
-        return page::not_found(&asked);
+        return pages::not_found(&asked);
     };
     // An unreadable body still means "stop": the safe reading is this shipment only.
     let body = body.unwrap_or_default();
-    let everything = page::form_value(&body, "scope").as_deref() == Some("customer");
+    let everything = pages::form_value(&body, "scope").as_deref() == Some("customer");
     let email = shipment.customer.email.as_deref().filter(|_| everything);
     match email {
         Some(email) => {
@@ -125,5 +125,5 @@ pub async fn unsubscribe<S: Store, V: SenderIdentities + 'static>(
         choices: Vec::new(),
         done: Some(done),
     };
-    page::respond(StatusCode::OK, "unsubscribe.html", &chrome, &page)
+    pages::respond(StatusCode::OK, "unsubscribe.html", &chrome, &page)
 }

@@ -5,10 +5,11 @@
 //! (fixed windows in DynamoDB).
 
 use crate::error::ApiError;
-use crate::page::{self, Asked, Brand, Chrome, PagePath};
+use crate::pages::{self, Asked, Brand, Chrome, PagePath};
 use crate::{App, Store};
 use afterclick_domain::Merchant;
 use afterclick_domain::i18n::page::page_words;
+use afterclick_domain::ids::well_formed_id;
 use afterclick_domain::ports::{Admission, Limit, SenderIdentities};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -97,19 +98,11 @@ pub fn same_email(a: &str, b: &str) -> bool {
     bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
-fn well_formed_merchant_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
 async fn load<S: Store, V>(
     app: &App<S, V>,
     merchant_id: &str,
 ) -> Result<Option<Merchant>, ApiError> {
-    if !well_formed_merchant_id(merchant_id) {
+    if !well_formed_id(merchant_id) {
         return Ok(None);
     }
     Ok(app.store.merchant(merchant_id).await?)
@@ -148,7 +141,7 @@ fn form(
         email: sent.1,
         error,
     };
-    page::respond(status, "lookup.html", &chrome, &page)
+    pages::respond(status, "lookup.html", &chrome, &page)
 }
 
 pub async fn show<S: Store, V: SenderIdentities + 'static>(
@@ -160,7 +153,7 @@ pub async fn show<S: Store, V: SenderIdentities + 'static>(
     let asked = Asked::from(query.as_deref(), &headers);
     match load(&app, &merchant_id).await? {
         Some(merchant) => form(StatusCode::OK, &merchant, &asked, Default::default(), None),
-        None => page::not_found(&asked),
+        None => pages::not_found(&asked),
     }
 }
 
@@ -177,7 +170,7 @@ fn too_many(
         Brand::of(merchant),
         Some(format!("/lookup/{}", merchant.merchant_id)),
     );
-    let mut response = page::notice(
+    let mut response = pages::notice(
         StatusCode::TOO_MANY_REQUESTS,
         &chrome,
         words.lookup_title,
@@ -199,7 +192,7 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
 ) -> Result<Response, ApiError> {
     let asked = Asked::from(query.as_deref(), &headers);
     let Some(merchant) = load(&app, &merchant_id).await? else {
-        return page::not_found(&asked);
+        return pages::not_found(&asked);
     };
     let now = (app.clock)();
     let ip = client_ip(context.as_ref().map(|c| &c.0), &headers);
@@ -236,7 +229,7 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
         );
     };
     let field = |name| {
-        page::form_value(&body, name)
+        pages::form_value(&body, name)
             .map(|v| v.trim().chars().take(MAX_FIELD_CHARS).collect::<String>())
             .unwrap_or_default()
     };

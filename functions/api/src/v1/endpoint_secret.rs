@@ -4,16 +4,17 @@
 //! delivery failing verification; then only the new one signs. The endpoint keeps its id
 //! and delivery log.
 
-use crate::api_keys::secret_response;
 use crate::error::ApiError;
-use crate::webhook_endpoints::{EndpointView, owned};
-use crate::{App, Store, auth};
+use crate::v1::AuthedMerchant;
+use crate::v1::api_keys::secret_response;
+use crate::v1::webhook_endpoints::{EndpointView, owned};
+use crate::{App, Store};
 use afterclick_aws::secrets::new_webhook_secret;
 use afterclick_domain::webhooks::SECRET_GRACE;
 use afterclick_web::{ApiPath, Problem};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -31,10 +32,9 @@ struct RotatedEndpointSecret {
 
 pub async fn rotate<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
     let endpoint = owned(&app, &merchant_id, &id).await?;
     let now = (app.clock)();
     // Shown once, stored sealed; the replaced one stays as stored (sealed or, if it predates
@@ -70,7 +70,7 @@ pub async fn rotate<S: Store, V>(
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use crate::api_keys::tests::{api, call, now, two_merchants};
+    use crate::v1::api_keys::tests::{api, call, now, two_merchants};
     use afterclick_domain::Milestone;
     use afterclick_domain::ports::{EndpointStore, SecretBox};
     use afterclick_domain::webhooks::{SECRET_GRACE, WebhookEndpoint};

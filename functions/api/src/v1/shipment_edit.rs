@@ -3,7 +3,8 @@
 //! of the customer's personal data). Both write guarded by the shipment's version.
 
 use crate::error::ApiError;
-use crate::{App, BODY_LIMIT, Store, auth, shipments};
+use crate::v1::{AuthedMerchant, shipments};
+use crate::{App, BODY_LIMIT, Store};
 use afterclick_domain::Channel;
 use afterclick_domain::Shipment;
 use afterclick_domain::ports::{Scrubbed, StoreError};
@@ -159,15 +160,14 @@ fn conflict(detail: &str) -> ApiError {
     ))
 }
 
-#[tracing::instrument(skip_all, fields(merchant_id, shipment_id = %id))]
+#[tracing::instrument(skip_all, fields(merchant_id = %merchant_id, shipment_id = %id))]
 pub async fn patch<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
-    tracing::Span::current().record("merchant_id", merchant_id.as_str());
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     require_json(&headers)?;
     // Parsed before the shipment is read: a bad body is a 400 whatever the id.
@@ -258,14 +258,12 @@ fn erased(mut s: Shipment, now: DateTime<Utc>) -> Shipment {
     s
 }
 
-#[tracing::instrument(skip_all, fields(merchant_id, shipment_id = %id))]
+#[tracing::instrument(skip_all, fields(merchant_id = %merchant_id, shipment_id = %id))]
 pub async fn erase<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
-    tracing::Span::current().record("merchant_id", merchant_id.as_str());
     let mut erased_now = false;
     let mut shipment = None;
     for _ in 0..EDIT_ATTEMPTS {

@@ -3,17 +3,18 @@
 //! `before`) is the cursor of the page of earlier scans, null at the label.
 
 use crate::error::ApiError;
-use crate::shipment_list::invalid_parameter;
-use crate::shipments::owned;
-use crate::view::EventView;
-use crate::{App, Store, auth};
+use crate::v1::AuthedMerchant;
+use crate::v1::shipment_list::invalid_parameter;
+use crate::v1::shipments::owned;
+use crate::v1::view::EventView;
+use crate::{App, Store};
 use afterclick_domain::ports::EventPosition;
 use afterclick_domain::validate::FieldError;
 use afterclick_web::ApiPath;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::sync::Arc;
@@ -67,15 +68,13 @@ fn parse(params: &[(String, String)]) -> Result<PageRequest, FieldError> {
     Ok(request)
 }
 
-#[tracing::instrument(skip_all, fields(merchant_id, shipment_id = %id))]
+#[tracing::instrument(skip_all, fields(merchant_id = %merchant_id, shipment_id = %id))]
 pub async fn list<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
-    tracing::Span::current().record("merchant_id", merchant_id.as_str());
     let Query(params) = params
         .map_err(|_| invalid_parameter(FieldError::new("", "the query string is not valid")))?;
     let request = parse(&params).map_err(invalid_parameter)?;
@@ -101,7 +100,7 @@ pub async fn list<S: Store, V>(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::shipment_list::tests::params;
+    use crate::v1::shipment_list::tests::params;
 
     #[test]
     fn cursors_and_limits_are_checked() {

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
-use crate::page::harness::*;
+use crate::pages::harness::*;
 use afterclick_domain::Status;
 use afterclick_domain::ports::ConsentStore;
 

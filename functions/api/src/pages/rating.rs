@@ -6,8 +6,8 @@
 //! Never a 5xx for bad input.
 
 use crate::error::ApiError;
-use crate::page::{self, Asked, PagePath};
-use crate::tracking::{self, RatingForm};
+use crate::pages::tracking::{self, RatingForm};
+use crate::pages::{self, Asked, PagePath};
 use crate::{App, Store};
 use afterclick_domain::i18n::page::{PageWords, page_words};
 use afterclick_domain::ports::{MAX_COMMENT_CHARS, Rating, SenderIdentities, StoreError};
@@ -21,8 +21,8 @@ use std::sync::Arc;
 
 /// What was posted, checked: the rating, or the form again with what was wrong.
 pub fn parse(body: &[u8], now: DateTime<Utc>, words: &PageWords) -> Result<Rating, RatingForm> {
-    let stars = page::form_value(body, "stars").and_then(|s| s.trim().parse::<u8>().ok());
-    let comment = page::form_value(body, "comment").unwrap_or_default();
+    let stars = pages::form_value(body, "stars").and_then(|s| s.trim().parse::<u8>().ok());
+    let comment = pages::form_value(body, "comment").unwrap_or_default();
     let invalid = |error| RatingForm::Invalid {
         stars: stars.filter(|s| (1..=5).contains(s)),
         comment: comment.clone(),
@@ -51,7 +51,7 @@ pub async fn rate<S: Store, V: SenderIdentities + 'static>(
 ) -> Result<Response, ApiError> {
     let asked = Asked::from(query.as_deref(), &headers);
     let Some((shipment, merchant)) = tracking::load(&app, &token).await? else {
-        return page::not_found(&asked);
+        return pages::not_found(&asked);
     };
     let render =
         |form, status| tracking::render(&app, &shipment, &merchant, &asked, form, status, None);

@@ -4,13 +4,14 @@
 //! grace period can never mint a key without an end.
 
 use crate::error::ApiError;
-use crate::{App, Store, auth};
+use crate::v1::Caller;
+use crate::{App, Store};
 use afterclick_aws::secrets::{hash_api_key, new_api_key};
 use afterclick_domain::ports::{API_KEY_GRACE, ApiKey, SenderIdentities, StoreError};
 use afterclick_web::Problem;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -62,9 +63,8 @@ pub struct Rotated {
 
 pub async fn list<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
+    caller: Caller,
 ) -> Result<Json<KeyList>, ApiError> {
-    let caller = auth::caller(&app, &headers).await?;
     let now = (app.clock)();
     let keys = app
         .store
@@ -82,9 +82,8 @@ pub async fn list<S: Store, V: SenderIdentities + 'static>(
 
 pub async fn rotate<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
+    caller: Caller,
 ) -> Result<Response, ApiError> {
-    let caller = auth::caller(&app, &headers).await?;
     if caller.key.expires_at.is_some() {
         return Err(already_rotated());
     }

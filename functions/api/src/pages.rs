@@ -1,10 +1,15 @@
-//! What every public HTML page shares: the minijinja environment (templates in
+//! The customer's HTML pages (tracking, rating, unsubscribe, order lookup) and what they
+//! all share: the minijinja environment (templates in
 //! `functions/api/templates`, HTML auto-escaped), the merchant's brand made safe (colours,
 //! links, image hosts), the language switcher, and the response headers (no caching,
 //! a CSP allowing only this origin and the merchant's image hosts, no referrer).
 
 pub mod colour;
+pub mod lookup;
 mod path;
+pub mod rating;
+pub mod tracking;
+pub mod unsubscribe;
 
 pub use path::PagePath;
 

@@ -2,14 +2,14 @@
 //! signing secret is shown once, at creation; listings never carry it. Another merchant's
 //! endpoint ids are 404s, like ids that do not exist.
 
-use crate::api_keys::secret_response;
 use crate::error::ApiError;
-use crate::{App, BODY_LIMIT, Store, auth, ids};
+use crate::v1::AuthedMerchant;
+use crate::v1::api_keys::secret_response;
+use crate::{App, BODY_LIMIT, Store};
 use afterclick_aws::secrets::{new_endpoint_id, new_webhook_secret};
 use afterclick_domain::Milestone;
-use afterclick_domain::ports::{
-    DeliveryStore, EndpointCreation, EndpointStore, SecretBox, StoreError,
-};
+use afterclick_domain::ids::well_formed_id;
+use afterclick_domain::ports::{EndpointCreation, StoreError};
 use afterclick_domain::validate::{FieldError, parse_json, validate_text};
 use afterclick_domain::webhooks::{
     Delivery, DeliveryState, MAX_ENDPOINTS, WebhookEndpoint, validate_url,
@@ -30,11 +30,6 @@ use std::sync::Arc;
 pub const DELIVERY_LOG: usize = 50;
 /// Random ids colliding is astronomically unlikely; a couple of tries cover it.
 const CREATE_ATTEMPTS: usize = 3;
-
-crate::port_group!(
-    /// The ports these routes need.
-    WebhookEndpoints: EndpointStore + DeliveryStore + SecretBox
-);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -155,7 +150,7 @@ pub(crate) async fn owned<S: Store, V>(
     merchant_id: &str,
     id: &str,
 ) -> Result<WebhookEndpoint, ApiError> {
-    let found = if ids::well_formed(id) {
+    let found = if well_formed_id(id) {
         app.store.endpoint(merchant_id, id).await?
     } else {
         None
@@ -165,10 +160,10 @@ pub(crate) async fn owned<S: Store, V>(
 
 pub async fn create<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     require_json(&headers)?;
     let input: CreateEndpoint = parse_json(&body).map_err(ApiError::InvalidBody)?;
@@ -226,9 +221,8 @@ pub async fn create<S: Store, V>(
 
 pub async fn list<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
+    AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Json<EndpointList>, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
     let endpoints = app.store.endpoints(&merchant_id).await?;
     Ok(Json(EndpointList {
         endpoints: endpoints.into_iter().map(EndpointView::from).collect(),
@@ -237,10 +231,9 @@ pub async fn list<S: Store, V>(
 
 pub async fn get<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Json<EndpointView>, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
     Ok(Json(owned(&app, &merchant_id, &id).await?.into()))
 }
 
@@ -248,11 +241,10 @@ pub async fn get<S: Store, V>(
 /// is sent to it.
 pub async fn delete<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
-    let deleted = ids::well_formed(&id) && app.store.delete_endpoint(&merchant_id, &id).await?;
+    let deleted = well_formed_id(&id) && app.store.delete_endpoint(&merchant_id, &id).await?;
     if !deleted {
         return Err(ApiError::NotFound("webhook endpoint"));
     }
@@ -262,10 +254,9 @@ pub async fn delete<S: Store, V>(
 
 pub async fn deliveries<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Response, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
     let endpoint = owned(&app, &merchant_id, &id).await?;
     let deliveries = app
         .store

@@ -4,7 +4,8 @@
 //! months they fall in, and everything in between.
 
 use crate::error::ApiError;
-use crate::{App, Store, auth};
+use crate::v1::AuthedMerchant;
+use crate::{App, Store};
 use afterclick_domain::analytics::{CarrierMetrics, carrier_report};
 use afterclick_domain::ports::SenderIdentities;
 use afterclick_domain::validate::FieldError;
@@ -12,7 +13,7 @@ use afterclick_web::Problem;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -67,10 +68,9 @@ pub fn months(query: &HashMap<String, String>) -> Result<(NaiveDate, NaiveDate),
 
 pub async fn carriers<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    headers: HeaderMap,
+    AuthedMerchant(merchant_id): AuthedMerchant,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Json<CarrierReport>, ApiError> {
-    let merchant_id = auth::merchant_id(&app, &headers).await?;
     let Query(query) = query.map_err(|_| {
         Problem::new(
             StatusCode::BAD_REQUEST,

@@ -1,7 +1,7 @@
 //! The tracking page's parts, computed from the shipment: pure functions, no I/O.
 
 use super::RatingForm;
-use crate::page::{Brand, safe_link};
+use crate::pages::{Brand, safe_link};
 use afterclick_domain::i18n::Locale;
 use afterclick_domain::i18n::page::PageWords;
 use afterclick_domain::message::{headline, long_date};

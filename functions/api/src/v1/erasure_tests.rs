@@ -1,7 +1,7 @@
 //! Erasure against the in-memory store: the rating's comment goes (its stars stay), and
 //! an idempotency record is only completed over its own live claim, never after erasure.
 
-use crate::api_keys::tests::{api, now, two_merchants};
+use crate::v1::api_keys::tests::{api, now, two_merchants};
 use afterclick_domain::fakes::MemoryStore;
 use afterclick_domain::model::MilestoneReached;
 use afterclick_domain::ports::{
