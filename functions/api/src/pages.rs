@@ -8,10 +8,12 @@ pub mod colour;
 pub mod lookup;
 mod path;
 pub mod rating;
+mod shipment_page;
 pub mod tracking;
 pub mod unsubscribe;
 
 pub use path::PagePath;
+pub use shipment_page::{ShipmentPage, locale};
 
 use crate::error::ApiError;
 use afterclick_domain::Merchant;

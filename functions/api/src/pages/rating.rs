@@ -7,14 +7,14 @@
 
 use crate::error::ApiError;
 use crate::pages::tracking::{self, RatingForm};
-use crate::pages::{self, Asked, PagePath};
+use crate::pages::{self, ShipmentPage};
 use crate::{App, Store};
 use afterclick_domain::i18n::page::{PageWords, page_words};
 use afterclick_domain::ports::{MAX_COMMENT_CHARS, Rating, SenderIdentities, StoreError};
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -44,21 +44,21 @@ pub fn parse(body: &[u8], now: DateTime<Utc>, words: &PageWords) -> Result<Ratin
 
 pub async fn rate<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    PagePath(token): PagePath<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    page: ShipmentPage,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let asked = Asked::from(query.as_deref(), &headers);
-    let Some((shipment, merchant)) = tracking::load(&app, &token).await? else {
-        return pages::not_found(&asked);
-    };
+    let ShipmentPage {
+        shipment,
+        merchant,
+        asked,
+        ..
+    } = &page;
     let render =
-        |form, status| tracking::render(&app, &shipment, &merchant, &asked, form, status, None);
-    if !tracking::delivered(&shipment) {
+        |form, status| tracking::render(&app, shipment, merchant, asked, form, status, None);
+    if !tracking::delivered(shipment) {
         return render(RatingForm::NotDelivered, StatusCode::CONFLICT).await;
     }
-    let words = page_words(tracking::locale(&asked, &shipment, &merchant));
+    let words = page_words(page.locale());
     let Ok(body) = body else {
         let form = RatingForm::Invalid {
             stars: None,
@@ -71,7 +71,7 @@ pub async fn rate<S: Store, V: SenderIdentities + 'static>(
         Ok(rating) => rating,
         Err(form) => return render(form, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    match app.store.rate(&shipment, &rating).await {
+    match app.store.rate(shipment, &rating).await {
         Ok(()) => {}
         // Other posts of this rating kept winning the race: show the rating that won.
         Err(StoreError::Conflict) => {
@@ -88,7 +88,7 @@ pub async fn rate<S: Store, V: SenderIdentities + 'static>(
         Err(err) => return Err(err.into()),
     }
     tracing::info!(merchant_id = %shipment.merchant_id, stars = rating.stars, "delivery rated");
-    let location = format!("/t/{token}?rated=1#rating");
+    let location = format!("/t/{}?rated=1#rating", shipment.token);
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, value);

@@ -8,43 +8,18 @@ mod timeline;
 mod view;
 
 use crate::error::ApiError;
-use crate::pages::{self, Asked, Brand, Chrome, PagePath};
+use crate::pages::{self, Asked, Brand, Chrome, ShipmentPage, locale};
 use crate::{App, Store};
-use afterclick_domain::i18n::Locale;
 use afterclick_domain::message::headline;
 use afterclick_domain::ports::{EventPosition, Rating, SenderIdentities};
 use afterclick_domain::{Merchant, Milestone, Shipment};
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 use std::sync::Arc;
 
 pub use view::delivered;
-
-/// The shipment and merchant a token stands for; none for anything malformed or unknown.
-pub async fn load<S: Store, V>(
-    app: &App<S, V>,
-    token: &str,
-) -> Result<Option<(Shipment, Merchant)>, ApiError> {
-    if !pages::well_formed_token(token) {
-        return Ok(None);
-    }
-    let Some(shipment) = app.store.shipment_by_token(token).await? else {
-        return Ok(None);
-    };
-    let merchant = app.store.merchant(&shipment.merchant_id).await?;
-    Ok(merchant.map(|m| (shipment, m)))
-}
-
-/// The language of a page about one shipment (tracking, rating, unsubscribe), chosen the
-/// same way on each: `?lang=`, then the customer's, the browser's, the merchant's default.
-pub fn locale(asked: &Asked, shipment: &Shipment, merchant: &Merchant) -> &'static Locale {
-    asked.locale(
-        shipment.customer.locale.as_deref(),
-        &merchant.branding.default_locale,
-    )
-}
 
 /// What the rating part of the page shows.
 pub enum RatingForm {
@@ -163,14 +138,13 @@ pub async fn render<S: Store, V>(
 
 pub async fn show<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    PagePath(token): PagePath<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    ShipmentPage {
+        shipment,
+        merchant,
+        asked,
+        query,
+    }: ShipmentPage,
 ) -> Result<Response, ApiError> {
-    let asked = Asked::from(query.as_deref(), &headers);
-    let Some((shipment, merchant)) = load(&app, &token).await? else {
-        return pages::not_found(&asked);
-    };
     let rating = if delivered(&shipment) {
         app.store
             .rating(&shipment.merchant_id, &shipment.tracking_number)

@@ -5,16 +5,15 @@
 //! shipment). Pages in the merchant's brand and the customer's language.
 
 use crate::error::ApiError;
-use crate::pages::tracking;
-use crate::pages::{self, Asked, Brand, Chrome, PagePath};
+use crate::pages::{self, Asked, Brand, Chrome, ShipmentPage};
 use crate::{App, Store};
 use afterclick_domain::i18n::page::page_words;
 use afterclick_domain::ports::SenderIdentities;
 use afterclick_domain::{Merchant, Shipment};
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 use std::sync::Arc;
@@ -36,7 +35,7 @@ struct UnsubscribePage<'a> {
 }
 
 fn chrome(shipment: &Shipment, merchant: &Merchant, asked: &Asked) -> Chrome {
-    let locale = tracking::locale(asked, shipment, merchant);
+    let locale = pages::locale(asked, shipment, merchant);
     let words = page_words(locale);
     Chrome::new(
         locale,
@@ -46,16 +45,14 @@ fn chrome(shipment: &Shipment, merchant: &Merchant, asked: &Asked) -> Chrome {
     )
 }
 
-pub async fn confirm<S: Store, V: SenderIdentities + 'static>(
-    State(app): State<Arc<App<S, V>>>,
-    PagePath(token): PagePath<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+pub async fn confirm(
+    ShipmentPage {
+        shipment,
+        merchant,
+        asked,
+        ..
+    }: ShipmentPage,
 ) -> Result<Response, ApiError> {
-    let asked = Asked::from(query.as_deref(), &headers);
-    let Some((shipment, merchant)) = tracking::load(&app, &token).await? else {
-        return pages::not_found(&asked);
-    };
     let chrome = chrome(&shipment, &merchant, &asked);
     let w = chrome.words;
     let mut choices = vec![Choice {
@@ -84,15 +81,14 @@ pub async fn confirm<S: Store, V: SenderIdentities + 'static>(
 
 pub async fn unsubscribe<S: Store, V: SenderIdentities + 'static>(
     State(app): State<Arc<App<S, V>>>,
-    PagePath(token): PagePath<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    ShipmentPage {
+        shipment,
+        merchant,
+        asked,
+        ..
+    }: ShipmentPage,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let asked = Asked::from(query.as_deref(), &headers);
-    let Some((shipment, merchant)) = tracking::load(&app, &token).await? else {
-        return pages::not_found(&asked);
-    };
     // An unreadable body still means "stop": the safe reading is this shipment only.
     let body = body.unwrap_or_default();
     let everything = pages::form_value(&body, "scope").as_deref() == Some("customer");
