@@ -2,6 +2,7 @@
 //! Handlers pass `now` and random bytes in; adapters implement the [`ports`].
 
 pub mod analytics;
+pub mod contact;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 pub mod generic;
@@ -23,6 +24,7 @@ pub mod status;
 pub mod validate;
 pub mod webhooks;
 
+pub use contact::{CountryCode, EmailAddress, PhoneNumber};
 pub use milestone::Milestone;
 pub use model::{
     Channel, Customer, Merchant, Notification, NotificationState, Shipment, TrackingEvent,

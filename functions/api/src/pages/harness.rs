@@ -60,7 +60,7 @@ pub fn shipment(status: Status) -> Shipment {
 pub fn delivered() -> Shipment {
     let mut s = shipment(Status::Delivered);
     s.service = Some("UPS_STANDARD".into());
-    s.destination_country = Some("DE".into());
+    s.destination_country = Some(afterclick_domain::CountryCode::parse("DE").unwrap());
     s.milestones.insert(
         Milestone::Delivered.as_str().into(),
         MilestoneReached {

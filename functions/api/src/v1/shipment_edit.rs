@@ -9,9 +9,9 @@ use afterclick_domain::Channel;
 use afterclick_domain::Shipment;
 use afterclick_domain::ports::{Scrubbed, StoreError};
 use afterclick_domain::validate::{
-    FieldError, parse_json, validate_e164, validate_email, validate_locale, validate_promise,
-    validate_text, validate_timezone,
+    FieldError, parse_json, validate_locale, validate_promise, validate_text, validate_timezone,
 };
+use afterclick_domain::{EmailAddress, PhoneNumber};
 use afterclick_web::ApiPath;
 use afterclick_web::{Problem, require_json};
 use axum::Json;
@@ -97,18 +97,14 @@ fn apply(mut s: Shipment, patch: Patch, today: NaiveDate) -> Result<Shipment, Fi
             s.customer.name = name.trim().to_owned();
         }
         if let Some(email) = c.email {
-            let email = trimmed(email);
-            if let Some(e) = &email {
-                validate_email("customer.email", e)?;
-            }
-            s.customer.email = email;
+            s.customer.email = trimmed(email)
+                .map(|e| EmailAddress::parse(&e).map_err(|err| err.at("customer.email")))
+                .transpose()?;
         }
         if let Some(phone) = c.phone {
-            let phone = trimmed(phone);
-            if let Some(p) = &phone {
-                validate_e164("customer.phone", p)?;
-            }
-            s.customer.phone = phone;
+            s.customer.phone = trimmed(phone)
+                .map(|p| PhoneNumber::parse(&p).map_err(|err| err.at("customer.phone")))
+                .transpose()?;
         }
         if let Some(locale) = c.locale {
             if let Some(l) = &locale {

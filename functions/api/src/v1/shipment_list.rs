@@ -5,11 +5,12 @@ use crate::error::ApiError;
 use crate::v1::AuthedMerchant;
 use crate::v1::view::ShipmentCore;
 use crate::{App, Store};
+use afterclick_domain::EmailAddress;
 use afterclick_domain::listing::{
     self, CursorError, DEFAULT_LIMIT, MAX_LIMIT, ShipmentQuery, decode_cursor, encode_cursor,
     is_delayed, is_exception, normalize_email,
 };
-use afterclick_domain::validate::{FieldError, validate_email};
+use afterclick_domain::validate::FieldError;
 use afterclick_domain::{Milestone, Shipment};
 use afterclick_web::Problem;
 use axum::Json;
@@ -119,9 +120,8 @@ fn parse(params: &[(String, String)]) -> Result<ListRequest, FieldError> {
             "updated_to" => q.updated_to = Some(instant(name, raw)?),
             "order_number" => q.order_number = Some(text(name, raw, 64)?),
             "customer_email" => {
-                let email = normalize_email(raw);
-                validate_email(name, &email)?;
-                q.customer_email = Some(email);
+                let email = EmailAddress::parse(&normalize_email(raw)).map_err(|e| e.at(name))?;
+                q.customer_email = Some(email.into_string());
             }
             "limit" => {
                 r.limit = raw

@@ -5,13 +5,14 @@ use crate::v1::{AuthedMerchant, idempotency, view};
 use crate::{App, BODY_LIMIT, Store};
 use afterclick_aws::secrets::{new_shipment_id, new_token};
 use afterclick_domain::ids::well_formed_id;
+use afterclick_domain::model::NewShipment;
 use afterclick_domain::model::normalize_tracking_number;
 use afterclick_domain::ports::{Registration, ShipmentResource, StoreError, StoredResponse};
 use afterclick_domain::validate::{
-    FieldError, parse_json, validate_e164, validate_email, validate_locale, validate_promise,
-    validate_text, validate_timezone, validate_tracking_number,
+    FieldError, parse_json, validate_locale, validate_promise, validate_text, validate_timezone,
+    validate_tracking_number,
 };
-use afterclick_domain::{Customer, Shipment, Status};
+use afterclick_domain::{CountryCode, Customer, EmailAddress, PhoneNumber, Shipment};
 use afterclick_web::ApiPath;
 use afterclick_web::{Problem, require_json};
 use axum::body::Bytes;
@@ -50,18 +51,8 @@ struct CustomerInput {
     timezone: Option<String>,
 }
 
-/// A validated registration, ready to become a shipment.
-struct Registered {
-    tracking_number: String,
-    carrier: String,
-    order_number: String,
-    customer: Customer,
-    promised_delivery_date: Option<NaiveDate>,
-    service: Option<String>,
-    destination_country: Option<String>,
-}
-
-fn validate(input: RegisterShipment, today: NaiveDate) -> Result<Registered, FieldError> {
+/// The registration parsed: what the shipment is registered with.
+fn parse(input: RegisterShipment, today: NaiveDate) -> Result<NewShipment, FieldError> {
     let tracking_number = normalize_tracking_number(&input.tracking_number);
     validate_tracking_number("tracking_number", &tracking_number)?;
     let carrier = input.carrier.trim().to_ascii_lowercase();
@@ -86,12 +77,12 @@ fn validate(input: RegisterShipment, today: NaiveDate) -> Result<Registered, Fie
         .phone
         .map(|p| p.trim().to_owned())
         .filter(|p| !p.is_empty());
-    if let Some(email) = &email {
-        validate_email("customer.email", email)?;
-    }
-    if let Some(phone) = &phone {
-        validate_e164("customer.phone", phone)?;
-    }
+    let email = email
+        .map(|e| EmailAddress::parse(&e).map_err(|err| err.at("customer.email")))
+        .transpose()?;
+    let phone = phone
+        .map(|p| PhoneNumber::parse(&p).map_err(|err| err.at("customer.phone")))
+        .transpose()?;
     if email.is_none() && phone.is_none() {
         return Err(FieldError::new(
             "customer.email",
@@ -122,17 +113,10 @@ fn validate(input: RegisterShipment, today: NaiveDate) -> Result<Registered, Fie
     let destination_country = input
         .destination_country
         .map(|c| c.trim().to_ascii_uppercase())
-        .filter(|c| !c.is_empty());
-    if destination_country
-        .as_ref()
-        .is_some_and(|c| c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()))
-    {
-        return Err(FieldError::new(
-            "destination_country",
-            "must be an ISO 3166-1 alpha-2 country code, e.g. DE",
-        ));
-    }
-    Ok(Registered {
+        .filter(|c| !c.is_empty())
+        .map(|c| CountryCode::parse(&c).map_err(|err| err.at("destination_country")))
+        .transpose()?;
+    Ok(NewShipment {
         service: input.service.map(|s| s.trim().to_owned()),
         destination_country,
         tracking_number,
@@ -160,7 +144,7 @@ pub async fn register<S: Store, V>(
     require_json(&headers)?;
     let input: RegisterShipment = parse_json(&body).map_err(ApiError::InvalidBody)?;
     let now = (app.clock)();
-    let valid = validate(input, now.date_naive()).map_err(ApiError::Unprocessable)?;
+    let new = parse(input, now.date_naive()).map_err(ApiError::Unprocessable)?;
     // Claimed after validation: a request that fails it changed nothing and may be fixed
     // and retried under the same key.
     let idempotency_key = idempotency::key(&headers, &merchant_id, &body)?;
@@ -169,30 +153,7 @@ pub async fn register<S: Store, V>(
     {
         return Ok(answer);
     }
-    let shipment = Shipment {
-        id: new_shipment_id(),
-        merchant_id,
-        tracking_number: valid.tracking_number,
-        carrier: valid.carrier,
-        order_number: valid.order_number,
-        customer: valid.customer,
-        promised_delivery_date: valid.promised_delivery_date,
-        service: valid.service,
-        destination_country: valid.destination_country,
-        status: Status::Pending,
-        status_at: None,
-        estimated_delivery: None,
-        milestones: Default::default(),
-        last_scan_at: None,
-        due_at: None,
-        token: new_token(),
-        created_at: now,
-        updated_at: now,
-        version: 1,
-        channels: None,
-        erased_at: None,
-        history: None,
-    };
+    let shipment = Shipment::registered(new_shipment_id(), merchant_id, new_token(), new, now);
     let outcome = create(&app, &shipment).await;
     if let Some(key) = &idempotency_key {
         idempotency::finish(&app.store, key, &outcome, now).await;

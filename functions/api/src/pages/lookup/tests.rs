@@ -33,7 +33,7 @@ async fn two_orders() -> afterclick_domain::fakes::MemoryStore {
     other.tracking_number = "OTHER1".into();
     other.order_number = "2002".into();
     other.token = "ffffffffffffffffffffffffffffffff".into();
-    other.customer.email = Some("bob@example.com".into());
+    other.customer.email = Some(afterclick_domain::EmailAddress::parse("bob@example.com").unwrap());
     store.put_shipment(other);
     store
 }
