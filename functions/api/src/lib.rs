@@ -1,129 +1,32 @@
-//! Merchant REST API (`/v1`), an axum Router: served by `lambda_http` on Lambda and by
-//! axum in the devstack.
+//! The API function, an axum Router served by `lambda_http` on Lambda and by axum in the
+//! devstack. Two rooms by audience: `v1` (the merchant's JSON API, API-key authenticated)
+//! and `pages` (the customer's HTML pages: tracking, rating, unsubscribe, order lookup).
+//! This file is the route table; the state and its port groups are in `state`.
 
-mod analytics;
-mod api_keys;
-mod auth;
-mod endpoint_secret;
-#[cfg(test)]
-mod erasure_tests;
 mod error;
-mod idempotency;
-mod ids;
-mod lookup;
-mod openapi;
-mod page;
+mod pages;
 #[cfg(test)]
 mod path_tests;
-mod rating;
 mod route;
-mod settings;
-mod shipment_edit;
-mod shipment_events;
-mod shipment_list;
-#[cfg(test)]
-mod shipment_tests;
-mod shipments;
-mod templates;
-mod tracking;
-mod unsubscribe;
-mod view;
-mod webhook_endpoints;
-mod webhook_secrets;
+mod state;
+mod v1;
 
 pub use error::ApiError;
 pub use route::Route;
+pub use state::{App, Credentials, PublicPages, ShipmentAdministration, Store, WebhookEndpoints};
 
-use afterclick_domain::ports::{
-    AnalyticsStore, ApiKeyStore, ConsentStore, EventStore, MerchantStore, SecretBox,
-    SenderIdentities, ShipmentStore, TemplateStore, WebhookSecretStore,
-};
+use afterclick_domain::ports::SenderIdentities;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use chrono::{DateTime, Utc};
+use pages::{lookup, rating, tracking, unsubscribe};
 use std::sync::Arc;
+use v1::{
+    analytics, api_keys, endpoint_secret, openapi, settings, shipment_edit, shipment_events,
+    shipment_list, shipments, templates, webhook_endpoints, webhook_secrets,
+};
 
 /// Merchant API bodies are small; anything bigger is a mistake or an attack.
 pub const BODY_LIMIT: usize = 64 * 1024;
-
-/// What the API needs; generic over its ports so handlers run against fakes in unit tests.
-pub struct App<S, V> {
-    pub store: S,
-    /// SES identities: a merchant may only send from a verified address or domain.
-    pub senders: V,
-    /// Tracking pages live at `{public_base_url}/t/{token}`.
-    pub public_base_url: String,
-    pub clock: fn() -> DateTime<Utc>,
-    /// Lets webhook endpoints be `http://127.0.0.1` / `http://localhost` (the devstack's
-    /// local receivers); off everywhere else.
-    pub allow_local_webhook_urls: bool,
-    /// Keys rate-limit counters (client addresses) with HMAC, so the stored hashes cannot
-    /// be reversed by hashing all 2^32 IPv4 addresses. Every instance must share it: the
-    /// template generates one secret; `App::new` starts with a random one (one process).
-    pub rate_limit_pepper: Vec<u8>,
-}
-
-impl<S, V> App<S, V> {
-    pub fn new(store: S, senders: V, public_base_url: impl Into<String>) -> Self {
-        Self {
-            store,
-            senders,
-            public_base_url: public_base_url.into().trim_end_matches('/').to_owned(),
-            clock: Utc::now,
-            allow_local_webhook_urls: false,
-            rate_limit_pepper: afterclick_aws::secrets::new_token().into_bytes(),
-        }
-    }
-
-    pub fn with_rate_limit_pepper(mut self, pepper: impl Into<Vec<u8>>) -> Self {
-        self.rate_limit_pepper = pepper.into();
-        self
-    }
-}
-
-/// Declares a trait that is exactly the sum of its bounds, implemented for every type that
-/// has them all, so handlers name one bound and the list is written once.
-macro_rules! port_group {
-    ($(#[$doc:meta])* $name:ident: $($bound:tt)+) => {
-        $(#[$doc])*
-        pub trait $name: $($bound)+ {}
-        impl<T: $($bound)+> $name for T {}
-    };
-}
-pub(crate) use port_group;
-
-port_group!(
-    /// Every port the API's handlers use.
-    Store: MerchantStore
-        + ShipmentStore
-        + EventStore
-        + TemplateStore
-        + ConsentStore
-        + Credentials
-        + PublicPages
-        + ShipmentAdministration
-        + webhook_endpoints::WebhookEndpoints
-        + 'static
-);
-
-port_group!(
-    /// What the customer-facing pages need: delivery ratings, order lookup, rate limits.
-    PublicPages: afterclick_domain::ports::RatingStore
-        + afterclick_domain::ports::OrderLookup
-        + afterclick_domain::ports::RateLimiter
-);
-
-port_group!(
-    /// Listing, editing and erasing shipments; idempotent POSTs.
-    ShipmentAdministration: afterclick_domain::ports::ShipmentList
-        + afterclick_domain::ports::ShipmentAdmin
-        + afterclick_domain::ports::IdempotencyStore
-);
-
-port_group!(
-    /// API keys, webhook secrets and the outcome counters (carrier analytics).
-    Credentials: ApiKeyStore + WebhookSecretStore + AnalyticsStore + SecretBox
-);
 
 /// The Lambda function's whole Router: its routes plus problem+json fallbacks.
 pub fn router<S: Store, V: SenderIdentities + 'static>(app: App<S, V>) -> Router {
@@ -180,7 +83,7 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::delete(TEMPLATE, templates::delete::<S, V>),
         Route::post(TEMPLATE_PREVIEW, templates::preview::<S, V>),
         Route::get("/t/{token}", tracking::show::<S, V>),
-        Route::get("/u/{token}", unsubscribe::confirm::<S, V>),
+        Route::get("/u/{token}", unsubscribe::confirm),
         Route::post("/u/{token}", unsubscribe::unsubscribe::<S, V>),
         Route::post("/t/{token}/rating", rating::rate::<S, V>),
         Route::get("/lookup/{merchant_id}", lookup::show::<S, V>),

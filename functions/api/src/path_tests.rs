@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::page::harness::*;
+use crate::pages::harness::*;
 use afterclick_domain::Status;
 
 #[tokio::test]

@@ -311,7 +311,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         let vars = message::vars(&input, locale);
         match intent.channel {
             Channel::Email => {
-                let Some(to) = shipment.customer.email.clone() else {
+                let Some(to) = shipment.customer.email.clone().map(String::from) else {
                     return suppressed("the customer has no email address");
                 };
                 let builtin = match message::builtin_email(&input) {
@@ -353,7 +353,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                 ))
             }
             Channel::Sms => {
-                let Some(to) = shipment.customer.phone.clone() else {
+                let Some(to) = shipment.customer.phone.clone().map(String::from) else {
                     return suppressed("the customer has no phone number");
                 };
                 match self.texter.is_opted_out(&to).await {

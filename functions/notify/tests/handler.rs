@@ -50,7 +50,7 @@ fn setup(customer_phone: Option<&str>) -> MemoryStore {
     let store = MemoryStore::default();
     store.put_merchant(merchant("m1"));
     let mut s = shipment("m1", "TN01", Utc::now());
-    s.customer.phone = customer_phone.map(str::to_owned);
+    s.customer.phone = customer_phone.map(|p| afterclick_domain::PhoneNumber::parse(p).unwrap());
     store.put_shipment(s);
     store
 }

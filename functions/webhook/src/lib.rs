@@ -89,7 +89,7 @@ async fn receive<S: Store>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, WebhookError> {
     let provider = Provider::parse(&provider).ok_or(WebhookError::UnknownProvider)?;
-    let merchant = if merchant_id.len() <= 64 {
+    let merchant = if afterclick_domain::ids::well_formed_id(&merchant_id) {
         hooks.store.merchant(&merchant_id).await?
     } else {
         None

@@ -629,34 +629,25 @@ pub fn merchant(merchant_id: &str) -> Merchant {
 
 /// A freshly registered shipment with an email and a phone number.
 pub fn shipment(merchant_id: &str, tracking_number: &str, now: DateTime<Utc>) -> Shipment {
-    Shipment {
-        id: format!("shp_{tracking_number}"),
-        merchant_id: merchant_id.into(),
-        tracking_number: tracking_number.into(),
-        carrier: "ups".into(),
-        order_number: "1001".into(),
-        customer: crate::model::Customer {
-            name: "Ada Lovelace".into(),
-            email: Some("ada@example.com".into()),
-            phone: Some("+447700900123".into()),
-            locale: Some("en".into()),
-            timezone: "Europe/London".into(),
+    Shipment::registered(
+        format!("shp_{tracking_number}"),
+        merchant_id.into(),
+        "0123456789abcdef0123456789abcdef".into(),
+        crate::model::NewShipment {
+            tracking_number: tracking_number.into(),
+            carrier: "ups".into(),
+            order_number: "1001".into(),
+            customer: crate::model::Customer {
+                name: "Ada Lovelace".into(),
+                email: Some(crate::EmailAddress::parse("ada@example.com").unwrap()),
+                phone: Some(crate::PhoneNumber::parse("+447700900123").unwrap()),
+                locale: Some("en".into()),
+                timezone: "Europe/London".into(),
+            },
+            promised_delivery_date: None,
+            service: None,
+            destination_country: None,
         },
-        promised_delivery_date: None,
-        service: None,
-        destination_country: None,
-        status: crate::Status::Pending,
-        status_at: None,
-        estimated_delivery: None,
-        milestones: Default::default(),
-        last_scan_at: None,
-        due_at: None,
-        token: "0123456789abcdef0123456789abcdef".into(),
-        created_at: now,
-        updated_at: now,
-        version: 1,
-        channels: None,
-        erased_at: None,
-        history: None,
-    }
+        now,
+    )
 }

@@ -2,10 +2,12 @@
 //! Handlers pass `now` and random bytes in; adapters implement the [`ports`].
 
 pub mod analytics;
+pub mod contact;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 pub mod generic;
 pub mod i18n;
+pub mod ids;
 pub mod listing;
 pub mod message;
 pub mod milestone;
@@ -22,6 +24,7 @@ pub mod status;
 pub mod validate;
 pub mod webhooks;
 
+pub use contact::{CountryCode, EmailAddress, PhoneNumber};
 pub use milestone::Milestone;
 pub use model::{
     Channel, Customer, Merchant, Notification, NotificationState, Shipment, TrackingEvent,

@@ -228,11 +228,7 @@ fn is_list_sort_key(sort_key: &str) -> bool {
     };
     let time_ok =
         DateTime::parse_from_rfc3339(at).is_ok_and(|t| fixed_millis(t.with_timezone(&Utc)) == at);
-    let id_ok = (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    time_ok && id_ok
+    time_ok && crate::ids::well_formed_id(id)
 }
 
 /// The position a cursor stands for, if it was issued for this very listing.

@@ -793,36 +793,30 @@ pub fn preview(ovr: &Override, vars: &Vars) -> Result<Preview, TemplateError> {
 /// customer and parcel, and details that fit the milestone.
 pub fn sample_vars(milestone: Milestone, merchant: &Merchant, locale_tag: &str) -> Vars {
     let today = chrono::Utc::now().date_naive();
-    let shipment = crate::model::Shipment {
-        id: "shp_sample".into(),
-        merchant_id: merchant.merchant_id.clone(),
-        tracking_number: "1Z999AA10123456784".into(),
-        carrier: "ups".into(),
-        order_number: "#1001".into(),
-        customer: crate::model::Customer {
-            name: "Alex Sample".into(),
-            email: Some("alex@example.com".into()),
-            phone: Some("+15555550100".into()),
-            locale: Some(locale_tag.into()),
-            timezone: "UTC".into(),
+    let mut shipment = crate::model::Shipment::registered(
+        "shp_sample".into(),
+        merchant.merchant_id.clone(),
+        "0123456789abcdef0123456789abcdef".into(),
+        crate::model::NewShipment {
+            tracking_number: "1Z999AA10123456784".into(),
+            carrier: "ups".into(),
+            order_number: "#1001".into(),
+            customer: crate::model::Customer {
+                name: "Alex Sample".into(),
+                // Both valid: `ok()` only keeps an unwrap off a request path.
+                email: crate::EmailAddress::parse("alex@example.com").ok(),
+                phone: crate::PhoneNumber::parse("+15555550100").ok(),
+                locale: Some(locale_tag.into()),
+                timezone: "UTC".into(),
+            },
+            promised_delivery_date: Some(today),
+            service: None,
+            destination_country: None,
         },
-        promised_delivery_date: Some(today),
-        service: None,
-        destination_country: None,
-        status: crate::Status::InTransit,
-        status_at: None,
-        estimated_delivery: today.succ_opt(),
-        milestones: Default::default(),
-        last_scan_at: None,
-        due_at: None,
-        token: "0123456789abcdef0123456789abcdef".into(),
-        created_at: chrono::Utc::now(),
-        updated_at: chrono::Utc::now(),
-        version: 1,
-        channels: None,
-        erased_at: None,
-        history: None,
-    };
+        chrono::Utc::now(),
+    );
+    shipment.status = crate::Status::InTransit;
+    shipment.estimated_delivery = today.succ_opt();
     let details = Details {
         old_date: Some(today),
         new_date: today.succ_opt().and_then(|d| d.succ_opt()),

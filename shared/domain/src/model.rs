@@ -1,5 +1,6 @@
 //! Shipments, tracking events, notifications and merchants as the domain sees them.
 
+use crate::contact::{CountryCode, EmailAddress, PhoneNumber};
 use crate::milestone::Milestone;
 use crate::reason::Reason;
 use crate::status::Status;
@@ -12,10 +13,10 @@ use std::collections::BTreeMap;
 pub struct Customer {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<EmailAddress>,
     /// E.164, e.g. `+4915112345678`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    pub phone: Option<PhoneNumber>,
     /// BCP 47 tag, e.g. `de-DE`. None: not given at registration, so pages follow the
     /// browser's `Accept-Language` and messages the merchant's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,7 +48,7 @@ pub struct Shipment {
     pub service: Option<String>,
     /// ISO 3166-1 alpha-2, for delivery analytics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destination_country: Option<String>,
+    pub destination_country: Option<CountryCode>,
     pub status: Status,
     /// `occurred_at` of the event that set `status`; none while pending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,6 +84,55 @@ pub struct Shipment {
     /// judged without re-reading the history; none until an evaluation has read it whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<HistorySummary>,
+}
+
+/// What registering a shipment says about it; everything else starts as
+/// [`Shipment::registered`] sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewShipment {
+    pub tracking_number: String,
+    pub carrier: String,
+    pub order_number: String,
+    pub customer: Customer,
+    pub promised_delivery_date: Option<NaiveDate>,
+    pub service: Option<String>,
+    pub destination_country: Option<CountryCode>,
+}
+
+impl Shipment {
+    /// A shipment as registered at `now`: pending, no scans, no moments, version 1.
+    pub fn registered(
+        id: String,
+        merchant_id: String,
+        token: String,
+        new: NewShipment,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            merchant_id,
+            tracking_number: new.tracking_number,
+            carrier: new.carrier,
+            order_number: new.order_number,
+            customer: new.customer,
+            promised_delivery_date: new.promised_delivery_date,
+            service: new.service,
+            destination_country: new.destination_country,
+            status: Status::Pending,
+            status_at: None,
+            estimated_delivery: None,
+            milestones: BTreeMap::new(),
+            last_scan_at: None,
+            due_at: None,
+            token,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            channels: None,
+            erased_at: None,
+            history: None,
+        }
+    }
 }
 
 /// The part of a shipment's timeline that evaluation keeps (see [`crate::rules::evaluate`]).

@@ -536,7 +536,7 @@ fn outcome(shipment: &Shipment) -> Option<DeliveryOutcome> {
     Some(DeliveryOutcome {
         carrier: shipment.carrier.clone(),
         service: shipment.service.clone(),
-        destination_country: shipment.destination_country.clone(),
+        destination_country: shipment.destination_country.as_deref().map(str::to_owned),
         delivered_at,
         on_time: shipment.promised_delivery_date.map(|p| delivered_day <= p),
         transit_hours: first_scan.map(|f| (delivered_at - f).num_hours().max(0)),

@@ -1,4 +1,5 @@
-//! RFC 9457 problem details and the request-edge helpers both HTTP functions share.
+//! RFC 9457 problem details and the request-edge helpers (extractors, header checks) the
+//! HTTP functions share.
 
 use afterclick_domain::validate::FieldError;
 use axum::Json;
@@ -209,6 +210,19 @@ pub async fn method_not_allowed() -> Problem {
         "Method not allowed",
         "this route does not accept that method",
     )
+}
+
+/// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), if
+/// there is a non-empty one.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, token) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+        })
+        .filter(|token| !token.is_empty())
 }
 
 /// Requires `Content-Type: application/json` (parameters such as charset allowed).

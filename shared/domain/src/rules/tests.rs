@@ -32,8 +32,8 @@ fn shipment() -> Shipment {
         order_number: "1001".into(),
         customer: Customer {
             name: "Ada".into(),
-            email: Some("ada@example.com".into()),
-            phone: Some("+4915112345678".into()),
+            email: Some(crate::EmailAddress::parse("ada@example.com").unwrap()),
+            phone: Some(crate::PhoneNumber::parse("+4915112345678").unwrap()),
             locale: Some("en".into()),
             timezone: "Europe/Berlin".into(),
         },

@@ -1,0 +1,340 @@
+//! The tracking page's parts, computed from the shipment: pure functions, no I/O.
+
+use super::RatingForm;
+use crate::pages::{Brand, safe_link};
+use afterclick_domain::i18n::Locale;
+use afterclick_domain::i18n::page::PageWords;
+use afterclick_domain::message::{headline, long_date};
+use afterclick_domain::milestone::milestone_for;
+use afterclick_domain::model::TimeBasis;
+use afterclick_domain::providers::carriers;
+use afterclick_domain::{Merchant, Milestone, Shipment, Status, TrackingEvent};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+pub struct Context<'a> {
+    pub shipment: &'a Shipment,
+    pub merchant: &'a Merchant,
+    pub locale: &'static Locale,
+    pub words: &'static PageWords,
+    pub tz: chrono_tz::Tz,
+    /// Today in the customer's time zone.
+    pub today: NaiveDate,
+}
+
+/// Reached the delivered milestone: the delivery was counted, so it can be rated.
+pub fn delivered(shipment: &Shipment) -> bool {
+    shipment
+        .milestones
+        .contains_key(Milestone::Delivered.as_str())
+}
+
+/// The milestone whose headline says where the parcel is.
+pub fn moment(status: Status) -> Milestone {
+    milestone_for(status)
+        .map(|(m, _)| m)
+        .or_else(|| status.is_carrier_scan().then_some(Milestone::InTransit))
+        .unwrap_or(Milestone::LabelCreated)
+}
+
+#[derive(Debug, Serialize)]
+pub struct Late {
+    pub apology: &'static str,
+    pub promised: String,
+    pub discount: Option<String>,
+}
+
+/// The promise is broken (or about to be): the carrier's date is after it, or it passed.
+pub fn late(ctx: &Context<'_>) -> Option<Late> {
+    let s = ctx.shipment;
+    let promised = s.promised_delivery_date?;
+    let broken = s.estimated_delivery.is_some_and(|e| e > promised) || ctx.today > promised;
+    (broken && !delivered(s)).then(|| Late {
+        apology: ctx.words.late_apology,
+        promised: ctx
+            .words
+            .promised
+            .replace("{date}", &long_date(promised, ctx.locale, ctx.today)),
+        discount: ctx
+            .merchant
+            .branding
+            .discount_code
+            .as_ref()
+            .map(|code| ctx.locale.labels.discount.replace("{code}", code)),
+    })
+}
+
+pub fn expected(ctx: &Context<'_>) -> Option<String> {
+    let date = ctx
+        .shipment
+        .estimated_delivery
+        .filter(|_| !delivered(ctx.shipment))?;
+    Some(format!(
+        "{}: {}",
+        ctx.locale.labels.expected_delivery,
+        long_date(date, ctx.locale, ctx.today)
+    ))
+}
+
+pub fn delivered_on(ctx: &Context<'_>) -> Option<String> {
+    let at = ctx
+        .shipment
+        .milestones
+        .get(Milestone::Delivered.as_str())?
+        .at;
+    let day = at.with_timezone(&ctx.tz).date_naive();
+    Some(
+        ctx.words
+            .delivered_on
+            .replace("{date}", &long_date(day, ctx.locale, ctx.today)),
+    )
+}
+
+#[derive(Debug, Serialize)]
+pub struct Step {
+    pub label: &'static str,
+    /// `done`, `current` or `todo`.
+    pub state: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Progress {
+    pub steps: Vec<Step>,
+    /// The text equivalent: "Step 2 of 4: On its way".
+    pub text: String,
+}
+
+/// Label created, on its way, out for delivery (or ready for pickup), delivered. Returns
+/// and cancellations leave the path, so they get no bar: the headline says what happened.
+pub fn progress(ctx: &Context<'_>) -> Option<Progress> {
+    let current = match ctx.shipment.status {
+        Status::Pending | Status::InfoReceived => 0,
+        Status::InTransit | Status::Exception => 1,
+        Status::OutForDelivery | Status::AttemptFailed | Status::AvailableForPickup => 2,
+        Status::Delivered => 3,
+        Status::ReturningToSender
+        | Status::ReturnedToSender
+        | Status::Expired
+        | Status::Cancelled => return None,
+    };
+    let mut labels = ctx.words.steps;
+    if ctx.shipment.status == Status::AvailableForPickup {
+        labels[2] = ctx.words.pickup_step;
+    }
+    let steps = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| Step {
+            label,
+            state: match i.cmp(&current) {
+                std::cmp::Ordering::Less => "done",
+                std::cmp::Ordering::Equal => "current",
+                std::cmp::Ordering::Greater => "todo",
+            },
+        })
+        .collect();
+    let text = ctx
+        .words
+        .progress_text
+        .replace("{n}", &(current + 1).to_string())
+        .replace("{total}", &labels.len().to_string())
+        .replace("{step}", labels[current]);
+    Some(Progress { steps, text })
+}
+
+#[derive(Debug, Serialize)]
+pub struct Row {
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PickupView {
+    pub title: &'static str,
+    pub rows: Vec<Row>,
+}
+
+/// Where the parcel waits, while it does (newest event that names a pickup point).
+pub fn pickup(ctx: &Context<'_>, newest_first: &[TrackingEvent]) -> Option<PickupView> {
+    if !matches!(
+        ctx.shipment.status,
+        Status::AvailableForPickup | Status::AttemptFailed
+    ) {
+        return None;
+    }
+    let p = newest_first.iter().find_map(|e| e.pickup.as_ref())?;
+    let l = &ctx.locale.labels;
+    let rows: Vec<Row> = [
+        (l.pickup_point, &p.name),
+        (l.pickup_address, &p.address),
+        (l.pickup_hours, &p.hours),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.clone().map(|value| Row { label, value }))
+    .collect();
+    (!rows.is_empty()).then_some(PickupView {
+        title: l.pickup_point,
+        rows,
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventView {
+    pub when: String,
+    /// Machine-readable instant; none when only the carrier's local wall time is known.
+    pub datetime: Option<String>,
+    pub text: String,
+    pub location: Option<String>,
+}
+
+fn wall_time(t: NaiveDateTime, locale: &Locale, today: NaiveDate) -> String {
+    format!(
+        "{} {}",
+        long_date(t.date(), locale, today),
+        t.format("%H:%M")
+    )
+}
+
+/// A carrier scan at the customer's local time, or at the carrier's local wall time when
+/// its zone is unknown (converting that would be hours off).
+pub fn event(ctx: &Context<'_>, e: &TrackingEvent) -> EventView {
+    let (when, datetime) = match e.time_basis {
+        TimeBasis::LocalUnresolved => (
+            wall_time(
+                e.local_time.unwrap_or_else(|| e.occurred_at.naive_utc()),
+                ctx.locale,
+                ctx.today,
+            ),
+            None,
+        ),
+        TimeBasis::Instant | TimeBasis::LocalResolved => (
+            wall_time(
+                e.occurred_at.with_timezone(&ctx.tz).naive_local(),
+                ctx.locale,
+                ctx.today,
+            ),
+            Some(e.occurred_at.to_rfc3339()),
+        ),
+    };
+    let text = match e.description.trim() {
+        "" => headline(ctx.locale, moment(e.status)).to_owned(),
+        described => described.to_owned(),
+    };
+    EventView {
+        when,
+        datetime,
+        text,
+        location: e.location.clone().filter(|l| !l.trim().is_empty()),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CarrierView {
+    pub name: String,
+    pub tracking_number: String,
+    pub url: Option<String>,
+}
+
+pub fn carrier(s: &Shipment) -> CarrierView {
+    let known = carriers::carrier(&s.carrier);
+    CarrierView {
+        name: known.map_or_else(|| s.carrier.to_uppercase(), |c| c.name.to_owned()),
+        tracking_number: s.tracking_number.clone(),
+        url: known.map(|c| c.tracking_url_for(&s.tracking_number)),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProductView {
+    pub name: String,
+    pub image_url: String,
+    pub url: Option<String>,
+    pub price: String,
+}
+
+/// The merchant's products whose images the page may load (https), at most four.
+pub fn recommendations(merchant: &Merchant, brand: &mut Brand) -> Vec<ProductView> {
+    merchant
+        .branding
+        .recommendations
+        .iter()
+        .filter(|p| brand.allow_image(&p.image_url))
+        .take(4)
+        .map(|p| ProductView {
+            name: p.name.clone(),
+            image_url: p.image_url.clone(),
+            url: safe_link(&p.url),
+            price: p.price.clone(),
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+pub struct StarOption {
+    pub value: u8,
+    pub label: &'static str,
+    pub glyphs: String,
+    pub checked: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RatingView {
+    pub action: String,
+    pub stars: Vec<StarOption>,
+    pub comment: String,
+    /// Whether a comment is asked for: not once the customer's data is erased.
+    pub comments: bool,
+    /// "Your rating: 4 of 5"
+    pub current: Option<String>,
+    pub thanks: bool,
+    pub error: Option<&'static str>,
+    /// Why there is no form (not delivered yet).
+    pub blocked: Option<&'static str>,
+}
+
+pub fn rating(ctx: &Context<'_>, form: RatingForm) -> Option<RatingView> {
+    let w = ctx.words;
+    let mut view = RatingView {
+        action: format!("/t/{}/rating", ctx.shipment.token),
+        stars: Vec::new(),
+        comment: String::new(),
+        comments: ctx.shipment.erased_at.is_none(),
+        current: None,
+        thanks: false,
+        error: None,
+        blocked: None,
+    };
+    let checked = match form {
+        RatingForm::NotDelivered => {
+            view.blocked = Some(w.not_delivered);
+            return Some(view);
+        }
+        _ if !delivered(ctx.shipment) => return None,
+        RatingForm::Current { rating, thanks } => {
+            view.thanks = thanks && rating.is_some();
+            let stars = rating.as_ref().map(|r| r.stars);
+            view.current = stars.map(|s| w.your_rating.replace("{stars}", &s.to_string()));
+            view.comment = rating.and_then(|r| r.comment).unwrap_or_default();
+            stars
+        }
+        RatingForm::Invalid {
+            stars,
+            comment,
+            error,
+        } => {
+            view.comment = comment;
+            view.error = Some(error);
+            stars
+        }
+    };
+    view.stars = (1..=5u8)
+        .zip(w.star_labels)
+        .map(|(value, label)| StarOption {
+            value,
+            label,
+            glyphs: "★".repeat(usize::from(value)) + &"☆".repeat(usize::from(5 - value)),
+            checked: checked == Some(value),
+        })
+        .collect();
+    Some(view)
+}

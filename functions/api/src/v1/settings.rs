@@ -1,0 +1,280 @@
+//! `GET /v1/settings` and `PUT /v1/settings`: the merchant's brand, sender, channels per
+//! milestone, quiet hours, delay apology and recommendations. Every value is checked; a bad
+//! one is a 422 naming the field, and nothing is saved.
+
+use crate::error::ApiError;
+use crate::v1::AuthedMerchant;
+use crate::{App, BODY_LIMIT, Store};
+use afterclick_domain::i18n::LOCALES;
+use afterclick_domain::model::{Branding, Product, QuietHours};
+use afterclick_domain::ports::{SenderIdentities, StoreError};
+use afterclick_domain::validate::{FieldError, parse_json, validate_email, validate_text};
+use afterclick_domain::{Channel, Merchant, Milestone};
+use afterclick_web::{Problem, require_json};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::HeaderMap;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub const MAX_RECOMMENDATIONS: usize = 4;
+
+/// The settings document, as sent and as returned (secrets are never part of it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub brand_name: String,
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    pub primary_color: String,
+    pub accent_color: String,
+    pub sender_email: String,
+    #[serde(default)]
+    pub reply_to: Option<String>,
+    #[serde(default)]
+    pub sms_sender_id: Option<String>,
+    #[serde(default)]
+    pub support_url: Option<String>,
+    #[serde(default)]
+    pub support_email: Option<String>,
+    pub default_locale: String,
+    /// Milestone -> channels; a milestone left out is not announced.
+    pub channels: BTreeMap<String, Vec<String>>,
+    pub quiet_hours: QuietHours,
+    #[serde(default)]
+    pub discount_code: Option<String>,
+    #[serde(default)]
+    pub recommendations: Vec<Product>,
+    pub stall_after_hours: u32,
+}
+
+impl Settings {
+    fn of(m: &Merchant) -> Self {
+        let b = &m.branding;
+        Self {
+            brand_name: m.brand_name.clone(),
+            logo_url: b.logo_url.clone(),
+            primary_color: b.primary_color.clone(),
+            accent_color: b.accent_color.clone(),
+            sender_email: m.sender_email.clone(),
+            reply_to: m.reply_to.clone(),
+            sms_sender_id: m.sms_sender_id.clone(),
+            support_url: b.support_url.clone(),
+            support_email: b.support_email.clone(),
+            default_locale: b.default_locale.clone(),
+            channels: m
+                .channels
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        v.iter().map(|c| c.as_str().to_owned()).collect(),
+                    )
+                })
+                .collect(),
+            quiet_hours: b.quiet_hours,
+            discount_code: b.discount_code.clone(),
+            recommendations: b.recommendations.clone(),
+            stall_after_hours: m.stall_after_hours,
+        }
+    }
+}
+
+fn https(field: &str, url: &str) -> Result<(), FieldError> {
+    // A TAB, CR or LF (or any space) inside a URL is no URL: browsers strip some of them,
+    // mail headers break on others.
+    let ok = url.len() <= 2048
+        && !url.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || afterclick_domain::validate::is_invisible(c)
+        })
+        && url.strip_prefix("https://").is_some_and(|rest| {
+            rest.split('/')
+                .next()
+                .is_some_and(|host| host.contains('.') && !host.contains(' '))
+        });
+    ok.then_some(())
+        .ok_or_else(|| FieldError::new(field, "must be an https:// URL"))
+}
+
+fn colour(field: &str, value: &str) -> Result<(), FieldError> {
+    let ok = value.len() == 7
+        && value.starts_with('#')
+        && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+    ok.then_some(())
+        .ok_or_else(|| FieldError::new(field, "must be a colour as #rrggbb"))
+}
+
+/// Applies validated settings to the merchant (secrets and id untouched).
+fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
+    validate_text("brand_name", &s.brand_name, 80)?;
+    if let Some(url) = &s.logo_url {
+        https("logo_url", url)?;
+    }
+    colour("primary_color", &s.primary_color)?;
+    colour("accent_color", &s.accent_color)?;
+    validate_email("sender_email", &s.sender_email)?;
+    if let Some(r) = &s.reply_to {
+        validate_email("reply_to", r)?;
+    }
+    if let Some(id) = &s.sms_sender_id {
+        // SNS sender IDs: 1-11 alphanumerics, at least one letter.
+        let ok = (1..=11).contains(&id.len())
+            && id.chars().all(|c| c.is_ascii_alphanumeric())
+            && id.chars().any(|c| c.is_ascii_alphabetic());
+        if !ok {
+            return Err(FieldError::new(
+                "sms_sender_id",
+                "must be 1 to 11 letters and digits, with at least one letter",
+            ));
+        }
+    }
+    if let Some(url) = &s.support_url {
+        https("support_url", url)?;
+    }
+    if let Some(e) = &s.support_email {
+        validate_email("support_email", e)?;
+    }
+    if !LOCALES.contains(&s.default_locale.as_str()) {
+        return Err(FieldError::new(
+            "default_locale",
+            format!("must be one of {}", LOCALES.join(", ")),
+        ));
+    }
+    let mut channels = BTreeMap::new();
+    for (name, list) in &s.channels {
+        let field = format!("channels.{name}");
+        let milestone =
+            Milestone::parse(name).ok_or_else(|| FieldError::new(&field, "is not a milestone"))?;
+        let list: Vec<Channel> = list
+            .iter()
+            .map(|c| {
+                Channel::parse(c)
+                    .ok_or_else(|| FieldError::new(&field, "channels are `email` and `sms`"))
+            })
+            .collect::<Result<_, _>>()?;
+        channels.insert(milestone, list);
+    }
+    if let Some(code) = &s.discount_code {
+        validate_text("discount_code", code, 40)?;
+    }
+    if s.recommendations.len() > MAX_RECOMMENDATIONS {
+        return Err(FieldError::new(
+            "recommendations",
+            format!("at most {MAX_RECOMMENDATIONS} products"),
+        ));
+    }
+    for (i, p) in s.recommendations.iter().enumerate() {
+        validate_text(&format!("recommendations[{i}].name"), &p.name, 80)?;
+        https(&format!("recommendations[{i}].image_url"), &p.image_url)?;
+        https(&format!("recommendations[{i}].url"), &p.url)?;
+        validate_text(&format!("recommendations[{i}].price"), &p.price, 20)?;
+    }
+    if !(8..=720).contains(&s.stall_after_hours) {
+        return Err(FieldError::new(
+            "stall_after_hours",
+            "must be between 8 and 720 business hours",
+        ));
+    }
+    merchant.brand_name = s.brand_name.trim().to_owned();
+    merchant.sender_email = s.sender_email;
+    merchant.reply_to = s.reply_to;
+    merchant.sms_sender_id = s.sms_sender_id;
+    merchant.channels = channels;
+    merchant.stall_after_hours = s.stall_after_hours;
+    merchant.branding = Branding {
+        logo_url: s.logo_url,
+        primary_color: s.primary_color.to_ascii_lowercase(),
+        accent_color: s.accent_color.to_ascii_lowercase(),
+        support_url: s.support_url,
+        support_email: s.support_email,
+        default_locale: s.default_locale,
+        quiet_hours: s.quiet_hours,
+        discount_code: s.discount_code,
+        recommendations: s.recommendations,
+    };
+    Ok(())
+}
+
+fn not_on_sender_domains() -> ApiError {
+    ApiError::Unprocessable(FieldError::new(
+        "sender_email",
+        "is not on one of your sender domains (ask afterclick support to add your domain)",
+    ))
+}
+
+async fn merchant<S: Store, V>(app: &App<S, V>, id: &str) -> Result<Merchant, ApiError> {
+    app.store
+        .merchant(id)
+        .await?
+        .ok_or(ApiError::NotFound("merchant"))
+}
+
+pub async fn get<S: Store, V: SenderIdentities + 'static>(
+    State(app): State<Arc<App<S, V>>>,
+    AuthedMerchant(merchant_id): AuthedMerchant,
+) -> Result<Json<Settings>, ApiError> {
+    Ok(Json(Settings::of(&merchant(&app, &merchant_id).await?)))
+}
+
+pub async fn put<S: Store, V: SenderIdentities + 'static>(
+    State(app): State<Arc<App<S, V>>>,
+    headers: HeaderMap,
+    AuthedMerchant(merchant_id): AuthedMerchant,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Settings>, ApiError> {
+    let mut current = merchant(&app, &merchant_id).await?;
+    let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
+    require_json(&headers)?;
+    let settings: Settings = parse_json(&body).map_err(ApiError::InvalidBody)?;
+    let sender = settings.sender_email.clone();
+    if !current.owns_sender(&sender) {
+        return Err(not_on_sender_domains());
+    }
+    apply(settings, &mut current).map_err(ApiError::Unprocessable)?;
+    let verified = app
+        .senders
+        .is_verified(&sender)
+        .await
+        .map_err(|_| ApiError::Problem(Problem::unavailable()))?;
+    if !verified {
+        return Err(ApiError::Unprocessable(FieldError::new(
+            "sender_email",
+            "is not a verified SES identity (verify the address or its domain in SES first)",
+        )));
+    }
+    match app.store.save_settings(&current).await {
+        // An operator removed the domain since it was checked above.
+        Err(StoreError::Conflict) => return Err(not_on_sender_domains()),
+        saved => saved?,
+    }
+    tracing::info!(merchant_id = %current.merchant_id, "settings saved");
+    Ok(Json(Settings::of(&current)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::https;
+
+    #[test]
+    fn urls_with_tabs_line_breaks_or_spaces_are_refused() {
+        assert!(https("logo_url", "https://cdn.shop.example/logo.png").is_ok());
+        for bad in [
+            "https://cdn.shop.example/lo\tgo.png",
+            "https://cdn.shop.example/\r\nSet-Cookie: a=b",
+            "https://cdn.shop.example/logo.png\n",
+            "https://cdn.shop.example/lo go.png",
+            "https://cdn.shop.example/\u{200B}logo.png",
+            "http://cdn.shop.example/logo.png",
+        ] {
+            let err = https("logo_url", bad).unwrap_err();
+            assert_eq!(
+                (err.field.as_str(), err.detail.as_str()),
+                ("logo_url", "must be an https:// URL"),
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! The one shape every id in a path or a key has: the shipments (`shp_…`), webhook
+//! endpoints (`we_…`) and merchants (`m_…`, or an operator's slug) afterclick issues.
+
+/// The most characters an id has.
+pub const MAX_ID_LEN: usize = 64;
+
+/// 1 to 64 ASCII letters, digits, `_` or `-`: anything else cannot be one of ours, so it
+/// is answered as unknown without a read (and never becomes part of a key).
+pub fn well_formed_id(id: &str) -> bool {
+    (1..=MAX_ID_LEN).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::well_formed_id;
+
+    #[test]
+    fn only_our_alphabet_and_length_are_well_formed() {
+        for good in [
+            "shp_01JABCDEF",
+            "we_x",
+            "m_abc",
+            "acme-shop",
+            &"a".repeat(64),
+        ] {
+            assert!(well_formed_id(good), "{good}");
+        }
+        for bad in [
+            "",
+            "s 1",
+            "s/1",
+            "é",
+            "s_1%00",
+            "s.1",
+            "s#1",
+            &"a".repeat(65),
+        ] {
+            assert!(!well_formed_id(bad), "{bad}");
+        }
+    }
+}
