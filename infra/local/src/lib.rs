@@ -1,5 +1,5 @@
 //! The devstack: the local stand-in for API Gateway, the stream event source mappings and
-//! (later) the scheduler. It starts nothing but Routers and pollers; DynamoDB Local and moto
+//! the sweeper's schedule. It starts nothing but Routers and pollers; DynamoDB Local and moto
 //! are started by `make run` (or by the end-to-end tests) and passed in as endpoints.
 
 pub mod capacity;
@@ -35,6 +35,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
+use streams::InProcess;
 use streams::{DeadLetters, HandlerFuture, Poller, StreamHandler};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -173,6 +174,8 @@ pub struct Devstack {
     /// The local KMS (see [`kms`]) the store and the function binaries seal secrets with.
     pub kms_endpoint: String,
     sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter, HttpSender>>,
+    /// The notify function as its stream mapping runs it in process.
+    notify: Arc<Notify<DynamoStore, SesMailer, SnsTexter>>,
     pub dead_letters: DeadLetters,
     pub moto_endpoint: String,
     stats: BTreeMap<String, Arc<streams::FunctionStats>>,
@@ -252,28 +255,6 @@ async fn serve(
     }
     drop(listener);
     while connections.join_next().await.is_some() {}
-}
-
-struct MilestonesFn(Milestones<DynamoStore>);
-struct NotifyFn(Arc<Notify<DynamoStore, SesMailer, SnsTexter>>);
-struct DispatchFn(Arc<Dispatch<DynamoStore, HttpSender>>);
-
-impl StreamHandler for DispatchFn {
-    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
-        Box::pin(async move { self.0.handle(event).await.map_err(|e| e.to_string()) })
-    }
-}
-
-impl StreamHandler for MilestonesFn {
-    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
-        Box::pin(async move { self.0.handle(event).await.map_err(|e| e.to_string()) })
-    }
-}
-
-impl StreamHandler for NotifyFn {
-    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
-        Box::pin(async move { self.0.handle(event).await.map_err(|e| e.to_string()) })
-    }
 }
 
 /// A browser (Accept: text/html) gets the page; everything else the JSON.
@@ -407,10 +388,9 @@ impl Devstack {
             api_url.clone(),
         ));
         // The API below accepts local receivers' URLs; the sender must be able to reach them.
-        let dispatch = Arc::new(Dispatch::new(
-            store.clone(),
-            HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?,
-        ));
+        let http =
+            HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?;
+        let dispatch = Arc::new(Dispatch::new(store.clone(), http.clone()));
         let mut stats: BTreeMap<String, Arc<streams::FunctionStats>> = BTreeMap::new();
         let mut lanes = BTreeMap::new();
         for mapping in template.mappings {
@@ -420,9 +400,9 @@ impl Devstack {
             );
             let handler: Arc<dyn StreamHandler> = match mapping.binary.as_str() {
                 binary if hosts.contains_key(binary) => Arc::new(BinaryFn(hosts[binary].clone())),
-                "milestones" => Arc::new(MilestonesFn(Milestones::new(store.clone()))),
-                "notify" => Arc::new(NotifyFn(notify.clone())),
-                "dispatch" => Arc::new(DispatchFn(dispatch.clone())),
+                "milestones" => Arc::new(InProcess(Arc::new(Milestones::new(store.clone())))),
+                "notify" => Arc::new(InProcess(notify.clone())),
+                "dispatch" => Arc::new(InProcess(dispatch.clone())),
                 other => return Err(DevstackError::UnknownFunction(other.to_owned())),
             };
             let poller = Poller {
@@ -442,7 +422,19 @@ impl Devstack {
             tasks.push(tokio::spawn(poller.run(watcher.clone())));
         }
 
-        let sweeper = Arc::new(Sweeper::new(store.clone(), notify.clone(), dispatch));
+        // The sweeper's own use cases, as its binary builds them.
+        let mut resume = afterclick_app::Notify::new(
+            store.clone(),
+            SesMailer::from_conf(&moto_conf),
+            SnsTexter::from_conf(&moto_conf),
+            api_url.clone(),
+        );
+        resume.count = afterclick_aws::metrics::count;
+        let sweeper = Arc::new(Sweeper::new(
+            store.clone(),
+            Arc::new(resume),
+            Arc::new(afterclick_app::Dispatch::new(store.clone(), http)),
+        ));
         let timer = SweepTarget {
             sweeper: sweeper.clone(),
             binary: hosts.get("sweeper").cloned(),
@@ -505,6 +497,7 @@ impl Devstack {
             store,
             kms_endpoint,
             sweeper,
+            notify,
             dead_letters,
             moto_endpoint: options.moto_endpoint,
             stats,
@@ -555,7 +548,7 @@ impl Devstack {
 
     /// The notify function, to replay stream records at it (exactly-once tests).
     pub fn notify(&self) -> Arc<Notify<DynamoStore, SesMailer, SnsTexter>> {
-        self.sweeper.notify.clone()
+        self.notify.clone()
     }
 
     pub async fn store_notifications(

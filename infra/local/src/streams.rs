@@ -34,6 +34,15 @@ pub trait StreamHandler: Send + Sync + 'static {
     fn invoke(&self, event: Event) -> HandlerFuture<'_>;
 }
 
+/// A stream consumer run in process, as its mapping would invoke its binary.
+pub struct InProcess<C>(pub Arc<C>);
+
+impl<C: afterclick_aws::stream::StreamConsumer + 'static> StreamHandler for InProcess<C> {
+    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
+        Box::pin(async move { self.0.handle(event).await.map_err(|e| e.to_string()) })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadLetter {
     pub function: String,

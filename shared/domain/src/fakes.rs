@@ -393,7 +393,7 @@ impl EventStore for MemoryStore {
         given: &[TrackingEvent],
         _received_at: DateTime<Utc>,
     ) -> Result<Recorded, StoreError> {
-        let plan = plan_writes(given, tn, crate::service::MAX_TRANSACTION_WRITES);
+        let plan = plan_writes(given, tn, crate::ports::MAX_TRANSACTION_WRITES);
         // One lock for the whole delivery: atomic, as the store's transactions are.
         let mut state = self.state.lock().unwrap();
         let events = state.events.entry(key(merchant_id, tn)).or_default();

@@ -273,7 +273,7 @@ pub trait EventStore: Send + Sync {
     }
 
     /// Stores the new events of one webhook delivery atomically, in the chunks and order of
-    /// [`plan_writes`] (at most [`crate::service::MAX_TRANSACTION_WRITES`] per chunk); events
+    /// [`plan_writes`] (at most [`MAX_TRANSACTION_WRITES`] per chunk); events
     /// already stored are left alone and reported as known.
     fn record_events(
         &self,
