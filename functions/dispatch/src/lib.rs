@@ -1,5 +1,7 @@
-//! DynamoDB stream consumer: decodes new webhook deliveries and takes each one step with
-//! the use case (`afterclick_app::dispatch`: claim with a lease, sign, POST, record). The
+//! DynamoDB stream consumer: decodes new webhook deliveries, and the sweeper's wake-ups of
+//! due ones (a MODIFY whose new image carries `woken_at`: a retry, an expired lease, one the
+//! stream never delivered), and takes each one step with the use case
+//! (`afterclick_app::dispatch`: claim with a lease, sign, POST, record). The
 //! HTTP sender ([`HttpSender`]) is this function's own adapter: only public addresses.
 
 mod http;
@@ -14,6 +16,7 @@ use afterclick_domain::ports::{StoreError, WebhookSender};
 use afterclick_domain::webhooks::{DeliveryKey, DeliveryState};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::ops::{Deref, DerefMut};
 
@@ -49,6 +52,8 @@ struct Trigger {
     endpoint_id: String,
     moment: String,
     state: DeliveryState,
+    /// Set by the sweeper: the delivery is due, act as of this time at the earliest.
+    woken_at: Option<DateTime<Utc>>,
 }
 
 impl<S: Store, W: WebhookSender> Dispatch<S, W> {
@@ -69,7 +74,7 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
 
     async fn process(&self, record: &EventRecord) -> Result<(), RecordError> {
         let trigger: Trigger = new_image(record, "a webhook delivery item")?;
-        if trigger.state != DeliveryState::Pending {
+        if trigger.woken_at.is_none() && trigger.state != DeliveryState::Pending {
             return Ok(());
         }
         let key = DeliveryKey {
@@ -78,7 +83,12 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
             endpoint_id: trigger.endpoint_id,
             moment: trigger.moment,
         };
-        self.0.run(&key).await?;
+        // Repeats (a record delivered twice, a wake-up after the delivery moved on) do
+        // nothing: the use case claims compare-and-set on the state it reads.
+        match trigger.woken_at {
+            Some(at) => self.0.resume(&key, at).await?,
+            None => self.0.run(&key).await?,
+        };
         Ok(())
     }
 }

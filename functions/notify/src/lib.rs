@@ -1,13 +1,17 @@
 //! DynamoDB stream consumer: decodes new notification intents and hands each shipment's to
-//! the use case (`afterclick_app::notify`: claim, render, send, record).
+//! the use case (`afterclick_app::notify`: claim, render, send, record); and the sweeper's
+//! wake-ups (a MODIFY whose new image carries `woken_at`: a deferred SMS whose quiet hours
+//! ended, a claim whose sender died), which the use case resumes as of the wake-up.
 
 use afterclick_app::notify::{Notify as UseCase, Store};
 pub use afterclick_aws::stream::MissingSequenceNumber;
 use afterclick_aws::stream::{Malformed, StreamConsumer, each_key, image_key, new_image};
 use afterclick_domain::Notification;
-use afterclick_domain::ports::{Mailer, StoreError, Texter};
+use afterclick_domain::ports::{Mailer, NotificationKey, StoreError, Texter};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use std::ops::{Deref, DerefMut};
 
 #[derive(Debug, thiserror::Error)]
@@ -54,12 +58,29 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
     }
 
     async fn process(&self, records: Vec<&EventRecord>) -> Result<(), RecordError> {
-        let intents = records
-            .into_iter()
-            .map(|r| new_image::<Notification>(r, "a notification item"))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(self.0.send_new(intents).await?)
+        let mut intents = Vec::with_capacity(records.len());
+        let mut woken = Vec::new();
+        for record in records {
+            let notification = new_image::<Notification>(record, "a notification item")?;
+            match new_image::<Wake>(record, "a notification item")?.woken_at {
+                Some(at) => woken.push((NotificationKey::from(&notification), at)),
+                None => intents.push(notification),
+            }
+        }
+        self.0.send_new(intents).await?;
+        // A wake-up delivered twice (or after the item moved on) finds nothing to do: the
+        // use case acts only on the state it reads, through conditional claims.
+        for (key, at) in woken {
+            self.0.resume(&key, at).await?;
+        }
+        Ok(())
     }
+}
+
+/// The sweeper's mark on a due notification's stream image.
+#[derive(Deserialize)]
+struct Wake {
+    woken_at: Option<DateTime<Utc>>,
 }
 
 impl<S: Store, M: Mailer, T: Texter> StreamConsumer for Notify<S, M, T> {

@@ -3,10 +3,11 @@
 //! last attempt.
 //!
 //! At least once: the claim puts the delivery in the sweeper's due index at its lease
-//! expiry, so a crash between claim and finish is retried; the `webhook-id` is the same on
-//! every attempt so the merchant can drop repeats. Claims and finishes are compare-and-set
-//! on the state and attempt count as read, so racing workers (stream retry, sweeper) cannot
-//! both send one attempt.
+//! expiry, so a crash between claim and finish is retried (the sweeper wakes it, dispatch
+//! resumes it: [`Dispatch::resume`]); the `webhook-id` is the same on every attempt so the
+//! merchant can drop repeats. Claims and finishes are compare-and-set on the state and
+//! attempt count as read, so racing workers (a stream retry, a repeated wake-up) cannot both
+//! send one attempt.
 
 use afterclick_domain::ports::{
     DeliveryStore, EndpointStore, OutgoingWebhook, SecretBox, StoreError, WebhookSender,
@@ -39,15 +40,26 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
     /// attempt never finished, and otherwise leaves it. Returns the state it ended in, or
     /// none when there was nothing to do (already over, not due, or taken by another worker).
     pub async fn run(&self, key: &DeliveryKey) -> Result<Option<DeliveryState>, StoreError> {
-        self.run_at(key, self.clock).await
+        self.run_at(key, &self.clock).await
     }
 
-    /// [`Self::run`] on another clock: the sweeper's, so a sweep pinned to a later time
-    /// finds the retries it selected due.
+    /// A delivery the sweeper woke at `woken_at` (a retry, an expired lease, one the stream
+    /// never delivered): [`Self::run`] as of the wake-up at the earliest, so a sweep pinned
+    /// to a later time finds the retries it selected due.
+    pub async fn resume(
+        &self,
+        key: &DeliveryKey,
+        woken_at: DateTime<Utc>,
+    ) -> Result<Option<DeliveryState>, StoreError> {
+        let own = self.clock;
+        self.run_at(key, &move || own().max(woken_at)).await
+    }
+
+    /// [`Self::run`] on another clock.
     pub async fn run_at(
         &self,
         key: &DeliveryKey,
-        clock: fn() -> DateTime<Utc>,
+        clock: &(dyn Fn() -> DateTime<Utc> + Sync),
     ) -> Result<Option<DeliveryState>, StoreError> {
         let span = tracing::info_span!(
             "delivery",
@@ -62,7 +74,7 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
     async fn step(
         &self,
         key: &DeliveryKey,
-        clock: fn() -> DateTime<Utc>,
+        clock: &(dyn Fn() -> DateTime<Utc> + Sync),
     ) -> Result<Option<DeliveryState>, StoreError> {
         let Some(delivery) = self.store.delivery(key).await? else {
             return Ok(None);

@@ -346,6 +346,12 @@ fn is_zero(n: &u32) -> bool {
 /// the template alarms on.
 pub const NOTIFICATION_CLAIM_LEASE: chrono::Duration = chrono::Duration::minutes(5);
 
+/// How long a wake-up (the sweeper's `woken_at` on a due notification or delivery) stands
+/// before a later sweep may wake the item again: shorter than the 15-minute schedule, so the
+/// next sweep repeats a wake whose stream record was lost or gave up; longer than a duplicate
+/// run of one sweep (a scheduler retry), which therefore wakes nothing twice.
+pub const WAKE_AGAIN_AFTER: chrono::Duration = chrono::Duration::minutes(10);
+
 /// A merchant's configuration, as the notification and webhook paths need it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Merchant {
