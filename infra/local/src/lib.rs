@@ -18,6 +18,7 @@ pub mod template;
 
 use afterclick_aws::{DynamoStore, SesIdentities, SesMailer, SnsTexter};
 use afterclick_dispatch::{Dispatch, HttpSender};
+use afterclick_domain::ports::{Due, DueStore};
 use afterclick_milestones::Milestones;
 use afterclick_notify::Notify;
 use afterclick_sweeper::{SweepReport, Sweeper};
@@ -173,9 +174,15 @@ pub struct Devstack {
     pub store: DynamoStore,
     /// The local KMS (see [`kms`]) the store and the function binaries seal secrets with.
     pub kms_endpoint: String,
-    sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter, HttpSender>>,
+    sweeper: Arc<Sweeper<DynamoStore>>,
     /// The notify function as its stream mapping runs it in process.
     notify: Arc<Notify<DynamoStore, SesMailer, SnsTexter>>,
+    /// The dispatch function as its stream mapping runs it in process.
+    dispatch: Arc<Dispatch<DynamoStore, HttpSender>>,
+    /// Each stream mapping's progress, for the sweep hooks' wait.
+    progress: Vec<Arc<streams::Progress>>,
+    /// Keeps the mappings from invoking their functions (see `sweep_at`).
+    hold: Arc<tokio::sync::RwLock<()>>,
     pub dead_letters: DeadLetters,
     pub moto_endpoint: String,
     stats: BTreeMap<String, Arc<streams::FunctionStats>>,
@@ -390,7 +397,9 @@ impl Devstack {
         // The API below accepts local receivers' URLs; the sender must be able to reach them.
         let http =
             HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?;
-        let dispatch = Arc::new(Dispatch::new(store.clone(), http.clone()));
+        let dispatch = Arc::new(Dispatch::new(store.clone(), http));
+        let hold = Arc::new(tokio::sync::RwLock::new(()));
+        let mut progress = Vec::new();
         let mut stats: BTreeMap<String, Arc<streams::FunctionStats>> = BTreeMap::new();
         let mut lanes = BTreeMap::new();
         for mapping in template.mappings {
@@ -417,24 +426,19 @@ impl Devstack {
                     .as_deref()
                     .map(|dir| streams::Checkpoints::new(dir, &mapping.function)),
                 stats: stats.entry(mapping.binary.clone()).or_default().clone(),
+                progress: {
+                    let p = Arc::new(streams::Progress::default());
+                    progress.push(p.clone());
+                    p
+                },
+                hold: hold.clone(),
                 mapping,
             };
             tasks.push(tokio::spawn(poller.run(watcher.clone())));
         }
 
-        // The sweeper's own use cases, as its binary builds them.
-        let mut resume = afterclick_app::Notify::new(
-            store.clone(),
-            SesMailer::from_conf(&moto_conf),
-            SnsTexter::from_conf(&moto_conf),
-            api_url.clone(),
-        );
-        resume.count = afterclick_aws::metrics::count;
-        let sweeper = Arc::new(Sweeper::new(
-            store.clone(),
-            Arc::new(resume),
-            Arc::new(afterclick_app::Dispatch::new(store.clone(), http)),
-        ));
+        // As its binary builds it: the store alone, no sender.
+        let sweeper = Arc::new(Sweeper::new(store.clone()));
         let timer = SweepTarget {
             sweeper: sweeper.clone(),
             binary: hosts.get("sweeper").cloned(),
@@ -498,6 +502,9 @@ impl Devstack {
             kms_endpoint,
             sweeper,
             notify,
+            dispatch,
+            progress,
+            hold,
             dead_letters,
             moto_endpoint: options.moto_endpoint,
             stats,
@@ -575,14 +582,35 @@ impl Devstack {
         serde_json::from_value(serde_json::json!({ "Records": [record] })).unwrap_or_default()
     }
 
-    /// One sweep now, as the schedule would run it.
+    /// One sweep now, as the schedule would run it (in binary mode, the sweeper binary),
+    /// returning once the stream mappings have handled what it wrote (see [`Self::settle`]).
     pub async fn sweep(&self) -> Result<SweepReport, SweepError> {
-        SweepTarget {
+        let report = SweepTarget {
             sweeper: self.sweeper.clone(),
             binary: self.hosts.get("sweeper").cloned(),
         }
         .run()
-        .await
+        .await?;
+        self.settle().await;
+        Ok(report)
+    }
+
+    /// A devstack convenience for tests, not how AWS behaves: waits until every stream
+    /// mapping has handled the records written so far (a sweep's wake-ups reach notify and
+    /// dispatch through the stream, asynchronously, on AWS), so a test can read the outbox
+    /// or a delivery log right after a sweep. Gives up after a minute with a warning.
+    pub async fn settle(&self) {
+        let waits = self
+            .progress
+            .iter()
+            .map(|p| p.caught_up(Duration::from_secs(60)));
+        if !futures::future::join_all(waits)
+            .await
+            .into_iter()
+            .all(|done| done)
+        {
+            tracing::warn!("the stream mappings did not catch up within a minute");
+        }
     }
 
     /// Binary mode: a running function by binary name (its process ids, its counters).
@@ -590,19 +618,45 @@ impl Devstack {
         self.hosts.get(binary)
     }
 
-    /// One sweep with the clock pinned (tests: "three days later").
+    /// One sweep with the clock pinned (tests: "three days later"), run in process (the
+    /// sweeper binary cannot be given a clock); its wake-ups carry the pinned time, so notify
+    /// and dispatch act as of it. Returns once the stream mappings have handled what it wrote
+    /// ([`Self::settle`]).
+    ///
+    /// Binary mode: the devstack's in-process notify and dispatch act on the due items first,
+    /// while every mapping is held, as the in-process sweeper itself did before it lost its
+    /// send rights: a test may point a function binary at an endpoint that never answers
+    /// (the claim-lease test's notify). The binaries then get the wake-ups and find them done.
     pub async fn sweep_at(
         &self,
         clock: fn() -> chrono::DateTime<chrono::Utc>,
     ) -> Result<SweepReport, afterclick_domain::ports::StoreError> {
-        Sweeper {
+        let sweeper = Sweeper {
             store: self.store.clone(),
-            notify: self.sweeper.notify.clone(),
-            dispatch: self.sweeper.dispatch.clone(),
             clock,
-        }
-        .run()
-        .await
+        };
+        let now = clock();
+        let report = if self.hosts.is_empty() {
+            sweeper.run_at(now).await?
+        } else {
+            let held = self.hold.write().await;
+            let due = self.store.due(now).await?;
+            let report = sweeper.run_at(now).await?;
+            for item in due {
+                let acted = match &item {
+                    Due::Shipment(_) => continue,
+                    Due::Notification(key) => self.notify.resume(key, now).await,
+                    Due::Webhook(key) => self.dispatch.resume(key, now).await.map(|_| ()),
+                };
+                if let Err(err) = acted {
+                    tracing::warn!(error = %err, ?item, "acting on a due item in process failed");
+                }
+            }
+            drop(held);
+            report
+        };
+        self.settle().await;
+        Ok(report)
     }
 
     pub async fn stop(self) {
@@ -618,7 +672,7 @@ impl Devstack {
 
 /// The scheduled sweep: in process, or the sweeper binary invoked with the scheduler's event.
 struct SweepTarget {
-    sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter, HttpSender>>,
+    sweeper: Arc<Sweeper<DynamoStore>>,
     binary: Option<Arc<lambda::FunctionHost>>,
 }
 

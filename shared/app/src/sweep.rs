@@ -10,7 +10,9 @@
 //! send rights (no SES, SNS, KMS, nor the outgoing-webhook client).
 
 use crate::reevaluate;
-use afterclick_domain::ports::{Due, DueStore, EndpointStore, EventStore, SnapshotReads, StoreError};
+use afterclick_domain::ports::{
+    Due, DueStore, EndpointStore, EventStore, SnapshotReads, StoreError,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -135,11 +137,11 @@ mod tests {
     use afterclick_domain::fakes::{
         MemoryStore, RecordingMailer, RecordingSender, RecordingTexter, merchant, shipment,
     };
+    use afterclick_domain::milestone::Moment;
     use afterclick_domain::model::{NOTIFICATION_CLAIM_LEASE, WAKE_AGAIN_AFTER};
     use afterclick_domain::ports::{DeliveryStore, EndpointStore, NotificationKey};
     use afterclick_domain::webhooks::{self, Delivery, DeliveryState, WebhookEndpoint};
     use afterclick_domain::{Channel, Milestone, Notification, NotificationState};
-    use afterclick_domain::milestone::Moment;
     use chrono::{Duration, NaiveDate, TimeZone};
 
     fn now() -> DateTime<Utc> {
@@ -234,7 +236,12 @@ mod tests {
         RecordingTexter,
     ) {
         let (mailer, texter) = (RecordingMailer::default(), RecordingTexter::default());
-        let mut notify = Notify::new(store.clone(), mailer.clone(), texter.clone(), "https://t.example");
+        let mut notify = Notify::new(
+            store.clone(),
+            mailer.clone(),
+            texter.clone(),
+            "https://t.example",
+        );
         notify.clock = noon_plus_10s;
         (notify, mailer, texter)
     }
@@ -251,7 +258,10 @@ mod tests {
         assert_eq!(store.woken_at(&sms), Some(noon()));
         assert_eq!(store.woken_at(&email), Some(noon()));
         // Nothing changed but the wake-ups: still due, nothing claimed.
-        assert_eq!(store.notification(&sms).unwrap().state, NotificationState::Deferred);
+        assert_eq!(
+            store.notification(&sms).unwrap().state,
+            NotificationState::Deferred
+        );
         assert_eq!(store.notification(&email).unwrap().expired_claims, 0);
 
         // A duplicate sweep (a scheduler retry) wakes nothing more.
@@ -267,8 +277,14 @@ mod tests {
         }
         assert_eq!(texter.sent.lock().unwrap().len(), 1);
         assert_eq!(mailer.sent.lock().unwrap().len(), 1);
-        let (sent_sms, sent_email) = (store.notification(&sms).unwrap(), store.notification(&email).unwrap());
-        assert_eq!((sent_sms.state, sent_email.state), (NotificationState::Sent, NotificationState::Sent));
+        let (sent_sms, sent_email) = (
+            store.notification(&sms).unwrap(),
+            store.notification(&email).unwrap(),
+        );
+        assert_eq!(
+            (sent_sms.state, sent_email.state),
+            (NotificationState::Sent, NotificationState::Sent)
+        );
         assert_eq!(sent_email.expired_claims, 1);
         // The claims took the wake-ups off: nothing is due, nothing more to wake.
         assert_eq!((store.woken_at(&sms), store.woken_at(&email)), (None, None));
@@ -291,7 +307,11 @@ mod tests {
             store: store.clone(),
             clock: later_than_the_rewake,
         };
-        assert_eq!(later.run().await.unwrap().resumed, 2, "the records were lost");
+        assert_eq!(
+            later.run().await.unwrap().resumed,
+            2,
+            "the records were lost"
+        );
         assert_eq!(store.woken_at(&sms), Some(later_than_the_rewake()));
     }
 
@@ -360,7 +380,11 @@ mod tests {
 
         // Dispatch, on the real clock, acts as of the wake-up: the retry is due then.
         let dispatch = Dispatch::new(store.clone(), sender.clone());
-        assert_eq!(dispatch.run(&delivery.key()).await.unwrap(), None, "not due now");
+        assert_eq!(
+            dispatch.run(&delivery.key()).await.unwrap(),
+            None,
+            "not due now"
+        );
         for _ in 0..2 {
             dispatch.resume(&delivery.key(), woken_at).await.unwrap();
         }
@@ -369,7 +393,11 @@ mod tests {
             (stored.state, stored.attempts),
             (DeliveryState::Delivered, 2)
         );
-        assert_eq!(sender.sent().len(), 1, "a repeated wake-up sends nothing more");
+        assert_eq!(
+            sender.sent().len(),
+            1,
+            "a repeated wake-up sends nothing more"
+        );
         assert_eq!(sender.sent()[0].webhook_id, delivery.webhook_id);
         assert_eq!(sender.sent()[0].timestamp, woken_at.timestamp());
         assert_eq!(store.delivery_woken_at(&delivery.key()), None);

@@ -6,9 +6,9 @@ use super::{DynamoStore, Item, applied, s, unavailable, webhooks};
 use crate::keys;
 use afterclick_domain::milestone::Moment;
 use afterclick_domain::model::WAKE_AGAIN_AFTER;
+use afterclick_domain::ports::{Due, DueStore, NotificationKey, ShipmentRef, StoreError};
 use afterclick_domain::webhooks::DeliveryKey;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
-use afterclick_domain::ports::{Due, DueStore, NotificationKey, ShipmentRef, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 
