@@ -91,9 +91,9 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         email.and(sms)
     }
 
-    /// A notification found due at `now` (the sweeper's clock): a deferred SMS whose quiet
-    /// hours ended, or a claim whose sender died before recording the send (its lease
-    /// expired).
+    /// A notification the sweeper woke at `now` (its clock, carried by the wake-up): a
+    /// deferred SMS whose quiet hours ended, or a claim whose sender died before recording
+    /// the send (its lease expired). Anything else (a repeated wake-up) is left alone.
     pub async fn resume(
         &self,
         key: &NotificationKey,
