@@ -339,9 +339,9 @@ fn is_zero(n: &u32) -> bool {
 /// How long a claim on a notification holds. Longer than the notify function's timeout
 /// (30 s) many times over, so a live sender is never taken over; a claim older than this
 /// belongs to a sender that died between the claim and the record of its send: the sweeper
-/// finds it through the due index and wakes it, and notify takes it over and sends again. SES and SNS take
-/// no idempotency key, so the first attempt may have reached the customer too: a duplicate
-/// is preferred to a silent loss, and the takeover is counted on the notification
+/// finds it through the due index and wakes it, and notify takes it over and sends again.
+/// SES and SNS take no idempotency key, so the first attempt may have reached the customer
+/// too: a duplicate is preferred to a silent loss, and the takeover is counted on the notification
 /// (`expired_claims`), in the log and in the `ExpiredNotificationClaims` metric, which
 /// the template alarms on.
 pub const NOTIFICATION_CLAIM_LEASE: chrono::Duration = chrono::Duration::minutes(5);
