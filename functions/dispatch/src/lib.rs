@@ -1,12 +1,8 @@
-//! DynamoDB stream consumer (and the sweeper's retry path): a webhook delivery -> claim it
-//! with a lease -> sign -> POST to the merchant's endpoint -> delivered, or retried on the
-//! backoff schedule, or failed after the last attempt.
-//!
-//! At least once: the claim puts the delivery in the sweeper's due index at its lease
-//! expiry, so a crash between claim and finish is retried; the `webhook-id` is the same on
-//! every attempt so the merchant can drop repeats. Claims and finishes are compare-and-set
-//! on the state and attempt count as read, so racing workers (stream retry, sweeper) cannot
-//! both send one attempt.
+//! DynamoDB stream consumer: decodes new webhook deliveries, and the sweeper's wake-ups of
+//! due ones (a MODIFY whose new image carries `woken_at`: a retry, an expired lease, one the
+//! stream never delivered), and takes each one step with the use case
+//! (`afterclick_app::dispatch`: claim with a lease, sign, POST, record). The
+//! HTTP sender ([`HttpSender`]) is this function's own adapter: only public addresses.
 
 mod http;
 mod resolve;
@@ -14,34 +10,38 @@ mod resolve;
 pub use afterclick_aws::stream::MissingSequenceNumber;
 pub use http::HttpSender;
 
-use afterclick_aws::stream::{each_record, image_key};
-use afterclick_domain::ports::{
-    DeliveryStore, EndpointStore, OutgoingWebhook, SecretBox, StoreError, WebhookSender,
-};
-use afterclick_domain::webhooks::{
-    DeliveryKey, DeliveryState, Finish, LEASE, Seen, Step, WebhookEndpoint, next_step,
-};
+use afterclick_app::dispatch::{Dispatch as UseCase, Store};
+use afterclick_aws::stream::{Malformed, StreamConsumer, each_record, image_key, new_image};
+use afterclick_domain::ports::{StoreError, WebhookSender};
+use afterclick_domain::webhooks::{DeliveryKey, DeliveryState};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use tracing::Instrument;
+use std::ops::{Deref, DerefMut};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    #[error("the record's new image is not a webhook delivery item: {0}")]
-    Malformed(String),
+    #[error(transparent)]
+    Malformed(#[from] Malformed),
     #[error("store: {0}")]
     Store(#[from] StoreError),
 }
 
-pub trait Store: EndpointStore + DeliveryStore + SecretBox {}
-impl<T: EndpointStore + DeliveryStore + SecretBox> Store for T {}
+/// The use case behind the stream's decoding; it derefs to it (clock, `run`).
+pub struct Dispatch<S, W>(pub UseCase<S, W>);
 
-pub struct Dispatch<S, W> {
-    pub store: S,
-    pub sender: W,
-    pub clock: fn() -> DateTime<Utc>,
+impl<S, W> Deref for Dispatch<S, W> {
+    type Target = UseCase<S, W>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<S, W> DerefMut for Dispatch<S, W> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 /// The key attributes of a delivery item's stream image.
@@ -52,15 +52,13 @@ struct Trigger {
     endpoint_id: String,
     moment: String,
     state: DeliveryState,
+    /// Set by the sweeper: the delivery is due, act as of this time at the earliest.
+    woken_at: Option<DateTime<Utc>>,
 }
 
 impl<S: Store, W: WebhookSender> Dispatch<S, W> {
     pub fn new(store: S, sender: W) -> Self {
-        Self {
-            store,
-            sender,
-            clock: Utc::now,
-        }
+        Self(UseCase::new(store, sender))
     }
 
     pub async fn handle(
@@ -75,9 +73,8 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
     }
 
     async fn process(&self, record: &EventRecord) -> Result<(), RecordError> {
-        let trigger: Trigger = serde_dynamo::from_item(record.change.new_image.clone())
-            .map_err(|e| RecordError::Malformed(e.to_string()))?;
-        if trigger.state != DeliveryState::Pending {
+        let trigger: Trigger = new_image(record, "a webhook delivery item")?;
+        if trigger.woken_at.is_none() && trigger.state != DeliveryState::Pending {
             return Ok(());
         }
         let key = DeliveryKey {
@@ -86,141 +83,18 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
             endpoint_id: trigger.endpoint_id,
             moment: trigger.moment,
         };
-        self.run(&key).await?;
+        // Repeats (a record delivered twice, a wake-up after the delivery moved on) do
+        // nothing: the use case claims compare-and-set on the state it reads.
+        match trigger.woken_at {
+            Some(at) => self.0.resume(&key, at).await?,
+            None => self.0.run(&key).await?,
+        };
         Ok(())
-    }
-
-    /// Takes the delivery one step: attempts it if it is due, gives it up if its last
-    /// attempt never finished, and otherwise leaves it. Returns the state it ended in, or
-    /// none when there was nothing to do (already over, not due, or taken by another worker).
-    pub async fn run(&self, key: &DeliveryKey) -> Result<Option<DeliveryState>, StoreError> {
-        self.run_at(key, self.clock).await
-    }
-
-    /// [`Self::run`] on another clock: the sweeper's, so a sweep pinned to a later time
-    /// finds the retries it selected due.
-    pub async fn run_at(
-        &self,
-        key: &DeliveryKey,
-        clock: fn() -> DateTime<Utc>,
-    ) -> Result<Option<DeliveryState>, StoreError> {
-        let span = tracing::info_span!(
-            "delivery",
-            merchant_id = %key.merchant_id,
-            tracking_number = %key.tracking_number,
-            endpoint_id = %key.endpoint_id,
-            moment = %key.moment,
-        );
-        self.step(key, clock).instrument(span).await
-    }
-
-    async fn step(
-        &self,
-        key: &DeliveryKey,
-        clock: fn() -> DateTime<Utc>,
-    ) -> Result<Option<DeliveryState>, StoreError> {
-        let Some(delivery) = self.store.delivery(key).await? else {
-            return Ok(None);
-        };
-        let now = clock();
-        match next_step(&delivery, now) {
-            Step::Done | Step::Wait => return Ok(None),
-            Step::GiveUp => {
-                let finish = Finish::Failed {
-                    status: delivery.last_status,
-                    error: "the last attempt never reported an answer".into(),
-                };
-                return self.finish(key, delivery.seen(), finish, clock()).await;
-            }
-            Step::Attempt => {}
-        }
-        let endpoint = self
-            .store
-            .endpoint(&key.merchant_id, &key.endpoint_id)
-            .await?;
-        let Some(endpoint) = endpoint else {
-            let finish = Finish::Cancelled {
-                reason: "the endpoint was deleted".into(),
-            };
-            return self.finish(key, delivery.seen(), finish, clock()).await;
-        };
-        // Before the claim: a secret that cannot be opened now (KMS away) leaves the delivery
-        // as it was, for the retry.
-        let endpoint = self.opened(endpoint).await?;
-        if !self
-            .store
-            .claim_delivery(key, delivery.seen(), now + LEASE, now)
-            .await?
-        {
-            tracing::info!("claimed by another worker; not sending again");
-            return Ok(None);
-        }
-        let claimed = Seen {
-            state: DeliveryState::Sending,
-            attempts: delivery.attempts + 1,
-        };
-        let sent_at = clock();
-        let body = delivery.payload;
-        // Two signatures during a rotation's grace period: either secret verifies.
-        let signature = endpoint.signature_header(&delivery.webhook_id, sent_at, body.as_bytes());
-        let finish = match signature {
-            Ok(signature) => {
-                let response = self
-                    .sender
-                    .post(&OutgoingWebhook {
-                        url: endpoint.url,
-                        webhook_id: delivery.webhook_id.clone(),
-                        timestamp: sent_at.timestamp(),
-                        signature,
-                        body,
-                    })
-                    .await;
-                Finish::after(claimed.attempts, response, clock())
-            }
-            Err(err) => Finish::Failed {
-                status: None,
-                error: err.to_string(),
-            },
-        };
-        self.finish(key, claimed, finish, clock()).await
-    }
-
-    /// The endpoint with its secrets opened (they are stored sealed).
-    async fn opened(&self, mut endpoint: WebhookEndpoint) -> Result<WebhookEndpoint, StoreError> {
-        endpoint.secret = self
-            .store
-            .open(&endpoint.merchant_id, &endpoint.secret)
-            .await?;
-        if let Some(previous) = endpoint.previous_secret.as_mut() {
-            previous.secret = self
-                .store
-                .open(&endpoint.merchant_id, &previous.secret)
-                .await?;
-        }
-        Ok(endpoint)
-    }
-
-    async fn finish(
-        &self,
-        key: &DeliveryKey,
-        seen: Seen,
-        finish: Finish,
-        now: DateTime<Utc>,
-    ) -> Result<Option<DeliveryState>, StoreError> {
-        match &finish {
-            Finish::Delivered { status } => tracing::info!(status, "webhook delivered"),
-            Finish::Retry { status, at, .. } => {
-                tracing::warn!(?status, attempts = seen.attempts, %at, "webhook failed; retry scheduled")
-            }
-            Finish::Failed { status, .. } => {
-                tracing::warn!(?status, attempts = seen.attempts, "webhook failed for good")
-            }
-            Finish::Cancelled { .. } => tracing::info!("webhook cancelled: endpoint deleted"),
-        }
-        let recorded = self.store.finish_delivery(key, seen, &finish, now).await?;
-        Ok(recorded.then(|| finish.state()))
     }
 }
 
-#[cfg(test)]
-mod tests;
+impl<S: Store, W: WebhookSender> StreamConsumer for Dispatch<S, W> {
+    async fn handle(&self, event: Event) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
+        Dispatch::handle(self, event).await
+    }
+}

@@ -1,14 +1,15 @@
 //! DynamoDB stream consumer: a new tracking event (or a newly registered shipment) ->
 //! re-evaluate the shipment -> status, milestones and notification intents, written in one
 //! transaction guarded by the shipment's version. The records carry the new scans themselves,
-//! so evaluation reads the shipment, never its whole history (see `service::reevaluate`).
+//! so evaluation reads the shipment, never its whole history (see `afterclick_app::reevaluate`).
+//! This crate decodes the records; the use case is the app's.
 
+use afterclick_app::{ReevaluateError, reevaluate};
 use afterclick_aws::keys::types::EVENT;
 pub use afterclick_aws::stream::MissingSequenceNumber;
-use afterclick_aws::stream::{each_key, image_key};
+use afterclick_aws::stream::{Malformed, StreamConsumer, each_key, image_key, new_image};
 use afterclick_domain::TrackingEvent;
 use afterclick_domain::ports::{EndpointStore, EventStore, SnapshotReads};
-use afterclick_domain::service::{ReevaluateError, reevaluate};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::{DateTime, Utc};
@@ -17,11 +18,13 @@ use tracing::Instrument;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    #[error("the record's new image is not an event or shipment item: {0}")]
-    Malformed(String),
+    #[error(transparent)]
+    Malformed(#[from] Malformed),
     #[error(transparent)]
     Evaluation(#[from] ReevaluateError),
 }
+
+const WHAT: &str = "an event or shipment item";
 
 /// The attributes every item this function is subscribed to carries.
 #[derive(Debug, Deserialize)]
@@ -60,18 +63,21 @@ impl<S: Store> Milestones<S> {
 
     async fn process(&self, records: Vec<&EventRecord>) -> Result<(), RecordError> {
         // All of them name the same shipment (the grouping key); any well-formed one will do.
-        let mut last_error = String::from("no records");
+        let mut last_error = Malformed {
+            expected: WHAT,
+            reason: "no records".into(),
+        };
         let mut trigger = None;
         for record in &records {
-            match serde_dynamo::from_item::<_, Trigger>(record.change.new_image.clone()) {
+            match new_image::<Trigger>(record, WHAT) {
                 Ok(t) => {
                     trigger = Some(t);
                     break;
                 }
-                Err(e) => last_error = e.to_string(),
+                Err(e) => last_error = e,
             }
         }
-        let trigger = trigger.ok_or(RecordError::Malformed(last_error))?;
+        let trigger = trigger.ok_or(last_error)?;
         let scans = new_scans(&records);
         // New scans (INSERTs) count into the history's size; a moved estimate (MODIFY) not.
         let stored = records
@@ -111,13 +117,19 @@ impl<S: Store> Milestones<S> {
     }
 }
 
+impl<S: Store> StreamConsumer for Milestones<S> {
+    async fn handle(&self, event: Event) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
+        Milestones::handle(self, event).await
+    }
+}
+
 /// The scans the records carry (new ones, and known ones whose estimate changed); `None` if an
 /// event record cannot be read, so that evaluation reads the stored timeline instead of
 /// deciding without a scan.
 fn new_scans(records: &[&EventRecord]) -> Option<Vec<TrackingEvent>> {
     let mut scans = Vec::new();
     for record in records.iter().filter(|r| is_event(r)) {
-        match serde_dynamo::from_item::<_, TrackingEvent>(record.change.new_image.clone()) {
+        match new_image::<TrackingEvent>(record, "an event item") {
             Ok(scan) => scans.push(scan),
             Err(err) => {
                 tracing::warn!(error = %err, "an event record is unreadable; reading the timeline");

@@ -4,21 +4,15 @@
 
 use afterclick_aws::{Config, DynamoStore, init_tracing, sdk_config};
 use afterclick_milestones::Milestones;
-use aws_lambda_events::event::dynamodb::Event;
-use lambda_runtime::{LambdaEvent, service_fn};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     init_tracing();
     let config = Config::from_env()?;
     let sdk = sdk_config().await;
-    let handler = Milestones::new(DynamoStore::from_conf(&sdk, config.table_name));
-    let handler = &handler;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
-        handler
-            .handle(event.payload)
-            .await
-            .map_err(lambda_runtime::Error::from)
-    }))
+    afterclick_aws::stream::serve(Milestones::new(DynamoStore::from_conf(
+        &sdk,
+        config.table_name,
+    )))
     .await
 }

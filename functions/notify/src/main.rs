@@ -4,26 +4,17 @@
 
 use afterclick_aws::{Config, DynamoStore, SesMailer, SnsTexter, init_tracing, sdk_config};
 use afterclick_notify::Notify;
-use aws_lambda_events::event::dynamodb::Event;
-use lambda_runtime::{LambdaEvent, service_fn};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     init_tracing();
     let config = Config::from_env()?;
     let sdk = sdk_config().await;
-    let handler = Notify::new(
+    afterclick_aws::stream::serve(Notify::new(
         DynamoStore::from_conf(&sdk, config.table_name),
         SesMailer::from_conf(&sdk),
         SnsTexter::from_conf(&sdk),
         config.public_base_url,
-    );
-    let handler = &handler;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
-        handler
-            .handle(event.payload)
-            .await
-            .map_err(lambda_runtime::Error::from)
-    }))
+    ))
     .await
 }

@@ -334,3 +334,62 @@ async fn a_template_failing_at_send_time_falls_back_and_tells_the_merchant() {
         "{note}"
     );
 }
+
+/// A notification's stream image as it is after an update: `woken_at` when the sweeper woke it.
+fn modified(sequence: &str, n: &Notification, woken_at: Option<DateTime<Utc>>) -> Value {
+    let mut image = serde_dynamo::to_item::<_, serde_dynamo::Item>(n).unwrap();
+    image.insert(
+        "type".into(),
+        serde_dynamo::AttributeValue::S("notification".into()),
+    );
+    if let Some(at) = woken_at {
+        image.insert(
+            "woken_at".into(),
+            serde_dynamo::AttributeValue::S(at.to_rfc3339()),
+        );
+    }
+    json!({
+        "eventID": sequence, "eventName": "MODIFY", "awsRegion": "us-east-1",
+        "dynamodb": {"NewImage": image, "SequenceNumber": sequence, "SizeBytes": 10}
+    })
+}
+
+#[tokio::test]
+async fn a_wake_up_delivered_twice_sends_the_deferred_sms_once_as_of_the_wake() {
+    use afterclick_domain::ports::DueStore;
+    let store = setup(Some("+447700900123"));
+    let mut sms = intent(Channel::Sms);
+    sms.state = NotificationState::Deferred;
+    sms.deferred_until = Some(noon() - chrono::Duration::hours(4));
+    store.put_notification(sms.clone());
+    let key = NotificationKey::from(&sms);
+    // What the sweep does: it marks the item, the stream carries the mark.
+    assert!(store.wake_notification(&key, noon()).await.unwrap());
+    let texter = RecordingTexter::default();
+    let mut notify = Notify::new(
+        store.clone(),
+        RecordingMailer::default(),
+        texter.clone(),
+        "https://t.example",
+    );
+    // Notify's own clock is in the quiet hours: a woken deferred SMS is not deferred again.
+    notify.clock = night;
+    let woken = modified("1", &sms, Some(noon()));
+    // A MODIFY without the mark (an earlier update) is not a wake-up: nothing happens.
+    let response = notify
+        .handle(batch(vec![modified("0", &sms, None)]))
+        .await
+        .unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    assert!(texter.sent.lock().unwrap().is_empty());
+    let response = notify
+        .handle(batch(vec![woken.clone(), woken.clone()]))
+        .await
+        .unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    notify.handle(batch(vec![woken])).await.unwrap();
+    assert_eq!(texter.sent.lock().unwrap().len(), 1);
+    let sent = store.notification(&key).unwrap();
+    assert_eq!(sent.state, NotificationState::Sent);
+    assert_eq!(store.woken_at(&key), None, "the claim took the wake-up off");
+}

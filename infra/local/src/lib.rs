@@ -1,5 +1,5 @@
 //! The devstack: the local stand-in for API Gateway, the stream event source mappings and
-//! (later) the scheduler. It starts nothing but Routers and pollers; DynamoDB Local and moto
+//! the sweeper's schedule. It starts nothing but Routers and pollers; DynamoDB Local and moto
 //! are started by `make run` (or by the end-to-end tests) and passed in as endpoints.
 
 pub mod capacity;
@@ -18,6 +18,7 @@ pub mod template;
 
 use afterclick_aws::{DynamoStore, SesIdentities, SesMailer, SnsTexter};
 use afterclick_dispatch::{Dispatch, HttpSender};
+use afterclick_domain::ports::{Due, DueStore};
 use afterclick_milestones::Milestones;
 use afterclick_notify::Notify;
 use afterclick_sweeper::{SweepReport, Sweeper};
@@ -35,6 +36,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
+use streams::InProcess;
 use streams::{DeadLetters, HandlerFuture, Poller, StreamHandler};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -172,7 +174,15 @@ pub struct Devstack {
     pub store: DynamoStore,
     /// The local KMS (see [`kms`]) the store and the function binaries seal secrets with.
     pub kms_endpoint: String,
-    sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter, HttpSender>>,
+    sweeper: Arc<Sweeper<DynamoStore>>,
+    /// The notify function as its stream mapping runs it in process.
+    notify: Arc<Notify<DynamoStore, SesMailer, SnsTexter>>,
+    /// The dispatch function as its stream mapping runs it in process.
+    dispatch: Arc<Dispatch<DynamoStore, HttpSender>>,
+    /// Each stream mapping's progress, for the sweep hooks' wait.
+    progress: Vec<Arc<streams::Progress>>,
+    /// Keeps the mappings from invoking their functions (see `sweep_at`).
+    hold: Arc<tokio::sync::RwLock<()>>,
     pub dead_letters: DeadLetters,
     pub moto_endpoint: String,
     stats: BTreeMap<String, Arc<streams::FunctionStats>>,
@@ -252,28 +262,6 @@ async fn serve(
     }
     drop(listener);
     while connections.join_next().await.is_some() {}
-}
-
-struct MilestonesFn(Milestones<DynamoStore>);
-struct NotifyFn(Arc<Notify<DynamoStore, SesMailer, SnsTexter>>);
-struct DispatchFn(Arc<Dispatch<DynamoStore, HttpSender>>);
-
-impl StreamHandler for DispatchFn {
-    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
-        Box::pin(async move { self.0.handle(event).await.map_err(|e| e.to_string()) })
-    }
-}
-
-impl StreamHandler for MilestonesFn {
-    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
-        Box::pin(async move { self.0.handle(event).await.map_err(|e| e.to_string()) })
-    }
-}
-
-impl StreamHandler for NotifyFn {
-    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
-        Box::pin(async move { self.0.handle(event).await.map_err(|e| e.to_string()) })
-    }
 }
 
 /// A browser (Accept: text/html) gets the page; everything else the JSON.
@@ -414,10 +402,11 @@ impl Devstack {
             api_url.clone(),
         ));
         // The API below accepts local receivers' URLs; the sender must be able to reach them.
-        let dispatch = Arc::new(Dispatch::new(
-            store.clone(),
-            HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?,
-        ));
+        let http =
+            HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?;
+        let dispatch = Arc::new(Dispatch::new(store.clone(), http));
+        let hold = Arc::new(tokio::sync::RwLock::new(()));
+        let mut progress = Vec::new();
         let mut stats: BTreeMap<String, Arc<streams::FunctionStats>> = BTreeMap::new();
         let mut lanes = BTreeMap::new();
         for mapping in template.mappings {
@@ -427,9 +416,9 @@ impl Devstack {
             );
             let handler: Arc<dyn StreamHandler> = match mapping.binary.as_str() {
                 binary if hosts.contains_key(binary) => Arc::new(BinaryFn(hosts[binary].clone())),
-                "milestones" => Arc::new(MilestonesFn(Milestones::new(store.clone()))),
-                "notify" => Arc::new(NotifyFn(notify.clone())),
-                "dispatch" => Arc::new(DispatchFn(dispatch.clone())),
+                "milestones" => Arc::new(InProcess(Arc::new(Milestones::new(store.clone())))),
+                "notify" => Arc::new(InProcess(notify.clone())),
+                "dispatch" => Arc::new(InProcess(dispatch.clone())),
                 other => return Err(DevstackError::UnknownFunction(other.to_owned())),
             };
             let poller = Poller {
@@ -444,12 +433,19 @@ impl Devstack {
                     .as_deref()
                     .map(|dir| streams::Checkpoints::new(dir, &mapping.function)),
                 stats: stats.entry(mapping.binary.clone()).or_default().clone(),
+                progress: {
+                    let p = Arc::new(streams::Progress::default());
+                    progress.push(p.clone());
+                    p
+                },
+                hold: hold.clone(),
                 mapping,
             };
             tasks.push(tokio::spawn(poller.run(watcher.clone())));
         }
 
-        let sweeper = Arc::new(Sweeper::new(store.clone(), notify.clone(), dispatch));
+        // As its binary builds it: the store alone, no sender.
+        let sweeper = Arc::new(Sweeper::new(store.clone()));
         let timer = SweepTarget {
             sweeper: sweeper.clone(),
             binary: hosts.get("sweeper").cloned(),
@@ -512,6 +508,10 @@ impl Devstack {
             store,
             kms_endpoint,
             sweeper,
+            notify,
+            dispatch,
+            progress,
+            hold,
             dead_letters,
             moto_endpoint: options.moto_endpoint,
             stats,
@@ -562,7 +562,7 @@ impl Devstack {
 
     /// The notify function, to replay stream records at it (exactly-once tests).
     pub fn notify(&self) -> Arc<Notify<DynamoStore, SesMailer, SnsTexter>> {
-        self.sweeper.notify.clone()
+        self.notify.clone()
     }
 
     pub async fn store_notifications(
@@ -589,14 +589,35 @@ impl Devstack {
         serde_json::from_value(serde_json::json!({ "Records": [record] })).unwrap_or_default()
     }
 
-    /// One sweep now, as the schedule would run it.
+    /// One sweep now, as the schedule would run it (in binary mode, the sweeper binary),
+    /// returning once the stream mappings have handled what it wrote (see [`Self::settle`]).
     pub async fn sweep(&self) -> Result<SweepReport, SweepError> {
-        SweepTarget {
+        let report = SweepTarget {
             sweeper: self.sweeper.clone(),
             binary: self.hosts.get("sweeper").cloned(),
         }
         .run()
-        .await
+        .await?;
+        self.settle().await;
+        Ok(report)
+    }
+
+    /// A devstack convenience for tests, not how AWS behaves: waits until every stream
+    /// mapping has handled the records written so far (a sweep's wake-ups reach notify and
+    /// dispatch through the stream, asynchronously, on AWS), so a test can read the outbox
+    /// or a delivery log right after a sweep. Gives up after a minute with a warning.
+    pub async fn settle(&self) {
+        let waits = self
+            .progress
+            .iter()
+            .map(|p| p.caught_up(Duration::from_secs(60)));
+        if !futures::future::join_all(waits)
+            .await
+            .into_iter()
+            .all(|done| done)
+        {
+            tracing::warn!("the stream mappings did not catch up within a minute");
+        }
     }
 
     /// Binary mode: a running function by binary name (its process ids, its counters).
@@ -604,19 +625,45 @@ impl Devstack {
         self.hosts.get(binary)
     }
 
-    /// One sweep with the clock pinned (tests: "three days later").
+    /// One sweep with the clock pinned (tests: "three days later"), run in process (the
+    /// sweeper binary cannot be given a clock); its wake-ups carry the pinned time, so notify
+    /// and dispatch act as of it. Returns once the stream mappings have handled what it wrote
+    /// ([`Self::settle`]).
+    ///
+    /// Binary mode: the devstack's in-process notify and dispatch act on the due items first,
+    /// while every mapping is held, as the in-process sweeper itself did before it lost its
+    /// send rights: a test may point a function binary at an endpoint that never answers
+    /// (the claim-lease test's notify). The binaries then get the wake-ups and find them done.
     pub async fn sweep_at(
         &self,
         clock: fn() -> chrono::DateTime<chrono::Utc>,
     ) -> Result<SweepReport, afterclick_domain::ports::StoreError> {
-        Sweeper {
+        let sweeper = Sweeper {
             store: self.store.clone(),
-            notify: self.sweeper.notify.clone(),
-            dispatch: self.sweeper.dispatch.clone(),
             clock,
-        }
-        .run()
-        .await
+        };
+        let now = clock();
+        let report = if self.hosts.is_empty() {
+            sweeper.run_at(now).await?
+        } else {
+            let held = self.hold.write().await;
+            let due = self.store.due(now).await?;
+            let report = sweeper.run_at(now).await?;
+            for item in due {
+                let acted = match &item {
+                    Due::Shipment(_) => continue,
+                    Due::Notification(key) => self.notify.resume(key, now).await,
+                    Due::Webhook(key) => self.dispatch.resume(key, now).await.map(|_| ()),
+                };
+                if let Err(err) = acted {
+                    tracing::warn!(error = %err, ?item, "acting on a due item in process failed");
+                }
+            }
+            drop(held);
+            report
+        };
+        self.settle().await;
+        Ok(report)
     }
 
     pub async fn stop(self) {
@@ -632,7 +679,7 @@ impl Devstack {
 
 /// The scheduled sweep: in process, or the sweeper binary invoked with the scheduler's event.
 struct SweepTarget {
-    sweeper: Arc<Sweeper<DynamoStore, SesMailer, SnsTexter, HttpSender>>,
+    sweeper: Arc<Sweeper<DynamoStore>>,
     binary: Option<Arc<lambda::FunctionHost>>,
 }
 

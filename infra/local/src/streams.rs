@@ -34,6 +34,15 @@ pub trait StreamHandler: Send + Sync + 'static {
     fn invoke(&self, event: Event) -> HandlerFuture<'_>;
 }
 
+/// A stream consumer run in process, as its mapping would invoke its binary.
+pub struct InProcess<C>(pub Arc<C>);
+
+impl<C: afterclick_aws::stream::StreamConsumer + 'static> StreamHandler for InProcess<C> {
+    fn invoke(&self, event: Event) -> HandlerFuture<'_> {
+        Box::pin(async move { self.0.handle(event).await.map_err(|e| e.to_string()) })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadLetter {
     pub function: String,
@@ -139,6 +148,38 @@ pub struct FunctionStats {
     pub in_flight: AtomicU64,
 }
 
+/// How far one mapping has read, for callers that must see the effects of their writes (the
+/// devstack's sweep hooks): a pass over every shard that starts after the call covers every
+/// record written before it.
+#[derive(Debug)]
+pub struct Progress {
+    /// Passes asked for so far.
+    asked: AtomicU64,
+    /// The highest ask a completed pass covered.
+    covered: watch::Sender<u64>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self {
+            asked: AtomicU64::new(0),
+            covered: watch::channel(0).0,
+        }
+    }
+}
+
+impl Progress {
+    /// Waits (at most `limit`) until a full pass that started after this call has completed:
+    /// every record written before it has been handled (or dead-lettered). False on timeout.
+    pub async fn caught_up(&self, limit: Duration) -> bool {
+        let ticket = self.asked.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut covered = self.covered.subscribe();
+        tokio::time::timeout(limit, covered.wait_for(|c| *c >= ticket))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+}
+
 pub struct Poller {
     pub client: Client,
     pub stream_arn: String,
@@ -149,6 +190,10 @@ pub struct Poller {
     pub interval: Duration,
     pub checkpoints: Option<Checkpoints>,
     pub stats: Arc<FunctionStats>,
+    pub progress: Arc<Progress>,
+    /// Held for writing, it keeps every mapping from invoking its function: the devstack's
+    /// pinned sweep in binary mode acts on its wake-ups in process first (see `sweep_at`).
+    pub hold: Arc<tokio::sync::RwLock<()>>,
 }
 
 #[derive(Debug, Default)]
@@ -263,8 +308,20 @@ impl Poller {
         }
         let mut described = None;
         loop {
-            if let Err(err) = self.tick(&mut shards, &mut described).await {
-                tracing::warn!(function = %self.mapping.function, error = %err, "stream poll failed");
+            let asked = self.progress.asked.load(Ordering::SeqCst);
+            match self.tick(&mut shards, &mut described).await {
+                Ok(()) => {
+                    self.progress.covered.send_if_modified(|covered| {
+                        let newer = asked > *covered;
+                        if newer {
+                            *covered = asked;
+                        }
+                        newer
+                    });
+                }
+                Err(err) => {
+                    tracing::warn!(function = %self.mapping.function, error = %err, "stream poll failed");
+                }
             }
             tokio::select! {
                 _ = tokio::time::sleep(self.interval) => {}
@@ -483,11 +540,13 @@ impl Poller {
     async fn invoke(&self, records: &[Value]) -> Result<DynamoDbEventResponse, String> {
         let event: Event = serde_json::from_value(json!({ "Records": records }))
             .map_err(|e| format!("event does not deserialize: {e}"))?;
+        let open = self.hold.read().await;
         // Counted when it starts: its effects (an email in the outbox) can be seen before
         // it returns, and a test that saw them must also see the invocation.
         self.stats.invocations.fetch_add(1, Ordering::Relaxed);
         let started = std::time::Instant::now();
         let result = self.handler.invoke(event).await;
+        drop(open);
         self.stats.busy_micros.fetch_add(
             u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
             Ordering::Relaxed,

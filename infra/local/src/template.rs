@@ -322,6 +322,38 @@ mod tests {
             assert!(m.maximum_retry_attempts <= 10);
             // Order per shipment is all any consumer needs: none may run one batch per shard.
             assert!(m.parallelization_factor > 1, "{}", m.function);
+            // Lambda's default quota of filters per event source mapping.
+            assert!(m.filters.len() <= 5, "{}", m.function);
         }
+    }
+
+    /// The sweeper's wake-ups reach notify and dispatch (and nothing else); their own
+    /// updates, which remove `woken_at`, do not.
+    #[test]
+    fn wake_ups_reach_notify_and_dispatch_and_their_own_updates_do_not() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
+        let t = Template::load(&path).unwrap();
+        let record = |name: &str, kind: &str, woken: bool| {
+            let mut image = serde_json::json!({"type": {"S": kind}, "state": {"S": "deferred"}});
+            if woken {
+                image["woken_at"] = serde_json::json!({"S": "2026-11-18T12:00:00.000000000Z"});
+            }
+            serde_json::json!({"eventName": name, "dynamodb": {"NewImage": image}})
+        };
+        let takes = |binary: &str, r: &serde_json::Value| {
+            let m = t.mappings.iter().find(|m| m.binary == binary).unwrap();
+            crate::filter::matches_any(&m.filters, r)
+        };
+        for (binary, kind) in [("notify", "notification"), ("dispatch", "webhook_delivery")] {
+            assert!(takes(binary, &record("MODIFY", kind, true)), "{binary}");
+            assert!(!takes(binary, &record("MODIFY", kind, false)), "{binary}");
+            assert!(takes(binary, &record("INSERT", kind, false)), "{binary}");
+            assert!(!takes("milestones", &record("MODIFY", kind, true)));
+        }
+        assert!(!takes(
+            "notify",
+            &record("MODIFY", "webhook_delivery", true)
+        ));
+        assert!(!takes("dispatch", &record("MODIFY", "notification", true)));
     }
 }

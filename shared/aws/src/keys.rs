@@ -250,6 +250,9 @@ pub const DUE_INDEX: &str = "due";
 pub const DUE_PK: &str = "due_pk";
 pub const DUE_SK: &str = "due_sk";
 pub const DUE_PARTITIONS: u32 = 4;
+/// Set by the sweeper on a due notification or delivery: the stream record that wakes notify
+/// or dispatch (their mappings filter on it). Every claim and finish removes it.
+pub const WOKEN_AT: &str = "woken_at";
 
 /// Spreads due shipments over a few index partitions so no single one runs hot.
 pub fn due_partition(tracking_number: &str) -> String {
@@ -257,6 +260,12 @@ pub fn due_partition(tracking_number: &str) -> String {
         .bytes()
         .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
     format!("DUE#{}", spread % DUE_PARTITIONS)
+}
+
+/// A wake-up's time: fixed-width UTC to the nanosecond (string order is time order; the
+/// consumers act as of it, so a sweep's pinned clock reaches them whole).
+pub fn woken_at(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
 /// Fixed-width UTC, so string order is time order.

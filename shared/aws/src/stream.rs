@@ -1,4 +1,6 @@
-//! The DynamoDB stream batch contract every stream consumer follows, written once.
+//! The DynamoDB stream batch contract every stream consumer follows, written once: the
+//! [`StreamConsumer`] trait the functions and the devstack share, decoding a record's image
+//! ([`new_image`]), grouping, and partial-failure reporting.
 //!
 //! Records are grouped by an ordering key (a shipment, or a shipment's channel): one key's
 //! records run in stream order, different keys run concurrently (at most [`CONCURRENCY`] at
@@ -11,8 +13,52 @@
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use futures::stream::{self, StreamExt};
+use serde::de::DeserializeOwned;
 use std::fmt::Display;
 use std::future::Future;
+
+/// A function fed by the table's stream: one batch in, the failed record (if any) out.
+/// Lambda runs it through [`serve`]; the devstack calls it in process.
+pub trait StreamConsumer: Send + Sync {
+    fn handle(
+        &self,
+        event: Event,
+    ) -> impl Future<Output = Result<DynamoDbEventResponse, MissingSequenceNumber>> + Send;
+}
+
+/// Runs a stream consumer as the Lambda function: each invocation is one batch.
+pub async fn serve<C: StreamConsumer>(consumer: C) -> Result<(), lambda_runtime::Error> {
+    let consumer = &consumer;
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<Event>| async move {
+            consumer
+                .handle(event.payload)
+                .await
+                .map_err(lambda_runtime::Error::from)
+        },
+    ))
+    .await
+}
+
+/// A record whose new image is not the item the consumer is subscribed to: the record fails
+/// (and is reported), the rest of the batch goes on.
+#[derive(Debug, thiserror::Error)]
+#[error("the record's new image is not {expected}: {reason}")]
+pub struct Malformed {
+    pub expected: &'static str,
+    pub reason: String,
+}
+
+/// The record's new image as `T` (`expected` names the item, for the failure's reason).
+pub fn new_image<T: DeserializeOwned>(
+    record: &EventRecord,
+    expected: &'static str,
+) -> Result<T, Malformed> {
+    serde_dynamo::from_item(record.change.new_image.clone()).map_err(|e| Malformed {
+        expected,
+        reason: e.to_string(),
+    })
+}
 
 /// Keys processed at once inside one batch: enough to overlap the store's and the providers'
 /// round trips, few enough not to trip their throttling.

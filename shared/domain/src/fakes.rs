@@ -39,6 +39,24 @@ struct State {
     idempotency: BTreeMap<(String, String), shipments::Record>,
     webhooks: webhooks::WebhookState,
     pages: pages::PageState,
+    /// The sweeper's wake-ups standing on notifications (`woken_at`).
+    woken: BTreeMap<(ShipmentKey, String), DateTime<Utc>>,
+    /// Every wake-up made, in order: what the stream would carry to notify and dispatch.
+    wakes: Vec<Due>,
+}
+
+/// Whether a wake-up made at `woken_at` still stands at `now` (see `DueStore`).
+fn still_woken(woken_at: Option<&DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    woken_at.is_some_and(|at| *at > now - crate::model::WAKE_AGAIN_AFTER)
+}
+
+/// A notification the due index lists at `now`.
+fn notification_due(n: &Notification, now: DateTime<Utc>) -> bool {
+    match n.state {
+        NotificationState::Deferred => n.deferred_until.is_some_and(|u| u <= now),
+        NotificationState::Claimed => n.updated_at + NOTIFICATION_CLAIM_LEASE <= now,
+        _ => false,
+    }
 }
 
 #[derive(Clone, Default)]
@@ -104,6 +122,21 @@ impl MemoryStore {
 
     pub fn outcomes(&self) -> Vec<DeliveryOutcome> {
         self.state.lock().unwrap().outcomes.clone()
+    }
+
+    /// Every wake-up the sweeper made, in order (each one a stream record on AWS).
+    pub fn wakes(&self) -> Vec<Due> {
+        self.state.lock().unwrap().wakes.clone()
+    }
+
+    /// When the sweeper woke this notification, if the wake-up still stands on it.
+    pub fn woken_at(&self, k: &NotificationKey) -> Option<DateTime<Utc>> {
+        self.state
+            .lock()
+            .unwrap()
+            .woken
+            .get(&notification_key(k))
+            .copied()
     }
 
     pub fn all_notifications(&self) -> Vec<Notification> {
@@ -374,14 +407,42 @@ impl DueStore for MemoryStore {
         let deferred = state
             .notifications
             .values()
-            .filter(|n| match n.state {
-                NotificationState::Deferred => n.deferred_until.is_some_and(|u| u <= now),
-                NotificationState::Claimed => n.updated_at + NOTIFICATION_CLAIM_LEASE <= now,
-                _ => false,
-            })
+            .filter(|n| notification_due(n, now))
             .map(|n| Due::Notification(NotificationKey::from(n)));
         let deliveries = state.webhooks.due(now).into_iter().map(Due::Webhook);
         Ok(shipments.chain(deferred).chain(deliveries).collect())
+    }
+
+    async fn wake_notification(
+        &self,
+        k: &NotificationKey,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let at = notification_key(k);
+        let due = state
+            .notifications
+            .get(&at)
+            .is_some_and(|n| notification_due(n, now));
+        if !due || still_woken(state.woken.get(&at), now) {
+            return Ok(false);
+        }
+        state.woken.insert(at, now);
+        state.wakes.push(Due::Notification(k.clone()));
+        Ok(true)
+    }
+
+    async fn wake_delivery(
+        &self,
+        k: &crate::webhooks::DeliveryKey,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        if !state.webhooks.wake(k, now) {
+            return Ok(false);
+        }
+        state.wakes.push(Due::Webhook(k.clone()));
+        Ok(true)
     }
 }
 
@@ -393,7 +454,7 @@ impl EventStore for MemoryStore {
         given: &[TrackingEvent],
         _received_at: DateTime<Utc>,
     ) -> Result<Recorded, StoreError> {
-        let plan = plan_writes(given, tn, crate::service::MAX_TRANSACTION_WRITES);
+        let plan = plan_writes(given, tn, crate::ports::MAX_TRANSACTION_WRITES);
         // One lock for the whole delivery: atomic, as the store's transactions are.
         let mut state = self.state.lock().unwrap();
         let events = state.events.entry(key(merchant_id, tn)).or_default();
@@ -507,11 +568,13 @@ impl NotificationStore for MemoryStore {
         from: NotificationState,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let mut state = self.state.lock().unwrap();
+        let mut guard = self.state.lock().unwrap();
+        let state = &mut *guard;
         match state.notifications.get_mut(&notification_key(k)) {
             Some(n) if n.state == from => {
                 n.state = NotificationState::Claimed;
                 n.updated_at = now;
+                state.woken.remove(&notification_key(k));
                 Ok(true)
             }
             _ => Ok(false),
@@ -524,11 +587,13 @@ impl NotificationStore for MemoryStore {
         claimed_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let mut state = self.state.lock().unwrap();
+        let mut guard = self.state.lock().unwrap();
+        let state = &mut *guard;
         match state.notifications.get_mut(&notification_key(k)) {
             Some(n) if n.state == NotificationState::Claimed && n.updated_at == claimed_at => {
                 n.updated_at = now;
                 n.expired_claims += 1;
+                state.woken.remove(&notification_key(k));
                 Ok(true)
             }
             _ => Ok(false),
@@ -541,7 +606,8 @@ impl NotificationStore for MemoryStore {
         outcome: &Outcome,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut state = self.state.lock().unwrap();
+        let mut guard = self.state.lock().unwrap();
+        let state = &mut *guard;
         if let Some(n) = state.notifications.get_mut(&notification_key(k))
             && n.state == NotificationState::Claimed
         {
@@ -561,6 +627,7 @@ impl NotificationStore for MemoryStore {
                 Outcome::Suppressed { reason } => n.detail = Some(reason.clone()),
                 Outcome::Failed { error } => n.detail = Some(error.clone()),
             }
+            state.woken.remove(&notification_key(k));
         }
         Ok(())
     }

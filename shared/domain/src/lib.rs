@@ -1,5 +1,6 @@
 //! afterclick's pure domain: no AWS SDK, no network, no clock reads, no entropy.
-//! Handlers pass `now` and random bytes in; adapters implement the [`ports`].
+//! Handlers pass `now` and random bytes in; adapters implement the [`ports`]; the use cases
+//! that drive them live in `afterclick-app`.
 
 pub mod analytics;
 pub mod contact;
@@ -17,7 +18,6 @@ pub mod providers;
 pub mod reason;
 pub mod render;
 pub mod rules;
-pub mod service;
 pub mod signature;
 pub mod sms;
 pub mod status;

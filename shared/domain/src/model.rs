@@ -388,13 +388,19 @@ fn is_zero(n: &u32) -> bool {
 
 /// How long a claim on a notification holds. Longer than the notify function's timeout
 /// (30 s) many times over, so a live sender is never taken over; a claim older than this
-/// belongs to a sender that died between the claim and the record of its send, and the
-/// sweeper takes it over (found through the due index) and sends again. SES and SNS take
-/// no idempotency key, so the first attempt may have reached the customer too: a duplicate
-/// is preferred to a silent loss, and the takeover is counted on the notification
+/// belongs to a sender that died between the claim and the record of its send: the sweeper
+/// finds it through the due index and wakes it, and notify takes it over and sends again.
+/// SES and SNS take no idempotency key, so the first attempt may have reached the customer
+/// too: a duplicate is preferred to a silent loss, and the takeover is counted on the notification
 /// (`expired_claims`), in the log and in the `ExpiredNotificationClaims` metric, which
 /// the template alarms on.
 pub const NOTIFICATION_CLAIM_LEASE: chrono::Duration = chrono::Duration::minutes(5);
+
+/// How long a wake-up (the sweeper's `woken_at` on a due notification or delivery) stands
+/// before a later sweep may wake the item again: shorter than the 15-minute schedule, so the
+/// next sweep repeats a wake whose stream record was lost or gave up; longer than a duplicate
+/// run of one sweep (a scheduler retry), which therefore wakes nothing twice.
+pub const WAKE_AGAIN_AFTER: chrono::Duration = chrono::Duration::minutes(10);
 
 /// A merchant's configuration, as the notification and webhook paths need it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

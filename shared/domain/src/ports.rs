@@ -213,8 +213,32 @@ pub trait ShipmentStore: Send + Sync {
 
 /// The sweeper's view: shipments whose `due_at` has come, read from a sparse index (its cost
 /// follows the number of due shipments, not the table size).
+///
+/// The sweeper acts on due shipments itself; due notifications and webhook deliveries it
+/// only wakes: `woken_at` set on the item is a stream record for notify or dispatch, which
+/// act on it with their own claims. A wake is conditional on the item being still due at
+/// `now` and not woken in the last [`crate::model::WAKE_AGAIN_AFTER`], so a duplicate sweep
+/// wakes nothing more; every claim and finish removes `woken_at`, so only wakes match the
+/// consumers' stream filter. The item stays in the due index until it is acted on, so a wake
+/// whose record was lost is made again by a later sweep.
 pub trait DueStore: Send + Sync {
     fn due(&self, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<Due>, StoreError>> + Send;
+
+    /// Wakes a due notification (a deferred SMS, an expired claim) for notify; true if this
+    /// call woke it.
+    fn wake_notification(
+        &self,
+        key: &NotificationKey,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Wakes a due webhook delivery (a retry, an expired lease, one the stream never
+    /// delivered) for dispatch; true if this call woke it.
+    fn wake_delivery(
+        &self,
+        key: &crate::webhooks::DeliveryKey,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// Secrets at rest (providers' webhook secrets, outgoing-webhook endpoint secrets) are
@@ -273,7 +297,7 @@ pub trait EventStore: Send + Sync {
     }
 
     /// Stores the new events of one webhook delivery atomically, in the chunks and order of
-    /// [`plan_writes`] (at most [`crate::service::MAX_TRANSACTION_WRITES`] per chunk); events
+    /// [`plan_writes`] (at most [`MAX_TRANSACTION_WRITES`] per chunk); events
     /// already stored are left alone and reported as known.
     fn record_events(
         &self,

@@ -80,7 +80,7 @@ pub struct Evaluation {
     pub outcome: Option<DeliveryOutcome>,
     pub changed: bool,
     /// The oldest scans deleted because the history went past its bound (set by
-    /// `service::reevaluate`, which counts the history).
+    /// `afterclick_app::reevaluate`, which counts the history).
     pub trimmed: usize,
 }
 
@@ -144,7 +144,7 @@ pub fn evaluate(
         label_at,
         estimate_at,
         // Without a summary the events are the whole timeline; new scans are counted by the
-        // caller, which knows which of them are new (`service::reevaluate`).
+        // caller, which knows which of them are new (`afterclick_app::reevaluate`).
         scans: known.map_or(events.len(), |h| h.scans),
     });
     let mut candidates = scan_moments(&usable, expected);

@@ -110,3 +110,85 @@ async fn an_unparsable_url_fails_without_echoing_it() {
         Err("the endpoint URL is not valid".to_owned())
     );
 }
+
+/// The use case with this adapter: a name resolving only to loopback is refused before any
+/// connection, and the attempt is an ordinary failed one, retried on the schedule.
+mod with_the_use_case {
+    use super::super::HttpSender;
+    use afterclick_app::Dispatch;
+    use afterclick_domain::fakes::{MemoryStore, shipment};
+    use afterclick_domain::milestone::{Milestone, Moment};
+    use afterclick_domain::ports::{DeliveryStore, EndpointStore};
+    use afterclick_domain::webhooks::{Delivery, DeliveryState, WebhookEndpoint, deliveries};
+    use chrono::{DateTime, Duration, TimeZone, Utc};
+
+    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap()
+    }
+
+    async fn setup() -> (MemoryStore, (), Delivery) {
+        let store = MemoryStore::default();
+        let endpoint = WebhookEndpoint {
+            id: "we_1".into(),
+            merchant_id: "m1".into(),
+            url: "https://hooks.example/in".into(),
+            milestones: Milestone::ALL.to_vec(),
+            description: None,
+            secret: SECRET.into(),
+            previous_secret: None,
+            created_at: t0(),
+        };
+        store.create_endpoint(&endpoint, 10).await.unwrap();
+        let delivery = deliveries(
+            &shipment("m1", "1Z1", t0()),
+            &[Moment::once(Milestone::Delivered)],
+            &[endpoint],
+            100,
+            t0(),
+        )
+        .remove(0);
+        store.put_delivery(delivery.clone());
+        (store, (), delivery)
+    }
+
+    #[tokio::test]
+    async fn a_host_resolving_to_no_public_address_is_an_ordinary_failed_attempt() {
+        let (store, _, delivery) = setup().await;
+        // Registered as a public-looking name in real life; `localhost` resolves without a
+        // name server and only to loopback, which is what such a name would be made to do.
+        let mut endpoint = store.endpoint("m1", "we_1").await.unwrap().unwrap();
+        endpoint.id = "we_2".into();
+        endpoint.url = "https://localhost/in".into();
+        store.create_endpoint(&endpoint, 10).await.unwrap();
+        let delivery = Delivery {
+            endpoint_id: "we_2".into(),
+            ..delivery
+        };
+        store.put_delivery(delivery.clone());
+        let d = Dispatch {
+            store: store.clone(),
+            sender: HttpSender::new().unwrap(),
+            clock: t0,
+        };
+        assert_eq!(
+            d.run(&delivery.key()).await.unwrap(),
+            Some(DeliveryState::Retrying)
+        );
+        let stored = store.delivery(&delivery.key()).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                stored.attempts,
+                stored.last_status,
+                stored.last_error.as_deref()
+            ),
+            (
+                1,
+                None,
+                Some("the endpoint's host resolves only to non-public addresses")
+            )
+        );
+        assert_eq!(stored.next_attempt_at, Some(t0() + Duration::seconds(30)));
+    }
+}

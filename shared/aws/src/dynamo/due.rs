@@ -1,10 +1,14 @@
 //! The sweeper's due work, found through the sparse due index: shipments, deferred
-//! notifications and webhook deliveries to retry.
+//! notifications and webhook deliveries to retry; and the wake-ups it sets on the latter two
+//! for notify and dispatch (see `DueStore`).
 
-use super::{DynamoStore, Item, s, unavailable, webhooks};
+use super::{DynamoStore, Item, applied, s, unavailable, webhooks};
 use crate::keys;
 use afterclick_domain::milestone::Moment;
+use afterclick_domain::model::WAKE_AGAIN_AFTER;
 use afterclick_domain::ports::{Due, DueStore, NotificationKey, ShipmentRef, StoreError};
+use afterclick_domain::webhooks::DeliveryKey;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 
@@ -75,8 +79,47 @@ fn due_item(mut item: Item) -> Option<Due> {
     }))
 }
 
+/// Sets `woken_at` on an item only while the due index still lists it at `now` (a claim or
+/// finish since the sweep read it moved or removed its `due_sk`) and no wake-up of the last
+/// [`WAKE_AGAIN_AFTER`] stands on it (a duplicate sweep wakes nothing twice).
+async fn wake(update: UpdateItemFluentBuilder, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let result = update
+        .update_expression("SET #woken = :now")
+        .condition_expression(
+            "#due_sk <= :due AND (attribute_not_exists(#woken) OR #woken <= :again)",
+        )
+        .expression_attribute_names("#woken", keys::WOKEN_AT)
+        .expression_attribute_names("#due_sk", keys::DUE_SK)
+        .expression_attribute_values(":now", s(keys::woken_at(now)))
+        .expression_attribute_values(":due", s(keys::due_sort_key(now)))
+        .expression_attribute_values(":again", s(keys::woken_at(now - WAKE_AGAIN_AFTER)))
+        .send()
+        .await;
+    applied(result)
+}
+
 impl DueStore for DynamoStore {
     async fn due(&self, now: DateTime<Utc>) -> Result<Vec<Due>, StoreError> {
         Ok(self.due_with_cost(now).await?.0)
+    }
+
+    async fn wake_notification(
+        &self,
+        key: &NotificationKey,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        wake(self.notification_update(key), now).await
+    }
+
+    async fn wake_delivery(
+        &self,
+        key: &DeliveryKey,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let update = self.update_item(
+            keys::shipment_pk(&key.merchant_id, &key.tracking_number),
+            keys::delivery_sk(&key.endpoint_id, &key.moment),
+        );
+        wake(update, now).await
     }
 }

@@ -8,10 +8,10 @@ use super::{
 };
 use crate::keys::{self, types};
 use afterclick_domain::TrackingEvent;
+use afterclick_domain::ports::MAX_TRANSACTION_WRITES;
 use afterclick_domain::ports::{
     EventPosition, EventStore, Recorded, StoreError, TimelinePage, plan_writes,
 };
-use afterclick_domain::service::MAX_TRANSACTION_WRITES;
 use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
 use chrono::{DateTime, Utc};
 use std::time::Duration;

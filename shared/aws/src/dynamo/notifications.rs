@@ -25,7 +25,7 @@ pub(super) fn notification_item(n: &Notification) -> Result<Item, StoreError> {
 
 impl DynamoStore {
     /// An UpdateItem aimed at one notification item.
-    fn notification_update(&self, key: &NotificationKey) -> UpdateItemFluentBuilder {
+    pub(super) fn notification_update(&self, key: &NotificationKey) -> UpdateItemFluentBuilder {
         self.update_item(
             keys::shipment_pk(&key.merchant_id, &key.tracking_number),
             keys::notification_sk(&key.moment(), key.channel),
@@ -44,8 +44,10 @@ impl NotificationStore for DynamoStore {
             .notification_update(key)
             // Due again when the lease ends: if the sender dies before it records the send,
             // the sweeper finds the claim there (see `NOTIFICATION_CLAIM_LEASE`).
+            // Without the wake-up: only the sweeper's wakes match notify's MODIFY filter.
             .update_expression(
-                "SET #state = :claimed, updated_at = :now, due_pk = :due_pk, due_sk = :due_sk",
+                "SET #state = :claimed, updated_at = :now, due_pk = :due_pk, due_sk = :due_sk \
+                 REMOVE woken_at",
             )
             .condition_expression("#state = :from")
             .expression_attribute_names("#state", "state")
@@ -70,7 +72,9 @@ impl NotificationStore for DynamoStore {
     ) -> Result<bool, StoreError> {
         let result = self
             .notification_update(key)
-            .update_expression("SET updated_at = :now, due_sk = :due_sk ADD expired_claims :one")
+            .update_expression(
+                "SET updated_at = :now, due_sk = :due_sk ADD expired_claims :one REMOVE woken_at",
+            )
             .condition_expression("#state = :claimed AND updated_at = :claimed_at")
             .expression_attribute_names("#state", "state")
             .expression_attribute_values(":claimed", s(NotificationState::Claimed.as_str()))
@@ -145,8 +149,8 @@ impl NotificationStore for DynamoStore {
         }
         // Off the due list once it ended, unless it is due again (deferred).
         let remove = match outcome {
-            Outcome::Deferred { .. } => "",
-            _ => " REMOVE due_pk, due_sk",
+            Outcome::Deferred { .. } => " REMOVE woken_at",
+            _ => " REMOVE due_pk, due_sk, woken_at",
         };
         let result = self
             .notification_update(key)

@@ -206,7 +206,8 @@ impl DeliveryStore for DynamoStore {
             .delivery_update(key)
             .update_expression(
                 "SET #state = :sending, attempts = attempts + :one, lease_until = :lease, \
-                 updated_at = :now, due_pk = :due_pk, due_sk = :due_sk REMOVE next_attempt_at",
+                 updated_at = :now, due_pk = :due_pk, due_sk = :due_sk \
+                 REMOVE next_attempt_at, woken_at",
             )
             .expression_attribute_values(":seen_state", s(seen.state.as_str()))
             .expression_attribute_values(":seen_attempts", n(seen.attempts))
@@ -229,7 +230,8 @@ impl DeliveryStore for DynamoStore {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut sets = vec!["#state = :state", "updated_at = :now"];
-        let mut removes = vec!["lease_until"];
+        // Without the wake-up: only the sweeper's wakes match dispatch's MODIFY filter.
+        let mut removes = vec!["lease_until", "woken_at"];
         let mut values = HashMap::from([
             (":seen_state".to_owned(), s(seen.state.as_str())),
             (":seen_attempts".to_owned(), n(seen.attempts)),

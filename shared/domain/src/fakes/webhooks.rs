@@ -18,6 +18,8 @@ type Key = (String, String, String, String);
 pub(super) struct WebhookState {
     endpoints: BTreeMap<(String, String), WebhookEndpoint>,
     deliveries: BTreeMap<Key, Delivery>,
+    /// The sweeper's wake-ups standing on deliveries (`woken_at`).
+    woken: BTreeMap<Key, DateTime<Utc>>,
 }
 
 fn key(k: &DeliveryKey) -> Key {
@@ -38,6 +40,25 @@ impl WebhookState {
             .collect()
     }
 
+    /// Part of `wake_delivery`: wakes it if it is due at `now` and not woken lately.
+    pub(super) fn wake(&mut self, k: &DeliveryKey, now: DateTime<Utc>) -> bool {
+        let due = self
+            .deliveries
+            .get(&key(k))
+            .and_then(crate::webhooks::due_at)
+            .is_some_and(|at| at <= now);
+        if !due || super::still_woken(self.woken.get(&key(k)), now) {
+            return false;
+        }
+        self.woken.insert(key(k), now);
+        true
+    }
+
+    /// When the sweeper woke this delivery, if the wake-up still stands on it.
+    pub(super) fn woken_at(&self, k: &DeliveryKey) -> Option<DateTime<Utc>> {
+        self.woken.get(&key(k)).copied()
+    }
+
     /// Part of `commit`: a delivery that already exists is left alone.
     pub(super) fn insert_new(&mut self, deliveries: &[Delivery]) {
         for d in deliveries {
@@ -55,6 +76,11 @@ impl MemoryStore {
             .webhooks
             .deliveries
             .insert(key(&delivery.key()), delivery);
+    }
+
+    /// When the sweeper woke this delivery, if the wake-up still stands on it.
+    pub fn delivery_woken_at(&self, k: &DeliveryKey) -> Option<DateTime<Utc>> {
+        self.state.lock().unwrap().webhooks.woken_at(k)
     }
 
     pub fn all_deliveries(&self) -> Vec<Delivery> {
@@ -155,7 +181,8 @@ impl DeliveryStore for MemoryStore {
         lease_until: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let mut state = self.state.lock().unwrap();
+        let mut guard = self.state.lock().unwrap();
+        let state = &mut *guard;
         match state.webhooks.deliveries.get_mut(&key(k)) {
             Some(d) if d.seen() == seen => {
                 d.state = DeliveryState::Sending;
@@ -163,6 +190,7 @@ impl DeliveryStore for MemoryStore {
                 d.lease_until = Some(lease_until);
                 d.next_attempt_at = None;
                 d.updated_at = now;
+                state.webhooks.woken.remove(&key(k));
                 Ok(true)
             }
             _ => Ok(false),
@@ -176,7 +204,8 @@ impl DeliveryStore for MemoryStore {
         finish: &Finish,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let mut state = self.state.lock().unwrap();
+        let mut guard = self.state.lock().unwrap();
+        let state = &mut *guard;
         let Some(d) = state.webhooks.deliveries.get_mut(&key(k)) else {
             return Ok(false);
         };
@@ -202,6 +231,7 @@ impl DeliveryStore for MemoryStore {
             }
             Finish::Cancelled { reason } => d.last_error = Some(reason.clone()),
         }
+        state.webhooks.woken.remove(&key(k));
         Ok(true)
     }
 

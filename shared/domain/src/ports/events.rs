@@ -9,6 +9,8 @@ use std::collections::HashSet;
 /// a feed is broken or hostile, and the oldest scans are deleted as new ones arrive, so a
 /// shipment's storage (and the one full read at registration) stays bounded.
 pub const MAX_HISTORY: usize = 5_000;
+/// DynamoDB's limit on the writes of one transaction.
+pub const MAX_TRANSACTION_WRITES: usize = 100;
 
 /// What storing one delivery's events did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

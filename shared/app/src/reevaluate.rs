@@ -2,16 +2,16 @@
 //! retry on conflict. Shared by the stream consumer and the sweeper; it talks to the
 //! outside only through the ports.
 
-use crate::model::{Notification, NotificationState, TrackingEvent};
-use crate::ports::{EndpointStore, EventStore, MAX_HISTORY, SnapshotReads, StoreError};
-use crate::rules::{Evaluation, evaluate};
-use crate::webhooks;
+use afterclick_domain::model::{Notification, NotificationState, TrackingEvent};
+use afterclick_domain::ports::{
+    EndpointStore, EventStore, MAX_HISTORY, MAX_TRANSACTION_WRITES, SnapshotReads, StoreError,
+};
+use afterclick_domain::rules::{Evaluation, evaluate};
+use afterclick_domain::webhooks;
 use chrono::{DateTime, Utc};
 
 /// Optimistic-concurrency retries before giving the work back to the caller's retry.
 pub const COMMIT_ATTEMPTS: usize = 5;
-/// DynamoDB's limit on the writes of one transaction.
-pub const MAX_TRANSACTION_WRITES: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReevaluateError {
