@@ -119,7 +119,7 @@ pub fn quiet_until(
 mod tests {
     use super::*;
     use afterclick_domain::fakes::{merchant, shipment};
-    use afterclick_domain::{Milestone, NotificationState};
+    use afterclick_domain::{EmailAddress, Milestone, NotificationState, PhoneNumber};
     use chrono::TimeZone;
 
     fn noon() -> DateTime<Utc> {
@@ -134,8 +134,8 @@ mod tests {
     /// fakes module's builders, no fake store or sender).
     fn a_shipment() -> Shipment {
         let mut shipment = shipment("m1", "TN1", noon());
-        shipment.customer.email = Some("ann@example.com".into());
-        shipment.customer.phone = Some("+447700900123".into());
+        shipment.customer.email = Some(EmailAddress::parse("ann@example.com").unwrap());
+        shipment.customer.phone = Some(PhoneNumber::parse("+447700900123").unwrap());
         shipment.customer.timezone = "Europe/London".into();
         shipment
     }
