@@ -11,15 +11,23 @@
 //! (`{order}`), and `message::substitute` fills the slots in one pass, so a value (an order
 //! number `{name}`) is never read as a placeholder. Dates are the exception: their patterns
 //! carry per-locale rules (French "1er"), so [`Locale::date`] formats them with Fluent.
+//! Month and weekday names are CLDR's, through icu4x's compiled-in data; a locale's files
+//! may replace one where the messages spell it differently (see `nl/messages.ftl`).
 
 use crate::milestone::Milestone;
 use crate::reason::Reason;
 use chrono::{Datelike, NaiveDate};
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
+use icu_calendar::{Date, Gregorian};
+use icu_datetime::fieldsets::enums::DateFieldSet;
+use icu_datetime::pattern::{
+    DateTimePattern, FixedCalendarDateTimeNames, MonthNameLength, WeekdayNameLength,
+};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
+use writeable::TryWriteable;
 
 pub mod page;
 
@@ -84,12 +92,15 @@ pub struct Labels {
     pub reason_fallback: &'static str,
 }
 
-/// Date words and patterns of one locale. Patterns, in slot form, use `{weekday}`, `{day}`,
-/// `{month}` (full month name), `{mon}` (abbreviated), `{year}`, `{m}` (month number);
-/// [`Locale::date`] formats the Fluent pattern itself, with its per-locale rules.
+/// Date words and patterns of one locale. Patterns, in slot form, use `{weekday}`,
+/// `{weekday_short}`, `{day}`, `{month}` (full month name), `{mon}` (abbreviated), `{year}`,
+/// `{m}` (month number); [`Locale::date`] formats the Fluent pattern itself, with its
+/// per-locale rules. The names are CLDR's unless the locale's files replace them.
 #[derive(Debug, Clone, Copy)]
 pub struct DateWords {
     pub weekdays: [&'static str; 7], // Monday first
+    /// Abbreviated: "Fri", ja "金".
+    pub weekdays_short: [&'static str; 7],
     pub months: [&'static str; 12],
     pub months_short: [&'static str; 12],
     /// e.g. en "{weekday}, {month} {day}", de "{weekday}, {day}. {month}"
@@ -125,7 +136,7 @@ pub fn locale(tag: &str) -> Option<&'static Locale> {
 }
 
 /// Every variable a text may use, bound to its `{slot}`.
-const SLOTS: [&str; 18] = [
+const SLOTS: [&str; 19] = [
     "order",
     "brand",
     "attempt",
@@ -142,6 +153,7 @@ const SLOTS: [&str; 18] = [
     "zone",
     "stars",
     "weekday",
+    "weekday_short",
     "month",
     "mon",
 ];
@@ -196,6 +208,68 @@ impl Source {
     fn list<const N: usize>(&self, key: &str) -> [&'static str; N] {
         std::array::from_fn(|i| self.text(&format!("{key}-{}", i + 1)))
     }
+
+    /// CLDR's month or weekday names (`key` "month", "month-short", "weekday",
+    /// "weekday-short"), each replaced by the locale's own `<key>-<n>` message where it has
+    /// one. Weekdays are Monday first.
+    fn names<const N: usize>(&self, tag: &str, key: &str) -> [&'static str; N] {
+        let cldr = cldr_names(tag, key);
+        std::array::from_fn(|i| {
+            self.own(&format!("{key}-{}", i + 1)).unwrap_or_else(|| {
+                // Only if CLDR had no data for the locale: the number, never a panic.
+                let name = cldr.as_ref().and_then(|names| names.get(i).cloned());
+                leak(name.unwrap_or_else(|| (i + 1).to_string()))
+            })
+        })
+    }
+}
+
+/// The names icu4x's compiled CLDR data gives a locale for one field: twelve months from
+/// January, or seven weekdays from Monday.
+fn cldr_names(tag: &str, key: &str) -> Option<Vec<String>> {
+    let locale: icu_datetime::DateTimeFormatterPreferences =
+        (&tag.parse::<icu_locale_core::Locale>().ok()?).into();
+    let mut names = FixedCalendarDateTimeNames::<Gregorian, DateFieldSet>::try_new(locale).ok()?;
+    // Format-context names ("2. Oktober"), as they stand inside a date; one pattern per
+    // field, since a names object holds one length of each field.
+    let weekdays = key.starts_with("weekday");
+    let pattern = match key {
+        "month" => names
+            .include_month_names(MonthNameLength::Wide)
+            .map(|_| "MMMM"),
+        "month-short" => names
+            .include_month_names(MonthNameLength::Abbreviated)
+            .map(|_| "MMM"),
+        "weekday" => names
+            .include_weekday_names(WeekdayNameLength::Wide)
+            .map(|_| "EEEE"),
+        _ => names
+            .include_weekday_names(WeekdayNameLength::Abbreviated)
+            .map(|_| "EEE"),
+    };
+    let pattern = DateTimePattern::try_from_pattern_str(pattern.ok()?).ok()?;
+    let formatter = names.with_pattern_unchecked(&pattern);
+    // 1 January 2024 was a Monday: its first week gives the weekdays in order.
+    let dates = if weekdays {
+        (1..=7)
+            .map(|d| Date::try_new_gregorian(2024, 1, d))
+            .collect::<Result<Vec<_>, _>>()
+    } else {
+        (1..=12)
+            .map(|m| Date::try_new_gregorian(2024, m, 1))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    dates
+        .ok()?
+        .iter()
+        .map(|date| {
+            formatter
+                .format(date)
+                .try_write_to_string()
+                .ok()
+                .map(|s| s.into_owned())
+        })
+        .collect()
 }
 
 /// A Fluent message id from a snake_case name.
@@ -253,9 +327,10 @@ impl Locale {
             },
             reasons: reasons.leak(),
             dates: DateWords {
-                weekdays: s.list("weekday"),
-                months: s.list("month"),
-                months_short: s.list("month-short"),
+                weekdays: s.names(tag, "weekday"),
+                weekdays_short: s.names(tag, "weekday-short"),
+                months: s.names(tag, "month"),
+                months_short: s.names(tag, "month-short"),
                 long: s.text("date-long"),
                 short: s.text("date-short"),
                 long_year: s.text("date-long-year"),
@@ -281,6 +356,10 @@ impl Locale {
         // month number are text, so no number formatting touches them.
         let args: HashMap<Cow<'static, str>, FluentValue<'static>> = [
             ("weekday", FluentValue::from(words.weekdays[weekday])),
+            (
+                "weekday_short",
+                FluentValue::from(words.weekdays_short[weekday]),
+            ),
             ("month", FluentValue::from(words.months[month])),
             ("mon", FluentValue::from(words.months_short[month])),
             ("day", FluentValue::from(date.day())),
@@ -311,7 +390,15 @@ mod tests {
         "{name}",
         "{first_name}",
     ];
-    const DATE_FIELDS: [&str; 6] = ["{weekday}", "{day}", "{month}", "{mon}", "{year}", "{m}"];
+    const DATE_FIELDS: [&str; 7] = [
+        "{weekday}",
+        "{weekday_short}",
+        "{day}",
+        "{month}",
+        "{mon}",
+        "{year}",
+        "{m}",
+    ];
 
     /// The reasons that explain an exception, a failed attempt or a delay: each locale
     /// has a phrase for every one of them.
@@ -444,6 +531,7 @@ mod tests {
     fn date(words: &DateWords, pattern: &str, weekday: usize, month: usize, day: u32) -> String {
         pattern
             .replace("{weekday}", words.weekdays[weekday])
+            .replace("{weekday_short}", words.weekdays_short[weekday])
             .replace("{month}", words.months[month])
             .replace("{mon}", words.months_short[month])
             .replace("{day}", &day.to_string())
@@ -562,7 +650,8 @@ mod tests {
                 }
             }
             let d = &l.dates;
-            for text in d.weekdays.iter().chain(&d.months).chain(&d.months_short) {
+            let names = d.weekdays.iter().chain(&d.weekdays_short);
+            for text in names.chain(&d.months).chain(&d.months_short) {
                 assert!(
                     !text.is_empty() && placeholders(text).is_empty(),
                     "{}",
@@ -822,7 +911,8 @@ mod tests {
                 "ja" => None,
                 _ => Some(false),
             };
-            for word in d.weekdays.iter().chain(&d.months).chain(&d.months_short) {
+            let names = d.weekdays.iter().chain(&d.weekdays_short);
+            for word in names.chain(&d.months).chain(&d.months_short) {
                 let first = word.chars().next().unwrap();
                 if let Some(upper) = upper {
                     assert_eq!(first.is_uppercase(), upper, "{}: {word}", l.tag);
@@ -860,6 +950,34 @@ mod tests {
         assert_eq!(ja().date(day(2), true, true), "2026年10月2日（金）");
     }
 
+    /// The names are CLDR's, through icu4x, in the form that stands inside a date; Dutch
+    /// keeps its abbreviations with a full stop from its own file.
+    #[test]
+    fn month_and_weekday_names_come_from_cldr_unless_a_locale_replaces_them() {
+        let names = |tag| &locale(tag).unwrap().dates;
+        assert_eq!(names("de").months_short[8], "Sept.");
+        assert_eq!(names("fr").months_short[3], "avr.");
+        assert_eq!(names("es").months_short[8], "sept");
+        assert_eq!(names("pt-BR").weekdays[4], "sexta-feira");
+        assert_eq!(names("pt-BR").months_short[9], "out.");
+        assert_eq!(names("ja").weekdays_short[4], "金");
+        assert_eq!(names("nl").months_short[9], "okt.");
+        assert_eq!(names("nl").months_short[4], "mei");
+        assert_eq!(cldr_names("nl", "month-short").unwrap()[9], "okt");
+        assert_eq!(
+            cldr_names("en", "weekday").unwrap(),
+            [
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday"
+            ]
+        );
+    }
+
     /// Every message of the English files exists in every locale's own files: the
     /// fallback to English is for safety, never for a translation left out.
     #[test]
@@ -874,7 +992,7 @@ mod tests {
             .filter_map(|line| line.split_once(" = ").map(|(id, _)| id))
             .filter(|id| !id.starts_with([' ', '#']))
             .collect();
-        assert!(ids.len() > 150, "{}", ids.len());
+        assert!(ids.len() > 140, "{}", ids.len());
         for l in *ALL {
             let s = Source::new(l.tag);
             for id in &ids {

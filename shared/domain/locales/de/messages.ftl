@@ -100,37 +100,10 @@ reason-pickup-missed = Das Paket wurde nicht rechtzeitig abgeholt
 reason-contact-carrier = Der Paketdienst bittet Sie, sich bei ihm zu melden
 reason-notice-left = Der Zusteller hat eine Benachrichtigungskarte hinterlassen
 
-weekday-1 = Montag
-weekday-2 = Dienstag
-weekday-3 = Mittwoch
-weekday-4 = Donnerstag
-weekday-5 = Freitag
-weekday-6 = Samstag
-weekday-7 = Sonntag
-month-1 = Januar
-month-2 = Februar
-month-3 = März
-month-4 = April
-month-5 = Mai
-month-6 = Juni
-month-7 = Juli
-month-8 = August
-month-9 = September
-month-10 = Oktober
-month-11 = November
-month-12 = Dezember
-month-short-1 = Jan.
-month-short-2 = Feb.
-month-short-3 = März
-month-short-4 = Apr.
-month-short-5 = Mai
-month-short-6 = Juni
-month-short-7 = Juli
-month-short-8 = Aug.
-month-short-9 = Sept.
-month-short-10 = Okt.
-month-short-11 = Nov.
-month-short-12 = Dez.
+# Dates. Month and weekday names come from CLDR (icu_datetime): $weekday, $weekday_short,
+# $month, $mon (abbreviated month); $day (a number, so a pattern can select on it),
+# $m (month number) and $year. A `month-short-N` (or `weekday-N`, `weekday-short-N`,
+# `month-N`) message here replaces CLDR's name.
 date-long = { $weekday }, { $day }. { $month }
 date-short = { $day }.{ $m }.
 date-long-year = { $weekday }, { $day }. { $month } { $year }

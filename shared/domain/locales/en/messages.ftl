@@ -100,37 +100,10 @@ reason-pickup-missed = the parcel was not collected in time
 reason-contact-carrier = the carrier asks you to contact them
 reason-notice-left = the driver left a delivery notice
 
-weekday-1 = Monday
-weekday-2 = Tuesday
-weekday-3 = Wednesday
-weekday-4 = Thursday
-weekday-5 = Friday
-weekday-6 = Saturday
-weekday-7 = Sunday
-month-1 = January
-month-2 = February
-month-3 = March
-month-4 = April
-month-5 = May
-month-6 = June
-month-7 = July
-month-8 = August
-month-9 = September
-month-10 = October
-month-11 = November
-month-12 = December
-month-short-1 = Jan
-month-short-2 = Feb
-month-short-3 = Mar
-month-short-4 = Apr
-month-short-5 = May
-month-short-6 = Jun
-month-short-7 = Jul
-month-short-8 = Aug
-month-short-9 = Sep
-month-short-10 = Oct
-month-short-11 = Nov
-month-short-12 = Dec
+# Dates. Month and weekday names come from CLDR (icu_datetime): $weekday, $weekday_short,
+# $month, $mon (abbreviated month); $day (a number, so a pattern can select on it),
+# $m (month number) and $year. A `month-short-N` (or `weekday-N`, `weekday-short-N`,
+# `month-N`) message here replaces CLDR's name.
 date-long = { $weekday }, { $month } { $day }
 date-short = { $mon } { $day }
 date-long-year = { $weekday }, { $month } { $day }, { $year }

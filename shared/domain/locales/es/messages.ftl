@@ -100,37 +100,10 @@ reason-pickup-missed = el paquete no se ha recogido a tiempo
 reason-contact-carrier = el transportista necesita que te pongas en contacto con él
 reason-notice-left = el repartidor ha dejado un aviso
 
-weekday-1 = lunes
-weekday-2 = martes
-weekday-3 = miércoles
-weekday-4 = jueves
-weekday-5 = viernes
-weekday-6 = sábado
-weekday-7 = domingo
-month-1 = enero
-month-2 = febrero
-month-3 = marzo
-month-4 = abril
-month-5 = mayo
-month-6 = junio
-month-7 = julio
-month-8 = agosto
-month-9 = septiembre
-month-10 = octubre
-month-11 = noviembre
-month-12 = diciembre
-month-short-1 = ene
-month-short-2 = feb
-month-short-3 = mar
-month-short-4 = abr
-month-short-5 = may
-month-short-6 = jun
-month-short-7 = jul
-month-short-8 = ago
-month-short-9 = sept
-month-short-10 = oct
-month-short-11 = nov
-month-short-12 = dic
+# Dates. Month and weekday names come from CLDR (icu_datetime): $weekday, $weekday_short,
+# $month, $mon (abbreviated month); $day (a number, so a pattern can select on it),
+# $m (month number) and $year. A `month-short-N` (or `weekday-N`, `weekday-short-N`,
+# `month-N`) message here replaces CLDR's name.
 date-long = { $weekday }, { $day } de { $month }
 date-short = { $day } { $mon }
 date-long-year = { $weekday }, { $day } de { $month } de { $year }

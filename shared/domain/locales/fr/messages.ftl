@@ -100,37 +100,10 @@ reason-pickup-missed = le colis n’a pas été retiré à temps
 reason-contact-carrier = le transporteur vous demande de le contacter
 reason-notice-left = le livreur a laissé un avis de passage
 
-weekday-1 = lundi
-weekday-2 = mardi
-weekday-3 = mercredi
-weekday-4 = jeudi
-weekday-5 = vendredi
-weekday-6 = samedi
-weekday-7 = dimanche
-month-1 = janvier
-month-2 = février
-month-3 = mars
-month-4 = avril
-month-5 = mai
-month-6 = juin
-month-7 = juillet
-month-8 = août
-month-9 = septembre
-month-10 = octobre
-month-11 = novembre
-month-12 = décembre
-month-short-1 = janv.
-month-short-2 = févr.
-month-short-3 = mars
-month-short-4 = avr.
-month-short-5 = mai
-month-short-6 = juin
-month-short-7 = juil.
-month-short-8 = août
-month-short-9 = sept.
-month-short-10 = oct.
-month-short-11 = nov.
-month-short-12 = déc.
+# Dates. Month and weekday names come from CLDR (icu_datetime): $weekday, $weekday_short,
+# $month, $mon (abbreviated month); $day (a number, so a pattern can select on it),
+# $m (month number) and $year. A `month-short-N` (or `weekday-N`, `weekday-short-N`,
+# `month-N`) message here replaces CLDR's name.
 date-long = { $weekday } { $day ->
         [1] 1er
        *[other] { $day }

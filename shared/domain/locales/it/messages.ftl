@@ -100,37 +100,10 @@ reason-pickup-missed = il pacco non è stato ritirato in tempo
 reason-contact-carrier = il corriere chiede di essere contattato
 reason-notice-left = il corriere ha lasciato un avviso di passaggio
 
-weekday-1 = lunedì
-weekday-2 = martedì
-weekday-3 = mercoledì
-weekday-4 = giovedì
-weekday-5 = venerdì
-weekday-6 = sabato
-weekday-7 = domenica
-month-1 = gennaio
-month-2 = febbraio
-month-3 = marzo
-month-4 = aprile
-month-5 = maggio
-month-6 = giugno
-month-7 = luglio
-month-8 = agosto
-month-9 = settembre
-month-10 = ottobre
-month-11 = novembre
-month-12 = dicembre
-month-short-1 = gen
-month-short-2 = feb
-month-short-3 = mar
-month-short-4 = apr
-month-short-5 = mag
-month-short-6 = giu
-month-short-7 = lug
-month-short-8 = ago
-month-short-9 = set
-month-short-10 = ott
-month-short-11 = nov
-month-short-12 = dic
+# Dates. Month and weekday names come from CLDR (icu_datetime): $weekday, $weekday_short,
+# $month, $mon (abbreviated month); $day (a number, so a pattern can select on it),
+# $m (month number) and $year. A `month-short-N` (or `weekday-N`, `weekday-short-N`,
+# `month-N`) message here replaces CLDR's name.
 date-long = { $weekday } { $day } { $month }
 date-short = { $day } { $mon }
 date-long-year = { $weekday } { $day } { $month } { $year }

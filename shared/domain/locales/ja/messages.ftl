@@ -100,38 +100,11 @@ reason-pickup-missed = 受取期限切れ
 reason-contact-carrier = 配送業者へのご連絡が必要
 reason-notice-left = ご不在連絡票の投函
 
-weekday-1 = 月
-weekday-2 = 火
-weekday-3 = 水
-weekday-4 = 木
-weekday-5 = 金
-weekday-6 = 土
-weekday-7 = 日
-month-1 = 1月
-month-2 = 2月
-month-3 = 3月
-month-4 = 4月
-month-5 = 5月
-month-6 = 6月
-month-7 = 7月
-month-8 = 8月
-month-9 = 9月
-month-10 = 10月
-month-11 = 11月
-month-12 = 12月
-month-short-1 = 1月
-month-short-2 = 2月
-month-short-3 = 3月
-month-short-4 = 4月
-month-short-5 = 5月
-month-short-6 = 6月
-month-short-7 = 7月
-month-short-8 = 8月
-month-short-9 = 9月
-month-short-10 = 10月
-month-short-11 = 11月
-month-short-12 = 12月
-date-long = { $m }月{ $day }日（{ $weekday }）
+# Dates. Month and weekday names come from CLDR (icu_datetime): $weekday, $weekday_short,
+# $month, $mon (abbreviated month); $day (a number, so a pattern can select on it),
+# $m (month number) and $year. A `month-short-N` (or `weekday-N`, `weekday-short-N`,
+# `month-N`) message here replaces CLDR's name.
+date-long = { $m }月{ $day }日（{ $weekday_short }）
 date-short = { $m }月{ $day }日
-date-long-year = { $year }年{ $m }月{ $day }日（{ $weekday }）
+date-long-year = { $year }年{ $m }月{ $day }日（{ $weekday_short }）
 date-short-year = { $year }年{ $m }月{ $day }日

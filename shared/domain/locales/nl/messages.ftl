@@ -100,30 +100,16 @@ reason-pickup-missed = het pakket is niet op tijd opgehaald
 reason-contact-carrier = de vervoerder vraagt je contact met hen op te nemen
 reason-notice-left = de bezorger heeft een kaartje achtergelaten
 
-weekday-1 = maandag
-weekday-2 = dinsdag
-weekday-3 = woensdag
-weekday-4 = donderdag
-weekday-5 = vrijdag
-weekday-6 = zaterdag
-weekday-7 = zondag
-month-1 = januari
-month-2 = februari
-month-3 = maart
-month-4 = april
-month-5 = mei
-month-6 = juni
-month-7 = juli
-month-8 = augustus
-month-9 = september
-month-10 = oktober
-month-11 = november
-month-12 = december
+# Dates. Month and weekday names come from CLDR (icu_datetime): $weekday, $weekday_short,
+# $month, $mon (abbreviated month); $day (a number, so a pattern can select on it),
+# $m (month number) and $year. A `month-short-N` (or `weekday-N`, `weekday-short-N`,
+# `month-N`) message here replaces CLDR's name.
+# CLDR writes Dutch abbreviated months without a full stop ("2 okt"); these messages keep
+# the Taalunie spelling with one ("2 okt."), as they always have.
 month-short-1 = jan.
 month-short-2 = feb.
 month-short-3 = mrt.
 month-short-4 = apr.
-month-short-5 = mei
 month-short-6 = jun.
 month-short-7 = jul.
 month-short-8 = aug.

@@ -100,37 +100,10 @@ reason-pickup-missed = o pacote não foi retirado no prazo
 reason-contact-carrier = a transportadora pede que você entre em contato com ela
 reason-notice-left = o entregador deixou um aviso de tentativa de entrega
 
-weekday-1 = segunda-feira
-weekday-2 = terça-feira
-weekday-3 = quarta-feira
-weekday-4 = quinta-feira
-weekday-5 = sexta-feira
-weekday-6 = sábado
-weekday-7 = domingo
-month-1 = janeiro
-month-2 = fevereiro
-month-3 = março
-month-4 = abril
-month-5 = maio
-month-6 = junho
-month-7 = julho
-month-8 = agosto
-month-9 = setembro
-month-10 = outubro
-month-11 = novembro
-month-12 = dezembro
-month-short-1 = jan.
-month-short-2 = fev.
-month-short-3 = mar.
-month-short-4 = abr.
-month-short-5 = mai.
-month-short-6 = jun.
-month-short-7 = jul.
-month-short-8 = ago.
-month-short-9 = set.
-month-short-10 = out.
-month-short-11 = nov.
-month-short-12 = dez.
+# Dates. Month and weekday names come from CLDR (icu_datetime): $weekday, $weekday_short,
+# $month, $mon (abbreviated month); $day (a number, so a pattern can select on it),
+# $m (month number) and $year. A `month-short-N` (or `weekday-N`, `weekday-short-N`,
+# `month-N`) message here replaces CLDR's name.
 date-long = { $weekday }, { $day } de { $month }
 date-short = { $day } de { $mon }
 date-long-year = { $weekday }, { $day } de { $month } de { $year }
