@@ -30,6 +30,9 @@ use std::sync::LazyLock;
 use writeable::TryWriteable;
 
 pub mod page;
+pub mod tag;
+
+pub use tag::{InvalidLocaleTag, LocaleTag};
 
 fluent_templates::static_loader! {
     static TEXTS = {

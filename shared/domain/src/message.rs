@@ -782,7 +782,7 @@ pub fn sample_vars(
             name: "Alex Sample".into(),
             email: Some("alex@example.com".into()),
             phone: Some("+15555550100".into()),
-            locale: Some(locale_tag.into()),
+            locale: Some(crate::i18n::LocaleTag::stored(locale_tag)),
             timezone: "UTC".into(),
         },
         promised_delivery_date: Some(today),
