@@ -5,7 +5,7 @@
 //! [`VARIABLES`] and the README). Customer and merchant text only ever enters a template as
 //! a variable, so it is escaped in HTML and never interpreted as template code.
 
-use crate::i18n::{self, DateWords, Locale};
+use crate::i18n::{self, Locale};
 use crate::milestone::Milestone;
 use crate::model::{Details, Merchant, Product, Shipment};
 use crate::sms::{self, Segments};
@@ -120,58 +120,16 @@ pub const VARIABLES: &[&str] = &[
     "recommendations",
 ];
 
-fn language(tag: &str) -> &str {
-    tag.split(['-', '_']).next().unwrap_or(tag)
-}
-
-/// Customer locale, then its language (`pt-PT` finds `pt-BR`), then the merchant's default
-/// (also when the customer has none), then English.
+/// Customer locale (`pt-PT` finds `pt-BR`), then the merchant's default (also when the
+/// customer has none), then English: the pages' negotiation without the browser's say.
 pub fn resolve_locale(customer: Option<&str>, merchant_default: &str) -> &'static Locale {
-    let exact = |tag: &str| {
-        i18n::ALL
-            .iter()
-            .copied()
-            .find(|l| l.tag.eq_ignore_ascii_case(tag))
-    };
-    let same_language = |tag: &str| {
-        i18n::ALL
-            .iter()
-            .copied()
-            .find(|l| language(l.tag).eq_ignore_ascii_case(language(tag)))
-    };
-    customer
-        .and_then(|c| exact(c).or_else(|| same_language(c)))
-        .or_else(|| exact(merchant_default))
-        .unwrap_or(&i18n::EN)
+    i18n::page::negotiate(customer.into_iter().chain([merchant_default]))
 }
 
 /// A date in the locale's words; the year is written whenever it is not `this_year` (a
 /// carrier's "new date" next January must not read as this January).
 fn date_text(date: NaiveDate, locale: &Locale, long: bool, this_year: i32) -> String {
-    let words: &DateWords = &locale.dates;
-    let month = date.month0() as usize;
-    let weekday = date.weekday().num_days_from_monday() as usize;
-    let pattern = match (long, date.year() == this_year) {
-        (true, true) => words.long,
-        (false, true) => words.short,
-        (true, false) => words.long_year,
-        (false, false) => words.short_year,
-    };
-    pattern
-        .replace("{weekday}", words.weekdays[weekday])
-        .replace("{month}", words.months[month])
-        .replace("{mon}", words.months_short[month])
-        // French writes the first of the month as "1er".
-        .replace(
-            "{day}",
-            &if date.day() == 1 && locale.tag == "fr" {
-                "1er".to_owned()
-            } else {
-                date.day().to_string()
-            },
-        )
-        .replace("{m}", &date.month().to_string())
-        .replace("{year}", &date.year().to_string())
+    locale.date(date, long, date.year() != this_year)
 }
 
 /// A date written the locale's long way ("Montag, 23. November"; with the year when it
@@ -189,13 +147,13 @@ fn first_name(name: &str) -> &str {
     name.split_whitespace().next().unwrap_or(name)
 }
 
-/// How the customer is addressed: by first name, except in Japanese, where a first name
-/// alone would be over-familiar ("{name}様" takes the full name).
-fn addressed(name: &str, locale: &Locale) -> String {
-    if locale.tag == "ja" {
-        name.trim().to_owned()
-    } else {
-        first_name(name).to_owned()
+/// The customer's name for a text's `{name}` (full) and `{first_name}` slots: each
+/// locale's text picks one (Japanese addresses by the full name: "{name}様").
+fn name_slot(slot: &str, name: &str) -> Option<String> {
+    match slot {
+        "name" => Some(name.trim().to_owned()),
+        "first_name" => Some(first_name(name).to_owned()),
+        _ => None,
     }
 }
 
@@ -265,7 +223,7 @@ fn fill(template: &str, input: &MessageInput<'_>, locale: &Locale, short: bool) 
     substitute(template, |placeholder| match placeholder {
         "order" => Some(input.shipment.order_number.clone()),
         "brand" => Some(input.merchant.brand_name.clone()),
-        "name" => Some(addressed(&input.shipment.customer.name, locale)),
+        "name" | "first_name" => name_slot(placeholder, &input.shipment.customer.name),
         "attempt" => Some(d.attempt.unwrap_or(1).to_string()),
         "old" => Some(old.clone()),
         "new" => Some(new.clone()),
@@ -425,9 +383,7 @@ pub fn builtin_email(input: &MessageInput<'_>) -> Result<Email, TemplateError> {
         subject: fill(c.subject, input, locale, false),
         preheader: body.clone(),
         headline: fill(c.headline, input, locale, false),
-        greeting: l
-            .greeting
-            .replace("{name}", &addressed(&v.customer.name, locale)),
+        greeting: substitute(l.greeting, |slot| name_slot(slot, &v.customer.name)),
         body,
         highlights: highlights(input, &v, locale),
         discount: b
@@ -791,8 +747,13 @@ pub fn preview(ovr: &Override, vars: &Vars) -> Result<Preview, TemplateError> {
 
 /// Variables filled with sample data, for previews: the merchant's real brand, a sample
 /// customer and parcel, and details that fit the milestone.
-pub fn sample_vars(milestone: Milestone, merchant: &Merchant, locale_tag: &str) -> Vars {
-    let today = chrono::Utc::now().date_naive();
+pub fn sample_vars(
+    milestone: Milestone,
+    merchant: &Merchant,
+    locale_tag: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vars {
+    let today = now.date_naive();
     let mut shipment = crate::model::Shipment::registered(
         "shp_sample".into(),
         merchant.merchant_id.clone(),
@@ -806,14 +767,14 @@ pub fn sample_vars(milestone: Milestone, merchant: &Merchant, locale_tag: &str) 
                 // Both valid: `ok()` only keeps an unwrap off a request path.
                 email: crate::EmailAddress::parse("alex@example.com").ok(),
                 phone: crate::PhoneNumber::parse("+15555550100").ok(),
-                locale: Some(locale_tag.into()),
+                locale: Some(crate::i18n::LocaleTag::stored(locale_tag)),
                 timezone: "UTC".into(),
             },
             promised_delivery_date: Some(today),
             service: None,
             destination_country: None,
         },
-        chrono::Utc::now(),
+        now,
     );
     shipment.status = crate::Status::InTransit;
     shipment.estimated_delivery = today.succ_opt();

@@ -1,6 +1,7 @@
 //! Shipments, tracking events, notifications and merchants as the domain sees them.
 
 use crate::contact::{CountryCode, EmailAddress, PhoneNumber};
+use crate::i18n::LocaleTag;
 use crate::milestone::Milestone;
 use crate::reason::Reason;
 use crate::status::Status;
@@ -20,7 +21,7 @@ pub struct Customer {
     /// BCP 47 tag, e.g. `de-DE`. None: not given at registration, so pages follow the
     /// browser's `Accept-Language` and messages the merchant's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
+    pub locale: Option<LocaleTag>,
     /// IANA time zone, e.g. `Europe/Berlin`.
     pub timezone: String,
 }
@@ -456,7 +457,7 @@ pub struct Branding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_email: Option<String>,
     /// One of the built-in locales; used when the customer's is not.
-    pub default_locale: String,
+    pub default_locale: LocaleTag,
     pub quiet_hours: QuietHours,
     /// Offered in the delay apology.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -474,7 +475,7 @@ impl Default for Branding {
             accent_color: "#2563eb".into(),
             support_url: None,
             support_email: None,
-            default_locale: "en".into(),
+            default_locale: LocaleTag::stored("en"),
             quiet_hours: QuietHours::default(),
             discount_code: None,
             recommendations: Vec::new(),

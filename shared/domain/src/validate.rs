@@ -1,6 +1,7 @@
 //! Input validation shared by the API and the webhooks: every failure names its field.
 
 use crate::contact::EmailAddress;
+use crate::i18n::LocaleTag;
 use chrono::{DateTime, NaiveDate};
 use serde::de::DeserializeOwned;
 
@@ -87,22 +88,10 @@ pub fn validate_email(field: &str, value: &str) -> Result<(), FieldError> {
         .map_err(|e| e.at(field))
 }
 
-/// A BCP 47 language tag of the common shapes: `de`, `de-DE`, `pt-BR`, `zh-Hant-TW`.
-pub fn validate_locale(field: &str, value: &str) -> Result<(), FieldError> {
-    let mut parts = value.split('-');
-    let language_ok = parts
-        .next()
-        .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
-    let rest_ok =
-        parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
-    if language_ok && rest_ok {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            field,
-            "must be a BCP 47 language tag, e.g. en or de-DE",
-        ))
-    }
+/// A BCP 47 language tag of the common shapes: `de`, `de-DE`, `pt-BR`, `zh-Hant-TW`
+/// (see [`LocaleTag::parse`]).
+pub fn validate_locale(field: &str, value: &str) -> Result<LocaleTag, FieldError> {
+    LocaleTag::parse(value).map_err(|e| FieldError::new(field, e.to_string()))
 }
 
 pub fn validate_timezone(field: &str, value: &str) -> Result<(), FieldError> {
@@ -309,6 +298,14 @@ mod tests {
         for bad in ["", "english", "de_DE", "d"] {
             assert!(validate_locale("l", bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            validate_locale("customer.locale", "english"),
+            Err(FieldError::new(
+                "customer.locale",
+                "must be a BCP 47 language tag, e.g. en or de-DE"
+            ))
+        );
+        assert_eq!(validate_locale("l", "en-us").unwrap().as_str(), "en-us");
         assert!(validate_timezone("t", "Europe/Berlin").is_ok());
         assert!(validate_timezone("t", "Mars/Olympus").is_err());
     }

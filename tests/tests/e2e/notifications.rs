@@ -97,7 +97,8 @@ async fn a_german_customer_reads_german_and_a_japanese_one_gets_ucs2_sms_with_se
         })
         .await;
     let de = outbox.emails.iter().find(|e| e.to == de_mail).unwrap();
-    let de_copy = afterclick_domain::i18n::DE
+    let de_copy = afterclick_domain::i18n::locale("de")
+        .unwrap()
         .copy
         .iter()
         .find(|(m, _)| m.as_str() == "in_transit")

@@ -5,7 +5,7 @@
 use crate::error::ApiError;
 use crate::v1::AuthedMerchant;
 use crate::{App, BODY_LIMIT, Store};
-use afterclick_domain::i18n::LOCALES;
+use afterclick_domain::i18n::{LOCALES, LocaleTag};
 use afterclick_domain::model::{Branding, Product, QuietHours};
 use afterclick_domain::ports::{SenderIdentities, StoreError};
 use afterclick_domain::validate::{FieldError, parse_json, validate_email, validate_text};
@@ -64,7 +64,7 @@ impl Settings {
             sms_sender_id: m.sms_sender_id.clone(),
             support_url: b.support_url.clone(),
             support_email: b.support_email.clone(),
-            default_locale: b.default_locale.clone(),
+            default_locale: b.default_locale.to_string(),
             channels: m
                 .channels
                 .iter()
@@ -137,12 +137,12 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
     if let Some(e) = &s.support_email {
         validate_email("support_email", e)?;
     }
-    if !LOCALES.contains(&s.default_locale.as_str()) {
-        return Err(FieldError::new(
+    let default_locale = LocaleTag::builtin(&s.default_locale).ok_or_else(|| {
+        FieldError::new(
             "default_locale",
             format!("must be one of {}", LOCALES.join(", ")),
-        ));
-    }
+        )
+    })?;
     let mut channels = BTreeMap::new();
     for (name, list) in &s.channels {
         let field = format!("channels.{name}");
@@ -190,7 +190,7 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
         accent_color: s.accent_color.to_ascii_lowercase(),
         support_url: s.support_url,
         support_email: s.support_email,
-        default_locale: s.default_locale,
+        default_locale,
         quiet_hours: s.quiet_hours,
         discount_code: s.discount_code,
         recommendations: s.recommendations,

@@ -107,10 +107,9 @@ fn apply(mut s: Shipment, patch: Patch, today: NaiveDate) -> Result<Shipment, Fi
                 .transpose()?;
         }
         if let Some(locale) = c.locale {
-            if let Some(l) = &locale {
-                validate_locale("customer.locale", l)?;
-            }
-            s.customer.locale = locale;
+            s.customer.locale = locale
+                .map(|l| validate_locale("customer.locale", &l))
+                .transpose()?;
         }
         if let Some(timezone) = c.timezone {
             validate_timezone("customer.timezone", &timezone)?;

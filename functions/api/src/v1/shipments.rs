@@ -90,10 +90,10 @@ fn parse(input: RegisterShipment, today: NaiveDate) -> Result<NewShipment, Field
         ));
     }
     // No default here: an unknown locale lets pages follow the browser and the shop.
-    let locale = c.locale;
-    if let Some(locale) = &locale {
-        validate_locale("customer.locale", locale)?;
-    }
+    let locale = c
+        .locale
+        .map(|l| validate_locale("customer.locale", &l))
+        .transpose()?;
     let timezone = c.timezone.unwrap_or_else(|| "UTC".into());
     validate_timezone("customer.timezone", &timezone)?;
     let promised_delivery_date = input

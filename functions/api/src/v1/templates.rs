@@ -160,7 +160,7 @@ async fn checked<S: Store, V>(
         .merchant(&key.merchant_id)
         .await?
         .ok_or(ApiError::NotFound("merchant"))?;
-    let vars = message::sample_vars(key.milestone, &merchant, &key.locale);
+    let vars = message::sample_vars(key.milestone, &merchant, &key.locale, (app.clock)());
     // Rendering is CPU work bounded by the template's fuel: off the async workers, so a
     // heavy preview never stalls other requests.
     let (template, checked) = tokio::task::spawn_blocking(move || {

@@ -228,7 +228,12 @@ fn customer_text_is_never_template_code_and_markup_is_escaped() {
 }
 
 fn sample() -> Vars {
-    sample_vars(Milestone::Delivered, &a_merchant(), "en")
+    sample_vars(
+        Milestone::Delivered,
+        &a_merchant(),
+        "en",
+        chrono::Utc::now(),
+    )
 }
 
 #[test]

@@ -176,7 +176,7 @@ mod tests {
         let mut s = delivered();
         s.promised_delivery_date = Some(now().date_naive());
         let store = store_with(merchant(), s, &events).await;
-        for lang in afterclick_domain::i18n::ALL {
+        for lang in *afterclick_domain::i18n::ALL {
             let page = get(&store, &format!("{PAGE}?lang={}", lang.tag)).await;
             assert_eq!(page.status, 200);
             assert!(
