@@ -551,6 +551,12 @@ impl Devstack {
             .map_or(0, |s| s.records.load(Ordering::Relaxed))
     }
 
+    /// Stream records each function (by binary) was handed again after a failed invocation.
+    pub fn records_redelivered(&self, function: &str) -> u64 {
+        self.function_stats(function)
+            .map_or(0, |s| s.redelivered.load(Ordering::Relaxed))
+    }
+
     /// What a stream consumer (by binary) was handed and how long it worked.
     pub fn function_stats(&self, function: &str) -> Option<&streams::FunctionStats> {
         self.stats.get(function).map(Arc::as_ref)

@@ -142,6 +142,8 @@ pub struct FunctionStats {
     pub records: AtomicU64,
     /// Invocations, retries included.
     pub invocations: AtomicU64,
+    /// Records handed over again after a failure (at least once: tests that count need it).
+    pub redelivered: AtomicU64,
     /// Time spent inside invocations, in microseconds (concurrent lanes add up).
     pub busy_micros: AtomicU64,
     /// Batches being worked on right now.
@@ -521,6 +523,9 @@ impl Poller {
                 Err(_) => 0,
             };
             pending.drain(..failed_at);
+            self.stats
+                .redelivered
+                .fetch_add(pending.len() as u64, Ordering::Relaxed);
             attempts += 1;
             if attempts > self.mapping.maximum_retry_attempts {
                 let poison = pending.remove(0);
