@@ -531,7 +531,7 @@ pub fn generic_event(
 }
 
 /// `count` in-transit scans of `tracking_number`, one a minute up to `newest`, as signed-ready
-/// generic deliveries of at most [`afterclick_domain::generic::MAX_EVENTS`] scans, oldest
+/// generic deliveries of at most [`afterclick_domain::providers::generic::MAX_EVENTS`] scans, oldest
 /// delivery first: a long history the way a chatty carrier feed delivers it.
 pub fn generic_history(
     tracking_number: &str,
@@ -550,7 +550,7 @@ pub fn generic_history(
         })
         .collect();
     scans
-        .chunks(afterclick_domain::generic::MAX_EVENTS)
+        .chunks(afterclick_domain::providers::generic::MAX_EVENTS)
         .map(|chunk| {
             serde_json::to_vec(&serde_json::json!({
                 "tracking_number": tracking_number,

@@ -5,10 +5,10 @@
 
 mod error;
 mod pages;
-#[cfg(test)]
-mod path_tests;
 mod route;
 mod state;
+#[cfg(test)]
+mod tests;
 mod v1;
 
 pub use error::ApiError;
@@ -21,8 +21,8 @@ use axum::extract::DefaultBodyLimit;
 use pages::{lookup, rating, tracking, unsubscribe};
 use std::sync::Arc;
 use v1::{
-    analytics, api_keys, endpoint_secret, openapi, settings, shipment_edit, shipment_events,
-    shipment_list, shipments, templates, webhook_endpoints, webhook_secrets,
+    analytics, api_keys, carrier_secrets, endpoint_secret, openapi, outgoing_endpoints, settings,
+    shipment_edit, shipment_events, shipment_list, shipments, templates,
 };
 
 /// Merchant API bodies are small; anything bigger is a mistake or an attack.
@@ -59,19 +59,22 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::post("/v1/api-keys/rotate", api_keys::rotate::<S, V>),
         Route::post(
             "/v1/webhook-secrets/{provider}/rotate",
-            webhook_secrets::rotate::<S, V>,
+            carrier_secrets::rotate::<S, V>,
         ),
         Route::get("/v1/analytics/carriers", analytics::carriers::<S, V>),
-        Route::post("/v1/webhook-endpoints", webhook_endpoints::create::<S, V>),
-        Route::get("/v1/webhook-endpoints", webhook_endpoints::list::<S, V>),
-        Route::get("/v1/webhook-endpoints/{id}", webhook_endpoints::get::<S, V>),
+        Route::post("/v1/webhook-endpoints", outgoing_endpoints::create::<S, V>),
+        Route::get("/v1/webhook-endpoints", outgoing_endpoints::list::<S, V>),
+        Route::get(
+            "/v1/webhook-endpoints/{id}",
+            outgoing_endpoints::get::<S, V>,
+        ),
         Route::delete(
             "/v1/webhook-endpoints/{id}",
-            webhook_endpoints::delete::<S, V>,
+            outgoing_endpoints::delete::<S, V>,
         ),
         Route::get(
             "/v1/webhook-endpoints/{id}/deliveries",
-            webhook_endpoints::deliveries::<S, V>,
+            outgoing_endpoints::deliveries::<S, V>,
         ),
         Route::post(
             "/v1/webhook-endpoints/{id}/rotate-secret",

@@ -1,24 +1,22 @@
 //! The merchant's JSON API under `/v1`: every route but the OpenAPI document needs an API
-//! key (the [`auth::Merchant`] extractor) and answers errors as RFC 9457 problems.
+//! key (the [`AuthedMerchant`] extractor) and answers errors as RFC 9457 problems.
 
 pub mod analytics;
 pub mod api_keys;
 mod auth;
+pub mod carrier_secrets;
 pub mod endpoint_secret;
-#[cfg(test)]
-mod erasure_tests;
 mod idempotency;
 pub mod openapi;
+pub mod outgoing_endpoints;
 pub mod settings;
 pub mod shipment_edit;
 pub mod shipment_events;
 pub mod shipment_list;
-#[cfg(test)]
-mod shipment_tests;
 pub mod shipments;
 pub mod templates;
+#[cfg(test)]
+mod tests;
 mod view;
-pub mod webhook_endpoints;
-pub mod webhook_secrets;
 
 pub(crate) use auth::{AuthedMerchant, Caller};

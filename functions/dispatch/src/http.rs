@@ -3,8 +3,8 @@
 //! only to public addresses ([`PublicResolver`] for names, a check here for IP literals).
 
 use crate::resolve::{PublicResolver, Refused};
+use afterclick_domain::outgoing::{Response, may_send_to};
 use afterclick_domain::ports::{OutgoingWebhook, WebhookSender};
-use afterclick_domain::webhooks::{Response, may_send_to};
 use reqwest::Url;
 use reqwest::redirect::Policy;
 use std::net::IpAddr;

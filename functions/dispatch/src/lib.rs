@@ -12,8 +12,8 @@ pub use http::HttpSender;
 
 use afterclick_app::dispatch::{Dispatch as UseCase, Store};
 use afterclick_aws::stream::{Malformed, StreamConsumer, each_record, image_key, new_image};
+use afterclick_domain::outgoing::{DeliveryKey, DeliveryState};
 use afterclick_domain::ports::{StoreError, WebhookSender};
-use afterclick_domain::webhooks::{DeliveryKey, DeliveryState};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::{DateTime, Utc};

@@ -3,7 +3,7 @@
 //! here and hands the connector only addresses [`may_send_to`] accepts: the connection goes
 //! to exactly the addresses checked, never to the VPC, the host or the metadata service.
 
-use afterclick_domain::webhooks::may_send_to;
+use afterclick_domain::outgoing::may_send_to;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::net::SocketAddr;
 

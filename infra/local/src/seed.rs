@@ -60,7 +60,7 @@ pub async fn merchant(
                 reply_to: None,
                 sms_sender_id: None,
                 channels: Merchant::default_channels(),
-                stall_after_hours: afterclick_domain::rules::DEFAULT_STALL_HOURS,
+                stall_after_hours: afterclick_domain::model::DEFAULT_STALL_HOURS,
                 branding: if merchant_id == DEMO_MERCHANT_ID {
                     demo_branding(&sender_domain)
                 } else {

@@ -9,11 +9,11 @@
 //! attempt count as read, so racing workers (a stream retry, a repeated wake-up) cannot both
 //! send one attempt.
 
+use afterclick_domain::outgoing::{
+    DeliveryKey, DeliveryState, Finish, LEASE, Seen, Step, WebhookEndpoint, next_step,
+};
 use afterclick_domain::ports::{
     DeliveryStore, EndpointStore, OutgoingWebhook, SecretBox, StoreError, WebhookSender,
-};
-use afterclick_domain::webhooks::{
-    DeliveryKey, DeliveryState, Finish, LEASE, Seen, Step, WebhookEndpoint, next_step,
 };
 use chrono::{DateTime, Utc};
 use tracing::Instrument;

@@ -3,11 +3,11 @@
 //! outside only through the ports.
 
 use afterclick_domain::model::{Notification, NotificationState, TrackingEvent};
+use afterclick_domain::outgoing;
 use afterclick_domain::ports::{
     EndpointStore, EventStore, MAX_HISTORY, MAX_TRANSACTION_WRITES, SnapshotReads, StoreError,
 };
 use afterclick_domain::rules::{Evaluation, evaluate};
-use afterclick_domain::webhooks;
 use chrono::{DateTime, Utc};
 
 /// Optimistic-concurrency retries before giving the work back to the caller's retry.
@@ -116,7 +116,7 @@ where
             let endpoints = store.endpoints(merchant_id).await?;
             // One transaction holds 100 writes: the shipment, the counters, the intents.
             let budget = MAX_TRANSACTION_WRITES.saturating_sub(2 + intents.len());
-            webhooks::deliveries(&outcome.shipment, &outcome.reached, &endpoints, budget, now)
+            outgoing::deliveries(&outcome.shipment, &outcome.reached, &endpoints, budget, now)
         };
         match store
             .commit(

@@ -139,8 +139,8 @@ mod tests {
     };
     use afterclick_domain::milestone::Moment;
     use afterclick_domain::model::{NOTIFICATION_CLAIM_LEASE, WAKE_AGAIN_AFTER};
+    use afterclick_domain::outgoing::{self, Delivery, DeliveryState, WebhookEndpoint};
     use afterclick_domain::ports::{DeliveryStore, EndpointStore, NotificationKey};
-    use afterclick_domain::webhooks::{self, Delivery, DeliveryState, WebhookEndpoint};
     use afterclick_domain::{Channel, Milestone, Notification, NotificationState};
     use chrono::{Duration, NaiveDate, TimeZone};
 
@@ -344,7 +344,7 @@ mod tests {
             created_at: now(),
         };
         store.create_endpoint(&endpoint, 10).await.unwrap();
-        let mut delivery = webhooks::deliveries(
+        let mut delivery = outgoing::deliveries(
             &shipment("m1", "1Z1", now()),
             &[Moment::once(Milestone::Delivered)],
             &[endpoint],

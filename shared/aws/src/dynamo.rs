@@ -20,7 +20,7 @@ mod idempotency;
 mod listing;
 mod shipment_admin;
 pub use shipment_admin::EDITED_BY;
-mod webhooks;
+mod outgoing;
 pub use listing::{ListCost, QueryPlan};
 
 mod lookup;

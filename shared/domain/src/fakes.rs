@@ -13,9 +13,9 @@ use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
+mod outgoing;
 mod pages;
-mod webhooks;
-pub use webhooks::RecordingSender;
+pub use outgoing::RecordingSender;
 
 mod analytics;
 mod credentials;
@@ -37,7 +37,7 @@ struct State {
     templates: BTreeMap<String, crate::message::Override>,
     opt_outs: std::collections::BTreeSet<String>,
     idempotency: BTreeMap<(String, String), shipments::Record>,
-    webhooks: webhooks::WebhookState,
+    outgoing: outgoing::WebhookState,
     pages: pages::PageState,
     /// The sweeper's wake-ups standing on notifications (`woken_at`).
     woken: BTreeMap<(ShipmentKey, String), DateTime<Utc>>,
@@ -365,7 +365,7 @@ impl ShipmentStore for MemoryStore {
         expected_version: u64,
         shipment: &Shipment,
         intents: &[Notification],
-        deliveries: &[crate::webhooks::Delivery],
+        deliveries: &[crate::outgoing::Delivery],
         outcome: Option<&DeliveryOutcome>,
     ) -> Result<(), StoreError> {
         let mut state = self.state.lock().unwrap();
@@ -383,7 +383,7 @@ impl ShipmentStore for MemoryStore {
                 .entry(nk)
                 .or_insert_with(|| intent.clone());
         }
-        state.webhooks.insert_new(deliveries);
+        state.outgoing.insert_new(deliveries);
         if let Some(outcome) = outcome {
             state.outcomes.push(outcome.clone());
         }
@@ -409,7 +409,7 @@ impl DueStore for MemoryStore {
             .values()
             .filter(|n| notification_due(n, now))
             .map(|n| Due::Notification(NotificationKey::from(n)));
-        let deliveries = state.webhooks.due(now).into_iter().map(Due::Webhook);
+        let deliveries = state.outgoing.due(now).into_iter().map(Due::Webhook);
         Ok(shipments.chain(deferred).chain(deliveries).collect())
     }
 
@@ -434,11 +434,11 @@ impl DueStore for MemoryStore {
 
     async fn wake_delivery(
         &self,
-        k: &crate::webhooks::DeliveryKey,
+        k: &crate::outgoing::DeliveryKey,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut state = self.state.lock().unwrap();
-        if !state.webhooks.wake(k, now) {
+        if !state.outgoing.wake(k, now) {
             return Ok(false);
         }
         state.wakes.push(Due::Webhook(k.clone()));
@@ -688,7 +688,7 @@ pub fn merchant(merchant_id: &str) -> Merchant {
         sms_sender_id: None,
         channels: Merchant::default_channels(),
         webhook_secrets: Default::default(),
-        stall_after_hours: crate::rules::DEFAULT_STALL_HOURS,
+        stall_after_hours: crate::model::DEFAULT_STALL_HOURS,
         branding: Default::default(),
         sender_domains: vec!["acme.example".into()],
     }

@@ -6,13 +6,13 @@ pub mod analytics;
 pub mod contact;
 #[cfg(feature = "fakes")]
 pub mod fakes;
-pub mod generic;
 pub mod i18n;
 pub mod ids;
 pub mod listing;
 pub mod message;
 pub mod milestone;
 pub mod model;
+pub mod outgoing;
 pub mod ports;
 pub mod providers;
 pub mod reason;
@@ -22,7 +22,6 @@ pub mod signature;
 pub mod sms;
 pub mod status;
 pub mod validate;
-pub mod webhooks;
 
 pub use contact::{CountryCode, EmailAddress, PhoneNumber};
 pub use milestone::Milestone;

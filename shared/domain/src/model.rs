@@ -136,7 +136,7 @@ impl Shipment {
     }
 }
 
-/// The part of a shipment's timeline that evaluation keeps (see [`crate::rules::evaluate`]).
+/// The part of a shipment's timeline that evaluation keeps (`rules::evaluate` reads it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistorySummary {
     /// When the whole timeline was read; the summary covers every scan since, one by one.
@@ -537,8 +537,12 @@ pub struct Product {
     pub price: String,
 }
 
+/// Business hours without a scan before a shipment counts as stalled, unless the merchant
+/// says otherwise.
+pub const DEFAULT_STALL_HOURS: u32 = 72;
+
 fn default_stall_hours() -> u32 {
-    crate::rules::DEFAULT_STALL_HOURS
+    DEFAULT_STALL_HOURS
 }
 
 impl Merchant {

@@ -24,8 +24,8 @@ mod lookup;
 mod rating;
 pub use lookup::*;
 pub use rating::*;
-mod webhooks;
-pub use webhooks::*;
+mod outgoing;
+pub use outgoing::*;
 mod events;
 pub use events::*;
 mod reads;
@@ -96,7 +96,7 @@ pub enum Due {
     Notification(NotificationKey),
     /// A webhook delivery to (re)try: not picked up from the stream, its claimant crashed,
     /// or its next attempt is due.
-    Webhook(crate::webhooks::DeliveryKey),
+    Webhook(crate::outgoing::DeliveryKey),
 }
 
 pub trait MerchantStore: Send + Sync {
@@ -206,7 +206,7 @@ pub trait ShipmentStore: Send + Sync {
         expected_version: u64,
         shipment: &Shipment,
         intents: &[Notification],
-        deliveries: &[crate::webhooks::Delivery],
+        deliveries: &[crate::outgoing::Delivery],
         outcome: Option<&DeliveryOutcome>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
@@ -236,7 +236,7 @@ pub trait DueStore: Send + Sync {
     /// delivered) for dispatch; true if this call woke it.
     fn wake_delivery(
         &self,
-        key: &crate::webhooks::DeliveryKey,
+        key: &crate::outgoing::DeliveryKey,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }

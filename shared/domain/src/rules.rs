@@ -34,9 +34,6 @@ pub const NOTIFY_WINDOW: Duration = Duration::hours(24);
 pub const FUTURE_TOLERANCE: Duration = Duration::hours(24);
 /// A scan this long before the label was created is impossible.
 pub const BEFORE_LABEL_TOLERANCE: Duration = Duration::hours(24);
-/// Business hours without a scan before a shipment counts as stalled, unless the merchant
-/// says otherwise.
-pub const DEFAULT_STALL_HOURS: u32 = 72;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

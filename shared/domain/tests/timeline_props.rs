@@ -160,7 +160,7 @@ fn earlier(value: &Value, minutes: i64) -> Value {
 /// longer history, the newest scans are kept and the rest counted as dropped.
 #[test]
 fn every_provider_keeps_the_newest_scans_of_an_overlong_delivery() {
-    use afterclick_domain::generic::MAX_EVENTS;
+    use afterclick_domain::providers::generic::MAX_EVENTS;
     for (provider, _) in HISTORY_AT {
         let doc = fixture(*provider);
         let pointer = history_pointer(*provider, &doc);

@@ -124,7 +124,7 @@ fn an_hour_later() -> DateTime<Utc> {
 
 /// Past a secret rotation's grace period.
 fn a_day_later() -> DateTime<Utc> {
-    Utc::now() + afterclick_domain::webhooks::SECRET_GRACE + Duration::hours(1)
+    Utc::now() + afterclick_domain::outgoing::SECRET_GRACE + Duration::hours(1)
 }
 
 fn verifies_with(r: &Received, secret: &str, now: DateTime<Utc>) -> bool {

@@ -137,7 +137,7 @@ async fn create_merchant(
         // None yet: the merchant creates each provider's with the rotate endpoint, which
         // is the only place a secret is ever shown.
         webhook_secrets: Default::default(),
-        stall_after_hours: afterclick_domain::rules::DEFAULT_STALL_HOURS,
+        stall_after_hours: afterclick_domain::model::DEFAULT_STALL_HOURS,
         branding: Default::default(),
         sender_domains,
     };

@@ -7,10 +7,10 @@
 use crate::error::ApiError;
 use crate::v1::AuthedMerchant;
 use crate::v1::api_keys::secret_response;
-use crate::v1::webhook_endpoints::{EndpointView, owned};
+use crate::v1::outgoing_endpoints::{EndpointView, owned};
 use crate::{App, Store};
 use afterclick_aws::secrets::new_webhook_secret;
-use afterclick_domain::webhooks::SECRET_GRACE;
+use afterclick_domain::outgoing::SECRET_GRACE;
 use afterclick_web::{ApiPath, Problem};
 use axum::Json;
 use axum::extract::State;
@@ -72,8 +72,8 @@ pub async fn rotate<S: Store, V>(
 mod tests {
     use crate::v1::api_keys::tests::{api, call, now, two_merchants};
     use afterclick_domain::Milestone;
+    use afterclick_domain::outgoing::{SECRET_GRACE, WebhookEndpoint};
     use afterclick_domain::ports::{EndpointStore, SecretBox};
-    use afterclick_domain::webhooks::{SECRET_GRACE, WebhookEndpoint};
     use axum::http::StatusCode;
 
     const OLD: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

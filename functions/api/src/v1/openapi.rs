@@ -17,5 +17,4 @@ pub async fn document() -> impl IntoResponse {
 }
 
 #[cfg(test)]
-#[path = "openapi_tests.rs"]
 mod tests;

@@ -118,8 +118,8 @@ mod with_the_use_case {
     use afterclick_app::Dispatch;
     use afterclick_domain::fakes::{MemoryStore, shipment};
     use afterclick_domain::milestone::{Milestone, Moment};
+    use afterclick_domain::outgoing::{Delivery, DeliveryState, WebhookEndpoint, deliveries};
     use afterclick_domain::ports::{DeliveryStore, EndpointStore};
-    use afterclick_domain::webhooks::{Delivery, DeliveryState, WebhookEndpoint, deliveries};
     use chrono::{DateTime, Duration, TimeZone, Utc};
 
     const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

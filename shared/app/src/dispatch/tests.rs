@@ -3,8 +3,8 @@
 use super::*;
 use afterclick_domain::fakes::{MemoryStore, RecordingSender, shipment};
 use afterclick_domain::milestone::{Milestone, Moment};
+use afterclick_domain::outgoing::{self, Delivery, WebhookEndpoint, deliveries};
 use afterclick_domain::signature::{SignedHeaders, verify};
-use afterclick_domain::webhooks::{self, Delivery, WebhookEndpoint, deliveries};
 use chrono::{Duration, TimeZone};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -26,7 +26,7 @@ fn after_the_lease() -> DateTime<Utc> {
 }
 
 async fn setup(
-    responses: Vec<afterclick_domain::webhooks::Response>,
+    responses: Vec<afterclick_domain::outgoing::Response>,
 ) -> (MemoryStore, RecordingSender, Delivery) {
     let store = MemoryStore::default();
     let endpoint = WebhookEndpoint {
@@ -101,7 +101,7 @@ async fn a_delivery_is_posted_once_signed_and_marked_delivered() {
 }
 
 fn after_the_grace() -> DateTime<Utc> {
-    t0() + webhooks::SECRET_GRACE + Duration::seconds(1)
+    t0() + outgoing::SECRET_GRACE + Duration::seconds(1)
 }
 
 fn verifies(post: &OutgoingWebhook, secret: &str, now: DateTime<Utc>) -> bool {
@@ -231,7 +231,7 @@ async fn after_the_last_attempt_the_delivery_fails_and_leaves_the_due_index() {
     let (store, sender, delivery) = setup(vec![]).await;
     store.put_delivery(Delivery {
         state: DeliveryState::Retrying,
-        attempts: webhooks::MAX_ATTEMPTS - 1,
+        attempts: outgoing::MAX_ATTEMPTS - 1,
         next_attempt_at: Some(t0()),
         ..delivery.clone()
     });
@@ -244,11 +244,11 @@ async fn after_the_last_attempt_the_delivery_fails_and_leaves_the_due_index() {
         Some(DeliveryState::Failed)
     );
     let stored = store.delivery(&delivery.key()).await.unwrap().unwrap();
-    assert_eq!(stored.attempts, webhooks::MAX_ATTEMPTS);
+    assert_eq!(stored.attempts, outgoing::MAX_ATTEMPTS);
     assert_eq!(
         stored.last_error.as_deref(),
         Some("could not connect to the endpoint")
     );
-    assert_eq!(webhooks::due_at(&stored), None);
+    assert_eq!(outgoing::due_at(&stored), None);
     assert!(sender.sent().is_empty());
 }

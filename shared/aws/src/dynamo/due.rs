@@ -2,12 +2,12 @@
 //! notifications and webhook deliveries to retry; and the wake-ups it sets on the latter two
 //! for notify and dispatch (see `DueStore`).
 
-use super::{DynamoStore, Item, applied, s, unavailable, webhooks};
+use super::{DynamoStore, Item, applied, outgoing, s, unavailable};
 use crate::keys;
 use afterclick_domain::milestone::Moment;
 use afterclick_domain::model::WAKE_AGAIN_AFTER;
+use afterclick_domain::outgoing::DeliveryKey;
 use afterclick_domain::ports::{Due, DueStore, NotificationKey, ShipmentRef, StoreError};
-use afterclick_domain::webhooks::DeliveryKey;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
@@ -65,7 +65,7 @@ fn due_item(mut item: Item) -> Option<Due> {
         }));
     }
     if sk.starts_with(keys::DELIVERY_PREFIX) {
-        return webhooks::due_delivery(merchant_id, tracking_number, &sk).map(Due::Webhook);
+        return outgoing::due_delivery(merchant_id, tracking_number, &sk).map(Due::Webhook);
     }
     let rest = sk.strip_prefix(keys::NOTIFICATION_PREFIX)?;
     let (moment, channel) = rest.rsplit_once('#')?;

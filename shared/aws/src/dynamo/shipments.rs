@@ -5,8 +5,8 @@
 use super::notifications::notification_item;
 use super::outcomes::{outcome_update, registration_update};
 use super::{
-    DynamoStore, Item, failed_conditions, from_item, keyed, listing, n, readable, s, to_item,
-    unavailable, webhooks,
+    DynamoStore, Item, failed_conditions, from_item, keyed, listing, n, outgoing, readable, s,
+    to_item, unavailable,
 };
 use crate::keys::{self, types};
 use afterclick_domain::Shipment;
@@ -122,7 +122,7 @@ impl ShipmentStore for DynamoStore {
         expected_version: u64,
         shipment: &Shipment,
         intents: &[Notification],
-        deliveries: &[afterclick_domain::webhooks::Delivery],
+        deliveries: &[afterclick_domain::outgoing::Delivery],
         outcome: Option<&DeliveryOutcome>,
     ) -> Result<(), StoreError> {
         let mut next = shipment.clone();
@@ -150,7 +150,7 @@ impl ShipmentStore for DynamoStore {
             }
             let first_delivery = writes.len();
             for delivery in &deliveries {
-                let item = webhooks::delivery_item(delivery)?;
+                let item = outgoing::delivery_item(delivery)?;
                 writes.push(self.put(item, "attribute_not_exists(PK)")?);
             }
             match self.transact(writes).await {

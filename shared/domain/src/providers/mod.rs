@@ -15,6 +15,7 @@ pub mod carriers;
 mod common;
 pub mod docs;
 pub mod easypost;
+pub mod generic;
 pub mod seventeen_track;
 pub mod shippo;
 pub mod time;
@@ -76,7 +77,7 @@ pub struct ParsedWebhook {
     pub events: Vec<TrackingEvent>,
     /// Codes afterclick did not know (logged by the webhook as warnings; never rejected).
     pub unknown_codes: Vec<String>,
-    /// Scans left out because the delivery held more than [`crate::generic::MAX_EVENTS`]:
+    /// Scans left out because the delivery held more than [`generic::MAX_EVENTS`]:
     /// the oldest ones.
     pub dropped: usize,
 }
@@ -151,17 +152,17 @@ pub fn map_status(
 /// Every format has the generic format's cap on the scans of one delivery. The generic format
 /// (the merchant's own code) refuses a longer one, so its author hears of it; aggregators
 /// resend whole histories with every update, so refusing would lose the newest scan for good:
-/// their newest [`crate::generic::MAX_EVENTS`] scans are kept and the rest reported.
+/// their newest [`generic::MAX_EVENTS`] scans are kept and the rest reported.
 pub fn parse(provider: Provider, body: &[u8]) -> Result<ParsedWebhook, FieldError> {
     let mut parsed = match provider {
-        Provider::Generic => crate::generic::parse(body),
+        Provider::Generic => generic::parse(body),
         Provider::EasyPost => easypost::parse(body),
         Provider::Shippo => shippo::parse(body),
         Provider::AfterShip => aftership::parse(body),
         Provider::SeventeenTrack => seventeen_track::parse(body),
         Provider::Ups => ups::parse(body),
     }?;
-    let cap = crate::generic::MAX_EVENTS;
+    let cap = generic::MAX_EVENTS;
     if parsed.events.len() > cap {
         parsed.events.sort_by_key(|e| e.occurred_at);
         parsed.dropped = parsed.events.len() - cap;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{Customer, Pickup};
+use crate::model::{Customer, DEFAULT_STALL_HOURS, Pickup};
 use crate::reason::Reason;
 use chrono::TimeZone;
 

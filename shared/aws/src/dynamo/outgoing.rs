@@ -6,10 +6,10 @@ use super::{
     unavailable, update_write,
 };
 use crate::keys::{self, types};
-use afterclick_domain::ports::{DeliveryStore, EndpointCreation, EndpointStore, StoreError};
-use afterclick_domain::webhooks::{
+use afterclick_domain::outgoing::{
     self, Delivery, DeliveryKey, DeliveryState, Finish, Seen, WebhookEndpoint,
 };
+use afterclick_domain::ports::{DeliveryStore, EndpointCreation, EndpointStore, StoreError};
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -23,7 +23,7 @@ pub(super) fn delivery_item(d: &Delivery) -> Result<Item, StoreError> {
         keys::delivery_sk(&d.endpoint_id, &d.moment),
         types::WEBHOOK_DELIVERY,
     );
-    if let Some(due) = webhooks::due_at(d) {
+    if let Some(due) = outgoing::due_at(d) {
         item.insert(
             keys::DUE_PK.into(),
             s(keys::due_partition(&d.tracking_number)),

@@ -16,8 +16,8 @@
 //! `status` is a canonical status; `occurred_at` is RFC 3339 with an offset; unknown fields
 //! are ignored so senders can add to it.
 
+use super::{ParsedWebhook, Provider, carriers};
 use crate::model::{TrackingEvent, normalize_tracking_number};
-use crate::providers::{ParsedWebhook, Provider, carriers};
 use crate::status::Status;
 use crate::validate::{FieldError, parse_date_or_datetime, parse_json, validate_tracking_number};
 use chrono::{DateTime, Utc};

@@ -325,5 +325,4 @@ impl Finish {
 }
 
 #[cfg(test)]
-#[path = "webhooks_tests.rs"]
 mod tests;

@@ -2,11 +2,11 @@
 //! limit, deliveries created once, claims and finishes only from the state as seen.
 
 use super::MemoryStore;
+use crate::outgoing::{
+    Delivery, DeliveryKey, DeliveryState, Finish, Response, Seen, WebhookEndpoint,
+};
 use crate::ports::{
     DeliveryStore, EndpointCreation, EndpointStore, OutgoingWebhook, StoreError, WebhookSender,
-};
-use crate::webhooks::{
-    Delivery, DeliveryKey, DeliveryState, Finish, Response, Seen, WebhookEndpoint,
 };
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -35,7 +35,7 @@ impl WebhookState {
     pub(super) fn due(&self, now: DateTime<Utc>) -> Vec<DeliveryKey> {
         self.deliveries
             .values()
-            .filter(|d| crate::webhooks::due_at(d).is_some_and(|at| at <= now))
+            .filter(|d| crate::outgoing::due_at(d).is_some_and(|at| at <= now))
             .map(Delivery::key)
             .collect()
     }
@@ -45,7 +45,7 @@ impl WebhookState {
         let due = self
             .deliveries
             .get(&key(k))
-            .and_then(crate::webhooks::due_at)
+            .and_then(crate::outgoing::due_at)
             .is_some_and(|at| at <= now);
         if !due || super::still_woken(self.woken.get(&key(k)), now) {
             return false;
@@ -73,19 +73,19 @@ impl MemoryStore {
     pub fn put_delivery(&self, delivery: Delivery) {
         let mut state = self.state.lock().unwrap();
         state
-            .webhooks
+            .outgoing
             .deliveries
             .insert(key(&delivery.key()), delivery);
     }
 
     /// When the sweeper woke this delivery, if the wake-up still stands on it.
     pub fn delivery_woken_at(&self, k: &DeliveryKey) -> Option<DateTime<Utc>> {
-        self.state.lock().unwrap().webhooks.woken_at(k)
+        self.state.lock().unwrap().outgoing.woken_at(k)
     }
 
     pub fn all_deliveries(&self) -> Vec<Delivery> {
         let state = self.state.lock().unwrap();
-        state.webhooks.deliveries.values().cloned().collect()
+        state.outgoing.deliveries.values().cloned().collect()
     }
 }
 
@@ -96,7 +96,7 @@ impl EndpointStore for MemoryStore {
         limit: usize,
     ) -> Result<EndpointCreation, StoreError> {
         let mut state = self.state.lock().unwrap();
-        let endpoints = &mut state.webhooks.endpoints;
+        let endpoints = &mut state.outgoing.endpoints;
         let count = endpoints
             .keys()
             .filter(|(m, _)| *m == endpoint.merchant_id)
@@ -114,7 +114,7 @@ impl EndpointStore for MemoryStore {
     async fn endpoints(&self, merchant_id: &str) -> Result<Vec<WebhookEndpoint>, StoreError> {
         let state = self.state.lock().unwrap();
         let mut list: Vec<WebhookEndpoint> = state
-            .webhooks
+            .outgoing
             .endpoints
             .values()
             .filter(|e| e.merchant_id == merchant_id)
@@ -131,7 +131,7 @@ impl EndpointStore for MemoryStore {
     ) -> Result<Option<WebhookEndpoint>, StoreError> {
         let state = self.state.lock().unwrap();
         Ok(state
-            .webhooks
+            .outgoing
             .endpoints
             .get(&(merchant_id.to_owned(), endpoint_id.to_owned()))
             .cloned())
@@ -144,7 +144,7 @@ impl EndpointStore for MemoryStore {
     ) -> Result<bool, StoreError> {
         let mut state = self.state.lock().unwrap();
         let key = (rotated.merchant_id.clone(), rotated.id.clone());
-        match state.webhooks.endpoints.get_mut(&key) {
+        match state.outgoing.endpoints.get_mut(&key) {
             Some(e) if e.secret == seen_secret => {
                 e.secret = rotated.secret.clone();
                 e.previous_secret = rotated.previous_secret.clone();
@@ -161,7 +161,7 @@ impl EndpointStore for MemoryStore {
     ) -> Result<bool, StoreError> {
         let mut state = self.state.lock().unwrap();
         Ok(state
-            .webhooks
+            .outgoing
             .endpoints
             .remove(&(merchant_id.to_owned(), endpoint_id.to_owned()))
             .is_some())
@@ -171,7 +171,7 @@ impl EndpointStore for MemoryStore {
 impl DeliveryStore for MemoryStore {
     async fn delivery(&self, k: &DeliveryKey) -> Result<Option<Delivery>, StoreError> {
         let state = self.state.lock().unwrap();
-        Ok(state.webhooks.deliveries.get(&key(k)).cloned())
+        Ok(state.outgoing.deliveries.get(&key(k)).cloned())
     }
 
     async fn claim_delivery(
@@ -183,14 +183,14 @@ impl DeliveryStore for MemoryStore {
     ) -> Result<bool, StoreError> {
         let mut guard = self.state.lock().unwrap();
         let state = &mut *guard;
-        match state.webhooks.deliveries.get_mut(&key(k)) {
+        match state.outgoing.deliveries.get_mut(&key(k)) {
             Some(d) if d.seen() == seen => {
                 d.state = DeliveryState::Sending;
                 d.attempts += 1;
                 d.lease_until = Some(lease_until);
                 d.next_attempt_at = None;
                 d.updated_at = now;
-                state.webhooks.woken.remove(&key(k));
+                state.outgoing.woken.remove(&key(k));
                 Ok(true)
             }
             _ => Ok(false),
@@ -206,7 +206,7 @@ impl DeliveryStore for MemoryStore {
     ) -> Result<bool, StoreError> {
         let mut guard = self.state.lock().unwrap();
         let state = &mut *guard;
-        let Some(d) = state.webhooks.deliveries.get_mut(&key(k)) else {
+        let Some(d) = state.outgoing.deliveries.get_mut(&key(k)) else {
             return Ok(false);
         };
         if d.seen() != seen {
@@ -231,7 +231,7 @@ impl DeliveryStore for MemoryStore {
             }
             Finish::Cancelled { reason } => d.last_error = Some(reason.clone()),
         }
-        state.webhooks.woken.remove(&key(k));
+        state.outgoing.woken.remove(&key(k));
         Ok(true)
     }
 
@@ -243,7 +243,7 @@ impl DeliveryStore for MemoryStore {
     ) -> Result<Vec<Delivery>, StoreError> {
         let state = self.state.lock().unwrap();
         let mut list: Vec<Delivery> = state
-            .webhooks
+            .outgoing
             .deliveries
             .values()
             .filter(|d| d.merchant_id == merchant_id && d.endpoint_id == endpoint_id)

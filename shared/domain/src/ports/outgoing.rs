@@ -2,7 +2,7 @@
 //! client that POSTs them.
 
 use super::StoreError;
-use crate::webhooks::{Delivery, DeliveryKey, Finish, Response, Seen, WebhookEndpoint};
+use crate::outgoing::{Delivery, DeliveryKey, Finish, Response, Seen, WebhookEndpoint};
 use chrono::{DateTime, Utc};
 use std::future::Future;
 

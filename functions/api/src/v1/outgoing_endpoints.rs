@@ -9,11 +9,11 @@ use crate::{App, BODY_LIMIT, Store};
 use afterclick_aws::secrets::{new_endpoint_id, new_webhook_secret};
 use afterclick_domain::Milestone;
 use afterclick_domain::ids::well_formed_id;
-use afterclick_domain::ports::{EndpointCreation, StoreError};
-use afterclick_domain::validate::{FieldError, parse_json, validate_text};
-use afterclick_domain::webhooks::{
+use afterclick_domain::outgoing::{
     Delivery, DeliveryState, MAX_ENDPOINTS, WebhookEndpoint, validate_url,
 };
+use afterclick_domain::ports::{EndpointCreation, StoreError};
+use afterclick_domain::validate::{FieldError, parse_json, validate_text};
 use afterclick_web::ApiPath;
 use afterclick_web::{Problem, require_json};
 use axum::Json;

@@ -1,0 +1,4 @@
+//! Route-level tests of the merchant API that span several handlers.
+
+mod erasure;
+mod shipments;
