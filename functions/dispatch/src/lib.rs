@@ -1,14 +1,11 @@
 //! DynamoDB stream consumer: decodes new webhook deliveries, and the sweeper's wake-ups of
 //! due ones (a MODIFY whose new image carries `woken_at`: a retry, an expired lease, one the
 //! stream never delivered), and takes each one step with the use case
-//! (`afterclick_app::dispatch`: claim with a lease, sign, POST, record). The
-//! HTTP sender ([`HttpSender`]) is this function's own adapter: only public addresses.
-
-mod http;
-mod resolve;
+//! (`afterclick_app::dispatch`: claim with a lease, sign, POST, record) through the HTTP
+//! adapter (`afterclick_aws::webhook_sender`: only public addresses).
 
 pub use afterclick_aws::stream::MissingSequenceNumber;
-pub use http::HttpSender;
+pub use afterclick_aws::webhook_sender::HttpSender;
 
 use afterclick_app::dispatch::{Dispatch as UseCase, Store};
 use afterclick_aws::stream::{Malformed, StreamConsumer, each_record, image_key, new_image};

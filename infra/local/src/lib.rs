@@ -18,7 +18,6 @@ pub mod template;
 
 use afterclick_aws::{DynamoStore, SesIdentities, SesMailer, SnsTexter};
 use afterclick_dispatch::{Dispatch, HttpSender};
-use afterclick_domain::ports::{Due, DueStore};
 use afterclick_milestones::Milestones;
 use afterclick_notify::Notify;
 use afterclick_sweeper::{SweepReport, Sweeper};
@@ -177,12 +176,8 @@ pub struct Devstack {
     sweeper: Arc<Sweeper<DynamoStore>>,
     /// The notify function as its stream mapping runs it in process.
     notify: Arc<Notify<DynamoStore, SesMailer, SnsTexter>>,
-    /// The dispatch function as its stream mapping runs it in process.
-    dispatch: Arc<Dispatch<DynamoStore, HttpSender>>,
     /// Each stream mapping's progress, for the sweep hooks' wait.
     progress: Vec<Arc<streams::Progress>>,
-    /// Keeps the mappings from invoking their functions (see `sweep_at`).
-    hold: Arc<tokio::sync::RwLock<()>>,
     pub dead_letters: DeadLetters,
     pub moto_endpoint: String,
     stats: BTreeMap<String, Arc<streams::FunctionStats>>,
@@ -405,7 +400,6 @@ impl Devstack {
         let http =
             HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?;
         let dispatch = Arc::new(Dispatch::new(store.clone(), http));
-        let hold = Arc::new(tokio::sync::RwLock::new(()));
         let mut progress = Vec::new();
         let mut stats: BTreeMap<String, Arc<streams::FunctionStats>> = BTreeMap::new();
         let mut lanes = BTreeMap::new();
@@ -438,7 +432,6 @@ impl Devstack {
                     progress.push(p.clone());
                     p
                 },
-                hold: hold.clone(),
                 mapping,
             };
             tasks.push(tokio::spawn(poller.run(watcher.clone())));
@@ -509,9 +502,7 @@ impl Devstack {
             kms_endpoint,
             sweeper,
             notify,
-            dispatch,
             progress,
-            hold,
             dead_letters,
             moto_endpoint: options.moto_endpoint,
             stats,
@@ -633,13 +624,8 @@ impl Devstack {
 
     /// One sweep with the clock pinned (tests: "three days later"), run in process (the
     /// sweeper binary cannot be given a clock); its wake-ups carry the pinned time, so notify
-    /// and dispatch act as of it. Returns once the stream mappings have handled what it wrote
-    /// ([`Self::settle`]).
-    ///
-    /// Binary mode: the devstack's in-process notify and dispatch act on the due items first,
-    /// while every mapping is held, as the in-process sweeper itself did before it lost its
-    /// send rights: a test may point a function binary at an endpoint that never answers
-    /// (the claim-lease test's notify). The binaries then get the wake-ups and find them done.
+    /// and dispatch (in process, or their binaries) act as of it. Returns once the stream
+    /// mappings have handled what it wrote ([`Self::settle`]).
     pub async fn sweep_at(
         &self,
         clock: fn() -> chrono::DateTime<chrono::Utc>,
@@ -648,26 +634,7 @@ impl Devstack {
             store: self.store.clone(),
             clock,
         };
-        let now = clock();
-        let report = if self.hosts.is_empty() {
-            sweeper.run_at(now).await?
-        } else {
-            let held = self.hold.write().await;
-            let due = self.store.due(now).await?;
-            let report = sweeper.run_at(now).await?;
-            for item in due {
-                let acted = match &item {
-                    Due::Shipment(_) => continue,
-                    Due::Notification(key) => self.notify.resume(key, now).await,
-                    Due::Webhook(key) => self.dispatch.resume(key, now).await.map(|_| ()),
-                };
-                if let Err(err) = acted {
-                    tracing::warn!(error = %err, ?item, "acting on a due item in process failed");
-                }
-            }
-            drop(held);
-            report
-        };
+        let report = sweeper.run_at(clock()).await?;
         self.settle().await;
         Ok(report)
     }

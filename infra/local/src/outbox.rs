@@ -30,8 +30,8 @@ pub struct SentSms {
 pub struct Outbox {
     pub emails: Vec<SentEmail>,
     pub sms: Vec<SentSms>,
-    /// SMS not sent yet because the customer's quiet hours are on: the sweeper sends them
-    /// when they end (read from the table, not from moto).
+    /// SMS not sent yet because the customer's quiet hours are on: the sweeper wakes them
+    /// for notify when they end (read from the table, not from moto).
     #[serde(default)]
     pub waiting_for_quiet_hours: Vec<WaitingSms>,
 }

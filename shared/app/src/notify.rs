@@ -99,6 +99,9 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         key: &NotificationKey,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        // The wake-up's time or later: a record handled long after its wake-up (retries, a
+        // backlog) must not take a claim over with a lease that has already run out.
+        let now = (self.clock)().max(now);
         let found = self
             .store
             .notifications(&key.merchant_id, &key.tracking_number)

@@ -9,6 +9,8 @@ pub mod secrets;
 pub mod ses;
 pub mod sns;
 pub mod stream;
+#[cfg(feature = "webhook-sender")]
+pub mod webhook_sender;
 
 pub use config::{Config, https_client, init_tracing, sdk_config};
 pub use dynamo::DynamoStore;

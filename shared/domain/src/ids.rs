@@ -13,9 +13,23 @@ pub fn well_formed_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// What a new merchant id may be (the operator names it once; it appears in webhook URLs
+/// and every key): a well-formed id of 2 or more characters, lowercase.
+pub fn valid_new_merchant_id(id: &str) -> bool {
+    id.len() >= 2 && well_formed_id(id) && !id.bytes().any(|b| b.is_ascii_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::well_formed_id;
+    use super::{valid_new_merchant_id, well_formed_id};
+
+    #[test]
+    fn a_new_merchant_id_is_a_well_formed_lowercase_one_of_two_or_more() {
+        assert!(valid_new_merchant_id("m_acme-2"));
+        for bad in ["m", "M_acme", "m acme", "m.acme", &"m".repeat(65)] {
+            assert!(!valid_new_merchant_id(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn only_our_alphabet_and_length_are_well_formed() {

@@ -22,7 +22,8 @@ pub use rotation::{RetiringSecret, SECRET_GRACE};
 /// Endpoints one merchant may register.
 pub const MAX_ENDPOINTS: usize = 10;
 /// How long a claimed delivery belongs to its claimant. Longer than the POST's timeout and
-/// the dispatch function's; after it the sweeper takes the delivery over (a crash).
+/// the dispatch function's; after it the sweeper wakes the delivery and dispatch takes it
+/// over (a crash).
 pub const LEASE: Duration = Duration::seconds(120);
 /// Wait before attempt n+2 after attempt n+1 failed: 8 attempts over about 22 hours.
 pub const RETRY_DELAYS: [Duration; 7] = [

@@ -1,8 +1,9 @@
 //! A notify process that dies between claiming a notification and recording its send does
 //! not lose the message: the claim is a lease, the sweeper finds the expired claim through
-//! the due index, sends again and counts the takeover. On the real stack: the notify
-//! binary behind the local Lambda Runtime API, its SES calls sent to an address that never
-//! answers, killed while it waits.
+//! the due index and wakes it, and notify takes it over, sends again and counts the
+//! takeover. On the real stack: the notify binary behind the local Lambda Runtime API, its
+//! SES calls sent to an address that never answers until the process is killed, then
+//! passed on to moto.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,18 +13,43 @@ use afterclick_e2e::{Stack, StackConfig, function_binaries, unique};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
-/// Accepts connections and never answers: a send that hangs until its process dies.
-async fn black_hole() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
-    address
+/// An SES endpoint that accepts connections and never answers (a send that hangs until its
+/// process dies) until it is told where to pass them on.
+struct Hole {
+    url: String,
+    to: Arc<Mutex<Option<String>>>,
+}
+
+impl Hole {
+    async fn open() -> Hole {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let to: Arc<Mutex<Option<String>>> = Arc::default();
+        let target = to.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let Some(address) = target.lock().unwrap().clone() else {
+                    held.push(socket);
+                    continue;
+                };
+                tokio::spawn(async move {
+                    if let Ok(mut upstream) = tokio::net::TcpStream::connect(address).await {
+                        let _ = tokio::io::copy_bidirectional(&mut socket, &mut upstream).await;
+                    }
+                });
+            }
+        });
+        Hole { url, to }
+    }
+
+    /// From now on, connections reach `endpoint` (`http://host:port`).
+    fn pass_to(&self, endpoint: &str) {
+        let address = endpoint.trim_start_matches("http://").to_owned();
+        *self.to.lock().unwrap() = Some(address);
+    }
 }
 
 fn after_the_lease() -> DateTime<Utc> {
@@ -35,13 +61,13 @@ fn much_later() -> DateTime<Utc> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sender_killed_after_its_claim_loses_nothing_the_sweeper_sends_again() {
-    let ses = black_hole().await;
+async fn a_sender_killed_after_its_claim_loses_nothing_notify_sends_again_after_the_lease() {
+    let ses = Hole::open().await;
     let stack = Stack::start_with(StackConfig {
         binaries: Some(function_binaries()),
         function_env: BTreeMap::from([(
             "notify".to_owned(),
-            BTreeMap::from([("AWS_ENDPOINT_URL_SESV2".to_owned(), ses)]),
+            BTreeMap::from([("AWS_ENDPOINT_URL_SESV2".to_owned(), ses.url.clone())]),
         )]),
         ..StackConfig::default()
     })
@@ -104,8 +130,9 @@ async fn a_sender_killed_after_its_claim_loses_nothing_the_sweeper_sends_again()
     let sweep = stack.devstack.sweep_at(Utc::now).await.unwrap();
     assert_eq!(sweep.resumed, 0, "a live lease is nobody's to take over");
 
-    // After the lease: the sweeper takes the claim over and the customer hears (by moto,
-    // the in-process sender's SES).
+    // After the lease: the sweeper wakes the claim, a notify process takes it over and the
+    // customer hears (its SES calls reach moto now).
+    ses.pass_to(&stack.devstack.moto_endpoint);
     let sweep = stack.devstack.sweep_at(after_the_lease).await.unwrap();
     assert_eq!(sweep.resumed, 1, "{sweep:?}");
     let sent: Vec<_> = stack

@@ -9,18 +9,20 @@ use afterclick_domain::Status;
 use afterclick_domain::fakes::MemoryStore;
 use afterclick_domain::listing::ShipmentQuery;
 use afterclick_domain::milestone::Milestone;
-use afterclick_domain::model::{Channel, Notification, NotificationState, Shipment, TrackingEvent};
+use afterclick_domain::model::{
+    Channel, NOTIFICATION_CLAIM_LEASE, Notification, NotificationState, Shipment, TrackingEvent,
+};
 use afterclick_domain::ports::{
-    EventStore, NotificationKey, NotificationStore, Outcome, Registration, ShipmentList,
-    ShipmentStore, StoreError,
+    Due, DueStore, EventStore, NotificationKey, NotificationStore, Outcome, Registration,
+    ShipmentList, ShipmentStore, StoreError,
 };
 use afterclick_e2e::unique;
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use futures::future::join_all;
 
 /// What every store under contract is.
-trait Store: ShipmentStore + EventStore + NotificationStore + ShipmentList {}
-impl<S: ShipmentStore + EventStore + NotificationStore + ShipmentList> Store for S {}
+trait Store: ShipmentStore + EventStore + NotificationStore + ShipmentList + DueStore {}
+impl<S: ShipmentStore + EventStore + NotificationStore + ShipmentList + DueStore> Store for S {}
 
 /// Millisecond precision: what the table keeps.
 fn now() -> DateTime<Utc> {
@@ -186,6 +188,58 @@ async fn a_notification_is_claimed_exactly_once(store: impl Store) {
     );
 }
 
+/// The sweeper's wake-up of an expired claim: not while the lease lasts, once after it (a
+/// repeated sweep wakes nothing), one takeover of many, and the takeover's new lease can be
+/// woken again when it runs out (a takeover clears the wake).
+async fn an_expired_claim_is_woken_once_and_taken_over_once(store: impl Store) {
+    let m = merchant();
+    let s = shipment(&m, "1ZWAKE", now());
+    store.register(&s).await.unwrap();
+    let email = intent(&s, Milestone::InTransit, Channel::Email);
+    store
+        .commit(s.version, &s, std::slice::from_ref(&email), &[], None)
+        .await
+        .unwrap();
+    let key = NotificationKey::from(&email);
+    let claimed_at = now();
+    assert!(
+        store
+            .claim(&key, NotificationState::Pending, claimed_at)
+            .await
+            .unwrap()
+    );
+    let live = claimed_at + Duration::minutes(1);
+    assert!(
+        !store.wake_notification(&key, live).await.unwrap(),
+        "a live lease"
+    );
+
+    // Whole seconds past the lease: the table's due index keeps seconds.
+    let after = claimed_at + NOTIFICATION_CLAIM_LEASE + Duration::seconds(2);
+    let due = store.due(after).await.unwrap();
+    assert!(
+        due.iter()
+            .any(|d| matches!(d, Due::Notification(k) if *k == key)),
+        "{due:?}"
+    );
+    assert!(store.wake_notification(&key, after).await.unwrap());
+    assert!(
+        !store.wake_notification(&key, after).await.unwrap(),
+        "a repeated sweep wakes nothing"
+    );
+    let takeovers = join_all((0..5).map(|_| store.take_over(&key, claimed_at, after))).await;
+    assert_eq!(
+        takeovers.iter().filter(|t| *t.as_ref().unwrap()).count(),
+        1,
+        "{takeovers:?}"
+    );
+    let again = after + NOTIFICATION_CLAIM_LEASE + Duration::seconds(2);
+    assert!(
+        store.wake_notification(&key, again).await.unwrap(),
+        "the takeover's lease ran out too"
+    );
+}
+
 async fn an_event_is_recorded_once(store: impl Store) {
     let m = merchant();
     let start = now() - Duration::hours(3);
@@ -328,6 +382,7 @@ contract!(
     registering_twice_keeps_the_first,
     a_commit_expects_the_version_it_read,
     a_notification_is_claimed_exactly_once,
+    an_expired_claim_is_woken_once_and_taken_over_once,
     an_event_is_recorded_once,
     timeline_pages_go_back_from_the_newest,
     shipments_list_newest_first_page_by_page,

@@ -34,15 +34,13 @@ pub struct Output {
 }
 
 fn valid_id(field: &str, id: &str) -> Result<(), Failure> {
-    let ok = (2..=64).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-    ok.then_some(()).ok_or_else(|| {
-        Failure::Usage(format!(
-            "--{field} must be 2 to 64 lowercase letters, digits, `_` or `-`"
-        ))
-    })
+    afterclick_domain::ids::valid_new_merchant_id(id)
+        .then_some(())
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "--{field} must be 2 to 64 lowercase letters, digits, `_` or `-`"
+            ))
+        })
 }
 
 fn valid_domain(domain: &str) -> Result<String, Failure> {

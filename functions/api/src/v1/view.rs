@@ -167,7 +167,7 @@ pub struct NotificationView<'a> {
     /// Claimed: when the sender's lease ends; if the send is not recorded by then, the
     /// sweeper takes it over and sends again.
     pub claim_expires_at: Option<DateTime<Utc>>,
-    /// How often a sender died holding the claim and the sweeper sent again (the customer
+    /// How often a sender died holding the claim and it was sent again after the lease (the customer
     /// may have received it more than once).
     pub expired_claims: u32,
     pub created_at: DateTime<Utc>,

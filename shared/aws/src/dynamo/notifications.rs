@@ -129,7 +129,7 @@ impl NotificationStore for DynamoStore {
                 }
             }
             Outcome::Deferred { until } => {
-                // Into the due index: the sweeper sends it when the quiet hours end.
+                // Into the due index: when the quiet hours end the sweeper wakes it for notify.
                 sets.extend([
                     "deferred_until = :until",
                     "due_pk = :due_pk",

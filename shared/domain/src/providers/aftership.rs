@@ -28,7 +28,8 @@
 //! - `msg.slug` (else the newest checkpoint's `slug`) is the carrier ([`carriers`]).
 
 use super::common::{join_present, location_text, note_unknown, text, timed_event};
-use super::{Mapped, ParsedWebhook, Provider, StatusRow, carriers, map_status, row, time};
+use super::parsed::{Mapped, ParsedWebhook, Provider, StatusRow, map_status, row};
+use super::{carriers, time};
 use crate::model::{Pickup, TrackingEvent, normalize_tracking_number};
 use crate::reason::Reason;
 use crate::status::Status;

@@ -14,7 +14,7 @@
 //! Most of these sign no timestamp: replay safety comes from event de-duplication, not
 //! from the MAC.
 
-use super::Provider;
+use super::parsed::Provider;
 use crate::signature::{self, SignatureError, SignedHeaders};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

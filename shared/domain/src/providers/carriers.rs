@@ -50,7 +50,7 @@
 //! slugs as listed by AfterShip's courier API and partners built on it; 17TRACK's carrier
 //! list (`key`, `name`). Empty cells are spellings that could not be confirmed.
 
-use super::Provider;
+use super::parsed::Provider;
 
 /// A carrier and the names each provider uses for it.
 #[derive(Debug, Clone, Copy)]

@@ -2,7 +2,8 @@
 //! values, tracking numbers, location text, events at a parsed time, and recording a
 //! provider's raw codes (unknown ones reported, never rejected).
 
-use super::{Mapped, StatusRow, map_status, time};
+use super::parsed::{Mapped, StatusRow, map_status};
+use super::time;
 use crate::model::{TrackingEvent, normalize_tracking_number};
 use crate::reason::Reason;
 use crate::status::Status;

@@ -1,7 +1,8 @@
 //! `docs/carriers.md`'s provider tables, generated from the tables the code uses (a test keeps
 //! the page in step: `cargo run -p afterclick-domain --example provider_tables`).
 
-use super::{StatusRow, aftership, carriers, easypost, seventeen_track, shippo, ups};
+use super::parsed::StatusRow;
+use super::{aftership, carriers, easypost, seventeen_track, shippo, ups};
 
 /// One provider's status tables, each with the payload field it maps.
 type FieldTables = &'static [(&'static str, &'static [StatusRow])];

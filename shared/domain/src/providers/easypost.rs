@@ -9,7 +9,8 @@
 //! [`EASYPOST_SUBSTATUS`].
 
 use super::common::{location_text, non_empty, set_codes, text, timed_event, tracking_number};
-use super::{ParsedWebhook, Provider, StatusRow, carriers, row, time};
+use super::parsed::{ParsedWebhook, Provider, StatusRow, row};
+use super::{carriers, time};
 use crate::model::TrackingEvent;
 use crate::reason::Reason;
 use crate::status::Status;

@@ -16,7 +16,8 @@
 //! `status` is a canonical status; `occurred_at` is RFC 3339 with an offset; unknown fields
 //! are ignored so senders can add to it.
 
-use super::{ParsedWebhook, Provider, carriers};
+use super::carriers;
+use super::parsed::{ParsedWebhook, Provider};
 use crate::model::{TrackingEvent, normalize_tracking_number};
 use crate::status::Status;
 use crate::validate::{FieldError, parse_date_or_datetime, parse_json, validate_tracking_number};

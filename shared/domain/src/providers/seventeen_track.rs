@@ -36,7 +36,8 @@
 //!   the carrier's local date. `data.carrier` (else a provider's key) is the carrier.
 
 use super::common::{join_present, location_text, note_unknown, remember, text, timed_event};
-use super::{Mapped, ParsedWebhook, StatusRow, carriers, map_status, row, time};
+use super::parsed::{Mapped, ParsedWebhook, StatusRow, map_status, row};
+use super::{carriers, time};
 use crate::model::{TrackingEvent, normalize_tracking_number};
 use crate::reason::Reason;
 use crate::status::Status;

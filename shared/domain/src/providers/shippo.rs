@@ -10,7 +10,8 @@
 //! the history; when anything differs both are kept and the store decides.
 
 use super::common::{location_text, non_empty, set_codes, timed_event, tracking_number};
-use super::{ParsedWebhook, Provider, StatusRow, carriers, row, time};
+use super::parsed::{ParsedWebhook, Provider, StatusRow, row};
+use super::{carriers, time};
 use crate::model::TrackingEvent;
 use crate::reason::Reason;
 use crate::status::Status;

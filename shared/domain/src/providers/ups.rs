@@ -21,7 +21,8 @@
 //! [`UPS_DESCRIPTION_CODE`], and the unknown `code` is still reported.
 
 use super::common::{location_text, non_empty, set_mapped_codes, timed_event, tracking_number};
-use super::{ParsedWebhook, Provider, StatusRow, carriers, map_status, row, time};
+use super::parsed::{ParsedWebhook, Provider, StatusRow, map_status, row};
+use super::{carriers, time};
 use crate::model::{TimeBasis, TrackingEvent};
 use crate::reason::Reason;
 use crate::status::Status;

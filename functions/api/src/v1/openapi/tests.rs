@@ -224,3 +224,17 @@ fn every_response_field_is_always_present() {
     assert!(objects > 20, "{objects} response objects");
     assert!(seen.contains("#/components/schemas/TrackingEvent"));
 }
+
+/// Adding a locale: its files, its `LOCALES` entry and this one enum (the API documents the
+/// locales a merchant may choose).
+#[test]
+fn the_documented_locales_are_the_built_in_ones() {
+    let doc = document();
+    let documented: Vec<&str> = doc["components"]["schemas"]["BuiltinLocale"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(documented, afterclick_domain::i18n::LOCALES);
+}

@@ -2,11 +2,13 @@
 //! webhook is answered by the URL the merchant registered, not wherever it points to), and
 //! only to public addresses ([`PublicResolver`] for names, a check here for IP literals).
 
-use crate::resolve::{PublicResolver, Refused};
+mod resolve;
+
 use afterclick_domain::outgoing::{Response, may_send_to};
 use afterclick_domain::ports::{OutgoingWebhook, WebhookSender};
 use reqwest::Url;
 use reqwest::redirect::Policy;
+use resolve::{PublicResolver, Refused};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
