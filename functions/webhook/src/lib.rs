@@ -89,10 +89,9 @@ async fn receive<S: Store>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, WebhookError> {
     let provider = Provider::parse(&provider).ok_or(WebhookError::UnknownProvider)?;
-    let merchant = if afterclick_domain::ids::well_formed_id(&merchant_id) {
-        hooks.store.merchant(&merchant_id).await?
-    } else {
-        None
+    let merchant = match afterclick_domain::ids::Id::parse(&merchant_id) {
+        Some(id) => hooks.store.merchant(&id).await?,
+        None => None,
     };
     let merchant = merchant.ok_or(WebhookError::UnknownMerchant)?;
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;

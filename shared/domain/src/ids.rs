@@ -13,6 +13,25 @@ pub fn well_formed_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// An id from outside (a path, a form) that has the shape of ours: parsed once at the edge,
+/// so what reaches a key is always well formed. Derefs to the string the ports take.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Id(String);
+
+impl Id {
+    /// `None` for anything that cannot be one of ours (answered as unknown, without a read).
+    pub fn parse(raw: &str) -> Option<Id> {
+        well_formed_id(raw).then(|| Id(raw.to_owned()))
+    }
+}
+
+impl std::ops::Deref for Id {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// What a new merchant id may be (the operator names it once; it appears in webhook URLs
 /// and every key): a well-formed id of 2 or more characters, lowercase.
 pub fn valid_new_merchant_id(id: &str) -> bool {
@@ -22,6 +41,13 @@ pub fn valid_new_merchant_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{valid_new_merchant_id, well_formed_id};
+
+    #[test]
+    fn an_id_is_parsed_only_from_our_shape() {
+        assert_eq!(super::Id::parse("shp_1-a").as_deref(), Some("shp_1-a"));
+        assert!(super::Id::parse("shp 1").is_none());
+        assert!(super::Id::parse("").is_none());
+    }
 
     #[test]
     fn a_new_merchant_id_is_a_well_formed_lowercase_one_of_two_or_more() {

@@ -9,7 +9,7 @@ use crate::pages::{self, Asked, Brand, Chrome, PagePath};
 use crate::{App, Store};
 use afterclick_domain::Merchant;
 use afterclick_domain::i18n::page::page_words;
-use afterclick_domain::ids::well_formed_id;
+use afterclick_domain::ids::Id;
 use afterclick_domain::ports::{Admission, Limit, SenderIdentities};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -102,10 +102,10 @@ async fn load<S: Store, V>(
     app: &App<S, V>,
     merchant_id: &str,
 ) -> Result<Option<Merchant>, ApiError> {
-    if !well_formed_id(merchant_id) {
+    let Some(merchant_id) = Id::parse(merchant_id) else {
         return Ok(None);
-    }
-    Ok(app.store.merchant(merchant_id).await?)
+    };
+    Ok(app.store.merchant(&merchant_id).await?)
 }
 
 #[derive(Serialize)]

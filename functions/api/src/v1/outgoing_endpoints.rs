@@ -8,7 +8,7 @@ use crate::v1::api_keys::secret_response;
 use crate::{App, BODY_LIMIT, Store};
 use afterclick_aws::secrets::{new_endpoint_id, new_webhook_secret};
 use afterclick_domain::Milestone;
-use afterclick_domain::ids::well_formed_id;
+use afterclick_domain::ids::Id;
 use afterclick_domain::outgoing::{
     Delivery, DeliveryState, MAX_ENDPOINTS, WebhookEndpoint, validate_url,
 };
@@ -150,10 +150,9 @@ pub(crate) async fn owned<S: Store, V>(
     merchant_id: &str,
     id: &str,
 ) -> Result<WebhookEndpoint, ApiError> {
-    let found = if well_formed_id(id) {
-        app.store.endpoint(merchant_id, id).await?
-    } else {
-        None
+    let found = match Id::parse(id) {
+        Some(id) => app.store.endpoint(merchant_id, &id).await?,
+        None => None,
     };
     found.ok_or(ApiError::NotFound("webhook endpoint"))
 }
@@ -244,7 +243,10 @@ pub async fn delete<S: Store, V>(
     ApiPath(id): ApiPath<String>,
     AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Response, ApiError> {
-    let deleted = well_formed_id(&id) && app.store.delete_endpoint(&merchant_id, &id).await?;
+    let deleted = match Id::parse(&id) {
+        Some(id) => app.store.delete_endpoint(&merchant_id, &id).await?,
+        None => false,
+    };
     if !deleted {
         return Err(ApiError::NotFound("webhook endpoint"));
     }

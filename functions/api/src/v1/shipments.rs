@@ -4,7 +4,7 @@ use crate::error::ApiError;
 use crate::v1::{AuthedMerchant, idempotency, view};
 use crate::{App, BODY_LIMIT, Store};
 use afterclick_aws::secrets::{new_shipment_id, new_token};
-use afterclick_domain::ids::well_formed_id;
+use afterclick_domain::ids::Id;
 use afterclick_domain::model::NewShipment;
 use afterclick_domain::model::normalize_tracking_number;
 use afterclick_domain::ports::{Registration, ShipmentResource, StoreError, StoredResponse};
@@ -209,10 +209,9 @@ pub(crate) async fn owned<S: Store, V>(
     merchant_id: &str,
     id: &str,
 ) -> Result<Shipment, ApiError> {
-    let found = if well_formed_id(id) {
-        app.store.shipment_by_id(merchant_id, id).await?
-    } else {
-        None
+    let found = match Id::parse(id) {
+        Some(id) => app.store.shipment_by_id(merchant_id, &id).await?,
+        None => None,
     };
     found.ok_or(ApiError::NotFound("shipment"))
 }
