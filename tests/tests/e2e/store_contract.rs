@@ -8,21 +8,28 @@
 use afterclick_domain::Status;
 use afterclick_domain::fakes::MemoryStore;
 use afterclick_domain::listing::ShipmentQuery;
-use afterclick_domain::milestone::Milestone;
+use afterclick_domain::milestone::{Milestone, Moment};
 use afterclick_domain::model::{
     Channel, NOTIFICATION_CLAIM_LEASE, Notification, NotificationState, Shipment, TrackingEvent,
 };
+use afterclick_domain::outgoing::{DeliveryState, LEASE, Seen, WebhookEndpoint, deliveries};
 use afterclick_domain::ports::{
-    Due, DueStore, EventStore, NotificationKey, NotificationStore, Outcome, Registration,
-    ShipmentList, ShipmentStore, StoreError,
+    DeliveryStore, Due, DueStore, EventStore, NotificationKey, NotificationStore, Outcome,
+    Registration, ShipmentList, ShipmentStore, StoreError,
 };
 use afterclick_e2e::unique;
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use futures::future::join_all;
 
 /// What every store under contract is.
-trait Store: ShipmentStore + EventStore + NotificationStore + ShipmentList + DueStore {}
-impl<S: ShipmentStore + EventStore + NotificationStore + ShipmentList + DueStore> Store for S {}
+trait Store:
+    ShipmentStore + EventStore + NotificationStore + ShipmentList + DueStore + DeliveryStore
+{
+}
+impl<S> Store for S where
+    S: ShipmentStore + EventStore + NotificationStore + ShipmentList + DueStore + DeliveryStore
+{
+}
 
 /// Millisecond precision: what the table keeps.
 fn now() -> DateTime<Utc> {
@@ -240,6 +247,68 @@ async fn an_expired_claim_is_woken_once_and_taken_over_once(store: impl Store) {
     );
 }
 
+/// The same for an outgoing webhook delivery the stream never handed over: woken once after
+/// its grace, claimed once of many, and its claim clears the wake, so an expired lease is
+/// woken again.
+async fn a_due_delivery_is_woken_once_and_claimed_once(store: impl Store) {
+    let m = merchant();
+    let created = now();
+    let s = shipment(&m, "1ZDLV", created);
+    store.register(&s).await.unwrap();
+    let endpoint = WebhookEndpoint {
+        id: "we_contract".into(),
+        merchant_id: m.clone(),
+        url: "https://hooks.example/in".into(),
+        milestones: Milestone::ALL.to_vec(),
+        description: None,
+        secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into(),
+        previous_secret: None,
+        created_at: created,
+    };
+    let made = deliveries(
+        &s,
+        &[Moment::once(Milestone::Delivered)],
+        &[endpoint],
+        100,
+        created,
+    );
+    assert_eq!(made.len(), 1);
+    store.commit(s.version, &s, &[], &made, None).await.unwrap();
+    let key = made[0].key();
+    assert!(
+        !store
+            .wake_delivery(&key, created + Duration::seconds(30))
+            .await
+            .unwrap(),
+        "the stream has it for now"
+    );
+    // Whole seconds past the grace: the table's due index keeps seconds.
+    let after = created + LEASE + Duration::seconds(2);
+    assert!(store.wake_delivery(&key, after).await.unwrap());
+    assert!(
+        !store.wake_delivery(&key, after).await.unwrap(),
+        "woken once"
+    );
+    let seen = Seen {
+        state: DeliveryState::Pending,
+        attempts: 0,
+    };
+    let claims =
+        join_all((0..5).map(|_| store.claim_delivery(&key, seen, after + LEASE, after))).await;
+    assert_eq!(
+        claims.iter().filter(|c| *c.as_ref().unwrap()).count(),
+        1,
+        "{claims:?}"
+    );
+    let stored = store.delivery(&key).await.unwrap().unwrap();
+    assert_eq!(stored.state, DeliveryState::Sending);
+    let expired = after + LEASE + Duration::seconds(2);
+    assert!(
+        store.wake_delivery(&key, expired).await.unwrap(),
+        "the claim's lease ran out"
+    );
+}
+
 async fn an_event_is_recorded_once(store: impl Store) {
     let m = merchant();
     let start = now() - Duration::hours(3);
@@ -383,6 +452,7 @@ contract!(
     a_commit_expects_the_version_it_read,
     a_notification_is_claimed_exactly_once,
     an_expired_claim_is_woken_once_and_taken_over_once,
+    a_due_delivery_is_woken_once_and_claimed_once,
     an_event_is_recorded_once,
     timeline_pages_go_back_from_the_newest,
     shipments_list_newest_first_page_by_page,
