@@ -16,22 +16,11 @@ fn noon() -> DateTime<Utc> {
 }
 
 fn intent(channel: Channel) -> Notification {
-    Notification {
-        merchant_id: "m1".into(),
-        tracking_number: "TN01".into(),
-        milestone: Milestone::OutForDelivery,
-        instance: None,
-        details: Default::default(),
+    afterclick_domain::fakes::notification(
+        &shipment("m1", "TN01", noon()),
+        Milestone::OutForDelivery,
         channel,
-        state: NotificationState::Pending,
-        created_at: noon(),
-        updated_at: noon(),
-        provider_message_id: None,
-        detail: None,
-        segments: None,
-        deferred_until: None,
-        expired_claims: 0,
-    }
+    )
 }
 
 fn batch(intents: &[Notification]) -> Event {

@@ -694,6 +694,48 @@ pub fn merchant(merchant_id: &str) -> Merchant {
     }
 }
 
+/// A pending notification of `shipment`'s milestone on `channel`, made when it was updated.
+pub fn notification(
+    shipment: &Shipment,
+    milestone: crate::milestone::Milestone,
+    channel: crate::model::Channel,
+) -> crate::model::Notification {
+    crate::model::Notification {
+        merchant_id: shipment.merchant_id.clone(),
+        tracking_number: shipment.tracking_number.clone(),
+        milestone,
+        instance: None,
+        details: Default::default(),
+        channel,
+        state: crate::model::NotificationState::Pending,
+        created_at: shipment.updated_at,
+        updated_at: shipment.updated_at,
+        provider_message_id: None,
+        detail: None,
+        segments: None,
+        deferred_until: None,
+        expired_claims: 0,
+    }
+}
+
+/// An outgoing webhook endpoint `we_1` of the merchant's, for every milestone.
+pub fn endpoint(
+    merchant_id: &str,
+    secret: &str,
+    created_at: DateTime<Utc>,
+) -> crate::outgoing::WebhookEndpoint {
+    crate::outgoing::WebhookEndpoint {
+        id: "we_1".into(),
+        merchant_id: merchant_id.into(),
+        url: "https://hooks.example/in".into(),
+        milestones: crate::milestone::Milestone::ALL.to_vec(),
+        description: None,
+        secret: secret.into(),
+        previous_secret: None,
+        created_at,
+    }
+}
+
 /// A freshly registered shipment with an email and a phone number.
 pub fn shipment(merchant_id: &str, tracking_number: &str, now: DateTime<Utc>) -> Shipment {
     Shipment::registered(

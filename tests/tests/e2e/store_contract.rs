@@ -12,7 +12,7 @@ use afterclick_domain::milestone::{Milestone, Moment};
 use afterclick_domain::model::{
     Channel, NOTIFICATION_CLAIM_LEASE, Notification, NotificationState, Shipment, TrackingEvent,
 };
-use afterclick_domain::outgoing::{DeliveryState, LEASE, Seen, WebhookEndpoint, deliveries};
+use afterclick_domain::outgoing::{DeliveryState, LEASE, Seen, deliveries};
 use afterclick_domain::ports::{
     DeliveryStore, Due, DueStore, EventStore, NotificationKey, NotificationStore, Outcome,
     Registration, ShipmentList, ShipmentStore, StoreError,
@@ -48,22 +48,7 @@ fn shipment(merchant_id: &str, tracking_number: &str, at: DateTime<Utc>) -> Ship
 }
 
 fn intent(s: &Shipment, milestone: Milestone, channel: Channel) -> Notification {
-    Notification {
-        merchant_id: s.merchant_id.clone(),
-        tracking_number: s.tracking_number.clone(),
-        milestone,
-        instance: None,
-        details: Default::default(),
-        channel,
-        state: NotificationState::Pending,
-        created_at: s.updated_at,
-        updated_at: s.updated_at,
-        provider_message_id: None,
-        detail: None,
-        segments: None,
-        deferred_until: None,
-        expired_claims: 0,
-    }
+    afterclick_domain::fakes::notification(s, milestone, channel)
 }
 
 fn scan(at: DateTime<Utc>, description: &str) -> TrackingEvent {
@@ -255,16 +240,8 @@ async fn a_due_delivery_is_woken_once_and_claimed_once(store: impl Store) {
     let created = now();
     let s = shipment(&m, "1ZDLV", created);
     store.register(&s).await.unwrap();
-    let endpoint = WebhookEndpoint {
-        id: "we_contract".into(),
-        merchant_id: m.clone(),
-        url: "https://hooks.example/in".into(),
-        milestones: Milestone::ALL.to_vec(),
-        description: None,
-        secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into(),
-        previous_secret: None,
-        created_at: created,
-    };
+    let endpoint =
+        afterclick_domain::fakes::endpoint(&m, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", created);
     let made = deliveries(
         &s,
         &[Moment::once(Milestone::Delivered)],

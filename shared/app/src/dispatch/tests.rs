@@ -3,7 +3,7 @@
 use super::*;
 use afterclick_domain::fakes::{MemoryStore, RecordingSender, shipment};
 use afterclick_domain::milestone::{Milestone, Moment};
-use afterclick_domain::outgoing::{self, Delivery, WebhookEndpoint, deliveries};
+use afterclick_domain::outgoing::{self, Delivery, deliveries};
 use afterclick_domain::signature::{SignedHeaders, verify};
 use chrono::{Duration, TimeZone};
 
@@ -29,16 +29,7 @@ async fn setup(
     responses: Vec<afterclick_domain::outgoing::Response>,
 ) -> (MemoryStore, RecordingSender, Delivery) {
     let store = MemoryStore::default();
-    let endpoint = WebhookEndpoint {
-        id: "we_1".into(),
-        merchant_id: "m1".into(),
-        url: "https://hooks.example/in".into(),
-        milestones: Milestone::ALL.to_vec(),
-        description: None,
-        secret: SECRET.into(),
-        previous_secret: None,
-        created_at: t0(),
-    };
+    let endpoint = afterclick_domain::fakes::endpoint("m1", SECRET, t0());
     store.create_endpoint(&endpoint, 10).await.unwrap();
     let shipment = shipment("m1", "1Z1", t0());
     let delivery = deliveries(

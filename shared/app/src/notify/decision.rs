@@ -119,7 +119,7 @@ pub fn quiet_until(
 mod tests {
     use super::*;
     use afterclick_domain::fakes::{merchant, shipment};
-    use afterclick_domain::{EmailAddress, Milestone, NotificationState, PhoneNumber};
+    use afterclick_domain::{EmailAddress, Milestone, PhoneNumber};
     use chrono::TimeZone;
 
     fn noon() -> DateTime<Utc> {
@@ -141,22 +141,7 @@ mod tests {
     }
 
     fn intent(channel: Channel) -> Notification {
-        Notification {
-            merchant_id: "m1".into(),
-            tracking_number: "TN1".into(),
-            milestone: Milestone::OutForDelivery,
-            instance: None,
-            details: Default::default(),
-            channel,
-            state: NotificationState::Pending,
-            created_at: noon(),
-            updated_at: noon(),
-            provider_message_id: None,
-            detail: None,
-            segments: None,
-            deferred_until: None,
-            expired_claims: 0,
-        }
+        afterclick_domain::fakes::notification(&a_shipment(), Milestone::OutForDelivery, channel)
     }
 
     fn context() -> NotificationContext {

@@ -118,7 +118,7 @@ mod with_the_use_case {
     use afterclick_app::Dispatch;
     use afterclick_domain::fakes::{MemoryStore, shipment};
     use afterclick_domain::milestone::{Milestone, Moment};
-    use afterclick_domain::outgoing::{Delivery, DeliveryState, WebhookEndpoint, deliveries};
+    use afterclick_domain::outgoing::{Delivery, DeliveryState, deliveries};
     use afterclick_domain::ports::{DeliveryStore, EndpointStore};
     use chrono::{DateTime, Duration, TimeZone, Utc};
 
@@ -130,16 +130,7 @@ mod with_the_use_case {
 
     async fn setup() -> (MemoryStore, (), Delivery) {
         let store = MemoryStore::default();
-        let endpoint = WebhookEndpoint {
-            id: "we_1".into(),
-            merchant_id: "m1".into(),
-            url: "https://hooks.example/in".into(),
-            milestones: Milestone::ALL.to_vec(),
-            description: None,
-            secret: SECRET.into(),
-            previous_secret: None,
-            created_at: t0(),
-        };
+        let endpoint = afterclick_domain::fakes::endpoint("m1", SECRET, t0());
         store.create_endpoint(&endpoint, 10).await.unwrap();
         let delivery = deliveries(
             &shipment("m1", "1Z1", t0()),
