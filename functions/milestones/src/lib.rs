@@ -80,10 +80,7 @@ impl<S: Store> Milestones<S> {
         let trigger = trigger.ok_or(last_error)?;
         let scans = new_scans(&records);
         // New scans (INSERTs) count into the history's size; a moved estimate (MODIFY) not.
-        let stored = records
-            .iter()
-            .filter(|r| r.event_name == "INSERT" && is_event(r))
-            .count();
+        let stored = received_times(&records);
         let span = tracing::info_span!(
             "shipment",
             records = records.len(),
@@ -96,7 +93,7 @@ impl<S: Store> Milestones<S> {
             &trigger.merchant_id,
             &trigger.tracking_number,
             scans.as_deref(),
-            stored,
+            &stored,
             now,
         )
         .instrument(span.clone())
@@ -138,6 +135,25 @@ fn new_scans(records: &[&EventRecord]) -> Option<Vec<TrackingEvent>> {
         }
     }
     Some(scans)
+}
+
+/// When each newly stored scan was received (an item without the time counts as received
+/// now: counted rather than missed).
+fn received_times(records: &[&EventRecord]) -> Vec<DateTime<Utc>> {
+    #[derive(Deserialize)]
+    struct Received {
+        received_at: Option<DateTime<Utc>>,
+    }
+    records
+        .iter()
+        .filter(|r| r.event_name == "INSERT" && is_event(r))
+        .map(|r| {
+            new_image::<Received>(r, "an event item")
+                .ok()
+                .and_then(|x| x.received_at)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        })
+        .collect()
 }
 
 fn is_event(record: &EventRecord) -> bool {

@@ -24,7 +24,9 @@ pub enum ReevaluateError {
 /// How many scans the history holds: as read, or as before plus the ones just stored.
 enum Count {
     Exactly(usize),
-    Added(usize),
+    /// When the scans just stored were received: only those received after the timeline was
+    /// read are new to the count (the read saw the others).
+    Added(Vec<DateTime<Utc>>),
 }
 
 /// Counts the shipment's scans and caps the count at [`MAX_HISTORY`]; returns how many of
@@ -35,7 +37,10 @@ fn count_scans(outcome: &mut Evaluation, count: Count, now: DateTime<Utc>) -> us
     };
     let counted = match count {
         Count::Exactly(n) => n,
-        Count::Added(n) => history.scans.saturating_add(n),
+        Count::Added(received) => {
+            let unseen = received.iter().filter(|at| **at >= history.read_at).count();
+            history.scans.saturating_add(unseen)
+        }
     };
     let excess = counted.saturating_sub(MAX_HISTORY);
     let scans = counted - excess;
@@ -55,14 +60,16 @@ fn count_scans(outcome: &mut Evaluation, count: Count, now: DateTime<Utc>) -> us
 /// summarises its history is judged on them alone, so the cost follows the new scans, never
 /// the history's length. The first evaluation (registration, or a shipment stored before
 /// summaries existed) reads the whole timeline once, which the history bound keeps finite.
-/// `stored` is how many of `scans` were stored just now (the others changed an estimate):
-/// counted into the history, whose oldest scans past [`MAX_HISTORY`] are deleted.
+/// `stored` holds when each of `scans` stored just now was received (the others changed an
+/// estimate): counted into the history, whose oldest scans past [`MAX_HISTORY`] are deleted,
+/// unless the history's whole-timeline read came after them and counted them already (their
+/// records can arrive in a later batch than the registration's).
 pub async fn reevaluate<S>(
     store: &S,
     merchant_id: &str,
     tracking_number: &str,
     scans: Option<&[TrackingEvent]>,
-    stored: usize,
+    stored: &[DateTime<Utc>],
     now: DateTime<Utc>,
 ) -> Result<Option<Evaluation>, ReevaluateError>
 where
@@ -75,7 +82,7 @@ where
         };
         let timeline;
         let (events, count) = if let Some(scans) = scans.filter(|_| shipment.history.is_some()) {
-            (scans, Count::Added(stored))
+            (scans, Count::Added(stored.to_vec()))
         } else {
             timeline = store.timeline(merchant_id, tracking_number).await?;
             (&timeline[..], Count::Exactly(timeline.len()))
@@ -141,4 +148,85 @@ where
         }
     }
     Err(ReevaluateError::Contended)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use afterclick_domain::Status;
+    use afterclick_domain::fakes::{MemoryStore, merchant, shipment};
+    use chrono::{Duration, TimeZone};
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 18, 12, 0, 0).unwrap()
+    }
+
+    fn scan(minute: i64) -> TrackingEvent {
+        TrackingEvent {
+            description: format!("Hub {minute}"),
+            ..TrackingEvent::new(
+                t0() - Duration::hours(1) + Duration::minutes(minute),
+                Status::InTransit,
+                "generic",
+            )
+        }
+    }
+
+    async fn counted(store: &MemoryStore) -> usize {
+        let snapshot = store.snapshot("m1", "TN1").await.unwrap();
+        snapshot.shipment.unwrap().history.unwrap().scans
+    }
+
+    /// The registration's evaluation reads the whole timeline, scans stored before it
+    /// included; when those scans' own records arrive afterwards they are not counted again
+    /// (they were, and the history was trimmed early), while a scan received after the
+    /// read is.
+    #[tokio::test]
+    async fn scans_the_first_read_saw_are_counted_once_when_their_records_come_later() {
+        let store = MemoryStore::default();
+        store.put_merchant(merchant("m1"));
+        store.put_shipment(shipment("m1", "TN1", t0() - Duration::hours(2)));
+        let early: Vec<_> = (0..3).map(scan).collect();
+        let received_early = t0() - Duration::seconds(1);
+        store
+            .record_events("m1", "TN1", &early, received_early)
+            .await
+            .unwrap();
+
+        // The registration's record: no scans of its own, the timeline read counts three.
+        reevaluate(&store, "m1", "TN1", Some(&[]), &[], t0())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(counted(&store).await, 3);
+
+        // The three scans' records, in a later batch.
+        let later = t0() + Duration::seconds(5);
+        reevaluate(
+            &store,
+            "m1",
+            "TN1",
+            Some(&early),
+            &[received_early; 3],
+            later,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(counted(&store).await, 3, "counted twice");
+
+        // A scan received after the read is new to the count.
+        let fresh = [scan(10)];
+        store
+            .record_events("m1", "TN1", &fresh, later)
+            .await
+            .unwrap();
+        reevaluate(&store, "m1", "TN1", Some(&fresh), &[later], later)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(counted(&store).await, 4);
+        assert_eq!(store.timeline("m1", "TN1").await.unwrap().len(), 4);
+    }
 }

@@ -94,7 +94,7 @@ impl<S: Store> Sweeper<S> {
                 &shipment.tracking_number,
                 // The clock, not a scan, brought it here: the state holds all it needs.
                 Some(&[]),
-                0,
+                &[],
                 now,
             ))
             .await

@@ -147,8 +147,9 @@ pub struct HistorySummary {
     /// The scan `estimated_delivery` came from: only a scan at least as new replaces it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate_at: Option<DateTime<Utc>>,
-    /// Scans stored: the timeline's length when it was read, plus each new scan since (a
-    /// stream record redelivered after a failure may count twice: never too few). Past
+    /// Scans stored: the timeline's length when it was read, plus each scan received since
+    /// (a stream record redelivered after a failure may count twice; a scan whose write was
+    /// in flight during the read, not at all). Past
     /// [`crate::ports::MAX_HISTORY`] the oldest are deleted.
     #[serde(default)]
     pub scans: usize,
