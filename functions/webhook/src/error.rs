@@ -20,13 +20,19 @@ pub enum WebhookError {
     Problem(#[from] Problem),
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    #[error("order: {0}")]
+    Ingest(#[from] afterclick_app::store_orders::IngestError),
 }
 
 impl IntoResponse for WebhookError {
     fn into_response(self) -> Response {
         let problem = match self {
             WebhookError::UnknownProvider => {
-                let names: Vec<_> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+                let names: Vec<_> = Provider::ALL
+                    .iter()
+                    .map(|p| p.as_str())
+                    .chain(afterclick_domain::platforms::Platform::ALL.map(|p| p.as_str()))
+                    .collect();
                 Problem::not_found(format!("unknown provider; supported: {}", names.join(", ")))
                     .with_field("provider")
             }
@@ -41,6 +47,11 @@ impl IntoResponse for WebhookError {
             WebhookError::Problem(problem) => problem,
             WebhookError::Store(err) => {
                 tracing::error!(error = %err, "store failure");
+                Problem::unavailable()
+            }
+            WebhookError::Ingest(err) => {
+                // The platform retries: every step is idempotent.
+                tracing::error!(error = %err, "order not applied");
                 Problem::unavailable()
             }
         };

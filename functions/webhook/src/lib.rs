@@ -1,14 +1,19 @@
-//! Carrier and aggregator webhooks: `POST /webhooks/{provider}/{merchant_id}`.
+//! Carrier and aggregator webhooks: `POST /webhooks/{provider}/{merchant_id}`; store
+//! platforms' at the same place (`stores`).
 //!
 //! Order of checks: known provider and merchant (404), body size (413), authenticity on the
 //! raw bytes (401), then parsing (400). Nothing is stored unless every check passed; each
 //! carrier event is then stored once, however often it is delivered.
 
 mod error;
+mod stores;
 
 pub use error::WebhookError;
 
-use afterclick_domain::ports::{EventStore, MerchantStore, SecretBox};
+use afterclick_domain::platforms::Platform;
+use afterclick_domain::ports::{
+    EventStore, MerchantStore, OrderStore, SecretBox, ShipmentAdmin, ShipmentStore,
+};
 use afterclick_domain::providers::{self, Provider, auth};
 use afterclick_web::ApiPath;
 use afterclick_web::{Problem, require_json};
@@ -40,8 +45,21 @@ impl<S> Webhooks<S> {
     }
 }
 
-pub trait Store: MerchantStore + EventStore + SecretBox + 'static {}
-impl<T: MerchantStore + EventStore + SecretBox + 'static> Store for T {}
+/// Orders and shipments too: store platforms register shipments.
+pub trait Store:
+    MerchantStore + EventStore + SecretBox + OrderStore + ShipmentStore + ShipmentAdmin + 'static
+{
+}
+impl<T> Store for T where
+    T: MerchantStore
+        + EventStore
+        + SecretBox
+        + OrderStore
+        + ShipmentStore
+        + ShipmentAdmin
+        + 'static
+{
+}
 
 /// The Lambda function's whole Router: its routes plus problem+json fallbacks.
 pub fn router<S: Store>(webhooks: Webhooks<S>) -> Router {
@@ -88,13 +106,21 @@ async fn receive<S: Store>(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, WebhookError> {
-    let provider = Provider::parse(&provider).ok_or(WebhookError::UnknownProvider)?;
+    let platform = Platform::parse(&provider);
+    let provider = match platform {
+        Some(_) => None,
+        None => Some(Provider::parse(&provider).ok_or(WebhookError::UnknownProvider)?),
+    };
     let merchant = match afterclick_domain::ids::Id::parse(&merchant_id) {
         Some(id) => hooks.store.merchant(&id).await?,
         None => None,
     };
     let merchant = merchant.ok_or(WebhookError::UnknownMerchant)?;
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
+    let (Some(provider), None) = (provider, platform) else {
+        let platform = platform.ok_or(WebhookError::UnknownProvider)?;
+        return stores::receive(&hooks, platform, merchant, &headers, &body).await;
+    };
     let now = (hooks.clock)();
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let delivery = auth::Delivery {

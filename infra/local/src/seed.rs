@@ -68,6 +68,7 @@ pub async fn merchant(
                 },
                 sender_domains: vec![sender_domain],
                 webhook_secrets,
+                integrations: Default::default(),
             };
             store
                 .put_merchant(&merchant)

@@ -32,6 +32,7 @@ mod due;
 mod events;
 mod merchants;
 mod notifications;
+mod orders;
 mod outcomes;
 mod reads;
 mod secrets_at_rest;

@@ -19,6 +19,8 @@
 //! | webhook delivery  | `S#{merchant_id}#{tn}`     | `W#{endpoint_id}#{moment}`  | `webhook_delivery` |
 //! | idempotency key   | `M#{merchant_id}`          | `IDEM#{sha256(key)}`        | `idempotency`  |
 //! | idempotency ref   | `S#{merchant_id}#{tn}`     | `IDEMREF#{sha256(key)}`     | `idempotency_ref` |
+//! | store order       | `M#{merchant_id}`          | `ORDER#{order_number}`      | `order`        |
+//! | handled platform delivery | `M#{merchant_id}`  | `HOOK#{platform}#{sha256(delivery id)}` | `handled_delivery` |
 //!
 //! `{moment}` is a milestone with its instance (`exception#address_issue`), so each
 //! occurrence of a milestone has its own notification per channel.
@@ -141,7 +143,16 @@ pub mod types {
     pub const WEBHOOK_ENDPOINT_COUNT: &str = "webhook_endpoint_count";
     pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
     pub const IDEMPOTENCY_REF: &str = "idempotency_ref";
+    pub const ORDER: &str = "order";
+    pub const HANDLED_DELIVERY: &str = "handled_delivery";
 }
+
+/// A store platform's order, by the order number its customer knows.
+pub fn order_sk(order_number: &str) -> String {
+    format!("ORDER#{order_number}")
+}
+
+pub const HANDLED_PREFIX: &str = "HOOK#";
 
 pub fn merchant_pk(merchant_id: &str) -> String {
     format!("M#{merchant_id}")

@@ -19,6 +19,7 @@ pub use outgoing::RecordingSender;
 
 mod analytics;
 mod credentials;
+mod orders;
 mod shipments;
 
 type ShipmentKey = (String, String);
@@ -39,6 +40,7 @@ struct State {
     idempotency: BTreeMap<(String, String), shipments::Record>,
     outgoing: outgoing::WebhookState,
     pages: pages::PageState,
+    orders: orders::OrderState,
     /// The sweeper's wake-ups standing on notifications (`woken_at`).
     woken: BTreeMap<(ShipmentKey, String), DateTime<Utc>>,
     /// Every wake-up made, in order: what the stream would carry to notify and dispatch.
@@ -691,6 +693,7 @@ pub fn merchant(merchant_id: &str) -> Merchant {
         stall_after_hours: crate::model::DEFAULT_STALL_HOURS,
         branding: Default::default(),
         sender_domains: vec!["acme.example".into()],
+        integrations: Default::default(),
     }
 }
 

@@ -85,6 +85,59 @@ pub struct Shipment {
     /// judged without re-reading the history; none until an evaluation has read it whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<HistorySummary>,
+    /// The order and the part of it this parcel carries, when a store platform registered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parcel: Option<OrderParcel>,
+    /// The carrier as the store named it, when that name is not one of afterclick's
+    /// carriers (`carrier` then holds what the number's format says, or `unknown`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier_name: Option<String>,
+}
+
+/// One line of an order, as far as it travels in one parcel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineItem {
+    pub title: String,
+    pub quantity: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+}
+
+/// Where a store platform's parcel sits in its order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderParcel {
+    /// `shopify`, `woocommerce` or `bigcommerce`.
+    pub platform: String,
+    /// The platform's order id (the order *number* is the shipment's `order_number`).
+    pub order_id: String,
+    /// The platform's id of the part of the order this parcel carries: the fulfilment
+    /// (Shopify), the tracking item (WooCommerce), the shipment (BigCommerce).
+    pub parcel_id: String,
+    /// The platform's own name for it, e.g. Shopify's `#1001.2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<LineItem>,
+    /// The platform's time of the newest update applied: an older one, delivered late or
+    /// retried, never overwrites it.
+    pub as_of: DateTime<Utc>,
+    /// The store cancelled it (the fulfilment, the tracking item or the order): the
+    /// shipment is cancelled and nothing more is announced, whatever the carrier scans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+impl Shipment {
+    /// Did the store cancel this parcel?
+    pub fn cancelled_by_store(&self) -> bool {
+        self.parcel
+            .as_ref()
+            .is_some_and(|p| p.cancelled_at.is_some())
+    }
 }
 
 /// What registering a shipment says about it; everything else starts as
@@ -132,6 +185,8 @@ impl Shipment {
             channels: None,
             erased_at: None,
             history: None,
+            parcel: None,
+            carrier_name: None,
         }
     }
 }
@@ -432,6 +487,23 @@ pub struct Merchant {
     /// merchant could name another tenant's verified domain.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sender_domains: Vec<String>,
+    /// Store platforms connected, by platform name; their signing secrets are among
+    /// `webhook_secrets` (under `Platform::secret_key`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub integrations: BTreeMap<String, Integration>,
+}
+
+/// A merchant's connection to a store platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Integration {
+    /// The shop as the platform identifies it in its deliveries: Shopify's shop domain,
+    /// WooCommerce's site URL, BigCommerce's store hash.
+    pub shop: String,
+    pub connected_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// BigCommerce: the API token shipments are fetched with, sealed like the secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_token: Option<String>,
 }
 
 impl Merchant {

@@ -26,6 +26,8 @@ pub use lookup::*;
 pub use rating::*;
 mod outgoing;
 pub use outgoing::*;
+mod orders;
+pub use orders::*;
 mod events;
 pub use events::*;
 mod reads;

@@ -136,6 +136,10 @@ pub fn evaluate(
         .and(state.estimated_delivery)
         .or(state.promised_delivery_date);
     let estimate_at = apply_status(&mut next, &usable);
+    if next.cancelled_by_store() {
+        // The scans stay in the timeline; the parcel is no longer the customer's news.
+        next.status = Status::Cancelled;
+    }
     next.history = Some(HistorySummary {
         read_at: known.map_or(now, |h| h.read_at),
         label_at,
@@ -149,7 +153,10 @@ pub fn evaluate(
     candidates.extend(stall_moment(&next, now, merchant.stall_after_hours));
     let mut reached = record(&mut next, &candidates);
     number_attempts(&next, &mut reached);
-    let announced = announce(state, &next, &reached, now);
+    let mut announced = announce(state, &next, &reached, now);
+    if next.cancelled_by_store() {
+        announced.clear();
+    }
     for candidate in &announced {
         if let Some(entry) = next.milestones.get_mut(&candidate.moment.key()) {
             entry.notified = true;

@@ -57,6 +57,18 @@ pub fn verify(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<(), SignatureError> {
+    let keys: Vec<Vec<u8>> = secrets.iter().filter_map(|s| key_bytes(s).ok()).collect();
+    verify_keys(&keys, headers, body, now)
+}
+
+/// [`verify`] with the HMAC keys themselves: for senders such as BigCommerce that key the
+/// MAC with a client secret's raw bytes rather than a `whsec_` secret's decoded ones.
+pub fn verify_keys(
+    keys: &[Vec<u8>],
+    headers: SignedHeaders<'_>,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<(), SignatureError> {
     let id = headers
         .id
         .ok_or(SignatureError::MissingHeader("webhook-id"))?;
@@ -79,10 +91,9 @@ pub fn verify(
         .filter_map(|s| s.strip_prefix("v1,"))
         .filter_map(|b64| STANDARD.decode(b64).ok())
         .collect();
-    for secret in secrets {
-        let Ok(key) = key_bytes(secret) else { continue };
+    for key in keys {
         for candidate in &candidates {
-            if mac(&key, id, timestamp, body)?
+            if mac(key, id, timestamp, body)?
                 .verify_slice(candidate)
                 .is_ok()
             {
@@ -93,13 +104,22 @@ pub fn verify(
     Err(SignatureError::NoMatch)
 }
 
-/// The `webhook-signature` value for a delivery: what senders (and tests) put on the wire.
-pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<String, SignatureError> {
-    let key = key_bytes(secret)?;
-    let tag = mac(&key, id, &timestamp.to_string(), body)?
+/// [`sign`] with the HMAC key itself (see [`verify_keys`]).
+pub fn sign_with_key(
+    key: &[u8],
+    id: &str,
+    timestamp: i64,
+    body: &[u8],
+) -> Result<String, SignatureError> {
+    let tag = mac(key, id, &timestamp.to_string(), body)?
         .finalize()
         .into_bytes();
     Ok(format!("v1,{}", STANDARD.encode(tag)))
+}
+
+/// The `webhook-signature` value for a delivery: what senders (and tests) put on the wire.
+pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<String, SignatureError> {
+    sign_with_key(&key_bytes(secret)?, id, timestamp, body)
 }
 
 /// A fresh `whsec_` secret from 24 random bytes supplied by the caller (the domain reads no

@@ -138,6 +138,7 @@ async fn create_merchant(
         stall_after_hours: afterclick_domain::model::DEFAULT_STALL_HOURS,
         branding: Default::default(),
         sender_domains,
+        integrations: Default::default(),
     };
     if !merchant.owns_sender(&merchant.sender_email) {
         return Err(Failure::Usage(

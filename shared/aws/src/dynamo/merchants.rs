@@ -110,7 +110,12 @@ mod tests {
         m.webhook_secrets
             .insert("generic".into(), vec!["whsec".into()]);
         m.sender_domains = vec!["shop.example".into()];
-        let guarded = ["merchant_id", "webhook_secrets", "sender_domains"];
+        let guarded = [
+            "merchant_id",
+            "webhook_secrets",
+            "sender_domains",
+            "integrations",
+        ];
         for attribute in to_item(&m).unwrap().keys() {
             assert!(
                 SETTINGS_FIELDS.contains(&attribute.as_str())

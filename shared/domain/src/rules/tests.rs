@@ -20,6 +20,7 @@ fn merchant() -> Merchant {
         stall_after_hours: DEFAULT_STALL_HOURS,
         branding: Default::default(),
         sender_domains: vec!["acme.example".into()],
+        integrations: Default::default(),
     }
 }
 
@@ -53,6 +54,8 @@ fn shipment() -> Shipment {
         channels: None,
         erased_at: None,
         history: None,
+        parcel: None,
+        carrier_name: None,
     }
 }
 
