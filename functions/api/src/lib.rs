@@ -13,7 +13,10 @@ mod v1;
 
 pub use error::ApiError;
 pub use route::Route;
-pub use state::{App, Credentials, PublicPages, ShipmentAdministration, Store, WebhookEndpoints};
+pub use state::{
+    App, Credentials, PublicPages, ShipmentAdministration, Store, StoreConnections,
+    WebhookEndpoints,
+};
 
 use afterclick_domain::ports::SenderIdentities;
 use axum::Router;
@@ -21,8 +24,9 @@ use axum::extract::DefaultBodyLimit;
 use pages::{lookup, rating, tracking, unsubscribe};
 use std::sync::Arc;
 use v1::{
-    analytics, api_keys, carrier_secrets, endpoint_secret, openapi, outgoing_endpoints, settings,
-    shipment_edit, shipment_events, shipment_list, shipments, templates,
+    analytics, api_keys, carrier_secrets, endpoint_secret, integrations, openapi, orders,
+    outgoing_endpoints, settings, shipment_edit, shipment_events, shipment_list, shipments,
+    templates,
 };
 
 /// Merchant API bodies are small; anything bigger is a mistake or an attack.
@@ -81,6 +85,11 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
             endpoint_secret::rotate::<S, V>,
         ),
         Route::put("/v1/settings", settings::put::<S, V>),
+        Route::get("/v1/orders/{order_number}", orders::get::<S, V>),
+        Route::get("/v1/integrations", integrations::list::<S, V>),
+        Route::get("/v1/integrations/{platform}", integrations::get::<S, V>),
+        Route::put("/v1/integrations/{platform}", integrations::put::<S, V>),
+        Route::delete("/v1/integrations/{platform}", integrations::delete::<S, V>),
         Route::get(TEMPLATE, templates::get::<S, V>),
         Route::put(TEMPLATE, templates::put::<S, V>),
         Route::delete(TEMPLATE, templates::delete::<S, V>),

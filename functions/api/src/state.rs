@@ -3,8 +3,9 @@
 
 use afterclick_domain::ports::{
     AnalyticsStore, ApiKeyStore, ConsentStore, DeliveryStore, EndpointStore, EventStore,
-    IdempotencyStore, MerchantStore, OrderLookup, RateLimiter, RatingStore, SecretBox,
-    ShipmentAdmin, ShipmentList, ShipmentStore, TemplateStore, WebhookSecretStore,
+    IdempotencyStore, IntegrationStore, MerchantStore, OrderLookup, OrderStore, RateLimiter,
+    RatingStore, SecretBox, ShipmentAdmin, ShipmentList, ShipmentStore, TemplateStore,
+    WebhookSecretStore,
 };
 use chrono::{DateTime, Utc};
 
@@ -64,7 +65,14 @@ port_group!(
         + PublicPages
         + ShipmentAdministration
         + WebhookEndpoints
+        + StoreConnections
         + 'static
+);
+
+port_group!(
+    /// Store platforms: the merchant's connections (their secrets among the webhook
+    /// secrets) and the orders they sent.
+    StoreConnections: IntegrationStore + OrderStore + WebhookSecretStore + SecretBox
 );
 
 port_group!(

@@ -63,6 +63,55 @@ pub struct ShipmentView<'a> {
     /// The cursor of the page of earlier scans (`GET /v1/shipments/{id}/events?before=`).
     pub events_before: Option<String>,
     pub notifications: Vec<NotificationView<'a>>,
+    /// The carrier as the store named it, when afterclick does not know that name.
+    pub carrier_name: Option<&'a str>,
+    /// The store order and the part of it this parcel carries (store platforms only).
+    pub parcel: Option<ParcelView<'a>>,
+}
+
+/// Where a store platform's parcel sits in its order.
+#[derive(Debug, Serialize)]
+pub struct ParcelView<'a> {
+    pub platform: &'a str,
+    pub order_id: &'a str,
+    pub parcel_id: &'a str,
+    pub name: Option<&'a str>,
+    pub items: Vec<LineItemView<'a>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LineItemView<'a> {
+    pub title: &'a str,
+    pub quantity: u32,
+    pub sku: Option<&'a str>,
+    pub product_id: Option<&'a str>,
+    pub image_url: Option<&'a str>,
+}
+
+impl<'a> From<&'a afterclick_domain::model::LineItem> for LineItemView<'a> {
+    fn from(l: &'a afterclick_domain::model::LineItem) -> Self {
+        Self {
+            title: &l.title,
+            quantity: l.quantity,
+            sku: l.sku.as_deref(),
+            product_id: l.product_id.as_deref(),
+            image_url: l.image_url.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a afterclick_domain::model::OrderParcel> for ParcelView<'a> {
+    fn from(p: &'a afterclick_domain::model::OrderParcel) -> Self {
+        Self {
+            platform: &p.platform,
+            order_id: &p.order_id,
+            parcel_id: &p.parcel_id,
+            name: p.name.as_deref(),
+            items: p.items.iter().map(LineItemView::from).collect(),
+            cancelled_at: p.cancelled_at,
+        }
+    }
 }
 
 /// One carrier scan as the API shows it. Like every view, an optional field is always
@@ -219,5 +268,7 @@ pub fn shipment<'a>(
                 updated_at: n.updated_at,
             })
             .collect(),
+        carrier_name: s.carrier_name.as_deref(),
+        parcel: s.parcel.as_ref().map(ParcelView::from),
     }
 }

@@ -175,3 +175,32 @@ async fn revoked_unknown_and_missing_keys_are_refused() {
     let response = api.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// `call` with a JSON body (`null`: none).
+pub async fn call_json(
+    api: &Router,
+    method: &str,
+    uri: &str,
+    key: &str,
+    body: &Value,
+) -> (StatusCode, Value) {
+    let body = if body.is_null() {
+        Body::empty()
+    } else {
+        Body::from(body.to_string())
+    };
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", "application/json")
+        .body(body)
+        .unwrap();
+    let response = api.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
