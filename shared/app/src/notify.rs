@@ -262,8 +262,16 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         let (shipment, merchant) = (recipient.shipment, recipient.merchant);
         let tracking_url = format!("{}/t/{}", self.public_base_url, shipment.token);
         let unsubscribe_url = format!("{}/u/{}", self.public_base_url, shipment.token);
-        let carrier_name = carriers::carrier(&shipment.carrier)
-            .map_or_else(|| shipment.carrier.to_uppercase(), |c| c.name.to_owned());
+        // The store's own name for a carrier afterclick does not know beats its code.
+        let carrier_name = carriers::carrier(&shipment.carrier).map_or_else(
+            || {
+                shipment
+                    .carrier_name
+                    .clone()
+                    .unwrap_or_else(|| shipment.carrier.to_uppercase())
+            },
+            |c| c.name.to_owned(),
+        );
         let input = MessageInput {
             milestone: intent.milestone,
             details: &intent.details,
@@ -273,6 +281,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             tracking_url: &tracking_url,
             unsubscribe_url: &unsubscribe_url,
             today: afterclick_domain::rules::customer_today(shipment, now),
+            order: afterclick_domain::orders::context(shipment, &context.order_parcels),
         };
         let locale = message::resolve_locale(
             shipment.customer.locale.as_deref(),

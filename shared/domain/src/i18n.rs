@@ -93,6 +93,14 @@ pub struct Labels {
     pub expected_day: &'static str,
     /// Fallback reason phrase: "the carrier could not complete the delivery"
     pub reason_fallback: &'static str,
+    /// One parcel of a split order: "Parcel {n} of {total}"
+    pub parcel_position: &'static str,
+    /// What this parcel holds, of the order: "{n} of your {total} items"
+    pub parcel_share: &'static str,
+    /// Heading of the parcel's line items: "In this parcel"
+    pub parcel_contents: &'static str,
+    /// Heading of the order's other parcels on the tracking page
+    pub other_parcels: &'static str,
 }
 
 /// Date words and patterns of one locale. Patterns, in slot form, use `{weekday}`,
@@ -327,6 +335,10 @@ impl Locale {
                 sms_new_date_unknown: s.text("sms-new-date-unknown"),
                 expected_day: s.text("expected-day"),
                 reason_fallback: s.text("reason-fallback"),
+                parcel_position: s.text("parcel-position"),
+                parcel_share: s.text("parcel-share"),
+                parcel_contents: s.text("parcel-contents"),
+                other_parcels: s.text("other-parcels"),
             },
             reasons: reasons.leak(),
             dates: DateWords {
@@ -466,7 +478,7 @@ mod tests {
         &rows[0].1
     }
 
-    fn label_fields(l: &Labels) -> [(&'static str, &'static str); 20] {
+    fn label_fields(l: &Labels) -> [(&'static str, &'static str); 24] {
         [
             ("greeting", l.greeting),
             ("order", l.order),
@@ -488,6 +500,10 @@ mod tests {
             ("sms_new_date_unknown", l.sms_new_date_unknown),
             ("expected_day", l.expected_day),
             ("reason_fallback", l.reason_fallback),
+            ("parcel_position", l.parcel_position),
+            ("parcel_share", l.parcel_share),
+            ("parcel_contents", l.parcel_contents),
+            ("other_parcels", l.other_parcels),
         ]
     }
 
@@ -644,8 +660,11 @@ mod tests {
                 assert_eq!(text, text.trim(), "{} {name} has outer whitespace", l.tag);
                 assert!(!text.contains("  "), "{} {name} has a double space", l.tag);
                 for token in placeholders(text) {
+                    let counted = ["labels.parcel_position", "labels.parcel_share"];
                     let ok = ALLOWED.contains(&token)
-                        || (name == "labels.discount" && token == "{code}");
+                        || (name == "labels.discount" && token == "{code}")
+                        || (counted.contains(&name.as_str())
+                            && ["{n}", "{total}"].contains(&token));
                     assert!(ok, "{} {name}: unknown placeholder {token}", l.tag);
                 }
                 if name.starts_with("reasons.") || name == "labels.reason_fallback" {
@@ -806,7 +825,7 @@ mod tests {
                     // "{name}" and the other placeholders are English by design.
                     let placeholder = ALLOWED
                         .iter()
-                        .chain(&["{code}"])
+                        .chain(&["{code}", "{n}", "{total}"])
                         .any(|p| p[1..p.len() - 1] == word && text.contains(p));
                     assert!(
                         !english || placeholder,
@@ -819,7 +838,7 @@ mod tests {
         // Japanese: no Latin letters at all outside placeholders.
         for (name, text) in texts(ja()) {
             let mut bare = text.to_owned();
-            for p in ALLOWED.iter().chain(&["{code}"]) {
+            for p in ALLOWED.iter().chain(&["{code}", "{n}", "{total}"]) {
                 bare = bare.replace(p, "");
             }
             assert!(

@@ -48,6 +48,8 @@ pub struct MessageInput<'a> {
     pub unsubscribe_url: &'a str,
     /// The customer's today when the message is written: dates in other years show it.
     pub today: NaiveDate,
+    /// The order around this parcel when it is one of several.
+    pub order: Option<crate::orders::OrderContext>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +98,25 @@ pub struct Vars {
     pub pickup: Option<PickupVars>,
     pub discount_code: Option<String>,
     pub recommendations: Vec<Product>,
+    /// The parcel of a split order: its place in the order and what it holds.
+    pub parcel: Option<ParcelVars>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParcelVars {
+    pub position: usize,
+    pub parcels: usize,
+    pub items: Vec<ItemVars>,
+    /// Items in every parcel of the order (0: not known).
+    pub items_in_order: u32,
+    /// Every other parcel was delivered before this one.
+    pub last_to_arrive: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemVars {
+    pub title: String,
+    pub quantity: u32,
 }
 
 /// Top-level variable names a merchant template may use.
@@ -118,6 +139,7 @@ pub const VARIABLES: &[&str] = &[
     "pickup",
     "discount_code",
     "recommendations",
+    "parcel",
 ];
 
 /// Customer locale (`pt-PT` finds `pt-BR`), then the merchant's default (also when the
@@ -205,6 +227,21 @@ pub fn vars(input: &MessageInput<'_>, locale: &Locale) -> Vars {
         }),
         discount_code: b.discount_code.clone(),
         recommendations: b.recommendations.clone(),
+        parcel: input.order.map(|o| ParcelVars {
+            position: o.position,
+            parcels: o.parcels,
+            items: s
+                .parcel
+                .iter()
+                .flat_map(|p| &p.items)
+                .map(|i| ItemVars {
+                    title: i.title.clone(),
+                    quantity: i.quantity,
+                })
+                .collect(),
+            items_in_order: o.items_in_order,
+            last_to_arrive: o.others_delivered,
+        }),
     }
 }
 
@@ -333,9 +370,49 @@ fn render_builtin(name: &str, ctx: &Layout) -> Result<String, TemplateError> {
         })
 }
 
+/// "Parcel 1 of 2 · 2 of your 3 items", and what is in it, for a parcel of a split order.
+fn parcel_lines(input: &MessageInput<'_>, locale: &Locale) -> Vec<String> {
+    let l = &locale.labels;
+    let Some(o) = input.order else {
+        return Vec::new();
+    };
+    let count = |template: &str, n: String, total: String| {
+        substitute(template, |slot| match slot {
+            "n" => Some(n.clone()),
+            "total" => Some(total.clone()),
+            _ => None,
+        })
+    };
+    let mut first = count(
+        l.parcel_position,
+        o.position.to_string(),
+        o.parcels.to_string(),
+    );
+    if o.items_here > 0 && o.items_here < o.items_in_order {
+        let share = count(
+            l.parcel_share,
+            o.items_here.to_string(),
+            o.items_in_order.to_string(),
+        );
+        first = format!("{first} · {share}");
+    }
+    let mut lines = vec![first];
+    let items: Vec<String> = input
+        .shipment
+        .parcel
+        .iter()
+        .flat_map(|p| &p.items)
+        .map(|i| format!("{} × {}", i.quantity, i.title))
+        .collect();
+    if !items.is_empty() {
+        lines.push(format!("{}: {}", l.parcel_contents, items.join(", ")));
+    }
+    lines
+}
+
 fn highlights(input: &MessageInput<'_>, v: &Vars, locale: &Locale) -> Vec<String> {
     let l = &locale.labels;
-    let mut lines = Vec::new();
+    let mut lines = parcel_lines(input, locale);
     let announces_eta = matches!(
         input.milestone,
         Milestone::LabelCreated | Milestone::InTransit | Milestone::OutForDelivery
@@ -406,8 +483,10 @@ pub fn builtin_email(input: &MessageInput<'_>) -> Result<Email, TemplateError> {
             },
         ],
         track_button: l.track_button.into(),
-        rating: (input.milestone == Milestone::Delivered)
-            .then(|| i18n::page::page_words(locale).rating_title.to_owned()),
+        // One rating request per order: with the delivery of its last parcel.
+        rating: (input.milestone == Milestone::Delivered
+            && input.order.is_none_or(|o| o.others_delivered))
+        .then(|| i18n::page::page_words(locale).rating_title.to_owned()),
         recommendations_title: l.recommendations.into(),
         support: l.support.into(),
         support_link: b
@@ -431,11 +510,13 @@ pub fn builtin_sms(input: &MessageInput<'_>) -> String {
         input.shipment.customer.locale.as_deref(),
         &input.merchant.branding.default_locale,
     );
-    format!(
-        "{} {}",
-        fill(copy(locale, input.milestone).sms, input, locale, true),
-        input.tracking_url
-    )
+    let text = fill(copy(locale, input.milestone).sms, input, locale, true);
+    // A split order's parcel says which one it is ("Parcel 1 of 2").
+    let parcel = parcel_lines(input, locale).into_iter().next();
+    match parcel {
+        Some(which) => format!("{text} ({which}) {}", input.tracking_url),
+        None => format!("{text} {}", input.tracking_url),
+    }
 }
 
 /// A merchant's own template for one milestone, channel and locale. Email parts left out
@@ -710,6 +791,7 @@ pub fn sparse(vars: &Vars) -> Vars {
         pickup: None,
         discount_code: None,
         recommendations: Vec::new(),
+        parcel: None,
         ..vars.clone()
     }
 }
@@ -778,6 +860,21 @@ pub fn sample_vars(
     );
     shipment.status = crate::Status::InTransit;
     shipment.estimated_delivery = today.succ_opt();
+    shipment.parcel = Some(crate::model::OrderParcel {
+        platform: "shopify".into(),
+        order_id: "1001".into(),
+        parcel_id: "1".into(),
+        name: Some("#1001.1".into()),
+        items: vec![crate::model::LineItem {
+            title: "Sample item".into(),
+            quantity: 2,
+            sku: None,
+            product_id: None,
+            image_url: None,
+        }],
+        as_of: now,
+        cancelled_at: None,
+    });
     let details = Details {
         old_date: Some(today),
         new_date: today.succ_opt().and_then(|d| d.succ_opt()),
@@ -800,6 +897,14 @@ pub fn sample_vars(
         tracking_url: "https://track.example.com/t/0123456789abcdef0123456789abcdef",
         unsubscribe_url: "https://track.example.com/u/0123456789abcdef0123456789abcdef",
         today,
+        // The first of two parcels, with two of the order's three items.
+        order: Some(crate::orders::OrderContext {
+            position: 1,
+            parcels: 2,
+            items_here: 2,
+            items_in_order: 3,
+            others_delivered: false,
+        }),
     };
     vars(
         &input,

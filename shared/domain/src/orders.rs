@@ -227,6 +227,61 @@ pub fn position(shipment: &Shipment, siblings: &[Shipment]) -> Option<(usize, us
     Some((index + 1, all.len()))
 }
 
+/// What a message about one parcel of a split order says about the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderContext {
+    /// "Parcel {n} of {total}" (parcels the store cancelled aside).
+    pub position: usize,
+    pub parcels: usize,
+    /// Items in this parcel, and in all of the order's parcels (0 when the store does not
+    /// say which items travel in which parcel).
+    pub items_here: u32,
+    pub items_in_order: u32,
+    /// Every other parcel has been delivered: the order is complete with this one, and the
+    /// delivery rating is asked now (once per order).
+    pub others_delivered: bool,
+}
+
+/// The order around a parcel, when it is one of several: `parcels` are every shipment
+/// registered under its order number (itself included).
+pub fn context(shipment: &Shipment, parcels: &[Shipment]) -> Option<OrderContext> {
+    let (position, count) = position(shipment, parcels)?;
+    let live: Vec<&Shipment> = parcels
+        .iter()
+        .filter(|s| s.order_number == shipment.order_number && !s.cancelled_by_store())
+        .collect();
+    let items = |s: &Shipment| -> u32 {
+        s.parcel
+            .as_ref()
+            .map_or(0, |p| p.items.iter().map(|i| i.quantity).sum())
+    };
+    // Several tracking numbers of one fulfilment share its items: count each part once.
+    let mut seen = std::collections::BTreeSet::new();
+    let items_in_order = live
+        .iter()
+        .filter(|s| {
+            let part = s.parcel.as_ref().map(|p| p.parcel_id.clone());
+            seen.insert(part.unwrap_or_else(|| s.tracking_number.clone()))
+        })
+        .map(|s| items(s))
+        .sum();
+    let delivered = |s: &Shipment| {
+        s.status == crate::Status::Delivered
+            || s.milestones
+                .contains_key(crate::Milestone::Delivered.as_str())
+    };
+    Some(OrderContext {
+        position,
+        parcels: count,
+        items_here: items(shipment),
+        items_in_order,
+        others_delivered: live
+            .iter()
+            .filter(|s| s.tracking_number != shipment.tracking_number)
+            .all(|s| delivered(s)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -150,6 +150,7 @@ mod tests {
             merchant: Some(merchant("m1")),
             opted_out: None,
             templates: Vec::new(),
+            order_parcels: Vec::new(),
         }
     }
 

@@ -8,7 +8,8 @@ use super::{DynamoStore, Item, from_item, number, s, unavailable};
 use crate::keys;
 use afterclick_domain::milestone::Milestone;
 use afterclick_domain::ports::{
-    NotificationContext, NotificationReads, Snapshot, SnapshotReads, StoreError, TemplateKey,
+    NotificationContext, NotificationReads, OrderLookup, Snapshot, SnapshotReads, StoreError,
+    TemplateKey,
 };
 use afterclick_domain::{Channel, Merchant, Shipment};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
@@ -207,11 +208,19 @@ impl NotificationReads for DynamoStore {
                 templates.push((key, template));
             }
         }
+        // Only a store platform's parcel can be one of several (one Query on `by_order`).
+        let order_parcels = if s.parcel.is_some() {
+            self.shipments_by_order(merchant_id, &s.order_number)
+                .await?
+        } else {
+            Vec::new()
+        };
         Ok(NotificationContext {
             shipment,
             merchant,
             opted_out,
             templates,
+            order_parcels,
         })
     }
 }

@@ -108,3 +108,8 @@ date-long = { $weekday }, { $day }. { $month }
 date-short = { $day }.{ $m }.
 date-long-year = { $weekday }, { $day }. { $month } { $year }
 date-short-year = { $day }.{ $m }.{ $year }
+
+parcel-position = Paket { $n } von { $total }
+parcel-share = { $n } von { $total } Artikeln Ihrer Bestellung
+parcel-contents = In diesem Paket
+other-parcels = Die weiteren Pakete dieser Bestellung

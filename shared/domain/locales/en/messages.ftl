@@ -108,3 +108,8 @@ date-long = { $weekday }, { $month } { $day }
 date-short = { $mon } { $day }
 date-long-year = { $weekday }, { $month } { $day }, { $year }
 date-short-year = { $mon } { $day }, { $year }
+
+parcel-position = Parcel { $n } of { $total }
+parcel-share = { $n } of your { $total } items
+parcel-contents = In this parcel
+other-parcels = The other parcels of this order

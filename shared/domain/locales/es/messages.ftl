@@ -108,3 +108,8 @@ date-long = { $weekday }, { $day } de { $month }
 date-short = { $day } { $mon }
 date-long-year = { $weekday }, { $day } de { $month } de { $year }
 date-short-year = { $day } { $mon } { $year }
+
+parcel-position = Paquete { $n } de { $total }
+parcel-share = { $n } de tus { $total } artículos
+parcel-contents = En este paquete
+other-parcels = Los demás paquetes de este pedido

@@ -120,3 +120,8 @@ date-short-year = { $day ->
         [1] 1er
        *[other] { $day }
     } { $mon } { $year }
+
+parcel-position = Colis { $n } sur { $total }
+parcel-share = { $n } de vos { $total } articles
+parcel-contents = Dans ce colis
+other-parcels = Les autres colis de cette commande

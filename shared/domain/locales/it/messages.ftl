@@ -108,3 +108,8 @@ date-long = { $weekday } { $day } { $month }
 date-short = { $day } { $mon }
 date-long-year = { $weekday } { $day } { $month } { $year }
 date-short-year = { $day } { $mon } { $year }
+
+parcel-position = Pacco { $n } di { $total }
+parcel-share = { $n } dei tuoi { $total } articoli
+parcel-contents = In questo pacco
+other-parcels = Gli altri pacchi di questo ordine

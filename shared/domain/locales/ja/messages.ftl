@@ -108,3 +108,8 @@ date-long = { $m }月{ $day }日（{ $weekday_short }）
 date-short = { $m }月{ $day }日
 date-long-year = { $year }年{ $m }月{ $day }日（{ $weekday_short }）
 date-short-year = { $year }年{ $m }月{ $day }日
+
+parcel-position = { $total }個口中{ $n }個目のお荷物
+parcel-share = ご注文の{ $total }点のうち{ $n }点
+parcel-contents = このお荷物の内容
+other-parcels = このご注文のほかのお荷物

@@ -121,3 +121,8 @@ date-long = { $weekday } { $day } { $month }
 date-short = { $day } { $mon }
 date-long-year = { $weekday } { $day } { $month } { $year }
 date-short-year = { $day } { $mon } { $year }
+
+parcel-position = Pakket { $n } van { $total }
+parcel-share = { $n } van je { $total } artikelen
+parcel-contents = In dit pakket
+other-parcels = De andere pakketten van deze bestelling

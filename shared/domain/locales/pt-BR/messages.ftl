@@ -108,3 +108,8 @@ date-long = { $weekday }, { $day } de { $month }
 date-short = { $day } de { $mon }
 date-long-year = { $weekday }, { $day } de { $month } de { $year }
 date-short-year = { $day } de { $mon } de { $year }
+
+parcel-position = Pacote { $n } de { $total }
+parcel-share = { $n } dos seus { $total } itens
+parcel-contents = Neste pacote
+other-parcels = Os outros pacotes deste pedido

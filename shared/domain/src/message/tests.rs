@@ -63,6 +63,7 @@ fn input<'a>(
         unsubscribe_url: UNSUB,
         // The fixtures' dates are in this year: no year written.
         today: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        order: None,
     }
 }
 
@@ -477,4 +478,80 @@ fn substitution_is_one_pass_and_keeps_unknown_placeholders() {
     assert_eq!(substitute("{a} {b} {c} {", value), "{b} B {c} {");
     assert_eq!(substitute("no braces", value), "no braces");
     assert_eq!(substitute("{a}{a}", value), "{b}{b}");
+}
+
+/// Two parcels of one order: each message says which parcel and what is in it; only the
+/// one that completes the order asks for the rating.
+#[test]
+fn a_split_orders_parcels_name_themselves_and_only_the_last_asks_for_a_rating() {
+    let m = a_merchant();
+    let d = details();
+    let mut first = a_shipment("en");
+    first.parcel = Some(crate::model::OrderParcel {
+        platform: "shopify".into(),
+        order_id: "77".into(),
+        parcel_id: "f1".into(),
+        name: Some("#100234.1".into()),
+        items: vec![crate::model::LineItem {
+            title: "Linen shirt".into(),
+            quantity: 2,
+            sku: None,
+            product_id: None,
+            image_url: None,
+        }],
+        as_of: chrono::Utc::now(),
+        cancelled_at: None,
+    });
+    let mut second = first.clone();
+    second.tracking_number = "1Z999AA10123456785".into();
+    second.created_at += chrono::Duration::minutes(1);
+    if let Some(p) = second.parcel.as_mut() {
+        p.parcel_id = "f2".into();
+        p.items[0].title = "Belt".into();
+        p.items[0].quantity = 1;
+    }
+    let order = [first.clone(), second.clone()];
+    let ctx = crate::orders::context(&first, &order).unwrap();
+    assert_eq!(
+        (
+            ctx.position,
+            ctx.parcels,
+            ctx.items_here,
+            ctx.items_in_order
+        ),
+        (1, 2, 2, 3)
+    );
+    let mut i = input(Milestone::OutForDelivery, &d, &first, &m);
+    i.order = Some(ctx);
+    let email = builtin_email(&i).unwrap();
+    assert!(
+        email.text.contains("Parcel 1 of 2 · 2 of your 3 items"),
+        "{}",
+        email.text
+    );
+    assert!(
+        email.text.contains("In this parcel: 2 × Linen shirt"),
+        "{}",
+        email.text
+    );
+    assert!(builtin_sms(&i).contains("(Parcel 1 of 2 · 2 of your 3 items)"));
+    let rating = crate::i18n::page::page_words(&crate::i18n::EN).rating_title;
+
+    // The first delivered, the second not yet: no rating request.
+    let mut i = input(Milestone::Delivered, &d, &first, &m);
+    i.order = crate::orders::context(&first, &order);
+    assert!(!builtin_email(&i).unwrap().text.contains(rating));
+    // The second completes the order: its delivery asks, once.
+    let mut delivered_first = first.clone();
+    delivered_first.status = crate::Status::Delivered;
+    let order = [delivered_first, second.clone()];
+    let mut i = input(Milestone::Delivered, &d, &second, &m);
+    i.order = crate::orders::context(&second, &order);
+    assert_eq!(i.order.unwrap().position, 2);
+    let email = builtin_email(&i).unwrap();
+    assert!(email.text.contains(rating), "{}", email.text);
+    assert!(email.text.contains("Parcel 2 of 2 · 1 of your 3 items"));
+    // A lone parcel is no split order: no parcel line, the rating as always.
+    let alone = [second.clone()];
+    assert!(crate::orders::context(&second, &alone).is_none());
 }

@@ -5,8 +5,9 @@
 //! removed by the merchant, and its parcel is cancelled. `order.deleted` and a cancelled,
 //! refunded or failed order cancel every parcel.
 //!
-//! The extension does not say which line items travel in which parcel, so each parcel lists
-//! the order's items.
+//! The extension does not say which line items travel in which parcel: a lone parcel holds
+//! the order's items; of several, none is said to hold any (messages then name the parcel
+//! without a share of the items, rather than a wrong one).
 
 use super::{
     Completeness, Inbound, OrderUpdate, Platform, PlatformError, StoreCustomer, StoreParcel,
@@ -136,7 +137,7 @@ pub fn parse(topic: &str, body: &[u8]) -> Result<Inbound, PlatformError> {
             })
         })
         .collect();
-    let mut parcels = Vec::new();
+    let mut parcels: Vec<StoreParcel> = Vec::new();
     for meta in order.meta_data.iter().filter(|m| m.key == TRACKING_META) {
         let tracking: Vec<TrackingItem> = serde_json::from_value(meta.value.clone())
             .map_err(|e| malformed(WHAT, format!("{TRACKING_META}: {e}")))?;
@@ -159,6 +160,11 @@ pub fn parse(topic: &str, body: &[u8]) -> Result<Inbound, PlatformError> {
                 items: items.clone(),
                 cancelled,
             });
+        }
+    }
+    if parcels.len() > 1 {
+        for p in &mut parcels {
+            p.items.clear();
         }
     }
     let billing = order.billing.unwrap_or_default();
@@ -264,7 +270,19 @@ mod tests {
             u.parcels[1].carrier.name.as_deref(),
             Some("Local Courier Co")
         );
-        let cups = &u.parcels[0].items[1];
+        assert!(
+            u.parcels.iter().all(|p| p.items.is_empty()),
+            "which items: unknown"
+        );
+        let one = update(
+            "order.updated",
+            &order(
+                "completed",
+                json!([{"tracking_provider": "UPS", "tracking_number": "1Z999AA10123456784", "tracking_id": "t-1"}]),
+            ),
+        );
+        let cups = &one.parcels[0].items[1];
+        assert_eq!((cups.title.as_str(), cups.quantity), ("Cups (set of 4)", 2));
         assert_eq!(cups.sku, None);
         assert_eq!(
             cups.image_url.as_deref(),

@@ -2,7 +2,9 @@
 //! off them reads them in one round trip where the store can (DynamoDB's BatchGetItem);
 //! the default bodies read one at a time, which is all an in-memory fake needs.
 
-use super::{ConsentStore, MerchantStore, ShipmentStore, StoreError, TemplateKey, TemplateStore};
+use super::{
+    ConsentStore, MerchantStore, OrderLookup, ShipmentStore, StoreError, TemplateKey, TemplateStore,
+};
 use crate::message::{self, Override};
 use crate::milestone::Milestone;
 use crate::model::{Channel, Merchant, Shipment};
@@ -43,6 +45,9 @@ pub struct NotificationContext {
     pub opted_out: Option<&'static str>,
     /// The merchant's own templates for the intents asked about (absent: the built-in copy).
     pub templates: Vec<(TemplateKey, Override)>,
+    /// A store platform's parcel: every shipment of its order (itself included), so the
+    /// message can say which parcel it is. Empty otherwise.
+    pub order_parcels: Vec<Shipment>,
 }
 
 impl NotificationContext {
@@ -76,7 +81,9 @@ impl TemplateKey {
     }
 }
 
-pub trait NotificationReads: ShipmentStore + MerchantStore + ConsentStore + TemplateStore {
+pub trait NotificationReads:
+    ShipmentStore + MerchantStore + ConsentStore + TemplateStore + OrderLookup
+{
     /// The shipment, its merchant, the customer's consent and the templates of `messages`.
     fn notification_context(
         &self,
@@ -102,11 +109,18 @@ pub trait NotificationReads: ShipmentStore + MerchantStore + ConsentStore + Temp
                     templates.push((key, t));
                 }
             }
+            let order_parcels = if s.parcel.is_some() {
+                self.shipments_by_order(merchant_id, &s.order_number)
+                    .await?
+            } else {
+                Vec::new()
+            };
             Ok(NotificationContext {
                 shipment,
                 merchant,
                 opted_out,
                 templates,
+                order_parcels,
             })
         }
     }
