@@ -58,6 +58,15 @@ pub async fn rate<S: Store, V: SenderIdentities + 'static>(
     if !tracking::delivered(shipment) {
         return render(RatingForm::NotDelivered, StatusCode::CONFLICT).await;
     }
+    // A split order is rated once, on the page of the parcel that completed it.
+    let parcels = tracking::order_parcels(&app, shipment).await?;
+    if tracking::rating_home(shipment, &parcels) != tracking::RatingHome::Here {
+        let form = RatingForm::Current {
+            rating: None,
+            thanks: false,
+        };
+        return render(form, StatusCode::CONFLICT).await;
+    }
     let words = page_words(page.locale());
     let Ok(body) = body else {
         let form = RatingForm::Invalid {

@@ -19,7 +19,7 @@ use axum::response::Response;
 use serde::Serialize;
 use std::sync::Arc;
 
-pub use view::delivered;
+pub use view::{RatingHome, delivered, rating_home};
 
 /// What the rating part of the page shows.
 pub enum RatingForm {
@@ -64,6 +64,22 @@ struct TrackingPage {
     order_number: String,
     carrier: view::CarrierView,
     recommendations: Vec<view::ProductView>,
+    order: Option<view::OrderView>,
+}
+
+/// A store parcel's order: every shipment registered under its order number (itself
+/// included). Other shipments are alone as far as the page is concerned.
+pub async fn order_parcels<S: Store, V>(
+    app: &App<S, V>,
+    shipment: &Shipment,
+) -> Result<Vec<Shipment>, ApiError> {
+    if shipment.parcel.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(app
+        .store
+        .shipments_by_order(&shipment.merchant_id, &shipment.order_number)
+        .await?)
 }
 
 /// Renders the page for a loaded shipment (also after a rating post).
@@ -104,6 +120,12 @@ pub async fn render<S: Store, V>(
     } else {
         view::moment(shipment.status)
     };
+    let parcels = order_parcels(app, shipment).await?;
+    let rating = match rating_home(shipment, &parcels) {
+        RatingHome::Here => view::rating(&ctx, form),
+        RatingHome::NotYet => None,
+        RatingHome::Elsewhere(token) => delivered(shipment).then(|| view::rating_elsewhere(token)),
+    };
     let mut brand = Brand::of(merchant);
     let recommendations = view::recommendations(merchant, &mut brand);
     let title = format!("{} · {}", ctx.words.track_title, merchant.brand_name);
@@ -124,7 +146,8 @@ pub async fn render<S: Store, V>(
         progress: view::progress(&ctx),
         // Where to collect the parcel is current news: on the newest page only.
         pickup: view::pickup(&ctx, &events).filter(|_| before.is_none()),
-        rating: view::rating(&ctx, form),
+        rating,
+        order: view::order(&ctx, &parcels),
         times_in: ctx.words.times_in.replace("{zone}", tz.name()),
         events: timeline.events,
         older_events: timeline.older,

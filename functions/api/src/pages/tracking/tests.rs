@@ -371,3 +371,126 @@ async fn only_delivered_parcels_can_be_rated() {
         404
     );
 }
+
+/// Two parcels of a store order, the first with a line item: each page says which parcel
+/// it is, what it holds and where the other one is; the rating waits for both and is asked
+/// on the parcel that completed the order.
+mod split_order {
+    use super::*;
+    use afterclick_domain::fakes::MemoryStore;
+    use afterclick_domain::model::{LineItem, MilestoneReached, OrderParcel};
+    use afterclick_domain::{Milestone, Shipment};
+
+    const SECOND: &str = "fedcba9876543210fedcba9876543210";
+
+    fn parcel(id: &str, title: &str, quantity: u32) -> OrderParcel {
+        OrderParcel {
+            platform: "shopify".into(),
+            order_id: "77".into(),
+            parcel_id: id.into(),
+            name: None,
+            items: vec![LineItem {
+                title: title.into(),
+                quantity,
+                sku: None,
+                product_id: None,
+                image_url: None,
+            }],
+            as_of: now(),
+            cancelled_at: None,
+        }
+    }
+
+    fn delivered_at(mut s: Shipment, hours_ago: i64) -> Shipment {
+        s.status = Status::Delivered;
+        s.milestones.insert(
+            Milestone::Delivered.as_str().into(),
+            MilestoneReached {
+                at: now() - Duration::hours(hours_ago),
+                notified: true,
+            },
+        );
+        s
+    }
+
+    fn parcels(first_delivered: bool, second_delivered: bool) -> (Shipment, Shipment) {
+        let mut first = shipment(Status::InTransit);
+        first.parcel = Some(parcel("f1", "Linen shirt", 2));
+        let mut second = shipment(Status::OutForDelivery);
+        second.tracking_number = "1Z999AA10123456785".into();
+        second.token = SECOND.into();
+        second.id = "shp_second".into();
+        second.created_at += Duration::minutes(5);
+        second.parcel = Some(parcel("f2", "Belt", 1));
+        if first_delivered {
+            first = delivered_at(first, 30);
+        }
+        if second_delivered {
+            second = delivered_at(second, 2);
+        }
+        (first, second)
+    }
+
+    async fn order_store(first: Shipment, second: Shipment) -> MemoryStore {
+        let store = store_with(merchant(), first, &[]).await;
+        store.put_shipment(second);
+        store
+    }
+
+    #[tokio::test]
+    async fn each_page_names_its_parcel_its_contents_and_the_other_one() {
+        let (first, second) = parcels(false, false);
+        let store = order_store(first, second).await;
+        let page = get(&store, PAGE).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Parcel 1 of 2"), "{}", page.body);
+        assert!(page.body.contains("2 of your 3 items"));
+        assert!(page.body.contains("2 × Linen shirt"));
+        assert!(
+            page.body
+                .contains(&format!("<a href=\"/t/{SECOND}\">Parcel 2 of 2</a>"))
+        );
+        let other = get(&store, &format!("/t/{SECOND}")).await;
+        assert!(other.body.contains("Parcel 2 of 2"));
+        assert!(other.body.contains("1 × Belt"));
+        assert!(
+            other
+                .body
+                .contains(&format!("<a href=\"{PAGE}\">Parcel 1 of 2</a>"))
+        );
+    }
+
+    #[tokio::test]
+    async fn the_order_is_rated_once_on_the_parcel_that_completed_it() {
+        // One delivered, one still out: no rating form anywhere, and a post is refused.
+        let (first, second) = parcels(true, false);
+        let store = order_store(first, second).await;
+        let page = get(&store, PAGE).await;
+        assert!(!page.body.contains("id=\"rating\""), "{}", page.body);
+        let refused = post(&store, &format!("{PAGE}/rating"), "stars=5").await;
+        assert_eq!(refused.status, 409);
+        assert_eq!(store.rating(MERCHANT, TRACKING).await.unwrap(), None);
+
+        // Both delivered, the second last: its page asks, the first links there.
+        let (first, second) = parcels(true, true);
+        let store = order_store(first, second).await;
+        let home = get(&store, &format!("/t/{SECOND}")).await;
+        assert!(home.body.contains("id=\"rating\""));
+        let page = get(&store, PAGE).await;
+        assert!(!page.body.contains("id=\"rating\""));
+        assert!(page.body.contains(&format!("href=\"/t/{SECOND}#rating\"")));
+        let refused = post(&store, &format!("{PAGE}/rating"), "stars=5").await;
+        assert_eq!(refused.status, 409);
+        let rated = post(&store, &format!("/t/{SECOND}/rating"), "stars=4").await;
+        assert_eq!(rated.status, 303);
+        assert_eq!(
+            store
+                .rating(MERCHANT, "1Z999AA10123456785")
+                .await
+                .unwrap()
+                .map(|r| r.stars),
+            Some(4)
+        );
+        assert_eq!(store.rating(MERCHANT, TRACKING).await.unwrap(), None);
+    }
+}

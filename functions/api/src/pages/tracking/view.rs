@@ -290,6 +290,23 @@ pub struct RatingView {
     pub error: Option<&'static str>,
     /// Why there is no form (not delivered yet).
     pub blocked: Option<&'static str>,
+    /// The order's rating is asked on another parcel's page: the link there.
+    pub elsewhere: Option<String>,
+}
+
+/// The rating part for a parcel of a split order whose rating is asked elsewhere.
+pub fn rating_elsewhere(token: &str) -> RatingView {
+    RatingView {
+        action: String::new(),
+        stars: Vec::new(),
+        comment: String::new(),
+        comments: false,
+        current: None,
+        thanks: false,
+        error: None,
+        blocked: None,
+        elsewhere: Some(format!("/t/{token}#rating")),
+    }
 }
 
 pub fn rating(ctx: &Context<'_>, form: RatingForm) -> Option<RatingView> {
@@ -303,6 +320,7 @@ pub fn rating(ctx: &Context<'_>, form: RatingForm) -> Option<RatingView> {
         thanks: false,
         error: None,
         blocked: None,
+        elsewhere: None,
     };
     let checked = match form {
         RatingForm::NotDelivered => {
@@ -337,4 +355,133 @@ pub fn rating(ctx: &Context<'_>, form: RatingForm) -> Option<RatingView> {
         })
         .collect();
     Some(view)
+}
+
+/// Where an order's delivery rating is asked: on the page of the parcel that completed the
+/// order (its delivery email links there), once per order.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RatingHome<'a> {
+    Here,
+    /// Another parcel's page (its token).
+    Elsewhere(&'a str),
+    /// Other parcels are still on their way.
+    NotYet,
+}
+
+/// The order's parcels that count: same order, not cancelled by the store.
+fn live<'a>(shipment: &Shipment, parcels: &'a [Shipment]) -> Vec<&'a Shipment> {
+    parcels
+        .iter()
+        .filter(|s| s.order_number == shipment.order_number && !s.cancelled_by_store())
+        .collect()
+}
+
+pub fn rating_home<'a>(shipment: &Shipment, parcels: &'a [Shipment]) -> RatingHome<'a> {
+    let live = live(shipment, parcels);
+    if live.len() < 2 {
+        return RatingHome::Here;
+    }
+    if !live.iter().all(|s| delivered(s)) {
+        return RatingHome::NotYet;
+    }
+    let delivered_at = |s: &Shipment| {
+        s.milestones
+            .get(Milestone::Delivered.as_str())
+            .map(|m| m.at)
+    };
+    match live
+        .iter()
+        .max_by_key(|s| (delivered_at(s), s.tracking_number.clone()))
+    {
+        Some(last) if last.tracking_number != shipment.tracking_number => {
+            RatingHome::Elsewhere(&last.token)
+        }
+        _ => RatingHome::Here,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ItemView {
+    pub title: String,
+    pub quantity: u32,
+    pub image_url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OtherParcel {
+    /// "Parcel 2 of 2"
+    pub label: String,
+    /// Where it is: the headline of its status.
+    pub status: &'static str,
+    pub href: String,
+}
+
+/// "Parcel 1 of 2", what is in it, and the order's other parcels with their status.
+#[derive(Debug, Serialize)]
+pub struct OrderView {
+    pub title: Option<String>,
+    pub share: Option<String>,
+    pub contents: &'static str,
+    pub items: Vec<ItemView>,
+    pub others_title: &'static str,
+    pub others: Vec<OtherParcel>,
+}
+
+pub fn order(ctx: &Context<'_>, parcels: &[Shipment]) -> Option<OrderView> {
+    let s = ctx.shipment;
+    let l = &ctx.locale.labels;
+    let count = |template: &str, n: String, total: String| {
+        template.replace("{n}", &n).replace("{total}", &total)
+    };
+    let context = afterclick_domain::orders::context(s, parcels);
+    let items: Vec<ItemView> = s
+        .parcel
+        .iter()
+        .flat_map(|p| &p.items)
+        .map(|i| ItemView {
+            title: i.title.clone(),
+            quantity: i.quantity,
+            image_url: i.image_url.as_deref().and_then(safe_link),
+        })
+        .collect();
+    if context.is_none() && items.is_empty() {
+        return None;
+    }
+    let mut others: Vec<(usize, OtherParcel)> = live(s, parcels)
+        .into_iter()
+        .filter(|o| o.tracking_number != s.tracking_number)
+        .filter_map(|o| {
+            let (n, total) = afterclick_domain::orders::position(o, parcels)?;
+            let other = OtherParcel {
+                label: count(l.parcel_position, n.to_string(), total.to_string()),
+                status: headline(ctx.locale, moment(o.status)),
+                href: format!("/t/{}", o.token),
+            };
+            Some((n, other))
+        })
+        .collect();
+    others.sort_by_key(|(n, _)| *n);
+    let others = others.into_iter().map(|(_, o)| o).collect();
+    Some(OrderView {
+        title: context.map(|c| {
+            count(
+                l.parcel_position,
+                c.position.to_string(),
+                c.parcels.to_string(),
+            )
+        }),
+        share: context
+            .filter(|c| c.items_here > 0 && c.items_here < c.items_in_order)
+            .map(|c| {
+                count(
+                    l.parcel_share,
+                    c.items_here.to_string(),
+                    c.items_in_order.to_string(),
+                )
+            }),
+        contents: l.parcel_contents,
+        items,
+        others_title: l.other_parcels,
+        others,
+    })
 }
