@@ -14,6 +14,9 @@ pub enum WebhookError {
     UnknownMerchant,
     #[error("authenticity: {0}")]
     Auth(#[from] AuthError),
+    /// Signed by the platform, but for another shop than the one connected.
+    #[error("the delivery is for another shop (`{0}`)")]
+    WrongShop(&'static str),
     #[error("invalid body: {0}")]
     InvalidBody(FieldError),
     #[error(transparent)]
@@ -42,6 +45,13 @@ impl IntoResponse for WebhookError {
             WebhookError::Auth(err) => {
                 tracing::warn!(error = %err, "webhook rejected");
                 Problem::unauthorized(err.header(), err.to_string())
+            }
+            WebhookError::WrongShop(header) => {
+                tracing::warn!(header, "platform delivery for another shop rejected");
+                Problem::unauthorized(
+                    header,
+                    format!("`{header}` names another shop than the one connected"),
+                )
             }
             WebhookError::InvalidBody(err) => Problem::invalid_body(&err),
             WebhookError::Problem(problem) => problem,

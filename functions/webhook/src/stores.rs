@@ -213,6 +213,6 @@ fn check_shop(
     let normal = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
     match given {
         Some(shop) if normal(&shop) == normal(&integration.shop) => Ok(()),
-        _ => Err(WebhookError::Auth(AuthError::Mismatch(name))),
+        _ => Err(WebhookError::WrongShop(name)),
     }
 }

@@ -180,6 +180,15 @@ pub fn payload(shipment: &Shipment, moment: &Moment, occurred_at: DateTime<Utc>)
             "status": shipment.status.as_str(),
             "estimated_delivery": shipment.estimated_delivery,
             "promised_delivery_date": shipment.promised_delivery_date,
+            // The store order this parcel belongs to (store platforms only; no line items:
+            // the merchant has them).
+            "order": shipment.parcel.as_ref().map(|p| serde_json::json!({
+                "platform": p.platform,
+                "order_id": p.order_id,
+                "parcel_id": p.parcel_id,
+                "parcel_name": p.name,
+                "cancelled": p.cancelled_at.is_some(),
+            })),
         }
     })
     .to_string()

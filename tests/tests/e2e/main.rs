@@ -28,6 +28,7 @@ mod rotation;
 mod settings_race;
 mod shipments_api;
 mod store_contract;
+mod stores;
 mod stream_faults;
 mod tenants;
 mod tracking_page;

@@ -1,0 +1,391 @@
+//! Shipments from the store itself, end to end on the devstack: a merchant connects the
+//! shop through the API, the platform's signed deliveries create the order's parcels once
+//! however often and in whatever order they come, the carrier's scans then reach the
+//! customer as usual, naming the parcel, and a split order is rated once.
+//!
+//! The payloads are our own, built from the shapes the platforms document.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use afterclick_domain::platforms::sign_body;
+use afterclick_e2e::{Response, Stack, generic_event, unique};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+const SHOP: &str = "acme-e2e.myshopify.com";
+const SITE: &str = "https://woo.acme.example/";
+
+async fn connect(stack: &Stack, api_key: &str, platform: &str, body: Value) -> Response {
+    stack
+        .send(
+            stack
+                .http
+                .put(stack.url(&format!("/v1/integrations/{platform}")))
+                .bearer_auth(api_key)
+                .json(&body),
+        )
+        .await
+}
+
+async fn get(stack: &Stack, api_key: &str, path: &str) -> Response {
+    stack
+        .send(stack.http.get(stack.url(path)).bearer_auth(api_key))
+        .await
+}
+
+/// One Shopify fulfilment of order `#{order}`, in the REST resource's shape.
+fn fulfilment(
+    order: u64,
+    counter: u64,
+    tracking: &str,
+    items: &[(&str, u32)],
+    email: &str,
+) -> Vec<u8> {
+    let lines: Vec<Value> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (title, quantity))| {
+            json!({"id": 9_000 + i, "title": title, "name": title, "quantity": quantity,
+                   "sku": format!("SKU-{i}"), "product_id": 4_000 + i, "requires_shipping": true,
+                   "fulfillment_status": "fulfilled", "grams": 100, "price": "10.00"})
+        })
+        .collect();
+    serde_json::to_vec(&json!({
+        "id": 5_550_000_000_000_000_000u64 + order * 10 + counter,
+        "order_id": 7_770_000_000_000_000_000u64 + order,
+        "name": format!("#{order}.{counter}"),
+        "status": "success",
+        "created_at": "2026-11-02T10:00:00-05:00",
+        "updated_at": "2026-11-02T10:00:00-05:00",
+        "service": "manual",
+        "tracking_company": "UPS",
+        "shipment_status": null,
+        "tracking_number": tracking,
+        "tracking_numbers": [tracking],
+        "tracking_url": format!("https://www.ups.com/track?tracknum={tracking}"),
+        "tracking_urls": [format!("https://www.ups.com/track?tracknum={tracking}")],
+        "email": email,
+        "destination": {"first_name": "Grace", "last_name": "Hopper", "address1": "1 Navy Way",
+                        "city": "Arlington", "zip": "22201", "province": "Virginia",
+                        "province_code": "VA", "country": "United States", "country_code": "US"},
+        "line_items": lines
+    }))
+    .unwrap()
+}
+
+struct ShopifyDelivery<'a> {
+    topic: &'a str,
+    event_id: &'a str,
+    triggered_at: DateTime<Utc>,
+    shop: &'a str,
+}
+
+async fn post_shopify(
+    stack: &Stack,
+    merchant_id: &str,
+    secret: Option<&str>,
+    d: &ShopifyDelivery<'_>,
+    body: &[u8],
+) -> Response {
+    let mut request = stack
+        .http
+        .post(stack.url(&format!("/webhooks/shopify/{merchant_id}")))
+        .header("content-type", "application/json")
+        .header("x-shopify-topic", d.topic)
+        .header("x-shopify-shop-domain", d.shop)
+        .header("x-shopify-api-version", "2026-07")
+        .header("x-shopify-webhook-id", unique("wh"))
+        .header("x-shopify-event-id", d.event_id)
+        .header(
+            "x-shopify-triggered-at",
+            d.triggered_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+        )
+        .body(body.to_vec());
+    if let Some(secret) = secret {
+        request = request.header("x-shopify-hmac-sha256", sign_body(secret, body));
+    }
+    stack.send(request).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shopify_split_order_becomes_two_parcels_once_and_is_rated_once() {
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let secret = "shpss_e2e_client_secret";
+    let r = connect(
+        &stack,
+        &info.api_key,
+        "shopify",
+        json!({"shop_domain": SHOP, "secret": secret}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        r.body["webhook_url"],
+        stack.url(&format!("/webhooks/shopify/{}", info.merchant_id))
+    );
+
+    let email = format!("{}@customer.example", unique("grace"));
+    let (a, b) = (unique("1ZSHA"), unique("1ZSHB"));
+    let first = fulfilment(1042, 1, &a, &[("Linen shirt", 2)], &email);
+    let second = fulfilment(1042, 2, &b, &[("Belt", 1)], &email);
+    let t0 = Utc::now() - Duration::minutes(30);
+    let delivery = |event_id, at| ShopifyDelivery {
+        topic: "fulfillments/create",
+        event_id,
+        triggered_at: at,
+        shop: SHOP,
+    };
+
+    // Unsigned, mis-signed, or for another shop: 401 and nothing stored.
+    let d1 = delivery("ev-1", t0);
+    let unsigned = post_shopify(&stack, &info.merchant_id, None, &d1, &first).await;
+    assert_eq!(unsigned.status, 401, "{}", unsigned.body);
+    assert_eq!(
+        unsigned.content_type, "application/problem+json",
+        "{}",
+        unsigned.body
+    );
+    let forged = post_shopify(&stack, &info.merchant_id, Some("wrong"), &d1, &first).await;
+    assert_eq!(forged.status, 401);
+    let elsewhere = ShopifyDelivery {
+        shop: "someone-else.myshopify.com",
+        ..delivery("ev-1", t0)
+    };
+    let other_shop =
+        post_shopify(&stack, &info.merchant_id, Some(secret), &elsewhere, &first).await;
+    assert_eq!(other_shop.status, 401);
+    assert_eq!(
+        get(&stack, &info.api_key, "/v1/orders/1042").await.status,
+        404
+    );
+
+    // The first fulfilment five times (Shopify's retries share the event id), the second once.
+    for _ in 0..5 {
+        let r = post_shopify(&stack, &info.merchant_id, Some(secret), &d1, &first).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let r = post_shopify(
+        &stack,
+        &info.merchant_id,
+        Some(secret),
+        &delivery("ev-2", t0 + Duration::minutes(1)),
+        &second,
+    )
+    .await;
+    assert_eq!(r.body["registered"], 1, "{}", r.body);
+
+    // A newer update of the second (one more belt), then the create again under a new
+    // event id but its old time, as a late retry: the newer one stands.
+    let more = fulfilment(1042, 2, &b, &[("Belt", 2)], &email);
+    let update = ShopifyDelivery {
+        topic: "fulfillments/update",
+        ..delivery("ev-3", t0 + Duration::minutes(5))
+    };
+    let r = post_shopify(&stack, &info.merchant_id, Some(secret), &update, &more).await;
+    assert_eq!(r.body["updated"], 1, "{}", r.body);
+    let late = delivery("ev-2-late", t0 + Duration::minutes(1));
+    let r = post_shopify(&stack, &info.merchant_id, Some(secret), &late, &second).await;
+    assert_eq!((r.status, &r.body["stale"]), (200, &json!(1)), "{}", r.body);
+    // An unknown topic is acknowledged and ignored.
+    let ignored = ShopifyDelivery {
+        topic: "products/update",
+        ..delivery("ev-4", t0)
+    };
+    let r = post_shopify(&stack, &info.merchant_id, Some(secret), &ignored, b"{}").await;
+    assert_eq!((r.status, &r.body["outcome"]), (200, &json!("ignored")));
+
+    let order = get(&stack, &info.api_key, "/v1/orders/1042").await;
+    assert_eq!(order.status, 200, "{}", order.body);
+    assert_eq!(order.body["platform"], "shopify");
+    let parcels = order.body["parcels"].as_array().unwrap();
+    assert_eq!(parcels.len(), 2, "{}", order.body);
+    assert_eq!(parcels[0]["tracking_number"], a.to_uppercase());
+    assert_eq!(parcels[0]["position"], 1);
+    assert_eq!(parcels[0]["items"][0]["title"], "Linen shirt");
+    assert_eq!(
+        parcels[1]["items"][0]["quantity"], 2,
+        "the newer update stands"
+    );
+    let listed = get(&stack, &info.api_key, "/v1/shipments?order_number=1042").await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
+
+    // The carrier delivers the first parcel: the customer hears of it by name, not asked
+    // for a rating yet.
+    let scan = |tracking: &str, at| generic_event(tracking, "delivered", at, "Delivered");
+    stack
+        .post_generic(
+            &info.merchant_id,
+            &info.webhook_secrets["generic"],
+            &unique("msg"),
+            &scan(&a.to_uppercase(), Utc::now() - Duration::hours(2)),
+        )
+        .await;
+    let rating = "How was your delivery?";
+    let mine = |outbox: &afterclick_devstack::outbox::Outbox| {
+        outbox
+            .emails
+            .iter()
+            .filter(|e| e.to == email)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let outbox = stack
+        .wait_for_outbox("the first parcel's email", |o| !mine(o).is_empty())
+        .await;
+    let emails = mine(&outbox);
+    assert_eq!(emails.len(), 1, "{emails:#?}");
+    assert!(
+        emails[0].text.contains("Parcel 1 of 2 · 2 of your 4 items"),
+        "{}",
+        emails[0].text
+    );
+    assert!(emails[0].text.contains("2 × Linen shirt"));
+    assert!(!emails[0].text.contains(rating));
+
+    // The second completes the order: its email asks for the rating, once.
+    stack
+        .post_generic(
+            &info.merchant_id,
+            &info.webhook_secrets["generic"],
+            &unique("msg"),
+            &scan(&b.to_uppercase(), Utc::now() - Duration::hours(1)),
+        )
+        .await;
+    let outbox = stack
+        .wait_for_outbox("the second parcel's email", |o| mine(o).len() == 2)
+        .await;
+    let emails = mine(&outbox);
+    let asking: Vec<_> = emails.iter().filter(|e| e.text.contains(rating)).collect();
+    assert_eq!(asking.len(), 1, "{emails:#?}");
+    assert!(asking[0].text.contains("Parcel 2 of 2"));
+
+    // The page of the first parcel shows both and sends the rating to the second's.
+    let first_page = parcels[0]["tracking_url"].as_str().unwrap();
+    let second_page = parcels[1]["tracking_url"].as_str().unwrap();
+    let html = stack.text(stack.http.get(first_page)).await;
+    assert!(html.contains("Parcel 1 of 2"), "{html}");
+    let second_path = second_page.split_once("/t/").unwrap().1;
+    assert!(
+        html.contains(&format!("href=\"/t/{second_path}#rating\"")),
+        "{html}"
+    );
+    let html = stack.text(stack.http.get(second_page)).await;
+    assert!(html.contains("id=\"rating\""));
+    let order = get(&stack, &info.api_key, "/v1/orders/1042").await;
+    assert_eq!(order.body["delivered"], true, "{}", order.body);
+}
+
+/// One WooCommerce order in the REST shape, with the Shipment Tracking extension's meta.
+fn woo_order(id: u64, tracking: &[(&str, &str)], email: &str, modified: DateTime<Utc>) -> Vec<u8> {
+    let items: Vec<Value> = tracking
+        .iter()
+        .map(|(id, number)| {
+            json!({"tracking_provider": "UPS", "custom_tracking_provider": "", "custom_tracking_link": "",
+                   "tracking_number": number, "date_shipped": modified.timestamp().to_string(),
+                   "tracking_id": id})
+        })
+        .collect();
+    serde_json::to_vec(&json!({
+        "id": id, "number": id.to_string(), "status": "completed",
+        "date_modified_gmt": modified.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        "billing": {"first_name": "Ada", "last_name": "Lovelace", "email": email, "country": "GB"},
+        "shipping": {"first_name": "Ada", "last_name": "Lovelace", "postcode": "N1 9GU", "country": "GB"},
+        "meta_data": [{"id": 1, "key": "_wc_shipment_tracking_items", "value": items}],
+        "line_items": [{"id": 10, "name": "Teapot", "product_id": 41, "quantity": 1, "sku": "TP-1"}]
+    }))
+    .unwrap()
+}
+
+async fn post_woo(
+    stack: &Stack,
+    merchant_id: &str,
+    secret: Option<&str>,
+    delivery_id: &str,
+    body: &[u8],
+) -> Response {
+    let mut request = stack
+        .http
+        .post(stack.url(&format!("/webhooks/woocommerce/{merchant_id}")))
+        .header("content-type", "application/json")
+        .header("x-wc-webhook-source", SITE)
+        .header("x-wc-webhook-topic", "order.updated")
+        .header("x-wc-webhook-resource", "order")
+        .header("x-wc-webhook-event", "updated")
+        .header("x-wc-webhook-id", "12")
+        .header("x-wc-webhook-delivery-id", delivery_id)
+        .body(body.to_vec());
+    if let Some(secret) = secret {
+        request = request.header("x-wc-webhook-signature", sign_body(secret, body));
+    }
+    stack.send(request).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_woocommerce_tracking_item_becomes_a_parcel_once_and_its_removal_cancels_it() {
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let secret = "ck_woo_webhook_secret";
+    let r = connect(
+        &stack,
+        &info.api_key,
+        "woocommerce",
+        json!({"site_url": SITE, "secret": secret}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    // The ping sent when the webhook is created: unsigned, form-encoded, answered 200.
+    let ping = stack
+        .send(
+            stack
+                .http
+                .post(stack.url(&format!("/webhooks/woocommerce/{}", info.merchant_id)))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("webhook_id=12"),
+        )
+        .await;
+    assert_eq!((ping.status, &ping.body["outcome"]), (200, &json!("ping")));
+
+    let email = format!("{}@customer.example", unique("ada"));
+    let (t1, t2) = (unique("1ZWOA"), unique("1ZWOB"));
+    let t = Utc::now() - Duration::minutes(20);
+    let order_id = 3101;
+    let number = order_id.to_string();
+    let both = woo_order(order_id, &[("tid-1", &t1), ("tid-2", &t2)], &email, t);
+    let unsigned = post_woo(&stack, &info.merchant_id, None, "d-1", &both).await;
+    assert_eq!(unsigned.status, 401);
+    for _ in 0..5 {
+        let r = post_woo(&stack, &info.merchant_id, Some(secret), "d-1", &both).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let order = get(&stack, &info.api_key, &format!("/v1/orders/{number}")).await;
+    assert_eq!(
+        order.body["parcels"].as_array().unwrap().len(),
+        2,
+        "{}",
+        order.body
+    );
+
+    // The merchant removes the second tracking item: its parcel is cancelled, the first
+    // stays; the older delivery, retried, changes nothing back.
+    let one = woo_order(
+        order_id,
+        &[("tid-1", &t1)],
+        &email,
+        t + Duration::minutes(5),
+    );
+    let r = post_woo(&stack, &info.merchant_id, Some(secret), "d-2", &one).await;
+    assert_eq!(r.body["cancelled"], 1, "{}", r.body);
+    let r = post_woo(&stack, &info.merchant_id, Some(secret), "d-1-retry", &both).await;
+    assert_eq!(r.body["registered"], 0, "{}", r.body);
+    let order = get(&stack, &info.api_key, &format!("/v1/orders/{number}")).await;
+    let parcels = order.body["parcels"].as_array().unwrap();
+    let cancelled: Vec<_> = parcels
+        .iter()
+        .filter(|p| !p["cancelled_at"].is_null())
+        .map(|p| p["tracking_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(cancelled, [t2.to_uppercase()], "{}", order.body);
+    assert_eq!(order.body["statuses"], json!({"pending": 1}));
+}
