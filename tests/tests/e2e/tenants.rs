@@ -476,6 +476,121 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         .await;
     assert_eq!(delivered(&a_report.body), 1, "{}", a_report.body);
 
+    // Orders and store connections: B never sees A's order nor A's shop; B's connection
+    // is B's own, and disconnecting it leaves A's.
+    let order_route = "/v1/orders/{order_number}";
+    let b_order = t
+        .call(
+            &b.api_key,
+            "GET",
+            order_route,
+            &format!("/v1/orders/{order_number}"),
+            None,
+        )
+        .await;
+    // B registered a shipment under the same order number: B's order is B's parcel alone.
+    let parcel_ids = |order: &Value| -> Vec<String> {
+        order["parcels"]
+            .as_array()
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| p["id"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(
+        !parcel_ids(&b_order.body).contains(&shipment_id),
+        "{}",
+        b_order.body
+    );
+    let a_order = stack
+        .send(
+            stack
+                .http
+                .get(stack.url(&format!("/v1/orders/{order_number}")))
+                .bearer_auth(&a.api_key),
+        )
+        .await;
+    assert_eq!(
+        parcel_ids(&a_order.body),
+        [shipment_id.clone()],
+        "{}",
+        a_order.body
+    );
+    let shop = |name: &str| json!({"shop_domain": format!("{name}.myshopify.com"), "secret": "secret-of-the-shop"});
+    let a_connected = stack
+        .send(
+            stack
+                .http
+                .put(stack.url("/v1/integrations/shopify"))
+                .bearer_auth(&a.api_key)
+                .json(&shop("shop-a")),
+        )
+        .await;
+    assert_eq!(a_connected.status, 201, "{}", a_connected.body);
+    let integration = "/v1/integrations/{platform}";
+    let b_sees = t
+        .call(
+            &b.api_key,
+            "GET",
+            integration,
+            "/v1/integrations/shopify",
+            None,
+        )
+        .await;
+    assert_eq!(b_sees.body["connected"], false, "{}", b_sees.body);
+    let b_list = t
+        .call(
+            &b.api_key,
+            "GET",
+            "/v1/integrations",
+            "/v1/integrations",
+            None,
+        )
+        .await;
+    assert!(
+        b_list.body["integrations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["connected"] == false && i["shop"].is_null()),
+        "{}",
+        b_list.body
+    );
+    let b_put = t
+        .call(
+            &b.api_key,
+            "PUT",
+            integration,
+            "/v1/integrations/shopify",
+            Some(shop("shop-b")),
+        )
+        .await;
+    assert_eq!(b_put.status, 201, "{}", b_put.body);
+    let b_delete = t
+        .call(
+            &b.api_key,
+            "DELETE",
+            integration,
+            "/v1/integrations/shopify",
+            None,
+        )
+        .await;
+    assert_eq!(b_delete.status, 204);
+    let a_still = stack
+        .send(
+            stack
+                .http
+                .get(stack.url("/v1/integrations/shopify"))
+                .bearer_auth(&a.api_key),
+        )
+        .await;
+    assert_eq!(
+        (&a_still.body["connected"], &a_still.body["shop"]),
+        (&json!(true), &json!("shop-a.myshopify.com"))
+    );
+
     // B's order lookup form does not find A's order, even with A's customer's email.
     t.covered
         .insert(("POST".into(), "/lookup/{merchant_id}".into()));
