@@ -514,7 +514,7 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         .await;
     assert_eq!(
         parcel_ids(&a_order.body),
-        [shipment_id.clone()],
+        std::slice::from_ref(&shipment_id),
         "{}",
         a_order.body
     );
