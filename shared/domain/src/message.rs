@@ -226,7 +226,7 @@ pub fn vars(input: &MessageInput<'_>, locale: &Locale) -> Vars {
             hours: p.hours.clone(),
         }),
         discount_code: b.discount_code.clone(),
-        recommendations: b.recommendations.clone(),
+        recommendations: b.recommendations_for(s),
         parcel: input.order.map(|o| ParcelVars {
             position: o.position,
             parcels: o.parcels,

@@ -538,6 +538,37 @@ pub struct Branding {
     /// "You might also like", at most four.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recommendations: Vec<Product>,
+    /// Recommendations chosen by what the parcel holds: a line item's SKU (or the store's
+    /// product id) -> products to offer with it. A parcel whose items map to none gets
+    /// `recommendations`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub recommendations_by_item: BTreeMap<String, Vec<Product>>,
+}
+
+impl Branding {
+    /// What to offer with this shipment: the products its items map to (in item order, at
+    /// most four, none twice), else the merchant's list.
+    pub fn recommendations_for(&self, shipment: &Shipment) -> Vec<Product> {
+        let mut chosen: Vec<Product> = Vec::new();
+        let items = shipment.parcel.iter().flat_map(|p| &p.items);
+        for item in items {
+            let keys = [item.sku.as_deref(), item.product_id.as_deref()];
+            let mapped = keys
+                .into_iter()
+                .flatten()
+                .find_map(|k| self.recommendations_by_item.get(k));
+            for product in mapped.into_iter().flatten() {
+                if chosen.len() < 4 && !chosen.iter().any(|c| c.url == product.url) {
+                    chosen.push(product.clone());
+                }
+            }
+        }
+        if chosen.is_empty() {
+            self.recommendations.clone()
+        } else {
+            chosen
+        }
+    }
 }
 
 impl Default for Branding {
@@ -552,6 +583,7 @@ impl Default for Branding {
             quiet_hours: QuietHours::default(),
             discount_code: None,
             recommendations: Vec::new(),
+            recommendations_by_item: BTreeMap::new(),
         }
     }
 }
@@ -668,6 +700,66 @@ pub fn normalize_tracking_number(raw: &str) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    fn product(name: &str) -> Product {
+        Product {
+            name: name.into(),
+            image_url: format!("https://img.shop.example/{name}.jpg"),
+            url: format!("https://shop.example/{name}"),
+            price: "€9".into(),
+        }
+    }
+
+    #[test]
+    fn a_parcel_is_offered_what_its_items_map_to_else_the_shop_list() {
+        let mut branding = Branding {
+            recommendations: vec![product("gift-card")],
+            ..Branding::default()
+        };
+        branding
+            .recommendations_by_item
+            .insert("TENT-2".into(), vec![product("pegs"), product("mat")]);
+        branding
+            .recommendations_by_item
+            .insert("4242".into(), vec![product("mat"), product("lamp")]);
+        let item = |sku: Option<&str>, product_id: Option<&str>| LineItem {
+            title: "x".into(),
+            quantity: 1,
+            sku: sku.map(str::to_owned),
+            product_id: product_id.map(str::to_owned),
+            image_url: None,
+        };
+        let mut shipment = crate::fakes::shipment("m1", "TN1", Utc::now());
+        let names = |b: &Branding, s: &Shipment| -> Vec<String> {
+            b.recommendations_for(s)
+                .into_iter()
+                .map(|p| p.name)
+                .collect()
+        };
+        assert_eq!(
+            names(&branding, &shipment),
+            ["gift-card"],
+            "no parcel: the list"
+        );
+        shipment.parcel = Some(OrderParcel {
+            platform: "shopify".into(),
+            order_id: "1".into(),
+            parcel_id: "f1".into(),
+            name: None,
+            items: vec![item(Some("TENT-2"), None), item(Some("NONE"), Some("4242"))],
+            as_of: Utc::now(),
+            cancelled_at: None,
+        });
+        assert_eq!(
+            names(&branding, &shipment),
+            ["pegs", "mat", "lamp"],
+            "by SKU, then id; none twice"
+        );
+        if let Some(p) = shipment.parcel.as_mut() {
+            p.items = vec![item(Some("UNMAPPED"), None)];
+        }
+        assert_eq!(names(&branding, &shipment), ["gift-card"]);
+    }
 
     fn event(description: &str) -> TrackingEvent {
         TrackingEvent {

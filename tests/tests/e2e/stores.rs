@@ -46,7 +46,7 @@ fn fulfilment(
         .enumerate()
         .map(|(i, (title, quantity))| {
             json!({"id": 9_000 + i, "title": title, "name": title, "quantity": quantity,
-                   "sku": format!("SKU-{i}"), "product_id": 4_000 + i, "requires_shipping": true,
+                   "sku": format!("SKU-{}", title.replace(' ', "-")), "product_id": 4_000 + i, "requires_shipping": true,
                    "fulfillment_status": "fulfilled", "grams": 100, "price": "10.00"})
         })
         .collect();
@@ -210,6 +210,22 @@ async fn a_shopify_split_order_becomes_two_parcels_once_and_is_rated_once() {
     let listed = get(&stack, &info.api_key, "/v1/shipments?order_number=1042").await;
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
 
+    // The shop offers a care kit with the shirt (and its usual list otherwise).
+    let mut settings = get(&stack, &info.api_key, "/v1/settings").await.body;
+    settings["recommendations_by_item"] = json!({"SKU-Linen-shirt": [{
+        "name": "Shirt care kit", "image_url": "https://img.acme.example/care.jpg",
+        "url": "https://acme.example/care-kit", "price": "€12.00"}]});
+    let saved = stack
+        .send(
+            stack
+                .http
+                .put(stack.url("/v1/settings"))
+                .bearer_auth(&info.api_key)
+                .json(&settings),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+
     // The carrier delivers the first parcel: the customer hears of it by name, not asked
     // for a rating yet.
     let scan = |tracking: &str, at| generic_event(tracking, "delivered", at, "Delivered");
@@ -242,6 +258,11 @@ async fn a_shopify_split_order_becomes_two_parcels_once_and_is_rated_once() {
     );
     assert!(emails[0].text.contains("2 × Linen shirt"));
     assert!(!emails[0].text.contains(rating));
+    assert!(
+        emails[0].html.contains("Shirt care kit"),
+        "{}",
+        emails[0].html
+    );
 
     // The second completes the order: its email asks for the rating, once.
     stack
@@ -259,6 +280,10 @@ async fn a_shopify_split_order_becomes_two_parcels_once_and_is_rated_once() {
     let asking: Vec<_> = emails.iter().filter(|e| e.text.contains(rating)).collect();
     assert_eq!(asking.len(), 1, "{emails:#?}");
     assert!(asking[0].text.contains("Parcel 2 of 2"));
+    assert!(
+        !asking[0].html.contains("Shirt care kit"),
+        "the belt's parcel: the usual list"
+    );
 
     // The page of the first parcel shows both and sends the rating to the second's.
     let first_page = parcels[0]["tracking_url"].as_str().unwrap();

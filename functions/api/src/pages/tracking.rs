@@ -127,7 +127,7 @@ pub async fn render<S: Store, V>(
         RatingHome::Elsewhere(token) => delivered(shipment).then(|| view::rating_elsewhere(token)),
     };
     let mut brand = Brand::of(merchant);
-    let recommendations = view::recommendations(merchant, &mut brand);
+    let recommendations = view::recommendations(merchant, shipment, &mut brand);
     let title = format!("{} · {}", ctx.words.track_title, merchant.brand_name);
     let here = format!("/t/{}", shipment.token);
     let l = &locale.labels;

@@ -21,6 +21,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub const MAX_RECOMMENDATIONS: usize = 4;
+/// SKUs (or product ids) with their own recommendations: the merchant's settings item is
+/// read with every message, so the mapping stays small (50 x 4 products is ~60 KB at most).
+pub const MAX_ITEM_MAPPINGS: usize = 50;
 
 /// The settings document, as sent and as returned (secrets are never part of it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,6 +51,9 @@ pub struct Settings {
     pub discount_code: Option<String>,
     #[serde(default)]
     pub recommendations: Vec<Product>,
+    /// A line item's SKU or product id -> the products offered with it.
+    #[serde(default)]
+    pub recommendations_by_item: BTreeMap<String, Vec<Product>>,
     pub stall_after_hours: u32,
 }
 
@@ -78,6 +84,7 @@ impl Settings {
             quiet_hours: b.quiet_hours,
             discount_code: b.discount_code.clone(),
             recommendations: b.recommendations.clone(),
+            recommendations_by_item: b.recommendations_by_item.clone(),
             stall_after_hours: m.stall_after_hours,
         }
     }
@@ -166,11 +173,33 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
             format!("at most {MAX_RECOMMENDATIONS} products"),
         ));
     }
+    let product = |field: String, p: &Product| -> Result<(), FieldError> {
+        validate_text(&format!("{field}.name"), &p.name, 80)?;
+        https(&format!("{field}.image_url"), &p.image_url)?;
+        https(&format!("{field}.url"), &p.url)?;
+        validate_text(&format!("{field}.price"), &p.price, 20)
+    };
     for (i, p) in s.recommendations.iter().enumerate() {
-        validate_text(&format!("recommendations[{i}].name"), &p.name, 80)?;
-        https(&format!("recommendations[{i}].image_url"), &p.image_url)?;
-        https(&format!("recommendations[{i}].url"), &p.url)?;
-        validate_text(&format!("recommendations[{i}].price"), &p.price, 20)?;
+        product(format!("recommendations[{i}]"), p)?;
+    }
+    if s.recommendations_by_item.len() > MAX_ITEM_MAPPINGS {
+        return Err(FieldError::new(
+            "recommendations_by_item",
+            format!("at most {MAX_ITEM_MAPPINGS} SKUs or product ids"),
+        ));
+    }
+    for (key, products) in &s.recommendations_by_item {
+        let field = format!("recommendations_by_item.{key}");
+        validate_text(&field, key, 64)?;
+        if products.is_empty() || products.len() > MAX_RECOMMENDATIONS {
+            return Err(FieldError::new(
+                &field,
+                format!("1 to {MAX_RECOMMENDATIONS} products"),
+            ));
+        }
+        for (i, p) in products.iter().enumerate() {
+            product(format!("{field}[{i}]"), p)?;
+        }
     }
     if !(8..=720).contains(&s.stall_after_hours) {
         return Err(FieldError::new(
@@ -194,6 +223,7 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
         quiet_hours: s.quiet_hours,
         discount_code: s.discount_code,
         recommendations: s.recommendations,
+        recommendations_by_item: s.recommendations_by_item,
     };
     Ok(())
 }
@@ -256,7 +286,52 @@ pub async fn put<S: Store, V: SenderIdentities + 'static>(
 
 #[cfg(test)]
 mod tests {
-    use super::https;
+    use super::*;
+
+    #[test]
+    fn recommendations_by_item_are_checked_like_the_list_and_saved() {
+        let mut m = afterclick_domain::fakes::merchant("m1");
+        let product = |url: &str| {
+            serde_json::json!({"name": "Pegs", "image_url": "https://img.shop.example/p.jpg",
+                               "url": url, "price": "€4"})
+        };
+        let base = serde_json::to_value(Settings::of(&m)).unwrap();
+        let settings = |mapping: serde_json::Value| -> Settings {
+            let mut v = base.clone();
+            v["recommendations_by_item"] = mapping;
+            serde_json::from_value(v).unwrap()
+        };
+        let good = settings(serde_json::json!({"TENT-2": [product("https://shop.example/pegs")]}));
+        apply(good, &mut m).unwrap();
+        assert_eq!(m.branding.recommendations_by_item["TENT-2"][0].name, "Pegs");
+        for (mapping, field) in [
+            (
+                serde_json::json!({"TENT-2": []}),
+                "recommendations_by_item.TENT-2",
+            ),
+            (
+                serde_json::json!({"TENT-2": [product("javascript:alert(1)")]}),
+                "recommendations_by_item.TENT-2[0].url",
+            ),
+            (
+                serde_json::json!({" ": [product("https://shop.example/x")]}),
+                "recommendations_by_item. ",
+            ),
+        ] {
+            let err = apply(settings(mapping.clone()), &mut m.clone()).unwrap_err();
+            assert_eq!(err.field, field, "{mapping}");
+        }
+        let many: serde_json::Map<String, serde_json::Value> = (0..=MAX_ITEM_MAPPINGS)
+            .map(|i| {
+                (
+                    format!("SKU-{i}"),
+                    serde_json::json!([product("https://shop.example/x")]),
+                )
+            })
+            .collect();
+        let err = apply(settings(serde_json::Value::Object(many)), &mut m.clone()).unwrap_err();
+        assert_eq!(err.field, "recommendations_by_item");
+    }
 
     #[test]
     fn urls_with_tabs_line_breaks_or_spaces_are_refused() {

@@ -252,11 +252,16 @@ pub struct ProductView {
     pub price: String,
 }
 
-/// The merchant's products whose images the page may load (https), at most four.
-pub fn recommendations(merchant: &Merchant, brand: &mut Brand) -> Vec<ProductView> {
+/// The merchant's products for this parcel whose images the page may load (https), at
+/// most four.
+pub fn recommendations(
+    merchant: &Merchant,
+    shipment: &Shipment,
+    brand: &mut Brand,
+) -> Vec<ProductView> {
     merchant
         .branding
-        .recommendations
+        .recommendations_for(shipment)
         .iter()
         .filter(|p| brand.allow_image(&p.image_url))
         .take(4)
