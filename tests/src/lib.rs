@@ -204,6 +204,8 @@ pub struct StackConfig {
     /// Binary mode: extra environment for one function, by binary name.
     pub function_env:
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Where dispatch fetches BigCommerce shipments (a local server in tests).
+    pub bigcommerce_api_url: Option<String>,
 }
 
 /// Where `cargo build --bins` put the function binaries (`make test` builds them first).
@@ -221,6 +223,7 @@ impl Default for StackConfig {
             binaries: None,
             function_env: Default::default(),
             poll_interval: Duration::from_millis(50),
+            bigcommerce_api_url: None,
         }
     }
 }
@@ -278,6 +281,7 @@ impl Stack {
             secrets_key_file: Some(
                 std::env::temp_dir().join(format!("afterclick-kms-{}.key", unique("k"))),
             ),
+            bigcommerce_api_url: config.bigcommerce_api_url,
         };
         Stack {
             devstack: start_devstack(&options).await,

@@ -1,16 +1,25 @@
-//! DynamoDB stream consumer: decodes new webhook deliveries, and the sweeper's wake-ups of
-//! due ones (a MODIFY whose new image carries `woken_at`: a retry, an expired lease, one the
-//! stream never delivered), and takes each one step with the use case
-//! (`afterclick_app::dispatch`: claim with a lease, sign, POST, record) through the HTTP
-//! adapter (`afterclick_aws::webhook_sender`: only public addresses).
+//! DynamoDB stream consumer for afterclick's outgoing HTTP calls: new webhook deliveries and
+//! BigCommerce shipments queued for fetching, and the sweeper's wake-ups of due ones (a
+//! MODIFY whose new image carries `woken_at`: a retry, an expired lease, one the stream
+//! never delivered). Each is taken one step with its use case: `afterclick_app::dispatch`
+//! (claim with a lease, sign, POST, record) through `afterclick_aws::webhook_sender` (only
+//! public addresses), or `afterclick_app::store_fetch` (claim, GET with the store's token,
+//! take the order update, record) through `afterclick_aws::store_api`.
 
+pub use afterclick_aws::store_api::HttpStoreApi;
 pub use afterclick_aws::stream::MissingSequenceNumber;
 pub use afterclick_aws::webhook_sender::HttpSender;
 
-use afterclick_app::dispatch::{Dispatch as UseCase, Store};
+use afterclick_app::dispatch::Dispatch as UseCase;
+use afterclick_app::store_fetch::StoreFetch;
+use afterclick_app::store_orders::NewIds;
+use afterclick_aws::keys::types::PLATFORM_FETCH;
+use afterclick_aws::secrets::{new_shipment_id, new_token};
 use afterclick_aws::stream::{Malformed, StreamConsumer, each_record, image_key, new_image};
 use afterclick_domain::outgoing::{DeliveryKey, DeliveryState};
-use afterclick_domain::ports::{StoreError, WebhookSender};
+use afterclick_domain::platforms::bigcommerce::ShipmentRef;
+use afterclick_domain::platforms::fetch::{FetchKey, FetchState};
+use afterclick_domain::ports::{StoreApi, StoreError, WebhookSender};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::{DateTime, Utc};
@@ -25,21 +34,43 @@ pub enum RecordError {
     Store(#[from] StoreError),
 }
 
-/// The use case behind the stream's decoding; it derefs to it (clock, `run`).
-pub struct Dispatch<S, W>(pub UseCase<S, W>);
+/// Every port the two use cases need.
+pub trait Store: afterclick_app::dispatch::Store + afterclick_app::store_fetch::Store {}
+impl<T: afterclick_app::dispatch::Store + afterclick_app::store_fetch::Store> Store for T {}
 
-impl<S, W> Deref for Dispatch<S, W> {
+/// Fresh shipment ids and page tokens for the shipments a fetch registers.
+pub struct Entropy;
+
+impl NewIds for Entropy {
+    fn shipment_id(&self) -> String {
+        new_shipment_id()
+    }
+    fn token(&self) -> String {
+        new_token()
+    }
+}
+
+/// The use cases behind the stream's decoding; it derefs to the deliveries' (clock, `run`).
+pub struct Dispatch<S, W, A = HttpStoreApi> {
+    pub deliveries: UseCase<S, W>,
+    pub fetches: StoreFetch<S, A, Entropy>,
+}
+
+impl<S, W, A> Deref for Dispatch<S, W, A> {
     type Target = UseCase<S, W>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.deliveries
     }
 }
 
-impl<S, W> DerefMut for Dispatch<S, W> {
+impl<S, W, A> DerefMut for Dispatch<S, W, A> {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
+        &mut self.deliveries
     }
 }
+
+/// BigCommerce's API, unless configured otherwise (`BIGCOMMERCE_API_URL`).
+pub const BIGCOMMERCE_API_URL: &str = "https://api.bigcommerce.com";
 
 /// The key attributes of a delivery item's stream image.
 #[derive(Debug, Deserialize)]
@@ -53,9 +84,40 @@ struct Trigger {
     woken_at: Option<DateTime<Utc>>,
 }
 
-impl<S: Store, W: WebhookSender> Dispatch<S, W> {
-    pub fn new(store: S, sender: W) -> Self {
-        Self(UseCase::new(store, sender))
+/// What every item this function is subscribed to carries: its kind.
+#[derive(Debug, Deserialize)]
+struct Kind {
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+/// A fetch job's stream image.
+#[derive(Debug, Deserialize)]
+struct FetchTrigger {
+    merchant_id: String,
+    reference: ShipmentRef,
+    state: FetchState,
+    woken_at: Option<DateTime<Utc>>,
+}
+
+impl<S: Store + Clone, W: WebhookSender, A: StoreApi> Dispatch<S, W, A> {
+    pub fn new(store: S, sender: W, api: A, bigcommerce_api_url: impl Into<String>) -> Self {
+        Self {
+            deliveries: UseCase::new(store.clone(), sender),
+            fetches: StoreFetch {
+                store,
+                api,
+                base_url: bigcommerce_api_url.into(),
+                ids: Entropy,
+                clock: Utc::now,
+            },
+        }
+    }
+
+    /// Both use cases on one clock (tests move it).
+    pub fn set_clock(&mut self, clock: fn() -> DateTime<Utc>) {
+        self.deliveries.clock = clock;
+        self.fetches.clock = clock;
     }
 
     pub async fn handle(
@@ -63,13 +125,19 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
         event: Event,
     ) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
         // One endpoint's deliveries for one shipment in order; everything else at once, so a
-        // slow endpoint holds up only its own.
-        let key =
-            |r: &EventRecord| image_key(r, &["merchant_id", "tracking_number", "endpoint_id"]);
+        // slow endpoint holds up only its own. A fetch job is its own key (PK and SK).
+        let key = |r: &EventRecord| {
+            image_key(r, &["merchant_id", "tracking_number", "endpoint_id"])
+                .or_else(|| image_key(r, &["PK", "SK"]))
+        };
         each_record(&event, key, |record| self.process(record)).await
     }
 
     async fn process(&self, record: &EventRecord) -> Result<(), RecordError> {
+        let kind: Kind = new_image(record, "a webhook delivery or store fetch item")?;
+        if kind.kind == PLATFORM_FETCH {
+            return self.fetch(record).await;
+        }
         let trigger: Trigger = new_image(record, "a webhook delivery item")?;
         if trigger.woken_at.is_none() && trigger.state != DeliveryState::Pending {
             return Ok(());
@@ -83,14 +151,32 @@ impl<S: Store, W: WebhookSender> Dispatch<S, W> {
         // Repeats (a record delivered twice, a wake-up after the delivery moved on) do
         // nothing: the use case claims compare-and-set on the state it reads.
         match trigger.woken_at {
-            Some(at) => self.0.resume(&key, at).await?,
-            None => self.0.run(&key).await?,
+            Some(at) => self.deliveries.resume(&key, at).await?,
+            None => self.deliveries.run(&key).await?,
+        };
+        Ok(())
+    }
+
+    async fn fetch(&self, record: &EventRecord) -> Result<(), RecordError> {
+        let trigger: FetchTrigger = new_image(record, "a store fetch item")?;
+        if trigger.woken_at.is_none() && trigger.state != FetchState::Pending {
+            return Ok(());
+        }
+        let key = FetchKey {
+            merchant_id: trigger.merchant_id,
+            store_hash: trigger.reference.store_hash,
+            order_id: trigger.reference.order_id,
+            shipment_id: trigger.reference.shipment_id,
+        };
+        match trigger.woken_at {
+            Some(at) => self.fetches.resume(&key, at).await?,
+            None => self.fetches.run(&key).await?,
         };
         Ok(())
     }
 }
 
-impl<S: Store, W: WebhookSender> StreamConsumer for Dispatch<S, W> {
+impl<S: Store + Clone, W: WebhookSender, A: StoreApi> StreamConsumer for Dispatch<S, W, A> {
     async fn handle(&self, event: Event) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
         Dispatch::handle(self, event).await
     }

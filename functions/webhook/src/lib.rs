@@ -12,7 +12,7 @@ pub use error::WebhookError;
 
 use afterclick_domain::platforms::Platform;
 use afterclick_domain::ports::{
-    EventStore, MerchantStore, OrderStore, SecretBox, ShipmentAdmin, ShipmentStore,
+    EventStore, FetchStore, MerchantStore, OrderStore, SecretBox, ShipmentAdmin, ShipmentStore,
 };
 use afterclick_domain::providers::{self, Provider, auth};
 use afterclick_web::ApiPath;
@@ -47,7 +47,14 @@ impl<S> Webhooks<S> {
 
 /// Orders and shipments too: store platforms register shipments.
 pub trait Store:
-    MerchantStore + EventStore + SecretBox + OrderStore + ShipmentStore + ShipmentAdmin + 'static
+    MerchantStore
+    + EventStore
+    + SecretBox
+    + OrderStore
+    + ShipmentStore
+    + ShipmentAdmin
+    + FetchStore
+    + 'static
 {
 }
 impl<T> Store for T where
@@ -57,6 +64,7 @@ impl<T> Store for T where
         + OrderStore
         + ShipmentStore
         + ShipmentAdmin
+        + FetchStore
         + 'static
 {
 }

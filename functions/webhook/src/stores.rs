@@ -11,6 +11,7 @@ use afterclick_app::store_orders::{self, Ingested, NewIds};
 use afterclick_aws::secrets::{new_shipment_id, new_token};
 use afterclick_domain::Merchant;
 use afterclick_domain::model::Integration;
+use afterclick_domain::platforms::fetch::FetchJob;
 use afterclick_domain::platforms::{self, Inbound, Platform, woocommerce};
 use afterclick_domain::providers::auth::AuthError;
 use afterclick_domain::validate::FieldError;
@@ -43,6 +44,8 @@ enum Receipt {
     Ignored { topic: String },
     /// WooCommerce's ping when the webhook is created.
     Ping,
+    /// BigCommerce: the shipment will be fetched from the store's API.
+    Queued,
 }
 
 pub(crate) async fn receive<S: Store>(
@@ -101,14 +104,13 @@ pub(crate) async fn receive<S: Store>(
             tracing::debug!(topic = %topic, "platform topic ignored");
             return Ok(answer(StatusCode::OK, &Receipt::Ignored { topic }));
         }
-        Inbound::FetchShipment(_) => {
-            // Fetching needs the store's API; see the BigCommerce section of the README.
-            return Err(WebhookError::Problem(afterclick_web::Problem::new(
-                StatusCode::NOT_IMPLEMENTED,
-                "not-implemented",
-                "BigCommerce shipments are not fetched yet",
-                "this deployment does not fetch BigCommerce shipments",
-            )));
+        Inbound::FetchShipment(reference) => {
+            // The details come from the store's API: queued (its stream record is dispatch's
+            // work), so the platform has its answer at once.
+            let job = FetchJob::new(&merchant.merchant_id, reference, now);
+            let queued = hooks.store.queue_fetch(&job).await?;
+            tracing::info!(queued, "bigcommerce shipment queued for fetching");
+            Receipt::Queued
         }
         Inbound::Order(update) => {
             let as_of = as_of(platform, &header, update.as_of).unwrap_or(now);

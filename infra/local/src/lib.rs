@@ -17,7 +17,7 @@ pub mod table;
 pub mod template;
 
 use afterclick_aws::{DynamoStore, SesIdentities, SesMailer, SnsTexter};
-use afterclick_dispatch::{Dispatch, HttpSender};
+use afterclick_dispatch::{BIGCOMMERCE_API_URL, Dispatch, HttpSender, HttpStoreApi};
 use afterclick_milestones::Milestones;
 use afterclick_notify::Notify;
 use afterclick_sweeper::{SweepReport, Sweeper};
@@ -137,6 +137,9 @@ pub struct Options {
     /// The local KMS key's material, kept with the data so sealed secrets open after a
     /// restart (created on first use; none: a key for this process only).
     pub secrets_key_file: Option<PathBuf>,
+    /// Where dispatch fetches BigCommerce shipments (tests: a local server playing
+    /// BigCommerce's documented answers); none: BigCommerce's own API.
+    pub bigcommerce_api_url: Option<String>,
 }
 
 /// What a person (or a test) needs to talk to the running stack.
@@ -399,7 +402,13 @@ impl Devstack {
         // The API below accepts local receivers' URLs; the sender must be able to reach them.
         let http =
             HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?;
-        let dispatch = Arc::new(Dispatch::new(store.clone(), http));
+        let store_api =
+            HttpStoreApi::new().map_err(|e| DevstackError::Http(e.to_string()))?;
+        let bigcommerce = options
+            .bigcommerce_api_url
+            .clone()
+            .unwrap_or_else(|| BIGCOMMERCE_API_URL.to_owned());
+        let dispatch = Arc::new(Dispatch::new(store.clone(), http, store_api, bigcommerce));
         let mut progress = Vec::new();
         let mut stats: BTreeMap<String, Arc<streams::FunctionStats>> = BTreeMap::new();
         let mut lanes = BTreeMap::new();
@@ -698,6 +707,9 @@ async fn start_hosts(
         ("AWS_EC2_METADATA_DISABLED", "true"),
     ] {
         env.insert(k.to_owned(), v.to_owned());
+    }
+    if let Some(url) = &options.bigcommerce_api_url {
+        env.insert("BIGCOMMERCE_API_URL".to_owned(), url.clone());
     }
     // What the template's generated secret is on AWS: one per stack, shared by instances.
     env.insert(

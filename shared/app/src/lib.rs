@@ -6,6 +6,7 @@
 pub mod dispatch;
 pub mod notify;
 mod reevaluate;
+pub mod store_fetch;
 pub mod store_orders;
 pub mod sweep;
 

@@ -6,12 +6,12 @@
 //! Due notifications (a deferred SMS whose quiet hours ended, a claim whose sender died) and
 //! webhook deliveries (a retry, an expired lease, one the stream never delivered) are only
 //! woken: the sweep sets `woken_at` on them and the stream carries that to notify and
-//! dispatch, which act with their own claims. So the sweeper sends nothing and holds no
+//! dispatch, which act with their own claims (so are store shipments queued for fetching). So the sweeper sends nothing and holds no
 //! send rights (no SES, SNS, KMS, nor the outgoing-webhook client).
 
 use crate::reevaluate;
 use afterclick_domain::ports::{
-    Due, DueStore, EndpointStore, EventStore, SnapshotReads, StoreError,
+    Due, DueStore, EndpointStore, EventStore, FetchStore, SnapshotReads, StoreError,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -36,10 +36,13 @@ pub struct SweepReport {
     pub resumed: usize,
     /// Webhook deliveries woken for dispatch (retries, expired leases, missed records).
     pub webhooks: usize,
+    /// Store shipments to fetch woken for dispatch (the same reasons).
+    #[serde(default)]
+    pub fetches: usize,
 }
 
-pub trait Store: SnapshotReads + EventStore + EndpointStore + DueStore {}
-impl<T: SnapshotReads + EventStore + EndpointStore + DueStore> Store for T {}
+pub trait Store: SnapshotReads + EventStore + EndpointStore + DueStore + FetchStore {}
+impl<T: SnapshotReads + EventStore + EndpointStore + DueStore + FetchStore> Store for T {}
 
 impl<S: Store> Sweeper<S> {
     pub fn new(store: S) -> Self {
@@ -70,6 +73,17 @@ impl<S: Store> Sweeper<S> {
                         Err(err) => {
                             report.failed += 1;
                             tracing::warn!(error = %err, "waking a due webhook delivery failed");
+                        }
+                    }
+                    continue;
+                }
+                Due::Fetch(key) => {
+                    match self.store.wake_fetch(&key, now).await {
+                        Ok(true) => report.fetches += 1,
+                        Ok(false) => {}
+                        Err(err) => {
+                            report.failed += 1;
+                            tracing::warn!(error = %err, "waking a due store fetch failed");
                         }
                     }
                     continue;
@@ -122,6 +136,7 @@ impl<S: Store> Sweeper<S> {
             intents = report.intents,
             resumed = report.resumed,
             webhooks = report.webhooks,
+            fetches = report.fetches,
             failed = report.failed,
             "sweep done"
         );

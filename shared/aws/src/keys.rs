@@ -21,6 +21,7 @@
 //! | idempotency ref   | `S#{merchant_id}#{tn}`     | `IDEMREF#{sha256(key)}`     | `idempotency_ref` |
 //! | store order       | `M#{merchant_id}`          | `ORDER#{order_number}`      | `order`        |
 //! | handled platform delivery | `M#{merchant_id}`  | `HOOK#{platform}#{sha256(delivery id)}` | `handled_delivery` |
+//! | store shipment to fetch | `M#{merchant_id}`    | `FETCH#{store_hash}#{order_id}#{shipment_id}` | `platform_fetch` |
 //!
 //! `{moment}` is a milestone with its instance (`exception#address_issue`), so each
 //! occurrence of a milestone has its own notification per channel.
@@ -145,7 +146,10 @@ pub mod types {
     pub const IDEMPOTENCY_REF: &str = "idempotency_ref";
     pub const ORDER: &str = "order";
     pub const HANDLED_DELIVERY: &str = "handled_delivery";
+    pub const PLATFORM_FETCH: &str = "platform_fetch";
 }
+
+pub const FETCH_PREFIX: &str = "FETCH#";
 
 /// A store platform's order, by the order number its customer knows.
 pub fn order_sk(order_number: &str) -> String {

@@ -10,6 +10,8 @@ pub mod ses;
 pub mod sns;
 pub mod stream;
 #[cfg(feature = "webhook-sender")]
+pub mod store_api;
+#[cfg(feature = "webhook-sender")]
 pub mod webhook_sender;
 
 pub use config::{Config, https_client, init_tracing, sdk_config};

@@ -412,7 +412,12 @@ impl DueStore for MemoryStore {
             .filter(|n| notification_due(n, now))
             .map(|n| Due::Notification(NotificationKey::from(n)));
         let deliveries = state.outgoing.due(now).into_iter().map(Due::Webhook);
-        Ok(shipments.chain(deferred).chain(deliveries).collect())
+        let fetches = state.orders.due_fetches(now).into_iter().map(Due::Fetch);
+        Ok(shipments
+            .chain(deferred)
+            .chain(deliveries)
+            .chain(fetches)
+            .collect())
     }
 
     async fn wake_notification(

@@ -99,6 +99,8 @@ pub enum Due {
     /// A webhook delivery to (re)try: not picked up from the stream, its claimant crashed,
     /// or its next attempt is due.
     Webhook(crate::outgoing::DeliveryKey),
+    /// A store shipment to fetch (again), for the same reasons.
+    Fetch(crate::platforms::fetch::FetchKey),
 }
 
 pub trait MerchantStore: Send + Sync {

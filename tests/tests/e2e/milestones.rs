@@ -165,7 +165,8 @@ async fn the_sweeper_reads_only_due_shipments() {
         .filter_map(|d| match d {
             afterclick_domain::ports::Due::Shipment(r) => Some(r.tracking_number),
             afterclick_domain::ports::Due::Notification(_)
-            | afterclick_domain::ports::Due::Webhook(_) => None,
+            | afterclick_domain::ports::Due::Webhook(_)
+            | afterclick_domain::ports::Due::Fetch(_) => None,
         })
         .collect();
     found.sort();

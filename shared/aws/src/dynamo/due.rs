@@ -44,8 +44,15 @@ impl DynamoStore {
     }
 }
 
-/// A due-index entry: a shipment (SK `SHIPMENT`) or a deferred notification (SK `N#...`).
+/// A due-index entry: a shipment (SK `SHIPMENT`), a deferred notification (SK `N#...`), a
+/// webhook delivery (`W#...`) or a store shipment to fetch (`FETCH#...`).
 fn due_item(mut item: Item) -> Option<Due> {
+    if let (Some(AttributeValue::S(sk)), Some(AttributeValue::S(merchant_id))) =
+        (item.get(keys::SK), item.get("merchant_id"))
+        && sk.starts_with(keys::FETCH_PREFIX)
+    {
+        return super::orders::due_fetch(merchant_id.clone(), sk).map(Due::Fetch);
+    }
     let (
         Some(AttributeValue::S(merchant_id)),
         Some(AttributeValue::S(tracking_number)),
@@ -82,7 +89,10 @@ fn due_item(mut item: Item) -> Option<Due> {
 /// Sets `woken_at` on an item only while the due index still lists it at `now` (a claim or
 /// finish since the sweep read it moved or removed its `due_sk`) and no wake-up of the last
 /// [`WAKE_AGAIN_AFTER`] stands on it (a duplicate sweep wakes nothing twice).
-async fn wake(update: UpdateItemFluentBuilder, now: DateTime<Utc>) -> Result<bool, StoreError> {
+pub(super) async fn wake(
+    update: UpdateItemFluentBuilder,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     let result = update
         .update_expression("SET #woken = :now")
         .condition_expression(

@@ -1,8 +1,13 @@
 //! Store-platform orders (`M#..`/`ORDER#{order_number}`), handled platform deliveries
 //! (`M#..`/`HOOK#{platform}#{sha256(delivery id)}`, kept a few days by TTL) and the
-//! merchant's platform connections (`integrations` on the settings item).
+//! merchant's platform connections (`integrations` on the settings item), and BigCommerce
+//! shipments queued for fetching (`M#..`/`FETCH#{store_hash}#{order_id}#{shipment_id}`, in
+//! the due index like a webhook delivery until done or failed).
 
 use super::{DynamoStore, applied, from_item, keyed, n, number, s, to_item};
+use afterclick_domain::platforms::fetch::{FetchFinish, FetchJob, FetchKey, FetchSeen, FetchState};
+use afterclick_domain::ports::FetchStore;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use crate::keys::{self, types};
 use afterclick_domain::model::Integration;
 use afterclick_domain::orders::Order;
@@ -143,5 +148,146 @@ impl IntegrationStore for DynamoStore {
         } else {
             Err(StoreError::Conflict)
         }
+    }
+}
+
+fn fetch_sk(key: &FetchKey) -> String {
+    format!(
+        "{}{}#{}#{}",
+        keys::FETCH_PREFIX,
+        key.store_hash,
+        key.order_id,
+        key.shipment_id
+    )
+}
+
+/// A due-index entry of a fetch job, from its keys.
+pub(super) fn due_fetch(merchant_id: String, sk: &str) -> Option<FetchKey> {
+    let mut parts = sk.strip_prefix(keys::FETCH_PREFIX)?.splitn(3, '#');
+    Some(FetchKey {
+        merchant_id,
+        store_hash: parts.next()?.to_owned(),
+        order_id: parts.next()?.to_owned(),
+        shipment_id: parts.next()?.to_owned(),
+    })
+}
+
+impl DynamoStore {
+    fn fetch_update(&self, key: &FetchKey) -> UpdateItemFluentBuilder {
+        self.update_item(keys::merchant_pk(&key.merchant_id), fetch_sk(key))
+            .condition_expression("#state = :seen_state AND attempts = :seen_attempts")
+            .expression_attribute_names("#state", "state")
+    }
+}
+
+impl FetchStore for DynamoStore {
+    async fn queue_fetch(&self, job: &FetchJob) -> Result<bool, StoreError> {
+        let key = job.key();
+        let mut item = keyed(
+            to_item(job)?,
+            keys::merchant_pk(&job.merchant_id),
+            fetch_sk(&key),
+            types::PLATFORM_FETCH,
+        );
+        if let Some(due) = job.due_at() {
+            item.insert(keys::DUE_PK.into(), s(keys::due_partition(&key.shipment_id)));
+            item.insert(keys::DUE_SK.into(), s(keys::due_sort_key(due)));
+        }
+        let put = self
+            .put_item(item)
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await;
+        applied(put)
+    }
+
+    async fn fetch_job(&self, key: &FetchKey) -> Result<Option<FetchJob>, StoreError> {
+        self.get(keys::merchant_pk(&key.merchant_id), &fetch_sk(key))
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    async fn claim_fetch(
+        &self,
+        key: &FetchKey,
+        seen: FetchSeen,
+        lease_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .fetch_update(key)
+            .update_expression(
+                "SET #state = :fetching, attempts = attempts + :one, lease_until = :lease, \
+                 updated_at = :now, due_pk = :due_pk, due_sk = :due_sk \
+                 REMOVE next_attempt_at, woken_at",
+            )
+            .expression_attribute_values(":seen_state", state(seen.state)?)
+            .expression_attribute_values(":seen_attempts", n(seen.attempts))
+            .expression_attribute_values(":fetching", state(FetchState::Fetching)?)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":lease", s(lease_until.to_rfc3339()))
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .expression_attribute_values(":due_pk", s(keys::due_partition(&key.shipment_id)))
+            .expression_attribute_values(":due_sk", s(keys::due_sort_key(lease_until)))
+            .send()
+            .await;
+        applied(result)
+    }
+
+    async fn finish_fetch(
+        &self,
+        key: &FetchKey,
+        seen: FetchSeen,
+        finish: &FetchFinish,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut sets = vec!["#state = :state", "updated_at = :now"];
+        // Without the wake-up: only the sweeper's wakes match dispatch's MODIFY filter.
+        let mut removes = vec!["lease_until", "woken_at"];
+        let mut values = HashMap::from([
+            (":seen_state".to_owned(), state(seen.state)?),
+            (":seen_attempts".to_owned(), n(seen.attempts)),
+            (":state".to_owned(), state(finish.state())?),
+            (":now".to_owned(), s(now.to_rfc3339())),
+        ]);
+        match finish {
+            FetchFinish::Retry { error, .. } | FetchFinish::Failed { error } => {
+                sets.push("last_error = :error");
+                values.insert(":error".into(), s(error.clone()));
+            }
+            FetchFinish::Done => removes.push("last_error"),
+        }
+        if let FetchFinish::Retry { at, .. } = finish {
+            sets.extend(["next_attempt_at = :at", "due_sk = :due_sk"]);
+            values.insert(":at".into(), s(at.to_rfc3339()));
+            values.insert(":due_sk".into(), s(keys::due_sort_key(*at)));
+        } else {
+            removes.extend(["next_attempt_at", "due_pk", "due_sk"]);
+        }
+        let result = self
+            .fetch_update(key)
+            .update_expression(format!(
+                "SET {} REMOVE {}",
+                sets.join(", "),
+                removes.join(", ")
+            ))
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        applied(result)
+    }
+
+    async fn wake_fetch(&self, key: &FetchKey, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let update = self.update_item(keys::merchant_pk(&key.merchant_id), fetch_sk(key));
+        super::due::wake(update, now).await
+    }
+}
+
+/// A state as stored (its serde name).
+fn state(state: FetchState) -> Result<AttributeValue, StoreError> {
+    match serde_dynamo::to_attribute_value(state) {
+        Ok(value) => Ok(value),
+        Err(err) => Err(StoreError::Corrupt(err.to_string())),
     }
 }

@@ -3,14 +3,38 @@
 use super::MemoryStore;
 use crate::model::Integration;
 use crate::orders::Order;
-use crate::ports::{IntegrationStore, OrderStore, StoreError};
+use crate::platforms::fetch::{FetchFinish, FetchJob, FetchKey, FetchSeen, FetchState};
+use crate::ports::{FetchStore, IntegrationStore, OrderStore, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
+
+type JobKey = (String, String, String, String);
+
+fn job_key(k: &FetchKey) -> JobKey {
+    (
+        k.merchant_id.clone(),
+        k.store_hash.clone(),
+        k.order_id.clone(),
+        k.shipment_id.clone(),
+    )
+}
 
 #[derive(Default)]
 pub(super) struct OrderState {
     orders: BTreeMap<(String, String), Order>,
     handled: BTreeSet<(String, String, String)>,
+    /// Fetch jobs with their wake-up, if any.
+    fetches: BTreeMap<JobKey, (FetchJob, Option<DateTime<Utc>>)>,
+}
+
+impl OrderState {
+    pub(super) fn due_fetches(&self, now: DateTime<Utc>) -> Vec<FetchKey> {
+        self.fetches
+            .values()
+            .filter(|(j, _)| j.due_at().is_some_and(|at| at <= now))
+            .map(|(j, _)| j.key())
+            .collect()
+    }
 }
 
 impl MemoryStore {
@@ -94,5 +118,87 @@ impl IntegrationStore for MemoryStore {
             }
         }
         Ok(())
+    }
+}
+
+impl FetchStore for MemoryStore {
+    async fn queue_fetch(&self, job: &FetchJob) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let key = job_key(&job.key());
+        if state.orders.fetches.contains_key(&key) {
+            return Ok(false);
+        }
+        state.orders.fetches.insert(key, (job.clone(), None));
+        Ok(true)
+    }
+
+    async fn fetch_job(&self, key: &FetchKey) -> Result<Option<FetchJob>, StoreError> {
+        let state = self.state.lock().unwrap();
+        Ok(state.orders.fetches.get(&job_key(key)).map(|(j, _)| j.clone()))
+    }
+
+    async fn claim_fetch(
+        &self,
+        key: &FetchKey,
+        seen: FetchSeen,
+        lease_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let Some((job, woken)) = state.orders.fetches.get_mut(&job_key(key)) else {
+            return Ok(false);
+        };
+        if job.seen() != seen {
+            return Ok(false);
+        }
+        job.state = FetchState::Fetching;
+        job.attempts += 1;
+        job.lease_until = Some(lease_until);
+        job.updated_at = now;
+        *woken = None;
+        Ok(true)
+    }
+
+    async fn finish_fetch(
+        &self,
+        key: &FetchKey,
+        seen: FetchSeen,
+        finish: &FetchFinish,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let Some((job, woken)) = state.orders.fetches.get_mut(&job_key(key)) else {
+            return Ok(false);
+        };
+        if job.seen() != seen {
+            return Ok(false);
+        }
+        job.state = finish.state();
+        job.lease_until = None;
+        job.next_attempt_at = match finish {
+            FetchFinish::Retry { at, .. } => Some(*at),
+            _ => None,
+        };
+        job.last_error = match finish {
+            FetchFinish::Retry { error, .. } | FetchFinish::Failed { error } => Some(error.clone()),
+            FetchFinish::Done => None,
+        };
+        job.updated_at = now;
+        *woken = None;
+        Ok(true)
+    }
+
+    async fn wake_fetch(&self, key: &FetchKey, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let Some((job, woken)) = state.orders.fetches.get_mut(&job_key(key)) else {
+            return Ok(false);
+        };
+        let due = job.due_at().is_some_and(|at| at <= now);
+        if !due || super::still_woken(woken.as_ref(), now) {
+            return Ok(false);
+        }
+        *woken = Some(now);
+        state.wakes.push(crate::ports::Due::Fetch(key.clone()));
+        Ok(true)
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod bigcommerce;
 pub mod carriers;
+pub mod fetch;
 pub mod shopify;
 pub mod woocommerce;
 

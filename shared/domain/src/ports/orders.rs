@@ -4,6 +4,7 @@
 use super::StoreError;
 use crate::model::Integration;
 use crate::orders::Order;
+use crate::platforms::fetch::{FetchFinish, FetchJob, FetchKey, FetchSeen};
 use chrono::{DateTime, Utc};
 use std::future::Future;
 
@@ -47,4 +48,65 @@ pub trait IntegrationStore: Send + Sync {
         platform: &str,
         integration: Option<&Integration>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// BigCommerce shipments queued for fetching (see `platforms::fetch`).
+pub trait FetchStore: Send + Sync {
+    /// Queues the fetch unless the same one is queued already; true if it is new.
+    fn queue_fetch(&self, job: &FetchJob) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    fn fetch_job(
+        &self,
+        key: &FetchKey,
+    ) -> impl Future<Output = Result<Option<FetchJob>, StoreError>> + Send;
+
+    /// `seen` -> fetching with a lease, if the job is still as seen; true if claimed.
+    fn claim_fetch(
+        &self,
+        key: &FetchKey,
+        seen: FetchSeen,
+        lease_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Records how the claimed attempt ended (and removes any wake-up), if the job is still
+    /// as claimed; true if recorded.
+    fn finish_fetch(
+        &self,
+        key: &FetchKey,
+        seen: FetchSeen,
+        finish: &FetchFinish,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The sweeper's wake-up of a due fetch (as for webhook deliveries); true if woken.
+    fn wake_fetch(
+        &self,
+        key: &FetchKey,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// A failed call to a store's API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiFailure {
+    pub status: Option<u16>,
+    pub error: String,
+}
+
+impl ApiFailure {
+    /// Worth another try later: no answer, a server error, or "too many requests". A 4xx is
+    /// the same next time (a deleted shipment, a revoked token).
+    pub fn transient(&self) -> bool {
+        self.status.is_none_or(|s| s >= 500 || s == 429 || s == 408)
+    }
+}
+
+/// A store platform's API, read with the merchant's token.
+pub trait StoreApi: Send + Sync {
+    fn get(
+        &self,
+        url: &str,
+        token: &str,
+    ) -> impl Future<Output = Result<Vec<u8>, ApiFailure>> + Send;
 }
