@@ -402,8 +402,7 @@ impl Devstack {
         // The API below accepts local receivers' URLs; the sender must be able to reach them.
         let http =
             HttpSender::allowing_loopback().map_err(|e| DevstackError::Http(e.to_string()))?;
-        let store_api =
-            HttpStoreApi::new().map_err(|e| DevstackError::Http(e.to_string()))?;
+        let store_api = HttpStoreApi::new().map_err(|e| DevstackError::Http(e.to_string()))?;
         let bigcommerce = options
             .bigcommerce_api_url
             .clone()

@@ -182,7 +182,9 @@ impl<S: Store, A: StoreApi, I: NewIds> StoreFetch<S, A, I> {
             FetchFinish::Retry { at, error } => {
                 tracing::warn!(%at, error = %error, "store fetch failed; retry scheduled")
             }
-            FetchFinish::Failed { error } => tracing::warn!(error = %error, "store fetch failed for good"),
+            FetchFinish::Failed { error } => {
+                tracing::warn!(error = %error, "store fetch failed for good")
+            }
         }
         let recorded = self.store.finish_fetch(key, seen, &finish, now).await?;
         Ok(recorded.then(|| finish.state()))

@@ -8,9 +8,9 @@ pub mod sealing;
 pub mod secrets;
 pub mod ses;
 pub mod sns;
-pub mod stream;
 #[cfg(feature = "webhook-sender")]
 pub mod store_api;
+pub mod stream;
 #[cfg(feature = "webhook-sender")]
 pub mod webhook_sender;
 

@@ -53,7 +53,10 @@ impl StoreApi for HttpStoreApi {
             .await
             .map_err(|e| failure(None, e.without_url().to_string()))?;
         if body.len() > MAX_BODY {
-            return Err(failure(Some(status.as_u16()), "the answer is too large".into()));
+            return Err(failure(
+                Some(status.as_u16()),
+                "the answer is too large".into(),
+            ));
         }
         Ok(body.to_vec())
     }

@@ -195,11 +195,50 @@ async fn a_shopify_split_order_becomes_two_parcels_once_and_is_rated_once() {
     let r = post_shopify(&stack, &info.merchant_id, Some(secret), &ignored, b"{}").await;
     assert_eq!((r.status, &r.body["outcome"]), (200, &json!("ignored")));
 
+    // A third part shipped without a tracking number: kept as lines waiting for one.
+    let untracked = String::from_utf8(fulfilment(1042, 3, "X", &[("Socks", 3)], &email))
+        .unwrap()
+        .replace("\"X\"", "null")
+        .replace("[null]", "[]");
+    let waiting = delivery("ev-5", t0 + Duration::minutes(6));
+    let r = post_shopify(
+        &stack,
+        &info.merchant_id,
+        Some(secret),
+        &waiting,
+        untracked.as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        (&r.body["registered"], &r.body["waiting_for_tracking"]),
+        (&json!(0), &json!(1)),
+        "{}",
+        r.body
+    );
+    // A signed body that is no fulfilment: a problem naming it, nothing stored.
+    let broken = delivery("ev-6", t0);
+    let r = post_shopify(
+        &stack,
+        &info.merchant_id,
+        Some(secret),
+        &broken,
+        b"{\"id\": [",
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.content_type.as_str()),
+        (400, "application/problem+json")
+    );
+
     let order = get(&stack, &info.api_key, "/v1/orders/1042").await;
     assert_eq!(order.status, 200, "{}", order.body);
     assert_eq!(order.body["platform"], "shopify");
     let parcels = order.body["parcels"].as_array().unwrap();
     assert_eq!(parcels.len(), 2, "{}", order.body);
+    assert_eq!(
+        order.body["waiting_for_tracking"][0]["items"][0]["title"],
+        "Socks"
+    );
     assert_eq!(parcels[0]["tracking_number"], a.to_uppercase());
     assert_eq!(parcels[0]["position"], 1);
     assert_eq!(parcels[0]["items"][0]["title"], "Linen shirt");
@@ -413,4 +452,201 @@ async fn a_woocommerce_tracking_item_becomes_a_parcel_once_and_its_removal_cance
         .collect();
     assert_eq!(cancelled, [t2.to_uppercase()], "{}", order.body);
     assert_eq!(order.body["statuses"], json!({"pending": 1}));
+}
+
+/// A local HTTP server playing BigCommerce's documented answers for one shipment and its
+/// order's products (BigCommerce itself cannot run here): the first shipment request gets
+/// a 503, so the fetch is retried; every request must carry the store's token.
+mod bigcommerce_api {
+    use axum::extract::{Path, State};
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    use axum::routing::get;
+    use axum::{Json, Router};
+    use serde_json::json;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub const TOKEN: &str = "bc-api-token-e2e";
+
+    #[derive(Default)]
+    pub struct Calls {
+        pub shipment: AtomicUsize,
+        pub products: AtomicUsize,
+        pub without_token: AtomicUsize,
+    }
+
+    fn authorised(calls: &Calls, headers: &HeaderMap) -> bool {
+        let ok = headers.get("x-auth-token").and_then(|v| v.to_str().ok()) == Some(TOKEN);
+        if !ok {
+            calls.without_token.fetch_add(1, Ordering::SeqCst);
+        }
+        ok
+    }
+
+    async fn shipment(
+        State((calls, tracking)): State<(Arc<Calls>, String)>,
+        Path((_hash, order, id)): Path<(String, u64, u64)>,
+        headers: HeaderMap,
+    ) -> axum::response::Response {
+        if !authorised(&calls, &headers) {
+            return StatusCode::UNAUTHORIZED.into_response();
+        }
+        if calls.shipment.fetch_add(1, Ordering::SeqCst) == 0 {
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+        Json(json!({
+            "id": id, "order_id": order, "customer_id": 11, "order_address_id": 131,
+            "date_created": "Mon, 02 Nov 2026 10:00:00 +0000", "tracking_number": tracking,
+            "shipping_method": "UPS Ground", "shipping_provider": "ups", "tracking_carrier": "ups",
+            "tracking_link": "", "comments": "",
+            "billing_address": {"first_name": "Lin", "last_name": "Chen", "email": "billing@customer.example",
+                                "country_iso2": "US", "state": "Texas"},
+            "shipping_address": {"first_name": "Lin", "last_name": "Chen", "street_1": "1 Main St",
+                                 "city": "Austin", "state": "Texas", "zip": "78751",
+                                 "country": "United States", "country_iso2": "US",
+                                 "email": "lin@customer.example", "phone": ""},
+            "items": [{"order_product_id": 194, "product_id": 77, "quantity": 1}],
+            "shipping_provider_display_name": "UPS"
+        }))
+        .into_response()
+    }
+
+    async fn products(
+        State((calls, _)): State<(Arc<Calls>, String)>,
+        headers: HeaderMap,
+    ) -> axum::response::Response {
+        if !authorised(&calls, &headers) {
+            return StatusCode::UNAUTHORIZED.into_response();
+        }
+        calls.products.fetch_add(1, Ordering::SeqCst);
+        Json(
+            json!([{"id": 194, "order_id": 512, "product_id": 77, "name": "Desk lamp",
+                     "sku": "DL-1", "quantity": 1}]),
+        )
+        .into_response()
+    }
+
+    /// Serves until the test ends; its base URL and its counters.
+    pub async fn start(tracking: String) -> (String, Arc<Calls>) {
+        let calls = Arc::new(Calls::default());
+        let app = Router::new()
+            .route(
+                "/stores/{hash}/v2/orders/{order}/shipments/{id}",
+                get(shipment),
+            )
+            .route("/stores/{hash}/v2/orders/{order}/products", get(products))
+            .with_state((calls.clone(), tracking));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url, calls)
+    }
+}
+
+fn two_minutes_on() -> DateTime<Utc> {
+    Utc::now() + Duration::minutes(2)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bigcommerce_shipment_is_queued_fetched_with_the_token_retried_and_registered_once() {
+    use std::sync::atomic::Ordering;
+    let tracking = unique("1ZBC");
+    let (api_url, calls) = bigcommerce_api::start(tracking.clone()).await;
+    let stack = Stack::start_with(afterclick_e2e::StackConfig {
+        bigcommerce_api_url: Some(api_url),
+        ..Default::default()
+    })
+    .await;
+    let info = stack.info().clone();
+    let secret = "bc-client-secret-e2e";
+    let r = connect(
+        &stack,
+        &info.api_key,
+        "bigcommerce",
+        json!({"store_hash": "e2estore", "secret": secret, "api_token": bigcommerce_api::TOKEN}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["api_token_set"], true);
+    assert!(!r.body.to_string().contains(bigcommerce_api::TOKEN));
+
+    let body = serde_json::to_vec(&json!({
+        "scope": "store/shipment/created", "store_id": "1025646",
+        "data": {"type": "shipment", "id": 31, "orderId": 512},
+        "hash": unique("hash"), "created_at": Utc::now().timestamp(), "producer": "stores/e2estore"
+    }))
+    .unwrap();
+    let post = |signed: bool| {
+        let id = unique("wh");
+        let timestamp = Utc::now().timestamp();
+        let mut request = stack
+            .http
+            .post(stack.url(&format!("/webhooks/bigcommerce/{}", info.merchant_id)))
+            .header("content-type", "application/json")
+            .header("webhook-id", &id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .body(body.clone());
+        if signed {
+            let signature = afterclick_domain::signature::sign_with_key(
+                secret.as_bytes(),
+                &id,
+                timestamp,
+                &body,
+            )
+            .unwrap();
+            request = request.header("webhook-signature", signature);
+        }
+        stack.send(request)
+    };
+    assert_eq!(post(false).await.status, 401);
+    let first = post(true).await;
+    assert_eq!(
+        (first.status, &first.body["outcome"]),
+        (200, &json!("queued")),
+        "{}",
+        first.body
+    );
+    for _ in 0..4 {
+        let again = post(true).await;
+        assert_eq!(again.body["outcome"], "duplicate", "{}", again.body);
+    }
+
+    // The first fetch meets a 503 and is scheduled again; the sweep after the retry time
+    // wakes it, and dispatch fetches it.
+    for _ in 0..200 {
+        if calls.shipment.load(Ordering::SeqCst) > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        calls.shipment.load(Ordering::SeqCst),
+        1,
+        "fetched once so far"
+    );
+    let report = stack.devstack.sweep_at(two_minutes_on).await.unwrap();
+    assert_eq!(report.fetches, 1, "{report:?}");
+    let mut order = get(&stack, &info.api_key, "/v1/orders/512").await;
+    for _ in 0..200 {
+        if order.status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        order = get(&stack, &info.api_key, "/v1/orders/512").await;
+    }
+    assert_eq!(order.status, 200, "{}", order.body);
+    assert_eq!(order.body["platform"], "bigcommerce");
+    let parcels = order.body["parcels"].as_array().unwrap();
+    assert_eq!(parcels.len(), 1);
+    assert_eq!(parcels[0]["tracking_number"], tracking.to_uppercase());
+    assert_eq!(parcels[0]["carrier"], "ups");
+    assert_eq!(parcels[0]["items"][0]["title"], "Desk lamp");
+    assert_eq!(parcels[0]["customer"]["email"], "lin@customer.example");
+    assert_eq!(calls.shipment.load(Ordering::SeqCst), 2);
+    assert_eq!(calls.products.load(Ordering::SeqCst), 1);
+    assert_eq!(calls.without_token.load(Ordering::SeqCst), 0);
+    // Done is done: another sweep finds nothing to fetch.
+    let report = stack.devstack.sweep_at(two_minutes_on).await.unwrap();
+    assert_eq!(report.fetches, 0);
 }

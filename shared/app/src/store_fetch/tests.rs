@@ -84,7 +84,11 @@ async fn setup() -> (MemoryStore, FetchKey) {
     (store, job.key())
 }
 
-fn fetcher(store: &MemoryStore, api: Script, clock: fn() -> DateTime<Utc>) -> StoreFetch<MemoryStore, Script, Ids> {
+fn fetcher(
+    store: &MemoryStore,
+    api: Script,
+    clock: fn() -> DateTime<Utc>,
+) -> StoreFetch<MemoryStore, Script, Ids> {
     StoreFetch {
         store: store.clone(),
         api,
@@ -104,7 +108,8 @@ async fn a_fetched_shipment_registers_its_parcel_with_the_merchants_token() {
         asked,
         [
             (
-                "https://api.bigcommerce.example/stores/abc123/v2/orders/512/shipments/31".to_owned(),
+                "https://api.bigcommerce.example/stores/abc123/v2/orders/512/shipments/31"
+                    .to_owned(),
                 "bc-token".to_owned()
             ),
             (
@@ -113,8 +118,15 @@ async fn a_fetched_shipment_registers_its_parcel_with_the_merchants_token() {
             )
         ]
     );
-    let s = store.shipment("m1", "1Z999AA10123456784").await.unwrap().unwrap();
-    assert_eq!((s.order_number.as_str(), s.carrier.as_str()), ("512", "ups"));
+    let s = store
+        .shipment("m1", "1Z999AA10123456784")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (s.order_number.as_str(), s.carrier.as_str()),
+        ("512", "ups")
+    );
     assert_eq!(s.customer.timezone, "America/Chicago");
     assert_eq!(s.parcel.unwrap().items[0].title, "Desk lamp");
     assert_eq!(f.run(&key).await.unwrap(), None, "done is done");
@@ -153,7 +165,10 @@ async fn a_failing_api_is_retried_on_schedule_and_a_4xx_fails_for_good() {
 #[tokio::test]
 async fn a_store_no_longer_connected_is_not_fetched() {
     let (store, key) = setup().await;
-    store.save_integration("m1", "bigcommerce", None).await.unwrap();
+    store
+        .save_integration("m1", "bigcommerce", None)
+        .await
+        .unwrap();
     let f = fetcher(&store, Script::default(), t0);
     assert_eq!(f.run(&key).await.unwrap(), Some(FetchState::Failed));
     assert!(f.api.asked.lock().unwrap().is_empty());

@@ -5,13 +5,13 @@
 //! the due index like a webhook delivery until done or failed).
 
 use super::{DynamoStore, applied, from_item, keyed, n, number, s, to_item};
-use afterclick_domain::platforms::fetch::{FetchFinish, FetchJob, FetchKey, FetchSeen, FetchState};
-use afterclick_domain::ports::FetchStore;
-use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use crate::keys::{self, types};
 use afterclick_domain::model::Integration;
 use afterclick_domain::orders::Order;
+use afterclick_domain::platforms::fetch::{FetchFinish, FetchJob, FetchKey, FetchSeen, FetchState};
+use afterclick_domain::ports::FetchStore;
 use afterclick_domain::ports::{IntegrationStore, OrderStore, StoreError};
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
@@ -190,7 +190,10 @@ impl FetchStore for DynamoStore {
             types::PLATFORM_FETCH,
         );
         if let Some(due) = job.due_at() {
-            item.insert(keys::DUE_PK.into(), s(keys::due_partition(&key.shipment_id)));
+            item.insert(
+                keys::DUE_PK.into(),
+                s(keys::due_partition(&key.shipment_id)),
+            );
             item.insert(keys::DUE_SK.into(), s(keys::due_sort_key(due)));
         }
         let put = self

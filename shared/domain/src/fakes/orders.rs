@@ -134,7 +134,11 @@ impl FetchStore for MemoryStore {
 
     async fn fetch_job(&self, key: &FetchKey) -> Result<Option<FetchJob>, StoreError> {
         let state = self.state.lock().unwrap();
-        Ok(state.orders.fetches.get(&job_key(key)).map(|(j, _)| j.clone()))
+        Ok(state
+            .orders
+            .fetches
+            .get(&job_key(key))
+            .map(|(j, _)| j.clone()))
     }
 
     async fn claim_fetch(

@@ -181,7 +181,10 @@ mod tests {
         retrying.attempts = 1;
         retrying.next_attempt_at = Some(now + Duration::seconds(30));
         assert_eq!(retrying.next_step(now), Step::Wait);
-        assert_eq!(retrying.next_step(now + Duration::seconds(30)), Step::Attempt);
+        assert_eq!(
+            retrying.next_step(now + Duration::seconds(30)),
+            Step::Attempt
+        );
         assert!(matches!(
             FetchFinish::failed(MAX_ATTEMPTS, "503".into(), now),
             FetchFinish::Failed { .. }
