@@ -14,8 +14,8 @@ use afterclick_domain::model::{
 };
 use afterclick_domain::outgoing::{DeliveryState, LEASE, Seen, deliveries};
 use afterclick_domain::ports::{
-    DeliveryStore, Due, DueStore, EventStore, NotificationKey, NotificationStore, Outcome,
-    Registration, ShipmentList, ShipmentStore, StoreError,
+    DeliveryStore, Due, DueStore, EventStore, FetchStore, NotificationKey, NotificationStore,
+    OrderStore, Outcome, Registration, ShipmentList, ShipmentStore, StoreError,
 };
 use afterclick_e2e::unique;
 use chrono::{DateTime, Duration, DurationRound, Utc};
@@ -23,11 +23,25 @@ use futures::future::join_all;
 
 /// What every store under contract is.
 trait Store:
-    ShipmentStore + EventStore + NotificationStore + ShipmentList + DueStore + DeliveryStore
+    ShipmentStore
+    + EventStore
+    + NotificationStore
+    + ShipmentList
+    + DueStore
+    + DeliveryStore
+    + OrderStore
+    + FetchStore
 {
 }
 impl<S> Store for S where
-    S: ShipmentStore + EventStore + NotificationStore + ShipmentList + DueStore + DeliveryStore
+    S: ShipmentStore
+        + EventStore
+        + NotificationStore
+        + ShipmentList
+        + DueStore
+        + DeliveryStore
+        + OrderStore
+        + FetchStore
 {
 }
 
@@ -401,6 +415,133 @@ async fn merchants_see_only_their_own(store: impl Store) {
     ));
 }
 
+async fn an_order_saves_on_the_version_it_read(store: impl Store) {
+    use afterclick_domain::orders::Order;
+    let m = merchant();
+    let at = now();
+    let order = Order {
+        merchant_id: m.clone(),
+        order_number: "1042".into(),
+        platform: "shopify".into(),
+        order_id: "77".into(),
+        parts: Vec::new(),
+        cancelled_at: None,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    let saves = join_all((0..4).map(|_| store.save_order(&order))).await;
+    assert_eq!(saves.iter().filter(|r| r.is_ok()).count(), 1, "{saves:?}");
+    assert!(matches!(
+        store.save_order(&order).await,
+        Err(StoreError::Conflict)
+    ));
+    let next = Order {
+        version: 2,
+        ..order.clone()
+    };
+    store.save_order(&next).await.unwrap();
+    assert_eq!(store.order(&m, "1042").await.unwrap(), Some(next));
+    assert_eq!(store.order("someone-else", "1042").await.unwrap(), None);
+    assert!(!store.delivery_handled(&m, "shopify", "ev-1").await.unwrap());
+    store
+        .mark_delivery_handled(&m, "shopify", "ev-1", at)
+        .await
+        .unwrap();
+    assert!(store.delivery_handled(&m, "shopify", "ev-1").await.unwrap());
+    assert!(
+        !store
+            .delivery_handled(&m, "woocommerce", "ev-1")
+            .await
+            .unwrap()
+    );
+}
+
+async fn a_store_fetch_is_queued_once_claimed_once_and_woken_for_its_retry(store: impl Store) {
+    use afterclick_domain::platforms::bigcommerce::ShipmentRef;
+    use afterclick_domain::platforms::fetch::{FetchFinish, FetchJob, FetchSeen, FetchState};
+    let m = merchant();
+    let created = now();
+    let job = FetchJob::new(
+        &m,
+        ShipmentRef {
+            store_hash: "abc123".into(),
+            order_id: "512".into(),
+            shipment_id: "31".into(),
+            created_at: created,
+        },
+        created,
+    );
+    let key = job.key();
+    let queued = join_all((0..3).map(|_| store.queue_fetch(&job))).await;
+    assert_eq!(queued.iter().filter(|q| *q.as_ref().unwrap()).count(), 1);
+    let seen = FetchSeen {
+        state: FetchState::Pending,
+        attempts: 0,
+    };
+    let claims =
+        join_all((0..5).map(|_| store.claim_fetch(&key, seen, created + LEASE, created))).await;
+    assert_eq!(claims.iter().filter(|c| *c.as_ref().unwrap()).count(), 1);
+    let claimed = FetchSeen {
+        state: FetchState::Fetching,
+        attempts: 1,
+    };
+    let retry_at = created + Duration::seconds(30);
+    let finish = FetchFinish::Retry {
+        at: retry_at,
+        error: "HTTP 503".into(),
+    };
+    assert!(
+        store
+            .finish_fetch(&key, claimed, &finish, created)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .finish_fetch(&key, claimed, &finish, created)
+            .await
+            .unwrap()
+    );
+    let stored = store.fetch_job(&key).await.unwrap().unwrap();
+    assert_eq!((stored.state, stored.attempts), (FetchState::Retrying, 1));
+    assert!(
+        !store.wake_fetch(&key, created).await.unwrap(),
+        "not due yet"
+    );
+    // Whole seconds past the retry: the due index keeps seconds.
+    let due_at = retry_at + Duration::seconds(2);
+    let due = store.due(due_at).await.unwrap();
+    assert!(due.contains(&Due::Fetch(key.clone())), "{due:?}");
+    assert!(store.wake_fetch(&key, due_at).await.unwrap());
+    assert!(!store.wake_fetch(&key, due_at).await.unwrap(), "woken once");
+    let retried = FetchSeen {
+        state: FetchState::Retrying,
+        attempts: 1,
+    };
+    assert!(
+        store
+            .claim_fetch(&key, retried, due_at + LEASE, due_at)
+            .await
+            .unwrap()
+    );
+    let done = FetchSeen {
+        state: FetchState::Fetching,
+        attempts: 2,
+    };
+    assert!(
+        store
+            .finish_fetch(&key, done, &FetchFinish::Done, due_at)
+            .await
+            .unwrap()
+    );
+    let later = store.due(due_at + Duration::days(1)).await.unwrap();
+    assert!(
+        !later.contains(&Due::Fetch(key)),
+        "done: out of the due index"
+    );
+}
+
 /// Each behaviour as two tests: `memory::<name>` on the fake, `dynamodb::<name>` on a fresh
 /// table of DynamoDB Local.
 macro_rules! contract {
@@ -434,4 +575,6 @@ contract!(
     timeline_pages_go_back_from_the_newest,
     shipments_list_newest_first_page_by_page,
     merchants_see_only_their_own,
+    an_order_saves_on_the_version_it_read,
+    a_store_fetch_is_queued_once_claimed_once_and_woken_for_its_retry,
 );
