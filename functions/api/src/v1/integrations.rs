@@ -3,9 +3,10 @@
 //! its webhooks with (Shopify's app client secret, the WooCommerce webhook's secret,
 //! BigCommerce's app client secret, plus for BigCommerce the API token shipments are fetched
 //! with); afterclick answers the URL to paste into the platform. Secrets are stored sealed
-//! and never shown again. Putting a new secret keeps the previous one valid (deliveries
-//! signed before the switch still verify); the one before that stops working, as with the
-//! carriers' secrets.
+//! and never shown again. Putting a secret rotates: the previous one stays valid (deliveries
+//! signed before the switch still verify) and the one before that stops working, as with
+//! the carriers' secrets. Leaving it out once connected keeps the secrets (to change the
+//! shop or BigCommerce's token only).
 
 use crate::error::ApiError;
 use crate::v1::AuthedMerchant;
@@ -139,14 +140,23 @@ struct Connect {
     site_url: Option<String>,
     #[serde(default)]
     store_hash: Option<String>,
-    secret: String,
+    /// Required to connect; left out afterwards, the secrets stay as they are.
+    #[serde(default)]
+    secret: Option<String>,
     #[serde(default)]
     api_token: Option<String>,
 }
 
+/// A connection as given and checked; `None`s keep what is stored.
+struct Connection {
+    shop: String,
+    secret: Option<String>,
+    token: Option<String>,
+}
+
 /// The connection as given, checked: the shop in the platform's own form, a secret that can
 /// be one, BigCommerce's token.
-fn parse(platform: Platform, c: Connect) -> Result<(String, String, Option<String>), FieldError> {
+fn parse(platform: Platform, c: Connect, connected: bool) -> Result<Connection, FieldError> {
     let field = platform.shop_field();
     let given = match platform {
         Platform::Shopify => c.shop_domain,
@@ -188,21 +198,30 @@ fn parse(platform: Platform, c: Connect) -> Result<(String, String, Option<Strin
         };
         return Err(FieldError::new(field, rule));
     }
-    let secret = c.secret.trim().to_owned();
+    let secret = c.secret.map(|s| s.trim().to_owned());
     let secret_ok =
-        (8..=256).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_graphic());
-    if !secret_ok {
-        return Err(FieldError::new(
-            "secret",
-            "must be the platform's signing secret: 8 to 256 visible ASCII characters",
-        ));
+        |s: &String| (8..=256).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic());
+    match &secret {
+        None if !connected => {
+            return Err(FieldError::new(
+                "secret",
+                "is required to connect the store",
+            ));
+        }
+        Some(s) if !secret_ok(s) => {
+            return Err(FieldError::new(
+                "secret",
+                "must be the platform's signing secret: 8 to 256 visible ASCII characters",
+            ));
+        }
+        _ => {}
     }
     let token = c
         .api_token
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty());
     match (platform, &token) {
-        (Platform::BigCommerce, None) => Err(FieldError::new(
+        (Platform::BigCommerce, None) if !connected => Err(FieldError::new(
             "api_token",
             "is required: shipments are fetched from the store's API with it",
         )),
@@ -217,7 +236,11 @@ fn parse(platform: Platform, c: Connect) -> Result<(String, String, Option<Strin
         (Platform::Shopify | Platform::WooCommerce, Some(_)) => {
             Err(FieldError::new("api_token", "is only for BigCommerce"))
         }
-        _ => Ok((shop, secret, token)),
+        _ => Ok(Connection {
+            shop,
+            secret,
+            token,
+        }),
     }
 }
 
@@ -232,19 +255,29 @@ pub async fn put<S: Store, V>(
     let body = body.map_err(|r| Problem::from_body_rejection(&r, crate::BODY_LIMIT))?;
     require_json(&headers)?;
     let input: Connect = parse_json(&body).map_err(ApiError::InvalidBody)?;
-    let (shop, secret, token) = parse(platform, input).map_err(ApiError::Unprocessable)?;
     let key = platform.secret_key();
     let now = (app.clock)();
+    let connected = merchant(&app, &merchant_id)
+        .await?
+        .integrations
+        .contains_key(platform.as_str());
+    let given = parse(platform, input, connected).map_err(ApiError::Unprocessable)?;
+    // Sealed once: a lost race below retries with the same sealed values.
+    let sealed_secret = match &given.secret {
+        Some(secret) => Some(app.store.seal(&merchant_id, secret).await?),
+        None => None,
+    };
+    let sealed_token = match &given.token {
+        Some(token) => Some(app.store.seal(&merchant_id, token).await?),
+        None => None,
+    };
     for _ in 0..ATTEMPTS {
         let current = merchant(&app, &merchant_id).await?;
-        let sealed_now = current.secrets_for(&key).first().cloned();
-        let unchanged = match &sealed_now {
-            Some(sealed) => app.store.open(&merchant_id, sealed).await? == secret,
-            None => false,
-        };
-        if !unchanged {
-            let sealed = app.store.seal(&merchant_id, &secret).await?;
-            let next = rotated(sealed, sealed_now.as_deref());
+        // Every secret given rotates (the API cannot open secrets to compare them: it holds
+        // no decrypt right); none given keeps them.
+        if let Some(sealed) = &sealed_secret {
+            let sealed_now = current.secrets_for(&key).first().cloned();
+            let next = rotated(sealed.clone(), sealed_now.as_deref());
             if !app
                 .store
                 .replace_webhook_secrets(&merchant_id, &key, sealed_now.as_deref(), &next)
@@ -254,20 +287,23 @@ pub async fn put<S: Store, V>(
             }
         }
         let before = current.integrations.get(platform.as_str());
-        let api_token = match &token {
-            Some(t) => Some(app.store.seal(&merchant_id, t).await?),
-            None => None,
-        };
         let integration = Integration {
-            shop: shop.clone(),
+            shop: given.shop.clone(),
             connected_at: before.map_or(now, |i| i.connected_at),
             updated_at: now,
-            api_token,
+            api_token: sealed_token
+                .clone()
+                .or_else(|| before.and_then(|i| i.api_token.clone())),
         };
         app.store
             .save_integration(&merchant_id, platform.as_str(), Some(&integration))
             .await?;
-        tracing::info!(merchant_id = %merchant_id, platform = platform.as_str(), rotated = !unchanged, "store connected");
+        tracing::info!(
+            merchant_id = %merchant_id,
+            platform = platform.as_str(),
+            rotated = sealed_secret.is_some(),
+            "store connected"
+        );
         let after = merchant(&app, &merchant_id).await?;
         let status = if before.is_some() {
             StatusCode::OK
@@ -348,10 +384,19 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(open, ["shpss_second_secret", "shpss_first_secret"]);
-        // The same secret again changes nothing.
-        call_json(&api, "PUT", "/v1/integrations/shopify", &a, &again).await;
+        // Without a secret: the shop changes, both secrets stay.
+        let moved = json!({"shop_domain": "acme-outdoor-2.myshopify.com"});
+        let (status, view) = call_json(&api, "PUT", "/v1/integrations/shopify", &a, &moved).await;
+        assert_eq!(
+            (status, &view["shop"]),
+            (StatusCode::OK, &json!("acme-outdoor-2.myshopify.com"))
+        );
         let m = store.merchant("m_a").await.unwrap().unwrap();
-        assert_eq!(m.secrets_for("platform:shopify").len(), 2);
+        let open = store
+            .open_all("m_a", m.secrets_for("platform:shopify"))
+            .await
+            .unwrap();
+        assert_eq!(open, ["shpss_second_secret", "shpss_first_secret"]);
         let other = store.merchant("m_b").await.unwrap().unwrap();
         assert!(other.integrations.is_empty() && other.webhook_secrets.is_empty());
         let (status, _) =
@@ -372,6 +417,11 @@ mod tests {
                 "shop_domain",
             ),
             ("shopify", json!({"secret": "longenough"}), "shop_domain"),
+            (
+                "shopify",
+                json!({"shop_domain": "a.myshopify.com"}),
+                "secret",
+            ),
             (
                 "woocommerce",
                 json!({"site_url": "ftp://shop", "secret": "longenough"}),
