@@ -244,6 +244,16 @@ pub(crate) fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Erro
     }
 }
 
+/// An optional id, as a number or a string; 0 and blanks are none (platforms send 0 for a
+/// line without a product).
+pub(crate) fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::Number(n)) if n.as_u64() != Some(0) => Some(n.to_string()),
+        Some(serde_json::Value::String(s)) => present(Some(s)),
+        _ => None,
+    })
+}
+
 /// Text that is only worth keeping when not blank.
 pub(crate) fn present(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())

@@ -9,7 +9,7 @@
 
 use super::{
     Completeness, Inbound, OrderUpdate, PlatformError, StoreCustomer, StoreParcel, carriers,
-    id_text, malformed, present,
+    id_text, malformed, optional_id, present,
 };
 use crate::model::{LineItem, normalize_tracking_number};
 use serde::Deserialize;
@@ -87,14 +87,6 @@ struct Order {
     customer_locale: Option<String>,
     #[serde(default)]
     cancelled_at: Option<String>,
-}
-
-fn optional_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        Some(serde_json::Value::String(s)) => present(Some(s)),
-        _ => None,
-    })
 }
 
 /// `#1001.2` -> `1001`; `#1001` -> `1001`; a custom format keeps its prefix (`SHOP-1001`).

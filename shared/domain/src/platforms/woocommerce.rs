@@ -11,7 +11,7 @@
 
 use super::{
     Completeness, Inbound, OrderUpdate, Platform, PlatformError, StoreCustomer, StoreParcel,
-    carriers, id_text, malformed, present,
+    carriers, id_text, malformed, optional_id, present,
 };
 use crate::model::{LineItem, normalize_tracking_number};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -93,14 +93,6 @@ struct WooLine {
 struct Image {
     #[serde(default)]
     src: Option<String>,
-}
-
-fn optional_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        Some(serde_json::Value::Number(n)) if n.as_u64() != Some(0) => Some(n.to_string()),
-        Some(serde_json::Value::String(s)) => present(Some(s)),
-        _ => None,
-    })
 }
 
 /// Is this the unsigned ping WooCommerce sends when the webhook is created (a form body
