@@ -162,11 +162,21 @@ fn delivery_id(
         }
         Platform::WooCommerce => header("x-wc-webhook-delivery-id"),
         Platform::BigCommerce => {
+            // `hash` is the same on a duplicate firing; with the scope and the firing time,
+            // two different hooks about one shipment never pass for each other.
             #[derive(serde::Deserialize)]
-            struct Hash {
+            struct Firing {
+                scope: Option<String>,
+                created_at: Option<i64>,
                 hash: Option<String>,
             }
-            serde_json::from_slice::<Hash>(body).ok()?.hash
+            let f = serde_json::from_slice::<Firing>(body).ok()?;
+            Some(format!(
+                "{}:{}:{}",
+                f.scope.unwrap_or_default(),
+                f.created_at.unwrap_or_default(),
+                f.hash?
+            ))
         }
     }
     .filter(|id| !id.trim().is_empty())

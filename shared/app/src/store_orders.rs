@@ -64,7 +64,9 @@ where
     S: OrderStore + ShipmentStore + ShipmentAdmin,
 {
     for _ in 0..ATTEMPTS {
-        let stored = store.order(merchant_id, &update.order_number).await?;
+        let stored = store
+            .order(merchant_id, update.platform.as_str(), &update.order_number)
+            .await?;
         let merged = merge(merchant_id, stored.as_ref(), update, as_of, now);
         let mut order = merged.order.clone();
         let mut done = Ingested {
@@ -182,6 +184,15 @@ async fn edit<S: ShipmentStore + ShipmentAdmin>(
             return Ok(false);
         };
         if current.order_number != update.order_number {
+            return Ok(false);
+        }
+        // Another part of the order (two fulfilments sharing a box) owns this shipment: a
+        // change to this part is not its change.
+        if current.parcel.as_ref().is_some_and(|p| {
+            p.parcel_id != parcel_id
+                || p.platform != update.platform.as_str()
+                || p.order_id != update.order_id
+        }) {
             return Ok(false);
         }
         let mut next = current.clone();

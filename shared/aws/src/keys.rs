@@ -19,7 +19,7 @@
 //! | webhook delivery  | `S#{merchant_id}#{tn}`     | `W#{endpoint_id}#{moment}`  | `webhook_delivery` |
 //! | idempotency key   | `M#{merchant_id}`          | `IDEM#{sha256(key)}`        | `idempotency`  |
 //! | idempotency ref   | `S#{merchant_id}#{tn}`     | `IDEMREF#{sha256(key)}`     | `idempotency_ref` |
-//! | store order       | `M#{merchant_id}`          | `ORDER#{order_number}`      | `order`        |
+//! | store order       | `M#{merchant_id}`          | `ORDER#{platform}#{order_number}` | `order`  |
 //! | handled platform delivery | `M#{merchant_id}`  | `HOOK#{platform}#{sha256(delivery id)}` | `handled_delivery` |
 //! | store shipment to fetch | `M#{merchant_id}`    | `FETCH#{store_hash}#{order_id}#{shipment_id}` | `platform_fetch` |
 //!
@@ -151,9 +151,10 @@ pub mod types {
 
 pub const FETCH_PREFIX: &str = "FETCH#";
 
-/// A store platform's order, by the order number its customer knows.
-pub fn order_sk(order_number: &str) -> String {
-    format!("ORDER#{order_number}")
+/// A store platform's order, by the order number its customer knows (per platform: two
+/// platforms may number orders alike).
+pub fn order_sk(platform: &str, order_number: &str) -> String {
+    format!("ORDER#{platform}#{order_number}")
 }
 
 pub const HANDLED_PREFIX: &str = "HOOK#";

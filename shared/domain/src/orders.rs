@@ -131,8 +131,18 @@ pub fn merge(
             }
         }
     };
+    // A cancelled order stays cancelled for every delivery from before its cancellation.
+    let order_cancelled = order.cancelled_at.is_some_and(|at| at >= as_of);
     for incoming in &update.parcels {
-        let cancelled = incoming.cancelled || update.cancelled;
+        let cancelled = incoming.cancelled || update.cancelled || order_cancelled;
+        // The newest update of this part of the order, whatever number it carried: an
+        // older delivery never brings back a number a newer one replaced or removed.
+        let newest = order
+            .parts
+            .iter()
+            .filter(|p| p.parcel_id == incoming.parcel_id)
+            .map(|p| p.as_of)
+            .max();
         if let Some(part) = order.parts.iter_mut().find(|p| p.same_parcel(incoming)) {
             if part.as_of > as_of {
                 stale += 1;
@@ -156,6 +166,10 @@ pub fn merge(
             }
             continue;
         }
+        if newest.is_some_and(|newest| newest > as_of) {
+            stale += 1;
+            continue;
+        }
         // A number for a part that was waiting for one: the waiting lines are now this parcel.
         order
             .parts
@@ -169,8 +183,16 @@ pub fn merge(
             conflicts_with: None,
             as_of,
         });
-        if incoming.tracking_number.is_some() && !cancelled {
-            effects.push(Effect::Register(incoming.clone()));
+        match (&incoming.tracking_number, cancelled) {
+            (Some(_), false) => effects.push(Effect::Register(incoming.clone())),
+            // Known to the order or not, a shipment may exist: an earlier attempt registered
+            // it and crashed before the order was saved. Cancelling one that does not exist
+            // does nothing.
+            (Some(tn), true) => effects.push(Effect::Cancel {
+                parcel_id: incoming.parcel_id.clone(),
+                tracking_number: tn.clone(),
+            }),
+            (None, _) => {}
         }
     }
     // Parts the delivery describes completely but no longer lists were removed.
@@ -210,13 +232,29 @@ pub fn mark_conflict(order: &mut Order, tracking_number: &str, other_order: &str
     }
 }
 
+/// Are two shipments parcels of one order? Store parcels: the same order of the same
+/// platform (an order number alone may be another platform's, or an API registration's for
+/// another customer); shipments registered through the API: the same order number.
+pub fn same_order(a: &Shipment, b: &Shipment) -> bool {
+    match (&a.parcel, &b.parcel) {
+        (Some(x), Some(y)) => x.platform == y.platform && x.order_id == y.order_id,
+        (None, None) => a.order_number == b.order_number,
+        _ => false,
+    }
+}
+
+/// The order's parcels that count: the same order, not cancelled by the store.
+pub fn live<'a>(shipment: &Shipment, parcels: &'a [Shipment]) -> Vec<&'a Shipment> {
+    parcels
+        .iter()
+        .filter(|s| same_order(s, shipment) && !s.cancelled_by_store())
+        .collect()
+}
+
 /// The parcels of one order in a stable order (first registered first) and this one's
 /// position: "Parcel 1 of 2".
 pub fn position(shipment: &Shipment, siblings: &[Shipment]) -> Option<(usize, usize)> {
-    let mut all: Vec<&Shipment> = siblings
-        .iter()
-        .filter(|s| s.order_number == shipment.order_number && !s.cancelled_by_store())
-        .collect();
+    let mut all = live(shipment, siblings);
     if all.len() < 2 {
         return None;
     }
@@ -246,10 +284,7 @@ pub struct OrderContext {
 /// registered under its order number (itself included).
 pub fn context(shipment: &Shipment, parcels: &[Shipment]) -> Option<OrderContext> {
     let (position, count) = position(shipment, parcels)?;
-    let live: Vec<&Shipment> = parcels
-        .iter()
-        .filter(|s| s.order_number == shipment.order_number && !s.cancelled_by_store())
-        .collect();
+    let live = live(shipment, parcels);
     let items = |s: &Shipment| -> u32 {
         s.parcel
             .as_ref()
@@ -450,5 +485,67 @@ mod tests {
         mark_conflict(&mut stored, "TN1", "999");
         let removed = apply(Some(&stored), &update(Vec::new(), Completeness::Order), 1);
         assert!(removed.effects.is_empty());
+    }
+
+    /// The review's scenarios: a retried delivery older than a correction, a fulfilment
+    /// older than the order's cancellation, a creation older than a deletion.
+    #[test]
+    fn nothing_older_than_a_correction_a_cancellation_or_a_deletion_comes_back() {
+        let fulfilment = |tn: &str| {
+            update(
+                vec![parcel("f1", Some(tn))],
+                Completeness::Parts(vec!["f1".into()]),
+            )
+        };
+        let stored = apply(None, &fulfilment("TN_A"), 10).order;
+        let corrected = apply(Some(&stored), &fulfilment("TN_B"), 20);
+        assert_eq!(corrected.effects.len(), 2, "{:?}", corrected.effects);
+        let retried = apply(Some(&corrected.order), &fulfilment("TN_A"), 10);
+        assert!(retried.effects.is_empty(), "{:?}", retried.effects);
+        assert_eq!(retried.stale, 1);
+
+        let mut cancel = update(Vec::new(), Completeness::Parts(Vec::new()));
+        cancel.cancelled = true;
+        let cancelled = apply(None, &cancel, 30).order;
+        let late = apply(Some(&cancelled), &fulfilment("TN_C"), 25);
+        assert!(
+            late.effects
+                .iter()
+                .all(|e| matches!(e, Effect::Cancel { .. })),
+            "{:?}",
+            late.effects
+        );
+        assert!(late.order.parts.iter().all(|p| p.cancelled));
+
+        let mut deleted = parcel("31", None);
+        deleted.cancelled = true;
+        let gone = apply(
+            None,
+            &update(vec![deleted], Completeness::Parts(vec!["31".into()])),
+            40,
+        )
+        .order;
+        let fetched_late = update(
+            vec![parcel("31", Some("TN_D"))],
+            Completeness::Parts(vec!["31".into()]),
+        );
+        let r = apply(Some(&gone), &fetched_late, 35);
+        assert!(r.effects.is_empty(), "{:?}", r.effects);
+    }
+
+    /// A new part that arrives cancelled still cancels its shipment: one may exist from an
+    /// attempt that registered it and crashed before the order was saved.
+    #[test]
+    fn a_part_first_seen_cancelled_cancels_any_shipment_it_has() {
+        let mut p = parcel("t1", Some("TN1"));
+        p.cancelled = true;
+        let r = apply(None, &update(vec![p], Completeness::Order), 0);
+        assert_eq!(
+            r.effects,
+            vec![Effect::Cancel {
+                parcel_id: "t1".into(),
+                tracking_number: "TN1".into()
+            }]
+        );
     }
 }

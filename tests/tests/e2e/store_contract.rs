@@ -441,8 +441,18 @@ async fn an_order_saves_on_the_version_it_read(store: impl Store) {
         ..order.clone()
     };
     store.save_order(&next).await.unwrap();
-    assert_eq!(store.order(&m, "1042").await.unwrap(), Some(next));
-    assert_eq!(store.order("someone-else", "1042").await.unwrap(), None);
+    assert_eq!(
+        store.order(&m, "shopify", "1042").await.unwrap(),
+        Some(next)
+    );
+    assert_eq!(store.order(&m, "woocommerce", "1042").await.unwrap(), None);
+    assert_eq!(
+        store
+            .order("someone-else", "shopify", "1042")
+            .await
+            .unwrap(),
+        None
+    );
     assert!(!store.delivery_handled(&m, "shopify", "ev-1").await.unwrap());
     store
         .mark_delivery_handled(&m, "shopify", "ev-1", at)
@@ -537,8 +547,17 @@ async fn a_store_fetch_is_queued_once_claimed_once_and_woken_for_its_retry(store
     );
     let later = store.due(due_at + Duration::days(1)).await.unwrap();
     assert!(
-        !later.contains(&Due::Fetch(key)),
+        !later.contains(&Due::Fetch(key.clone())),
         "done: out of the due index"
+    );
+    // A later webhook about the shipment (an update) queues it again, once.
+    let again = FetchJob::new(&m, job.reference.clone(), due_at);
+    assert!(store.queue_fetch(&again).await.unwrap());
+    assert!(!store.queue_fetch(&again).await.unwrap());
+    let requeued = store.fetch_job(&key).await.unwrap().unwrap();
+    assert_eq!(
+        (requeued.state, requeued.attempts),
+        (FetchState::Pending, 0)
     );
 }
 

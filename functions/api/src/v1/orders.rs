@@ -63,7 +63,18 @@ pub async fn get<S: Store, V>(
         .store
         .shipments_by_order(&merchant_id, order_number)
         .await?;
-    let order = app.store.order(&merchant_id, order_number).await?;
+    // The store order under this number, if one platform sent one (the first found if two
+    // platforms number alike; the parcels below are every shipment under the number).
+    let mut order = None;
+    for platform in afterclick_domain::platforms::Platform::ALL {
+        order = app
+            .store
+            .order(&merchant_id, platform.as_str(), order_number)
+            .await?;
+        if order.is_some() {
+            break;
+        }
+    }
     if shipments.is_empty() && order.is_none() {
         return Err(ApiError::NotFound("order"));
     }

@@ -48,6 +48,10 @@ pub fn recipient<'a>(
     if shipment.erased_at.is_some() {
         return suppress("the customer's personal data was erased");
     }
+    if shipment.cancelled_by_store() {
+        // A message queued (or held for quiet hours) before the store cancelled the parcel.
+        return suppress("the store cancelled the parcel");
+    }
     if !shipment.allows(intent.channel) {
         return suppress("the channel is turned off for this shipment");
     }
@@ -257,6 +261,26 @@ mod tests {
         assert_eq!(
             decide(Channel::Sms, &sms, None, false, noon()),
             Decision::Send
+        );
+    }
+
+    #[test]
+    fn a_parcel_the_store_cancelled_is_not_announced_any_more() {
+        let mut context = context();
+        if let Some(s) = context.shipment.as_mut() {
+            s.parcel = Some(afterclick_domain::model::OrderParcel {
+                platform: "shopify".into(),
+                order_id: "1".into(),
+                parcel_id: "f1".into(),
+                name: None,
+                items: Vec::new(),
+                as_of: Utc::now(),
+                cancelled_at: Some(Utc::now()),
+            });
+        }
+        assert_eq!(
+            suppressed(&intent(Channel::Email), &context),
+            "the store cancelled the parcel"
         );
     }
 }

@@ -39,7 +39,7 @@ impl StoreApi for Script {
         if let Some(failure) = self.failures.lock().unwrap().pop() {
             return Err(failure);
         }
-        let body = if url.ends_with("/products") {
+        let body = if url.contains("/products") {
             json!([{"id": 7, "product_id": 70, "name": "Desk lamp", "sku": "DL-1", "quantity": 1}])
         } else {
             json!({"id": 31, "order_id": 512, "tracking_number": "1Z999AA10123456784",
@@ -113,7 +113,8 @@ async fn a_fetched_shipment_registers_its_parcel_with_the_merchants_token() {
                 "bc-token".to_owned()
             ),
             (
-                "https://api.bigcommerce.example/stores/abc123/v2/orders/512/products".to_owned(),
+                "https://api.bigcommerce.example/stores/abc123/v2/orders/512/products?limit=250"
+                    .to_owned(),
                 "bc-token".to_owned()
             )
         ]

@@ -1,4 +1,4 @@
-//! Store-platform orders (`M#..`/`ORDER#{order_number}`), handled platform deliveries
+//! Store-platform orders (`M#..`/`ORDER#{platform}#{order_number}`), handled platform deliveries
 //! (`M#..`/`HOOK#{platform}#{sha256(delivery id)}`, kept a few days by TTL) and the
 //! merchant's platform connections (`integrations` on the settings item), and BigCommerce
 //! shipments queued for fetching (`M#..`/`FETCH#{store_hash}#{order_id}#{shipment_id}`, in
@@ -30,11 +30,12 @@ impl OrderStore for DynamoStore {
     async fn order(
         &self,
         merchant_id: &str,
+        platform: &str,
         order_number: &str,
     ) -> Result<Option<Order>, StoreError> {
         self.get(
             keys::merchant_pk(merchant_id),
-            &keys::order_sk(order_number),
+            &keys::order_sk(platform, order_number),
         )
         .await?
         .map(from_item)
@@ -45,7 +46,7 @@ impl OrderStore for DynamoStore {
         let item = keyed(
             to_item(order)?,
             keys::merchant_pk(&order.merchant_id),
-            keys::order_sk(&order.order_number),
+            keys::order_sk(&order.platform, &order.order_number),
             types::ORDER,
         );
         let request = self.put_item(item);
@@ -196,9 +197,13 @@ impl FetchStore for DynamoStore {
             );
             item.insert(keys::DUE_SK.into(), s(keys::due_sort_key(due)));
         }
+        // Once over, a later webhook for the shipment (an update) fetches it again.
         let put = self
             .put_item(item)
-            .condition_expression("attribute_not_exists(PK)")
+            .condition_expression("attribute_not_exists(PK) OR #state IN (:done, :failed)")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":done", state(FetchState::Done)?)
+            .expression_attribute_values(":failed", state(FetchState::Failed)?)
             .send()
             .await;
         applied(put)

@@ -21,7 +21,7 @@ fn job_key(k: &FetchKey) -> JobKey {
 
 #[derive(Default)]
 pub(super) struct OrderState {
-    orders: BTreeMap<(String, String), Order>,
+    orders: BTreeMap<(String, String, String), Order>,
     handled: BTreeSet<(String, String, String)>,
     /// Fetch jobs with their wake-up, if any.
     fetches: BTreeMap<JobKey, (FetchJob, Option<DateTime<Utc>>)>,
@@ -54,16 +54,25 @@ impl OrderStore for MemoryStore {
     async fn order(
         &self,
         merchant_id: &str,
+        platform: &str,
         order_number: &str,
     ) -> Result<Option<Order>, StoreError> {
         let state = self.state.lock().unwrap();
-        let key = (merchant_id.to_owned(), order_number.to_owned());
+        let key = (
+            merchant_id.to_owned(),
+            platform.to_owned(),
+            order_number.to_owned(),
+        );
         Ok(state.orders.orders.get(&key).cloned())
     }
 
     async fn save_order(&self, order: &Order) -> Result<(), StoreError> {
         let mut state = self.state.lock().unwrap();
-        let key = (order.merchant_id.clone(), order.order_number.clone());
+        let key = (
+            order.merchant_id.clone(),
+            order.platform.clone(),
+            order.order_number.clone(),
+        );
         let stored = state.orders.orders.get(&key).map_or(0, |o| o.version);
         if stored + 1 != order.version {
             return Err(StoreError::Conflict);
@@ -125,7 +134,13 @@ impl FetchStore for MemoryStore {
     async fn queue_fetch(&self, job: &FetchJob) -> Result<bool, StoreError> {
         let mut state = self.state.lock().unwrap();
         let key = job_key(&job.key());
-        if state.orders.fetches.contains_key(&key) {
+        let over = |j: &FetchJob| matches!(j.state, FetchState::Done | FetchState::Failed);
+        if state
+            .orders
+            .fetches
+            .get(&key)
+            .is_some_and(|(j, _)| !over(j))
+        {
             return Ok(false);
         }
         state.orders.fetches.insert(key, (job.clone(), None));

@@ -7,9 +7,9 @@
 
 use super::{
     Completeness, Inbound, OrderUpdate, Platform, PlatformError, StoreCustomer, StoreParcel,
-    carriers, id_text, malformed, present,
+    carriers, id_text, malformed, present, tracking_number,
 };
-use crate::model::{LineItem, normalize_tracking_number};
+use crate::model::LineItem;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -37,8 +37,9 @@ impl ShipmentRef {
 
     /// The order's products (for the items' names).
     pub fn products_path(&self) -> String {
+        // BigCommerce pages products 50 at a time by default; 250 is its maximum.
         format!(
-            "/stores/{}/v2/orders/{}/products",
+            "/stores/{}/v2/orders/{}/products?limit=250",
             self.store_hash, self.order_id
         )
     }
@@ -62,6 +63,14 @@ struct Data {
     order_id: String,
 }
 
+/// BigCommerce's ids are numbers; they go into the API's path and afterclick's keys, so
+/// nothing else passes.
+fn numeric(id: &str) -> Result<(), PlatformError> {
+    let ok = !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit());
+    ok.then_some(())
+        .ok_or_else(|| malformed(WHAT, "an id is not a number"))
+}
+
 /// The store hash a webhook's `producer` (`stores/{store_hash}`) names.
 fn store_hash(producer: Option<&str>) -> Option<String> {
     let hash = producer?.strip_prefix("stores/")?;
@@ -82,6 +91,8 @@ pub fn parse_webhook(body: &[u8]) -> Result<Inbound, PlatformError> {
         other => return Ok(Inbound::Ignored(other.to_owned())),
     };
     let hook: Webhook = serde_json::from_slice(body).map_err(|e| malformed(WHAT, e))?;
+    numeric(&hook.data.id)?;
+    numeric(&hook.data.order_id)?;
     let created_at = hook
         .created_at
         .and_then(|s| DateTime::from_timestamp(s, 0))
@@ -198,11 +209,16 @@ pub fn parse_shipment(
     products: &[u8],
 ) -> Result<OrderUpdate, PlatformError> {
     let s: Shipment = serde_json::from_slice(shipment).map_err(|e| malformed(SHIPMENT, e))?;
+    // The shipment asked for, not another one.
+    if s.id != reference.shipment_id || s.order_id != reference.order_id {
+        return Err(malformed(SHIPMENT, "not the shipment that was asked for"));
+    }
     let products: Vec<OrderProduct> =
         serde_json::from_slice(products).map_err(|e| malformed("BigCommerce order products", e))?;
     let items = s
         .items
         .iter()
+        .take(super::MAX_ITEMS)
         .map(|i| {
             let product = products.iter().find(|p| p.id == i.order_product_id);
             LineItem {
@@ -221,7 +237,7 @@ pub fn parse_shipment(
             }
         })
         .collect();
-    let number = present(s.tracking_number).map(|n| normalize_tracking_number(&n));
+    let number = tracking_number(s.tracking_number);
     let carrier_name = present(s.tracking_carrier).or(present(s.shipping_provider));
     let table = |name: &str| carriers::bigcommerce(name).or_else(|| provider_slug(name));
     let carrier = carriers::resolve(
@@ -287,7 +303,10 @@ mod tests {
             r.shipment_path(),
             "/stores/abc123/v2/orders/512/shipments/31"
         );
-        assert_eq!(r.products_path(), "/stores/abc123/v2/orders/512/products");
+        assert_eq!(
+            r.products_path(),
+            "/stores/abc123/v2/orders/512/products?limit=250"
+        );
         let Inbound::Order(u) = parse_webhook(&hook("store/shipment/deleted")).unwrap() else {
             panic!()
         };
@@ -301,6 +320,13 @@ mod tests {
             .unwrap()
             .replace("stores/abc123", "stores/../../x");
         assert!(parse_webhook(hostile.as_bytes()).is_err());
+        let not_a_number = String::from_utf8(hook("store/shipment/created"))
+            .unwrap()
+            .replace("\"id\":31", "\"id\":\"5#1/../x\"");
+        assert!(
+            parse_webhook(not_a_number.as_bytes()).is_err(),
+            "{not_a_number}"
+        );
     }
 
     #[test]

@@ -254,6 +254,49 @@ pub(crate) fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Stri
     })
 }
 
+/// Parcels one delivery may describe, and line items kept per parcel: a real order is far
+/// below both; a body past them is refused (or its items cut) rather than writing items too
+/// large for the table.
+pub const MAX_PARCELS: usize = 50;
+pub const MAX_ITEMS: usize = 100;
+
+/// A tracking number the API would accept (normalised), or none: an unusable one leaves
+/// the part waiting for a number rather than registering a shipment no carrier knows.
+pub(crate) fn tracking_number(raw: Option<String>) -> Option<String> {
+    present(raw)
+        .map(|n| crate::model::normalize_tracking_number(&n))
+        .filter(|n| crate::validate::validate_tracking_number("tracking_number", n).is_ok())
+}
+
+/// An order number as the API's rule has it (1 to 64 characters, no control characters).
+pub(crate) fn order_number(what: &'static str, raw: String) -> Result<String, PlatformError> {
+    let n = raw.trim().to_owned();
+    let ok = !n.is_empty() && n.chars().count() <= 64 && !n.chars().any(char::is_control);
+    ok.then_some(n).ok_or_else(|| {
+        malformed(
+            what,
+            "the order number is empty, longer than 64 characters or has control characters",
+        )
+    })
+}
+
+/// Checks the count of parcels and cuts each one's items to [`MAX_ITEMS`].
+pub(crate) fn bounded(
+    what: &'static str,
+    mut parcels: Vec<StoreParcel>,
+) -> Result<Vec<StoreParcel>, PlatformError> {
+    if parcels.len() > MAX_PARCELS {
+        return Err(malformed(
+            what,
+            format!("more than {MAX_PARCELS} parcels in one delivery"),
+        ));
+    }
+    for p in &mut parcels {
+        p.items.truncate(MAX_ITEMS);
+    }
+    Ok(parcels)
+}
+
 /// Text that is only worth keeping when not blank.
 pub(crate) fn present(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())

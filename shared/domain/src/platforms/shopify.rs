@@ -8,10 +8,10 @@
 //! travels in which box). A cancelled (or failed) fulfilment cancels its parcels.
 
 use super::{
-    Completeness, Inbound, OrderUpdate, PlatformError, StoreCustomer, StoreParcel, carriers,
-    id_text, malformed, optional_id, present,
+    Completeness, Inbound, OrderUpdate, PlatformError, StoreCustomer, StoreParcel, bounded,
+    carriers, id_text, malformed, optional_id, present, tracking_number,
 };
-use crate::model::{LineItem, normalize_tracking_number};
+use crate::model::LineItem;
 use serde::Deserialize;
 
 const WHAT: &str = "Shopify webhook";
@@ -107,11 +107,15 @@ pub fn parse(topic: &str, body: &[u8]) -> Result<Inbound, PlatformError> {
     match topic {
         "fulfillments/create" | "fulfillments/update" => {
             let f: Fulfillment = serde_json::from_slice(body).map_err(|e| malformed(WHAT, e))?;
-            Ok(Inbound::Order(fulfilment(f)))
+            let mut update = fulfilment(f);
+            update.order_number = super::order_number(WHAT, update.order_number)?;
+            update.parcels = bounded(WHAT, update.parcels)?;
+            Ok(Inbound::Order(update))
         }
         "orders/cancelled" => {
             let o: Order = serde_json::from_slice(body).map_err(|e| malformed(WHAT, e))?;
             let number = o.name.as_deref().map_or_else(|| o.id.clone(), order_number);
+            let number = super::order_number(WHAT, number)?;
             Ok(Inbound::Order(OrderUpdate {
                 platform: super::Platform::Shopify,
                 order_id: o.id,
@@ -156,8 +160,7 @@ fn fulfilment(f: Fulfillment) -> OrderUpdate {
         .tracking_numbers
         .into_iter()
         .chain(std::iter::once(f.tracking_number))
-        .filter_map(present)
-        .map(|n| normalize_tracking_number(&n))
+        .filter_map(tracking_number)
         .collect();
     let mut seen = std::collections::HashSet::new();
     numbers.retain(|n| seen.insert(n.clone()));
@@ -334,6 +337,20 @@ mod tests {
             Inbound::Ignored("products/update".into())
         );
         assert!(parse("fulfillments/create", b"{\"id\": true}").is_err());
+        // An unusable number leaves the part waiting; too many parcels is no fulfilment.
+        let odd = update(&fulfilment_body(&["N/A"], "UPS", "success"));
+        assert_eq!(odd.parcels[0].tracking_number, None);
+        let numbers: Vec<String> = (0..=super::super::MAX_PARCELS)
+            .map(|i| format!("1Z999AA1012345{i:04}"))
+            .collect();
+        let refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
+        assert!(
+            parse(
+                "fulfillments/create",
+                &fulfilment_body(&refs, "UPS", "success")
+            )
+            .is_err()
+        );
         assert!(parse("fulfillments/create", b"not json").is_err());
     }
 }

@@ -11,9 +11,9 @@
 
 use super::{
     Completeness, Inbound, OrderUpdate, Platform, PlatformError, StoreCustomer, StoreParcel,
-    carriers, id_text, malformed, optional_id, present,
+    bounded, carriers, id_text, malformed, optional_id, present, tracking_number,
 };
-use crate::model::{LineItem, normalize_tracking_number};
+use crate::model::LineItem;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 
@@ -134,7 +134,7 @@ pub fn parse(topic: &str, body: &[u8]) -> Result<Inbound, PlatformError> {
         let tracking: Vec<TrackingItem> = serde_json::from_value(meta.value.clone())
             .map_err(|e| malformed(WHAT, format!("{TRACKING_META}: {e}")))?;
         for t in tracking {
-            let number = present(t.tracking_number).map(|n| normalize_tracking_number(&n));
+            let number = tracking_number(t.tracking_number);
             // Entries written before the extension had ids are known by their number.
             let Some(parcel_id) = present(t.tracking_id).or_else(|| number.clone()) else {
                 continue;
@@ -159,6 +159,7 @@ pub fn parse(topic: &str, body: &[u8]) -> Result<Inbound, PlatformError> {
             p.items.clear();
         }
     }
+    let parcels = bounded(WHAT, parcels)?;
     let billing = order.billing.unwrap_or_default();
     let shipping = order.shipping.unwrap_or_default();
     let name = |c: &Contact| {
@@ -175,7 +176,10 @@ pub fn parse(topic: &str, body: &[u8]) -> Result<Inbound, PlatformError> {
         .map(|t| DateTime::<Utc>::from_naive_utc_and_offset(t, Utc));
     Ok(Inbound::Order(OrderUpdate {
         platform: Platform::WooCommerce,
-        order_number: present(order.number).unwrap_or_else(|| order.id.clone()),
+        order_number: super::order_number(
+            WHAT,
+            present(order.number).unwrap_or_else(|| order.id.clone()),
+        )?,
         order_id: order.id,
         customer: StoreCustomer {
             name: name(&shipping).or_else(|| name(&billing)),

@@ -9,9 +9,12 @@ use chrono::{DateTime, Utc};
 use std::future::Future;
 
 pub trait OrderStore: Send + Sync {
+    /// One platform's order by its number: two platforms (or the API) may use one number
+    /// for different orders.
     fn order(
         &self,
         merchant_id: &str,
+        platform: &str,
         order_number: &str,
     ) -> impl Future<Output = Result<Option<Order>, StoreError>> + Send;
 
@@ -52,7 +55,8 @@ pub trait IntegrationStore: Send + Sync {
 
 /// BigCommerce shipments queued for fetching (see `platforms::fetch`).
 pub trait FetchStore: Send + Sync {
-    /// Queues the fetch unless the same one is queued already; true if it is new.
+    /// Queues the fetch unless the same one is waiting or under way already (a finished one
+    /// is queued again: the shipment changed); true if queued.
     fn queue_fetch(&self, job: &FetchJob) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     fn fetch_job(

@@ -373,16 +373,8 @@ pub enum RatingHome<'a> {
     NotYet,
 }
 
-/// The order's parcels that count: same order, not cancelled by the store.
-fn live<'a>(shipment: &Shipment, parcels: &'a [Shipment]) -> Vec<&'a Shipment> {
-    parcels
-        .iter()
-        .filter(|s| s.order_number == shipment.order_number && !s.cancelled_by_store())
-        .collect()
-}
-
 pub fn rating_home<'a>(shipment: &Shipment, parcels: &'a [Shipment]) -> RatingHome<'a> {
-    let live = live(shipment, parcels);
+    let live = afterclick_domain::orders::live(shipment, parcels);
     if live.len() < 2 {
         return RatingHome::Here;
     }
@@ -452,7 +444,7 @@ pub fn order(ctx: &Context<'_>, parcels: &[Shipment]) -> Option<OrderView> {
     if context.is_none() && items.is_empty() {
         return None;
     }
-    let mut others: Vec<(usize, OtherParcel)> = live(s, parcels)
+    let mut others: Vec<(usize, OtherParcel)> = afterclick_domain::orders::live(s, parcels)
         .into_iter()
         .filter(|o| o.tracking_number != s.tracking_number)
         .filter_map(|o| {
