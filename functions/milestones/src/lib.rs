@@ -87,14 +87,13 @@ impl<S: Store> Milestones<S> {
             merchant_id = %trigger.merchant_id,
             tracking_number = %trigger.tracking_number
         );
-        let now = (self.clock)();
         let result = reevaluate(
             &self.store,
             &trigger.merchant_id,
             &trigger.tracking_number,
             scans.as_deref(),
             &stored,
-            now,
+            &self.clock,
         )
         .instrument(span.clone())
         .await?;

@@ -70,24 +70,33 @@ pub async fn reevaluate<S>(
     tracking_number: &str,
     scans: Option<&[TrackingEvent]>,
     stored: &[DateTime<Utc>],
-    now: DateTime<Utc>,
+    clock: &(dyn Fn() -> DateTime<Utc> + Sync),
 ) -> Result<Option<Evaluation>, ReevaluateError>
 where
     S: SnapshotReads + EventStore + EndpointStore,
 {
+    let now = clock();
     for _ in 0..COMMIT_ATTEMPTS {
         let snapshot = store.snapshot(merchant_id, tracking_number).await?;
         let (Some(shipment), Some(merchant)) = (snapshot.shipment, snapshot.merchant) else {
             return Ok(None);
         };
         let timeline;
+        let mut read_at = None;
         let (events, count) = if let Some(scans) = scans.filter(|_| shipment.history.is_some()) {
             (scans, Count::Added(stored.to_vec()))
         } else {
             timeline = store.timeline(merchant_id, tracking_number).await?;
+            // Read after the timeline: every scan it holds was received before this time, so
+            // none of their records is counted again (a scan whose write was in flight during
+            // the read is not counted at all: the bound errs towards keeping more).
+            read_at = Some(clock().max(now));
             (&timeline[..], Count::Exactly(timeline.len()))
         };
         let mut outcome = evaluate(&shipment, events, now, &merchant);
+        if let (Some(at), Some(history)) = (read_at, outcome.shipment.history.as_mut()) {
+            history.read_at = at;
+        }
         let excess = count_scans(&mut outcome, count, now);
         if !outcome.changed {
             // Already counted at the bound: nothing to commit, but the new scans' room is
@@ -188,14 +197,19 @@ mod tests {
         store.put_merchant(merchant("m1"));
         store.put_shipment(shipment("m1", "TN1", t0() - Duration::hours(2)));
         let early: Vec<_> = (0..3).map(scan).collect();
-        let received_early = t0() - Duration::seconds(1);
+        // Received after the evaluation started but stored before it read the timeline: the
+        // race behind the early trims.
+        let received_early = t0() + Duration::milliseconds(500);
         store
             .record_events("m1", "TN1", &early, received_early)
             .await
             .unwrap();
 
         // The registration's record: no scans of its own, the timeline read counts three.
-        reevaluate(&store, "m1", "TN1", Some(&[]), &[], t0())
+        let ticks = std::sync::atomic::AtomicI64::new(0);
+        let clock =
+            || t0() + Duration::seconds(ticks.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+        reevaluate(&store, "m1", "TN1", Some(&[]), &[], &clock)
             .await
             .unwrap()
             .unwrap();
@@ -209,7 +223,7 @@ mod tests {
             "TN1",
             Some(&early),
             &[received_early; 3],
-            later,
+            &|| later,
         )
         .await
         .unwrap()
@@ -222,7 +236,7 @@ mod tests {
             .record_events("m1", "TN1", &fresh, later)
             .await
             .unwrap();
-        reevaluate(&store, "m1", "TN1", Some(&fresh), &[later], later)
+        reevaluate(&store, "m1", "TN1", Some(&fresh), &[later], &|| later)
             .await
             .unwrap()
             .unwrap();

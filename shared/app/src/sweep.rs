@@ -109,7 +109,7 @@ impl<S: Store> Sweeper<S> {
                 // The clock, not a scan, brought it here: the state holds all it needs.
                 Some(&[]),
                 &[],
-                now,
+                &|| now,
             ))
             .await
             {
