@@ -88,8 +88,9 @@ where
         } else {
             timeline = store.timeline(merchant_id, tracking_number).await?;
             // Read after the timeline: every scan it holds was received before this time, so
-            // none of their records is counted again (a scan whose write was in flight during
-            // the read is not counted at all: the bound errs towards keeping more).
+            // none of their records is counted again. A scan stored while the pages were read
+            // may be missed by both (the query is no snapshot): the bound errs towards keeping
+            // more, never towards deleting a scan early.
             read_at = Some(clock().max(now));
             (&timeline[..], Count::Exactly(timeline.len()))
         };

@@ -203,8 +203,8 @@ pub struct HistorySummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate_at: Option<DateTime<Utc>>,
     /// Scans stored: the timeline's length when it was read, plus each scan received since
-    /// (a stream record redelivered after a failure may count twice; a scan whose write was
-    /// in flight during the read, not at all). Past
+    /// (a stream record redelivered after a failure may count twice; a scan stored while the
+    /// timeline's pages were read, not at all). Past
     /// [`crate::ports::MAX_HISTORY`] the oldest are deleted.
     #[serde(default)]
     pub scans: usize,

@@ -105,8 +105,20 @@ async fn a_long_history_is_capped_paged_bounded_and_costs_only_its_new_scans() {
     // B's parcel: one EasyPost delivery of 2,600 scans keeps the newest 500.
     let long = unique("1ZLONG");
     let long_id = register(&stack, &b.api_key, &long, "b@customer.example").await;
-    // The delivery follows the registration at once: the registration's evaluation may read
-    // some of its scans before their own records arrive, and they are counted once.
+    // Its registration evaluated first. That evaluation reads the whole timeline, page by
+    // page, and counts it; a scan stored while those pages are read may be missed by both the
+    // read and the count (the bound errs towards keeping more, never deleting early: see
+    // `afterclick_app::reevaluate`), which would make the exact counts below vary.
+    let mut summarised = false;
+    for _ in 0..600 {
+        let snapshot = own.snapshot(&b.merchant_id, &long).await.unwrap();
+        summarised = snapshot.shipment.is_some_and(|s| s.history.is_some());
+        if summarised {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(summarised, "the registration was never evaluated");
     let body = easypost_history(&long, newest, 2_600);
     assert!(body.len() < 256 * 1024, "{} bytes", body.len());
     let r = stack
