@@ -157,9 +157,10 @@ fn delivery_id(
     body: &[u8],
 ) -> Option<String> {
     match platform {
-        Platform::Shopify => {
-            header("x-shopify-event-id").or_else(|| header("x-shopify-webhook-id"))
-        }
+        // One merchant action can fire several topics under one event id.
+        Platform::Shopify => header("x-shopify-event-id")
+            .or_else(|| header("x-shopify-webhook-id"))
+            .map(|id| format!("{}:{id}", header("x-shopify-topic").unwrap_or_default())),
         Platform::WooCommerce => header("x-wc-webhook-delivery-id"),
         Platform::BigCommerce => {
             // `hash` is the same on a duplicate firing; with the scope and the firing time,

@@ -21,6 +21,9 @@ use std::collections::HashMap;
 /// about 48 hours).
 const HANDLED_FOR: Duration = Duration::days(4);
 
+/// How long a finished (done or failed) fetch job stays readable.
+const FINISHED_FETCH_KEPT: Duration = Duration::days(30);
+
 fn handled_sk(platform: &str, delivery_id: &str) -> String {
     let digest = hex::encode(Sha256::digest(delivery_id.as_bytes()));
     format!("{}{platform}#{digest}", keys::HANDLED_PREFIX)
@@ -272,6 +275,13 @@ impl FetchStore for DynamoStore {
             values.insert(":due_sk".into(), s(keys::due_sort_key(*at)));
         } else {
             removes.extend(["next_attempt_at", "due_pk", "due_sk"]);
+            // Over: kept a while for the operator, then TTL tidies it up (a later webhook
+            // about the shipment queues it afresh, without this).
+            sets.push("expires_at = :expires");
+            values.insert(
+                ":expires".into(),
+                n((now + FINISHED_FETCH_KEPT).timestamp()),
+            );
         }
         let result = self
             .fetch_update(key)
