@@ -14,8 +14,8 @@ pub mod decision;
 use afterclick_domain::message::{self, MessageInput};
 use afterclick_domain::model::NOTIFICATION_CLAIM_LEASE;
 use afterclick_domain::ports::{
-    Mailer, NotificationContext, NotificationKey, NotificationReads, NotificationStore, Outcome,
-    OutgoingEmail, OutgoingSms, SendError, StoreError, TemplateKey, Texter,
+    Mailer, NotificationContext, NotificationKey, NotificationReads, NotificationStore, OrderStore,
+    Outcome, OutgoingEmail, OutgoingSms, SendError, StoreError, TemplateKey, Texter,
 };
 use afterclick_domain::providers::carriers;
 use afterclick_domain::{Channel, Notification, NotificationState, sms};
@@ -30,8 +30,8 @@ pub use decision::quiet_until;
 const SEND_ATTEMPTS: u32 = 3;
 const BACKOFF: StdDuration = StdDuration::from_millis(200);
 
-pub trait Store: NotificationReads + NotificationStore {}
-impl<T: NotificationReads + NotificationStore> Store for T {}
+pub trait Store: NotificationReads + NotificationStore + OrderStore {}
+impl<T: NotificationReads + NotificationStore + OrderStore> Store for T {}
 
 pub struct Notify<S, M, T> {
     pub store: S,
@@ -250,6 +250,36 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         }
     }
 
+    /// A split order's context for the message. The delivery of the parcel that completes
+    /// the order asks for the rating, once per order: two last parcels delivered at once
+    /// both see the other delivered, so the ask is claimed on the order, and the one that
+    /// loses it does not ask (a failed claim asks: better twice than never).
+    async fn order_context(
+        &self,
+        intent: &Notification,
+        shipment: &afterclick_domain::Shipment,
+        context: &NotificationContext,
+    ) -> Option<afterclick_domain::orders::OrderContext> {
+        let mut order = afterclick_domain::orders::context(shipment, &context.order_parcels)?;
+        let parcel = shipment.parcel.as_ref()?;
+        if intent.milestone == afterclick_domain::Milestone::Delivered && order.others_delivered {
+            let claim = self
+                .store
+                .claim_rating_request(
+                    &shipment.merchant_id,
+                    &parcel.platform,
+                    &shipment.order_number,
+                    &shipment.tracking_number,
+                )
+                .await;
+            order.others_delivered = claim.unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "rating request claim failed; asking anyway");
+                true
+            });
+        }
+        Some(order)
+    }
+
     /// Renders what to send: the merchant's template if any (falling back to the built-in
     /// copy when it fails), else the built-in copy.
     async fn message(
@@ -272,6 +302,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             },
             |c| c.name.to_owned(),
         );
+        let order = self.order_context(intent, shipment, context).await;
         let input = MessageInput {
             milestone: intent.milestone,
             details: &intent.details,
@@ -281,7 +312,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             tracking_url: &tracking_url,
             unsubscribe_url: &unsubscribe_url,
             today: afterclick_domain::rules::customer_today(shipment, now),
-            order: afterclick_domain::orders::context(shipment, &context.order_parcels),
+            order,
         };
         let locale = message::resolve_locale(
             shipment.customer.locale.as_deref(),

@@ -31,6 +31,10 @@ pub struct Order {
     pub parts: Vec<OrderPart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// The parcel whose delivery email asked for the order's rating (claimed once by
+    /// notify): its page holds the rating form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating_asked_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Optimistic concurrency: every save expects the version it read.
@@ -111,6 +115,7 @@ pub fn merge(
         order_id: update.order_id.clone(),
         parts: Vec::new(),
         cancelled_at: None,
+        rating_asked_by: None,
         created_at: now,
         updated_at: now,
         version: 0,

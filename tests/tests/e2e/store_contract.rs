@@ -426,6 +426,7 @@ async fn an_order_saves_on_the_version_it_read(store: impl Store) {
         order_id: "77".into(),
         parts: Vec::new(),
         cancelled_at: None,
+        rating_asked_by: None,
         created_at: at,
         updated_at: at,
         version: 1,
@@ -443,7 +444,34 @@ async fn an_order_saves_on_the_version_it_read(store: impl Store) {
     store.save_order(&next).await.unwrap();
     assert_eq!(
         store.order(&m, "shopify", "1042").await.unwrap(),
-        Some(next)
+        Some(next.clone())
+    );
+    // The order's one rating request: claimed by one parcel (again by it on a retry),
+    // never by another; the claim moves the version, so an older save conflicts.
+    let claims = join_all(
+        ["TN-A", "TN-B", "TN-A", "TN-B"]
+            .map(|tn| store.claim_rating_request(&m, "shopify", "1042", tn)),
+    )
+    .await;
+    let won: Vec<bool> = claims.into_iter().map(Result::unwrap).collect();
+    assert!(
+        won == [true, false, true, false] || won == [false, true, false, true],
+        "{won:?}"
+    );
+    let stale = Order {
+        version: 3,
+        ..next.clone()
+    };
+    assert!(matches!(
+        store.save_order(&stale).await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(
+        store
+            .claim_rating_request(&m, "shopify", "9999", "TN-A")
+            .await
+            .unwrap(),
+        "no order: ask"
     );
     assert_eq!(store.order(&m, "woocommerce", "1042").await.unwrap(), None);
     assert_eq!(

@@ -59,8 +59,9 @@ pub async fn rate<S: Store, V: SenderIdentities + 'static>(
         return render(RatingForm::NotDelivered, StatusCode::CONFLICT).await;
     }
     // A split order is rated once, on the page of the parcel that completed it.
-    let parcels = tracking::order_parcels(&app, shipment).await?;
-    if tracking::rating_home(shipment, &parcels) != tracking::RatingHome::Here {
+    let split = tracking::split_order(&app, shipment).await?;
+    let home = tracking::rating_home(shipment, &split.parcels, split.rating_asked_by.as_deref());
+    if home != tracking::RatingHome::Here {
         let form = RatingForm::Current {
             rating: None,
             thanks: false,

@@ -68,18 +68,39 @@ struct TrackingPage {
 }
 
 /// A store parcel's order: every shipment registered under its order number (itself
-/// included). Other shipments are alone as far as the page is concerned.
-pub async fn order_parcels<S: Store, V>(
+/// included), and which parcel's email asked for the order's rating. Other shipments are
+/// alone as far as the page is concerned.
+pub struct SplitOrder {
+    pub parcels: Vec<Shipment>,
+    pub rating_asked_by: Option<String>,
+}
+
+pub async fn split_order<S: Store, V>(
     app: &App<S, V>,
     shipment: &Shipment,
-) -> Result<Vec<Shipment>, ApiError> {
-    if shipment.parcel.is_none() {
-        return Ok(Vec::new());
-    }
-    Ok(app
+) -> Result<SplitOrder, ApiError> {
+    let Some(parcel) = &shipment.parcel else {
+        return Ok(SplitOrder {
+            parcels: Vec::new(),
+            rating_asked_by: None,
+        });
+    };
+    let parcels = app
         .store
         .shipments_by_order(&shipment.merchant_id, &shipment.order_number)
-        .await?)
+        .await?;
+    let order = app
+        .store
+        .order(
+            &shipment.merchant_id,
+            &parcel.platform,
+            &shipment.order_number,
+        )
+        .await?;
+    Ok(SplitOrder {
+        parcels,
+        rating_asked_by: order.and_then(|o| o.rating_asked_by),
+    })
 }
 
 /// Renders the page for a loaded shipment (also after a rating post).
@@ -120,8 +141,9 @@ pub async fn render<S: Store, V>(
     } else {
         view::moment(shipment.status)
     };
-    let parcels = order_parcels(app, shipment).await?;
-    let rating = match rating_home(shipment, &parcels) {
+    let split = split_order(app, shipment).await?;
+    let parcels = split.parcels;
+    let rating = match rating_home(shipment, &parcels, split.rating_asked_by.as_deref()) {
         RatingHome::Here => view::rating(&ctx, form),
         RatingHome::NotYet => None,
         RatingHome::Elsewhere(token) => delivered(shipment).then(|| view::rating_elsewhere(token)),

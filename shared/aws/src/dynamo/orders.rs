@@ -67,6 +67,32 @@ impl OrderStore for DynamoStore {
         }
     }
 
+    async fn claim_rating_request(
+        &self,
+        merchant_id: &str,
+        platform: &str,
+        order_number: &str,
+        tracking_number: &str,
+    ) -> Result<bool, StoreError> {
+        let pk = keys::merchant_pk(merchant_id);
+        let sk = keys::order_sk(platform, order_number);
+        let claimed = self
+            .update_item(pk.clone(), sk.clone())
+            .update_expression("SET rating_asked_by = :tn, version = version + :one")
+            .condition_expression(
+                "attribute_exists(PK) AND (attribute_not_exists(rating_asked_by) OR rating_asked_by = :tn)",
+            )
+            .expression_attribute_values(":tn", s(tracking_number))
+            .expression_attribute_values(":one", n(1))
+            .send()
+            .await;
+        if applied(claimed)? {
+            return Ok(true);
+        }
+        // Either another parcel has it, or there is no order to keep it on.
+        Ok(self.get(pk, &sk).await?.is_none())
+    }
+
     async fn delivery_handled(
         &self,
         merchant_id: &str,

@@ -81,6 +81,32 @@ impl OrderStore for MemoryStore {
         Ok(())
     }
 
+    async fn claim_rating_request(
+        &self,
+        merchant_id: &str,
+        platform: &str,
+        order_number: &str,
+        tracking_number: &str,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state.lock().unwrap();
+        let key = (
+            merchant_id.to_owned(),
+            platform.to_owned(),
+            order_number.to_owned(),
+        );
+        let Some(order) = state.orders.orders.get_mut(&key) else {
+            return Ok(true);
+        };
+        match &order.rating_asked_by {
+            Some(tn) => Ok(tn == tracking_number),
+            None => {
+                order.rating_asked_by = Some(tracking_number.to_owned());
+                order.version += 1;
+                Ok(true)
+            }
+        }
+    }
+
     async fn delivery_handled(
         &self,
         merchant_id: &str,

@@ -22,6 +22,18 @@ pub trait OrderStore: Send + Sync {
     /// version 1); else `Conflict`.
     fn save_order(&self, order: &Order) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Claims the order's one rating request for this parcel (true), unless another parcel
+    /// has it (false). Claiming again for the same parcel is true (a retried send); an order
+    /// not stored is true (nothing to keep once). Moves the order's version, so a save made
+    /// from an older read does not undo it.
+    fn claim_rating_request(
+        &self,
+        merchant_id: &str,
+        platform: &str,
+        order_number: &str,
+        tracking_number: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// Was this platform delivery (its event id) handled already? Deliveries are marked once
     /// handled, never before: a crash in between makes the platform's retry do it again,
     /// which the order's merge makes harmless.

@@ -493,4 +493,34 @@ mod split_order {
         );
         assert_eq!(store.rating(MERCHANT, TRACKING).await.unwrap(), None);
     }
+
+    /// The parcel whose email asked for the rating holds the form, even when the carrier
+    /// says the other one arrived last (two deliveries announced at once).
+    #[tokio::test]
+    async fn the_rating_is_where_the_email_that_asked_for_it_points() {
+        use afterclick_domain::orders::Order;
+        use afterclick_domain::ports::OrderStore;
+        let (first, second) = parcels(true, true);
+        let store = order_store(first, second).await;
+        store
+            .save_order(&Order {
+                merchant_id: MERCHANT.into(),
+                order_number: "1001".into(),
+                platform: "shopify".into(),
+                order_id: "77".into(),
+                parts: Vec::new(),
+                cancelled_at: None,
+                rating_asked_by: Some(TRACKING.into()),
+                created_at: now(),
+                updated_at: now(),
+                version: 1,
+            })
+            .await
+            .unwrap();
+        let asked = get(&store, PAGE).await;
+        assert!(asked.body.contains("id=\"rating\""), "{}", asked.body);
+        let other = get(&store, &format!("/t/{SECOND}")).await;
+        assert!(!other.body.contains("id=\"rating\""));
+        assert!(other.body.contains(&format!("href=\"{PAGE}#rating\"")));
+    }
 }

@@ -373,13 +373,26 @@ pub enum RatingHome<'a> {
     NotYet,
 }
 
-pub fn rating_home<'a>(shipment: &Shipment, parcels: &'a [Shipment]) -> RatingHome<'a> {
+pub fn rating_home<'a>(
+    shipment: &Shipment,
+    parcels: &'a [Shipment],
+    asked_by: Option<&str>,
+) -> RatingHome<'a> {
     let live = afterclick_domain::orders::live(shipment, parcels);
     if live.len() < 2 {
         return RatingHome::Here;
     }
     if !live.iter().all(|s| delivered(s)) {
         return RatingHome::NotYet;
+    }
+    // The parcel whose email asked (notify claimed it on the order), else the last one
+    // delivered: where that email links.
+    if let Some(asker) = asked_by.and_then(|tn| live.iter().find(|s| s.tracking_number == tn)) {
+        return if asker.tracking_number == shipment.tracking_number {
+            RatingHome::Here
+        } else {
+            RatingHome::Elsewhere(&asker.token)
+        };
     }
     let delivered_at = |s: &Shipment| {
         s.milestones
