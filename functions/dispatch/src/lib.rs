@@ -12,9 +12,8 @@ pub use afterclick_aws::webhook_sender::HttpSender;
 
 use afterclick_app::dispatch::Dispatch as UseCase;
 use afterclick_app::store_fetch::StoreFetch;
-use afterclick_app::store_orders::NewIds;
 use afterclick_aws::keys::types::PLATFORM_FETCH;
-use afterclick_aws::secrets::{new_shipment_id, new_token};
+pub use afterclick_aws::secrets::Entropy;
 use afterclick_aws::stream::{Malformed, StreamConsumer, each_record, image_key, new_image};
 use afterclick_domain::outgoing::{DeliveryKey, DeliveryState};
 use afterclick_domain::platforms::bigcommerce::ShipmentRef;
@@ -37,18 +36,6 @@ pub enum RecordError {
 /// Every port the two use cases need.
 pub trait Store: afterclick_app::dispatch::Store + afterclick_app::store_fetch::Store {}
 impl<T: afterclick_app::dispatch::Store + afterclick_app::store_fetch::Store> Store for T {}
-
-/// Fresh shipment ids and page tokens for the shipments a fetch registers.
-pub struct Entropy;
-
-impl NewIds for Entropy {
-    fn shipment_id(&self) -> String {
-        new_shipment_id()
-    }
-    fn token(&self) -> String {
-        new_token()
-    }
-}
 
 /// The use cases behind the stream's decoding; it derefs to the deliveries' (clock, `run`).
 pub struct Dispatch<S, W, A = HttpStoreApi> {

@@ -7,8 +7,8 @@
 //! keep failing.
 
 use crate::{Store, WebhookError, Webhooks};
-use afterclick_app::store_orders::{self, Ingested, NewIds};
-use afterclick_aws::secrets::{new_shipment_id, new_token};
+use afterclick_app::store_orders::{self, Ingested};
+use afterclick_aws::secrets::Entropy;
 use afterclick_domain::Merchant;
 use afterclick_domain::model::Integration;
 use afterclick_domain::platforms::fetch::FetchJob;
@@ -20,18 +20,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-
-/// Fresh ids from the adapters' entropy.
-struct Entropy;
-
-impl NewIds for Entropy {
-    fn shipment_id(&self) -> String {
-        new_shipment_id()
-    }
-    fn token(&self) -> String {
-        new_token()
-    }
-}
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]

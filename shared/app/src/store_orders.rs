@@ -10,6 +10,7 @@ use afterclick_domain::contact::{CountryCode, EmailAddress, PhoneNumber};
 use afterclick_domain::model::{Customer, NewShipment, OrderParcel, Shipment};
 use afterclick_domain::orders::{Effect, Order, mark_conflict, merge};
 use afterclick_domain::platforms::{OrderUpdate, StoreParcel};
+pub use afterclick_domain::ports::NewIds;
 use afterclick_domain::ports::{
     OrderStore, Registration, ShipmentAdmin, ShipmentStore, StoreError,
 };
@@ -44,12 +45,6 @@ pub struct Ingested {
     pub stale: usize,
     /// Tracking numbers already registered for another order (left with that order).
     pub conflicts: Vec<String>,
-}
-
-/// New shipment ids and page tokens: the adapters' entropy, passed in.
-pub trait NewIds: Send + Sync {
-    fn shipment_id(&self) -> String;
-    fn token(&self) -> String;
 }
 
 pub async fn ingest<S>(

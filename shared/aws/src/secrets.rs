@@ -77,3 +77,16 @@ mod tests {
         assert!(new_webhook_secret().starts_with("whsec_"));
     }
 }
+
+/// Fresh shipment ids and tracking-page tokens, for shipments registered from a store.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Entropy;
+
+impl afterclick_domain::ports::NewIds for Entropy {
+    fn shipment_id(&self) -> String {
+        new_shipment_id()
+    }
+    fn token(&self) -> String {
+        new_token()
+    }
+}

@@ -215,12 +215,11 @@ pub fn merge(
     if update.cancelled && order.cancelled_at.is_none() {
         order.cancelled_at = Some(as_of);
     }
-    let merged = Merged {
+    let mut merged = Merged {
         order,
         effects,
         stale,
     };
-    let mut merged = merged;
     if merged.changed(stored) {
         merged.order.updated_at = now;
     }

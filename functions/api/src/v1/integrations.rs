@@ -10,6 +10,7 @@
 
 use crate::error::ApiError;
 use crate::v1::AuthedMerchant;
+use crate::v1::api_keys::secret_response;
 use crate::v1::carrier_secrets::rotated;
 use crate::{App, Store};
 use afterclick_domain::Merchant;
@@ -22,7 +23,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -311,7 +312,7 @@ pub async fn put<S: Store, V>(
             StatusCode::CREATED
         };
         let body = Json(view(&app.public_base_url, &after, platform));
-        return Ok((status, [(header::CACHE_CONTROL, "no-store")], body).into_response());
+        return Ok(secret_response(status, body));
     }
     Err(StoreError::Conflict.into())
 }

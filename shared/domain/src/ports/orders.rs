@@ -126,3 +126,10 @@ pub trait StoreApi: Send + Sync {
         token: &str,
     ) -> impl Future<Output = Result<Vec<u8>, ApiFailure>> + Send;
 }
+
+/// New shipment ids and page tokens for shipments a store registers: the adapters' entropy,
+/// passed in (the domain and the use cases read none themselves).
+pub trait NewIds: Send + Sync {
+    fn shipment_id(&self) -> String;
+    fn token(&self) -> String;
+}
