@@ -61,6 +61,7 @@ pub async fn merchant(
                 sms_sender_id: None,
                 channels: Merchant::default_channels(),
                 stall_after_hours: afterclick_domain::model::DEFAULT_STALL_HOURS,
+                trending_late_percent: afterclick_domain::lanes::DEFAULT_TRENDING_LATE_PERCENT,
                 branding: if merchant_id == DEMO_MERCHANT_ID {
                     demo_branding(&sender_domain)
                 } else {

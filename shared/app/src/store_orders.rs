@@ -276,6 +276,10 @@ fn new_shipment(
             promised_delivery_date: None,
             service: None,
             destination_country: country,
+            // Store deliveries name no origin; the country lane still applies.
+            origin_country: None,
+            origin_region: None,
+            destination_region: None,
         },
         now,
     );

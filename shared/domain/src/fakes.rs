@@ -696,6 +696,7 @@ pub fn merchant(merchant_id: &str) -> Merchant {
         channels: Merchant::default_channels(),
         webhook_secrets: Default::default(),
         stall_after_hours: crate::model::DEFAULT_STALL_HOURS,
+        trending_late_percent: crate::lanes::DEFAULT_TRENDING_LATE_PERCENT,
         branding: Default::default(),
         sender_domains: vec!["acme.example".into()],
         integrations: Default::default(),
@@ -764,6 +765,9 @@ pub fn shipment(merchant_id: &str, tracking_number: &str, now: DateTime<Utc>) ->
             promised_delivery_date: None,
             service: None,
             destination_country: None,
+            origin_country: None,
+            origin_region: None,
+            destination_region: None,
         },
         now,
     )

@@ -70,6 +70,10 @@ pub struct Labels {
     pub tracking_number: &'static str,
     pub track_button: &'static str,
     pub expected_delivery: &'static str,
+    /// The shop's own estimate, labelled as such: "Estimate from {brand}"
+    pub shop_estimate: &'static str,
+    /// Two dates: "{from} to {to}"
+    pub date_range: &'static str,
     pub signed_by: &'static str,
     pub pickup_point: &'static str,
     pub pickup_address: &'static str,
@@ -147,7 +151,7 @@ pub fn locale(tag: &str) -> Option<&'static Locale> {
 }
 
 /// Every variable a text may use, bound to its `{slot}`.
-const SLOTS: [&str; 19] = [
+const SLOTS: [&str; 21] = [
     "order",
     "brand",
     "attempt",
@@ -167,6 +171,8 @@ const SLOTS: [&str; 19] = [
     "weekday_short",
     "month",
     "mon",
+    "from",
+    "to",
 ];
 const DATE_SLOTS: [&str; 3] = ["day", "m", "year"];
 
@@ -321,6 +327,8 @@ impl Locale {
                 tracking_number: s.text("tracking-number"),
                 track_button: s.text("track-button"),
                 expected_delivery: s.text("expected-delivery"),
+                shop_estimate: s.text("shop-estimate"),
+                date_range: s.text("date-range"),
                 signed_by: s.text("signed-by"),
                 pickup_point: s.text("pickup-point"),
                 pickup_address: s.text("pickup-address"),
@@ -478,7 +486,7 @@ mod tests {
         &rows[0].1
     }
 
-    fn label_fields(l: &Labels) -> [(&'static str, &'static str); 24] {
+    fn label_fields(l: &Labels) -> [(&'static str, &'static str); 26] {
         [
             ("greeting", l.greeting),
             ("order", l.order),
@@ -486,6 +494,8 @@ mod tests {
             ("tracking_number", l.tracking_number),
             ("track_button", l.track_button),
             ("expected_delivery", l.expected_delivery),
+            ("shop_estimate", l.shop_estimate),
+            ("date_range", l.date_range),
             ("signed_by", l.signed_by),
             ("pickup_point", l.pickup_point),
             ("pickup_address", l.pickup_address),
@@ -663,6 +673,7 @@ mod tests {
                     let counted = ["labels.parcel_position", "labels.parcel_share"];
                     let ok = ALLOWED.contains(&token)
                         || (name == "labels.discount" && token == "{code}")
+                        || (name == "labels.date_range" && ["{from}", "{to}"].contains(&token))
                         || (counted.contains(&name.as_str())
                             && ["{n}", "{total}"].contains(&token));
                     assert!(ok, "{} {name}: unknown placeholder {token}", l.tag);
@@ -825,7 +836,7 @@ mod tests {
                     // "{name}" and the other placeholders are English by design.
                     let placeholder = ALLOWED
                         .iter()
-                        .chain(&["{code}", "{n}", "{total}"])
+                        .chain(&["{code}", "{n}", "{total}", "{from}", "{to}"])
                         .any(|p| p[1..p.len() - 1] == word && text.contains(p));
                     assert!(
                         !english || placeholder,
@@ -838,7 +849,10 @@ mod tests {
         // Japanese: no Latin letters at all outside placeholders.
         for (name, text) in texts(ja()) {
             let mut bare = text.to_owned();
-            for p in ALLOWED.iter().chain(&["{code}", "{n}", "{total}"]) {
+            for p in ALLOWED
+                .iter()
+                .chain(&["{code}", "{n}", "{total}", "{from}", "{to}"])
+            {
                 bare = bare.replace(p, "");
             }
             assert!(

@@ -417,8 +417,35 @@ fn highlights(input: &MessageInput<'_>, v: &Vars, locale: &Locale) -> Vec<String
         input.milestone,
         Milestone::LabelCreated | Milestone::InTransit | Milestone::OutForDelivery
     );
-    if let Some(eta) = v.estimated_delivery.as_ref().filter(|_| announces_eta) {
-        lines.push(format!("{}: {eta}", l.expected_delivery));
+    // The shop's estimate where it is the better one (`crate::lanes`), labelled as the
+    // shop's; it also says what "a little late" means in the trending-late message.
+    let shop = input
+        .shipment
+        .prediction
+        .as_ref()
+        .filter(|p| p.preferred && p.latest >= input.today);
+    match shop {
+        Some(p) if announces_eta || input.milestone == Milestone::TrendingLate => {
+            let date = |d: NaiveDate| date_text(d, locale, true, input.today.year());
+            let range = if p.earliest == p.latest {
+                date(p.earliest)
+            } else {
+                substitute(l.date_range, |slot| match slot {
+                    "from" => Some(date(p.earliest)),
+                    "to" => Some(date(p.latest)),
+                    _ => None,
+                })
+            };
+            let label = substitute(l.shop_estimate, |slot| {
+                (slot == "brand").then(|| input.merchant.brand_name.clone())
+            });
+            lines.push(format!("{label}: {range}"));
+        }
+        _ => {
+            if let Some(eta) = v.estimated_delivery.as_ref().filter(|_| announces_eta) {
+                lines.push(format!("{}: {eta}", l.expected_delivery));
+            }
+        }
     }
     if let Some(signer) = v
         .signed_by
@@ -855,6 +882,9 @@ pub fn sample_vars(
             promised_delivery_date: Some(today),
             service: None,
             destination_country: None,
+            origin_country: None,
+            origin_region: None,
+            destination_region: None,
         },
         now,
     );

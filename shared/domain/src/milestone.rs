@@ -25,12 +25,14 @@ pub enum Milestone {
     Delayed,
     /// No carrier scan for too long.
     Stalled,
+    /// The delivery history says the promise will probably be missed (`crate::lanes`).
+    TrendingLate,
     ReturningToSender,
     ReturnedToSender,
 }
 
 impl Milestone {
-    pub const ALL: [Milestone; 11] = [
+    pub const ALL: [Milestone; 12] = [
         Milestone::LabelCreated,
         Milestone::InTransit,
         Milestone::OutForDelivery,
@@ -40,6 +42,7 @@ impl Milestone {
         Milestone::Exception,
         Milestone::Delayed,
         Milestone::Stalled,
+        Milestone::TrendingLate,
         Milestone::ReturningToSender,
         Milestone::ReturnedToSender,
     ];
@@ -55,6 +58,7 @@ impl Milestone {
             Milestone::Exception => "exception",
             Milestone::Delayed => "delayed",
             Milestone::Stalled => "stalled",
+            Milestone::TrendingLate => "trending_late",
             Milestone::ReturningToSender => "returning_to_sender",
             Milestone::ReturnedToSender => "returned_to_sender",
         }
@@ -65,9 +69,10 @@ impl Milestone {
     }
 
     /// Announced unless the merchant switches it on: label creation is not news to most
-    /// customers (the order confirmation already said "we're preparing it").
+    /// customers (the order confirmation already said "we're preparing it"), and a
+    /// prediction of lateness is the merchant's call to share.
     pub fn on_by_default(self) -> bool {
-        self != Milestone::LabelCreated
+        !matches!(self, Milestone::LabelCreated | Milestone::TrendingLate)
     }
 }
 
@@ -214,7 +219,10 @@ mod tests {
             let has_status = MILESTONE_FOR_STATUS.iter().any(|(_, x, _)| *x == m);
             assert_eq!(
                 has_status,
-                !matches!(m, Milestone::Delayed | Milestone::Stalled),
+                !matches!(
+                    m,
+                    Milestone::Delayed | Milestone::Stalled | Milestone::TrendingLate
+                ),
                 "{m}"
             );
         }

@@ -50,12 +50,26 @@ pub struct Shipment {
     /// ISO 3166-1 alpha-2, for delivery analytics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_country: Option<CountryCode>,
+    /// Where the parcel left from and the region it goes to (a postal prefix such as
+    /// `US-100`, never a whole postal code): its lane, for transit statistics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_country: Option<CountryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_region: Option<String>,
     pub status: Status,
     /// `occurred_at` of the event that set `status`; none while pending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_delivery: Option<NaiveDate>,
+    /// The carrier's first estimate: how reliable the carrier's dates are is judged on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_estimate: Option<NaiveDate>,
+    /// The shop's estimate from its delivery history (`crate::lanes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prediction: Option<crate::lanes::Prediction>,
     /// Moments reached, by [`crate::milestone::Moment::key`] (`delivered`,
     /// `exception#address_issue`...). Empty maps are left out of stored items: DynamoDB
     /// Local's stream drops their type.
@@ -151,6 +165,10 @@ pub struct NewShipment {
     pub promised_delivery_date: Option<NaiveDate>,
     pub service: Option<String>,
     pub destination_country: Option<CountryCode>,
+    pub origin_country: Option<CountryCode>,
+    /// Postal regions (`crate::lanes::postal_region`).
+    pub origin_region: Option<String>,
+    pub destination_region: Option<String>,
 }
 
 impl Shipment {
@@ -172,9 +190,14 @@ impl Shipment {
             promised_delivery_date: new.promised_delivery_date,
             service: new.service,
             destination_country: new.destination_country,
+            origin_country: new.origin_country,
+            origin_region: new.origin_region,
+            destination_region: new.destination_region,
             status: Status::Pending,
             status_at: None,
             estimated_delivery: None,
+            first_estimate: None,
+            prediction: None,
             milestones: BTreeMap::new(),
             last_scan_at: None,
             due_at: None,
@@ -479,6 +502,9 @@ pub struct Merchant {
     /// Business hours (Monday to Friday) without a carrier scan before a shipment is stalled.
     #[serde(default = "default_stall_hours")]
     pub stall_after_hours: u32,
+    /// Risk (percent) of missing the promise from which a shipment is trending late.
+    #[serde(default = "default_trending_late_percent")]
+    pub trending_late_percent: u8,
     /// How messages look and what they offer.
     #[serde(default)]
     pub branding: Branding,
@@ -645,6 +671,10 @@ pub struct Product {
 /// Business hours without a scan before a shipment counts as stalled, unless the merchant
 /// says otherwise.
 pub const DEFAULT_STALL_HOURS: u32 = 72;
+
+fn default_trending_late_percent() -> u8 {
+    crate::lanes::DEFAULT_TRENDING_LATE_PERCENT
+}
 
 fn default_stall_hours() -> u32 {
     DEFAULT_STALL_HOURS

@@ -64,6 +64,9 @@ pub struct DeliveryOutcome {
     pub had_exception: bool,
     /// The carrier failed at least one delivery attempt.
     pub had_failed_attempt: bool,
+    /// The lanes it counts in, and what it adds to them (`crate::lanes`).
+    pub lanes: Vec<crate::lanes::Lane>,
+    pub sample: Option<crate::lanes::LaneSample>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,6 +224,7 @@ fn apply_status(shipment: &mut Shipment, sorted: &[&TrackingEvent]) -> Option<Da
         .filter(|(at, _)| shipment.history.is_none() || estimate_at.is_none_or(|e| *at >= e))
     {
         shipment.estimated_delivery = Some(date);
+        shipment.first_estimate = shipment.first_estimate.or(Some(date));
         estimate_at = Some(at);
     }
     shipment.last_scan_at = sorted
@@ -467,7 +471,10 @@ fn number_attempts(shipment: &Shipment, reached: &mut [Candidate]) {
 }
 
 fn is_status_milestone(m: Milestone) -> bool {
-    !matches!(m, Milestone::Delayed | Milestone::Stalled)
+    !matches!(
+        m,
+        Milestone::Delayed | Milestone::Stalled | Milestone::TrendingLate
+    )
 }
 
 /// Of the newly reached moments, the ones worth telling the customer about.
@@ -546,6 +553,8 @@ fn outcome(shipment: &Shipment) -> Option<DeliveryOutcome> {
         transit_hours: first_scan.map(|f| (delivered_at - f).num_hours().max(0)),
         had_exception: reached(Milestone::Exception),
         had_failed_attempt: reached(Milestone::AttemptFailed),
+        lanes: crate::lanes::lanes(shipment),
+        sample: crate::lanes::sample(shipment),
     })
 }
 

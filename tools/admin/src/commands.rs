@@ -136,6 +136,7 @@ async fn create_merchant(
         // is the only place a secret is ever shown.
         webhook_secrets: Default::default(),
         stall_after_hours: afterclick_domain::model::DEFAULT_STALL_HOURS,
+        trending_late_percent: afterclick_domain::lanes::DEFAULT_TRENDING_LATE_PERCENT,
         branding: Default::default(),
         sender_domains,
         integrations: Default::default(),

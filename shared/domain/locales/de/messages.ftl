@@ -43,6 +43,11 @@ stalled-headline = Wir fragen beim Paketdienst nach
 stalled-body = Ihr Paket wurde seit einigen Tagen nicht mehr vom Paketdienst erfasst. Wir haben nachgefragt und melden uns, sobald es weitergeht.
 stalled-sms = { $brand }: Wir klären den Status Ihrer Bestellung { $order } mit dem Paketdienst.
 
+trending-late-subject = Ihre Bestellung { $order } kommt möglicherweise etwas später
+trending-late-headline = Ihre Bestellung kommt möglicherweise etwas später
+trending-late-body = Ihr Paket ist langsamer unterwegs als üblich und kommt deshalb möglicherweise etwas später an als am { $old }. Wir behalten es im Blick und geben Ihnen Bescheid, sobald der Paketdienst einen Termin bestätigt.
+trending-late-sms = { $brand }: Ihre Bestellung { $order } kommt vielleicht etwas später als am { $old }.
+
 returning-to-sender-subject = Ihre Bestellung { $order } wird an uns zurückgeschickt
 returning-to-sender-headline = Auf dem Rückweg zu uns
 returning-to-sender-body = Der Paketdienst schickt Ihr Paket an uns zurück. Wir melden uns bei Ihnen, um eine erneute Zustellung oder eine Erstattung zu besprechen.
@@ -59,6 +64,8 @@ carrier = Paketdienst
 tracking-number = Sendungsnummer
 track-button = Sendung verfolgen
 expected-delivery = Voraussichtliche Zustellung
+shop-estimate = Schätzung von { $brand }
+date-range = { $from } bis { $to }
 signed-by = Unterschrieben von
 pickup-point = Abholstelle
 pickup-address = Adresse

@@ -7,6 +7,7 @@ delivered-on = Zugestellt am { $date }
 details = Sendungsdetails
 done = erledigt
 email = E-Mail-Adresse
+estimate-from-history = Schätzung von { $brand } anhand bisheriger Lieferungen: { $from } bis { $to }
 history = Sendungsverlauf
 language = Sprache
 language-name = Deutsch

@@ -43,6 +43,11 @@ stalled-headline = We are checking on your parcel
 stalled-body = Your parcel has not had a carrier scan for a few days. We have asked the carrier and will let you know as soon as it moves.
 stalled-sms = { $brand }: we are checking with the carrier on order { $order }.
 
+trending-late-subject = Your order { $order } may arrive a little late
+trending-late-headline = Your order may arrive a little late
+trending-late-body = Your parcel is moving more slowly than usual, so it may arrive a little after { $old }. We are keeping an eye on it and will let you know as soon as the carrier confirms a date.
+trending-late-sms = { $brand }: order { $order } may arrive a little after { $old }. We are watching it.
+
 returning-to-sender-subject = Your order { $order } is on its way back to us
 returning-to-sender-headline = Returning to us
 returning-to-sender-body = The carrier is returning your parcel to us. We will be in touch about a new delivery or a refund.
@@ -59,6 +64,8 @@ carrier = Carrier
 tracking-number = Tracking number
 track-button = Track your parcel
 expected-delivery = Expected delivery
+shop-estimate = Estimate from { $brand }
+date-range = { $from } to { $to }
 signed-by = Signed for by
 pickup-point = Pickup point
 pickup-address = Address

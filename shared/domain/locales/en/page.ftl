@@ -7,6 +7,7 @@ delivered-on = Delivered on { $date }
 details = Shipment details
 done = completed
 email = Email address
+estimate-from-history = Estimate from { $brand }, based on past deliveries: { $from } to { $to }
 history = Shipment history
 language = Language
 language-name = English

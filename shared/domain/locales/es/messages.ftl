@@ -43,6 +43,11 @@ stalled-headline = Estamos revisando tu envío
 stalled-body = Hace unos días que el transportista no registra ningún movimiento de tu paquete. Ya se lo hemos consultado y te avisaremos en cuanto haya novedades.
 stalled-sms = { $brand }: estamos comprobando con el transportista el estado de tu pedido { $order }.
 
+trending-late-subject = Tu pedido { $order } podría llegar con un poco de retraso
+trending-late-headline = Tu pedido podría llegar con un poco de retraso
+trending-late-body = Tu paquete avanza más despacio de lo habitual, así que podría llegar un poco después del { $old }. Lo estamos siguiendo de cerca y te avisaremos en cuanto el transportista confirme una fecha.
+trending-late-sms = { $brand }: tu pedido { $order } puede llegar algo después del { $old }. Lo seguimos.
+
 returning-to-sender-subject = El transportista nos está devolviendo tu pedido { $order }
 returning-to-sender-headline = Devolución en curso
 returning-to-sender-body = El transportista nos está devolviendo tu paquete. Nos pondremos en contacto contigo para organizar un nuevo envío o un reembolso.
@@ -59,6 +64,8 @@ carrier = Transportista
 tracking-number = Número de seguimiento
 track-button = Seguir mi envío
 expected-delivery = Entrega prevista
+shop-estimate = Estimación de { $brand }
+date-range = del { $from } al { $to }
 signed-by = Recibido por
 pickup-point = Punto de recogida
 pickup-address = Dirección

@@ -7,6 +7,7 @@ delivered-on = Entregado el { $date }
 details = Detalles del envío
 done = completado
 email = Correo electrónico
+estimate-from-history = Estimación de { $brand } según entregas anteriores: del { $from } al { $to }
 history = Historial del envío
 language = Idioma
 language-name = Español

@@ -43,6 +43,11 @@ stalled-headline = Nous vérifions où en est votre colis
 stalled-body = Votre colis n’a pas été scanné par le transporteur depuis quelques jours. Nous l’avons contacté et vous préviendrons dès que l’acheminement reprendra.
 stalled-sms = { $brand } : nous vérifions auprès du transporteur où en est votre commande { $order }.
 
+trending-late-subject = Votre commande { $order } pourrait arriver avec un peu de retard
+trending-late-headline = Votre commande pourrait arriver avec un peu de retard
+trending-late-body = Votre colis avance plus lentement que d’habitude et pourrait arriver un peu après le { $old }. Nous le suivons de près et vous préviendrons dès que le transporteur aura confirmé une date.
+trending-late-sms = { $brand } : votre commande { $order } pourrait arriver un peu après le { $old }.
+
 returning-to-sender-subject = Votre commande { $order } est en cours de retour vers nous
 returning-to-sender-headline = Retour en cours
 returning-to-sender-body = Le transporteur nous retourne votre colis. Nous reviendrons vers vous pour organiser une nouvelle livraison ou un remboursement.
@@ -59,6 +64,8 @@ carrier = Transporteur
 tracking-number = Numéro de suivi
 track-button = Suivre mon colis
 expected-delivery = Livraison prévue
+shop-estimate = Estimation de { $brand }
+date-range = du { $from } au { $to }
 signed-by = Réceptionné par
 pickup-point = Point de retrait
 pickup-address = Adresse

@@ -7,6 +7,7 @@ delivered-on = Livré le { $date }
 details = Détails de l'envoi
 done = terminé
 email = Adresse e-mail
+estimate-from-history = Estimation de { $brand }, d'après les livraisons précédentes : du { $from } au { $to }
 history = Historique de l'envoi
 language = Langue
 language-name = Français

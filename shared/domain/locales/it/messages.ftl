@@ -43,6 +43,11 @@ stalled-headline = Stiamo controllando la tua spedizione
 stalled-body = Da qualche giorno il tuo pacco non registra nuove scansioni. Abbiamo contattato il corriere e ti avviseremo non appena la spedizione riprenderà.
 stalled-sms = { $brand }: stiamo verificando con il corriere lo stato del tuo ordine { $order }.
 
+trending-late-subject = Il tuo ordine { $order } potrebbe arrivare con un po’ di ritardo
+trending-late-headline = Il tuo ordine potrebbe arrivare con un po’ di ritardo
+trending-late-body = Il tuo pacco sta viaggiando più lentamente del solito, quindi potrebbe non arrivare { $old }, ma poco dopo. Lo teniamo d’occhio e ti avviseremo non appena il corriere confermerà una data.
+trending-late-sms = { $brand }: il tuo ordine { $order } potrebbe non arrivare { $old }, ma poco dopo.
+
 returning-to-sender-subject = Il tuo ordine { $order } sta tornando da noi
 returning-to-sender-headline = Sta tornando da noi
 returning-to-sender-body = Il corriere ci sta restituendo il tuo pacco. Ti contatteremo per organizzare una nuova spedizione o un rimborso.
@@ -59,6 +64,8 @@ carrier = Corriere
 tracking-number = Numero di tracciamento
 track-button = Segui il tuo pacco
 expected-delivery = Consegna prevista
+shop-estimate = Stima di { $brand }
+date-range = da { $from } a { $to }
 signed-by = Firmato da
 pickup-point = Punto di ritiro
 pickup-address = Indirizzo

@@ -7,6 +7,7 @@ delivered-on = Consegnato il { $date }
 details = Dettagli della spedizione
 done = completato
 email = Indirizzo e-mail
+estimate-from-history = Stima di { $brand } in base alle consegne precedenti: da { $from } a { $to }
 history = Cronologia della spedizione
 language = Lingua
 language-name = Italiano

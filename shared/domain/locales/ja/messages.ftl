@@ -43,6 +43,11 @@ stalled-headline = 配送状況を確認しています
 stalled-body = ここ数日、お荷物の配送状況が更新されていません。配送業者に確認しておりますので、動きがあり次第お知らせいたします。
 stalled-sms = 【{ $brand }】ご注文{ $order }の配送状況を配送業者に確認しています。
 
+trending-late-subject = ご注文{ $order }のお届けが少し遅れる可能性があります
+trending-late-headline = お届けが少し遅れる可能性があります
+trending-late-body = お荷物の配送が通常よりゆっくり進んでいるため、{ $old }より少し遅れてのお届けとなる可能性があります。引き続き状況を見守り、配送業者がお届け日を確定し次第、お知らせいたします。
+trending-late-sms = 【{ $brand }】ご注文{ $order }のお届けが{ $old }より少し遅れる可能性があります。見守っています。
+
 returning-to-sender-subject = ご注文{ $order }の商品が当店へ返送されています
 returning-to-sender-headline = 当店へ返送中です
 returning-to-sender-body = お荷物は配送業者により当店へ返送されています。再配送または返金について、あらためてご連絡いたします。
@@ -59,6 +64,8 @@ carrier = 配送業者
 tracking-number = 追跡番号
 track-button = 配送状況を確認する
 expected-delivery = お届け予定日
+shop-estimate = { $brand }によるお届け予測
+date-range = { $from }〜{ $to }
 signed-by = 受領者
 pickup-point = 受取場所
 pickup-address = 住所

@@ -7,6 +7,7 @@ delivered-on = { $date }に配達済み
 details = 配送の詳細
 done = 完了
 email = メールアドレス
+estimate-from-history = 過去の配送実績に基づく{ $brand }のお届け予測：{ $from }〜{ $to }
 history = 配送履歴
 language = 言語
 language-name = 日本語

@@ -43,6 +43,11 @@ stalled-headline = We zoeken uit waar je pakket is
 stalled-body = Je pakket is al een paar dagen niet meer gescand door de vervoerder. We hebben navraag gedaan en laten het je weten zodra het weer in beweging is.
 stalled-sms = { $brand }: we zoeken bij de vervoerder uit waar bestelling { $order } is.
 
+trending-late-subject = Je bestelling { $order } komt misschien iets later
+trending-late-headline = Je bestelling komt misschien iets later
+trending-late-body = Je pakket is langzamer onderweg dan normaal en komt daardoor misschien iets later dan { $old }. We houden het in de gaten en laten het je weten zodra de vervoerder een datum bevestigt.
+trending-late-sms = { $brand }: je bestelling { $order } komt misschien iets later dan { $old }.
+
 returning-to-sender-subject = Je bestelling { $order } wordt naar ons teruggestuurd
 returning-to-sender-headline = Onderweg terug naar ons
 returning-to-sender-body = De vervoerder stuurt je pakket terug naar ons. We nemen contact met je op over een nieuwe bezorging of een terugbetaling.
@@ -59,6 +64,8 @@ carrier = Vervoerder
 tracking-number = Trackingcode
 track-button = Volg je pakket
 expected-delivery = Verwachte bezorging
+shop-estimate = Schatting van { $brand }
+date-range = tussen { $from } en { $to }
 signed-by = Getekend door
 pickup-point = Afhaalpunt
 pickup-address = Adres

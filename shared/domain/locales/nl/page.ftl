@@ -7,6 +7,7 @@ delivered-on = Bezorgd op { $date }
 details = Verzendgegevens
 done = voltooid
 email = E-mailadres
+estimate-from-history = Schatting van { $brand } op basis van eerdere bezorgingen: tussen { $from } en { $to }
 history = Verzendgeschiedenis
 language = Taal
 language-name = Nederlands

@@ -43,6 +43,11 @@ stalled-headline = Estamos verificando o seu pacote
 stalled-body = Seu pacote está há alguns dias sem atualização da transportadora. Já entramos em contato com ela e avisaremos você assim que ele voltar a se movimentar.
 stalled-sms = { $brand }: estamos verificando o pedido { $order } com a transportadora.
 
+trending-late-subject = Seu pedido { $order } pode chegar com um pequeno atraso
+trending-late-headline = Seu pedido pode chegar com um pequeno atraso
+trending-late-body = Seu pacote está avançando mais devagar do que o normal, então talvez não chegue até { $old }, e sim um pouco depois. Estamos de olho e avisaremos você assim que a transportadora confirmar uma data.
+trending-late-sms = { $brand }: seu pedido { $order } pode chegar um pouco depois de { $old }.
+
 returning-to-sender-subject = Seu pedido { $order } está voltando para nós
 returning-to-sender-headline = Voltando para nós
 returning-to-sender-body = A transportadora está devolvendo seu pacote para nós. Entraremos em contato sobre uma nova entrega ou um reembolso.
@@ -59,6 +64,8 @@ carrier = Transportadora
 tracking-number = Código de rastreamento
 track-button = Rastrear pedido
 expected-delivery = Previsão de entrega
+shop-estimate = Estimativa de { $brand }
+date-range = de { $from } a { $to }
 signed-by = Recebido por
 pickup-point = Ponto de retirada
 pickup-address = Endereço

@@ -7,6 +7,7 @@ delivered-on = Entregue em { $date }
 details = Detalhes do envio
 done = concluída
 email = E-mail
+estimate-from-history = Estimativa de { $brand } com base em entregas anteriores: de { $from } a { $to }
 history = Histórico do envio
 language = Idioma
 language-name = Português (Brasil)

@@ -69,6 +69,8 @@ pub struct PageWords {
     pub lookup_missing: &'static str,
     pub too_many: &'static str,
     pub too_large: &'static str,
+    /// "Estimate from {brand}, based on past deliveries: {from} to {to}"
+    pub shop_estimate: &'static str,
 }
 
 impl PageWords {
@@ -121,6 +123,7 @@ impl PageWords {
             lookup_missing: s.text("lookup-missing"),
             too_many: s.text("too-many"),
             too_large: s.text("too-large"),
+            shop_estimate: s.text("estimate-from-history"),
         }
     }
 }

@@ -555,3 +555,53 @@ fn a_split_orders_parcels_name_themselves_and_only_the_last_asks_for_a_rating() 
     let alone = [second.clone()];
     assert!(crate::orders::context(&second, &alone).is_none());
 }
+
+/// The shop's estimate replaces the carrier's where it is preferred, labelled as the shop's,
+/// in the customer's language; a range already over is not shown.
+#[test]
+fn the_shops_estimate_is_shown_labelled_where_it_is_preferred() {
+    let m = a_merchant();
+    let d = details();
+    let mut s = a_shipment("en");
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    s.prediction = Some(crate::lanes::Prediction {
+        earliest: day(18),
+        latest: day(20),
+        confidence: crate::lanes::Confidence::Medium,
+        lane: crate::lanes::LaneLevel::Country,
+        samples: 40,
+        late_risk: Some(20),
+        preferred: true,
+        counted_from: day(16),
+        first_earliest: day(18),
+        first_latest: day(20),
+    });
+    let at = |s: &Shipment, milestone| {
+        let mut i = input(milestone, &d, s, &m);
+        i.today = day(17);
+        builtin_email(&i).unwrap().text
+    };
+    let en = at(&s, Milestone::InTransit);
+    assert!(
+        en.contains("Estimate from Acme Outdoor: Wednesday, November 18 to Friday, November 20"),
+        "{en}"
+    );
+    assert!(!en.contains("Expected delivery"), "{en}");
+    s.customer.locale = Some("de".into());
+    let de = at(&s, Milestone::InTransit);
+    assert!(
+        de.contains("Schätzung von Acme Outdoor: Mittwoch, 18. November bis Freitag, 20. November"),
+        "{de}"
+    );
+    // Not preferred: the carrier's date.
+    s.customer.locale = Some("en".into());
+    if let Some(p) = s.prediction.as_mut() {
+        p.preferred = false;
+    }
+    let carrier = at(&s, Milestone::InTransit);
+    assert!(
+        carrier.contains("Expected delivery: Monday, November 23"),
+        "{carrier}"
+    );
+    assert!(!carrier.contains("Estimate from"), "{carrier}");
+}

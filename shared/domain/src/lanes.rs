@@ -1,0 +1,566 @@
+//! Delivery dates from the merchant's own history: transit times per lane, a predicted
+//! range for every parcel in transit, and the risk of missing the promise ("trending late").
+//!
+//! **Lanes.** A delivery counts in four lanes, from the narrowest: carrier × service ×
+//! origin region → destination region (postal prefixes, [`postal_region`]); carrier ×
+//! service × origin country → destination country; carrier × service; carrier. A
+//! prediction uses the narrowest lane with at least [`MIN_SAMPLES`] deliveries in the last
+//! [`WINDOW_MONTHS`] calendar months (recent months only: lanes change speed).
+//!
+//! **Transit** is counted in business days of the destination country's [`Calendar`] (the
+//! carrier's working days there): from the first carrier scan (the label when there is
+//! none) to the first delivery attempt, or the arrival at a pickup point, both as dates in
+//! the customer's time zone. 0 is the same day. A delivery dated before its first scan, or
+//! more than [`MAX_TRANSIT_DAYS`] after it, is impossible: it counts as rejected, not in the
+//! histogram, and a lane where rejected deliveries pass a quarter of all is contradictory
+//! and predicts nothing.
+//!
+//! **The range** comes from the deliveries of the lane that took at least as long as the
+//! parcel has been travelling: a parcel still on its way after 3 business days will not take
+//! 2. It runs from their [`RANGE_LOW`] to their [`RANGE_HIGH`] quantile. "Out for delivery"
+//! today narrows it to today. A range never starts earlier than it did before (late or
+//! skewed scans do not move it back), and the first scan it counts from is fixed once it is
+//! made.
+//!
+//! **Shown or not.** Each lane also counts, per delivery, whether the carrier's first
+//! estimate and afterclick's first range were kept (delivered on or before their end). The
+//! shop's estimate is preferred where the carrier gives none, or where its late rate on the
+//! lane is lower than the carrier's (both judged on at least [`MIN_SAMPLES`] deliveries).
+//!
+//! **Trending late.** The risk of missing the promise is the share of the same deliveries
+//! that took longer than the promise allows. When it reaches the merchant's threshold
+//! ([`DEFAULT_TRENDING_LATE_PERCENT`] unless set), the shipment reaches the `trending_late`
+//! moment once (attention list, outgoing webhook; a customer message only on the channels
+//! the merchant turned on for it), never after a delay was recorded.
+
+pub mod calendar;
+
+pub use calendar::Calendar;
+
+use crate::milestone::{Milestone, Moment};
+use crate::model::{Details, MilestoneReached, Shipment};
+use crate::rules::{Evaluation, Intent, awaiting_delivery, customer_today};
+use crate::status::Status;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Longest plausible transit, in business days; later deliveries are rejected.
+pub const MAX_TRANSIT_DAYS: usize = 30;
+/// Deliveries a lane needs before it predicts (Retino publishes 10; ranges from p10 to p95
+/// need twice that to mean anything).
+pub const MIN_SAMPLES: u64 = 20;
+/// Calendar months of history a prediction reads (this one and the two before).
+pub const WINDOW_MONTHS: u32 = 3;
+/// The range's quantiles, chosen on the backtest (`make bench-edd`): at most 5% of
+/// deliveries after its end, at least 85% inside.
+pub const RANGE_LOW: f64 = 0.10;
+pub const RANGE_HIGH: f64 = 0.95;
+/// Risk of missing the promise (percent) from which a shipment is trending late.
+pub const DEFAULT_TRENDING_LATE_PERCENT: u8 = 60;
+/// Deliveries at least as slow as the parcel so far that a range needs; a parcel slower
+/// than nearly all of its lane's history gets no range rather than a guess.
+const MIN_CONDITIONAL: u64 = 3;
+
+/// How narrow the lane a prediction came from is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LaneLevel {
+    Region,
+    Country,
+    Service,
+    Carrier,
+}
+
+impl LaneLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LaneLevel::Region => "region",
+            LaneLevel::Country => "country",
+            LaneLevel::Service => "service",
+            LaneLevel::Carrier => "carrier",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Lane {
+    pub level: LaneLevel,
+    /// `ups|ground|US-100>US-940`, `ups|ground|US>CA`, `ups|ground`, `ups` (`-` unknown).
+    pub key: String,
+}
+
+/// Postal-code prefix length per country: the sorting region carriers route by (US SCF
+/// three digits, Canada's FSA, Germany's Leitregion...). Others use two characters.
+const PREFIX: &[(&str, usize)] = &[
+    ("US", 3),
+    ("CA", 3),
+    ("IE", 3),
+    ("AU", 2),
+    ("DE", 2),
+    ("FR", 2),
+    ("NL", 2),
+    ("ES", 2),
+    ("IT", 2),
+    ("BR", 2),
+    ("JP", 2),
+];
+
+/// The region a postal code routes to: `US-100` for 10001. Great Britain uses the postcode
+/// area (the letters before the first digit: `SW` for SW1A 1AA). None when the code is too
+/// short or not made of letters and digits.
+pub fn postal_region(country: &str, postal_code: &str) -> Option<String> {
+    let code: String = postal_code
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if code.is_empty() || code.len() > 12 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let prefix: String = if country == "GB" {
+        let area: String = code.chars().take_while(char::is_ascii_alphabetic).collect();
+        (1..=2).contains(&area.len()).then_some(area)?
+    } else {
+        let n = PREFIX
+            .iter()
+            .find(|(c, _)| *c == country)
+            .map_or(2, |(_, n)| *n);
+        (code.len() >= n).then(|| code.chars().take(n).collect())?
+    };
+    Some(format!("{country}-{prefix}"))
+}
+
+/// The lanes a shipment counts in, narrowest first.
+pub fn lanes(s: &Shipment) -> Vec<Lane> {
+    let carrier = s.carrier.as_str();
+    let service = s.service.as_deref().unwrap_or("-");
+    let mut out = Vec::with_capacity(4);
+    if let (Some(from), Some(to)) = (&s.origin_region, &s.destination_region) {
+        out.push(Lane {
+            level: LaneLevel::Region,
+            key: format!("{carrier}|{service}|{from}>{to}"),
+        });
+    }
+    if let Some(to) = s.destination_country.as_deref() {
+        let from = s.origin_country.as_deref().unwrap_or("-");
+        out.push(Lane {
+            level: LaneLevel::Country,
+            key: format!("{carrier}|{service}|{from}>{to}"),
+        });
+    }
+    out.push(Lane {
+        level: LaneLevel::Service,
+        key: format!("{carrier}|{service}"),
+    });
+    out.push(Lane {
+        level: LaneLevel::Carrier,
+        key: carrier.to_owned(),
+    });
+    out
+}
+
+/// One lane's counters (over the months read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaneCounts {
+    /// Deliveries per transit time in business days (`days[3]`: three days).
+    pub days: [u64; MAX_TRANSIT_DAYS + 1],
+    /// Deliveries whose transit was impossible.
+    pub rejected: u64,
+    /// Deliveries with a carrier estimate, and of those, delivered after it.
+    pub carrier_judged: u64,
+    pub carrier_late: u64,
+    /// Deliveries afterclick had predicted, and of those, inside and after the range as it
+    /// was first made.
+    pub ours_judged: u64,
+    pub ours_inside: u64,
+    pub ours_late: u64,
+}
+
+impl Default for LaneCounts {
+    fn default() -> Self {
+        Self {
+            days: [0; MAX_TRANSIT_DAYS + 1],
+            rejected: 0,
+            carrier_judged: 0,
+            carrier_late: 0,
+            ours_judged: 0,
+            ours_inside: 0,
+            ours_late: 0,
+        }
+    }
+}
+
+impl LaneCounts {
+    pub fn delivered(&self) -> u64 {
+        self.days.iter().sum()
+    }
+
+    pub fn add(&mut self, other: &LaneCounts) {
+        for (a, b) in self.days.iter_mut().zip(other.days) {
+            *a += b;
+        }
+        self.rejected += other.rejected;
+        self.carrier_judged += other.carrier_judged;
+        self.carrier_late += other.carrier_late;
+        self.ours_judged += other.ours_judged;
+        self.ours_inside += other.ours_inside;
+        self.ours_late += other.ours_late;
+    }
+
+    /// What one delivery adds.
+    pub fn record(&mut self, sample: &LaneSample) {
+        match sample.transit_days {
+            Some(d) => self.days[d as usize] += 1,
+            None => self.rejected += 1,
+        }
+        if let Some(late) = sample.carrier_late {
+            self.carrier_judged += 1;
+            self.carrier_late += u64::from(late);
+        }
+        if let Some(ours) = sample.ours {
+            self.ours_judged += 1;
+            self.ours_inside += u64::from(ours.inside);
+            self.ours_late += u64::from(ours.late);
+        }
+    }
+
+    /// Enough deliveries, and not contradictory.
+    pub fn usable(&self) -> bool {
+        let delivered = self.delivered();
+        delivered >= MIN_SAMPLES && self.rejected * 4 <= delivered + self.rejected
+    }
+
+    /// Deliveries that took at least `from` business days.
+    fn mass_from(&self, from: usize) -> u64 {
+        self.days.iter().skip(from).sum()
+    }
+
+    /// The `p` quantile of the deliveries that took at least `from` days.
+    fn quantile_from(&self, from: usize, p: f64) -> Option<usize> {
+        let mass = self.mass_from(from);
+        if mass == 0 {
+            return None;
+        }
+        // The smallest day whose cumulative share reaches p (nearest rank).
+        let rank = ((p * mass as f64).ceil() as u64).clamp(1, mass);
+        let mut seen = 0;
+        for (d, n) in self.days.iter().enumerate().skip(from) {
+            seen += n;
+            if seen >= rank {
+                return Some(d);
+            }
+        }
+        None
+    }
+
+    /// Of the deliveries that took at least `from` days, the share (percent) that took more
+    /// than `allowed`.
+    pub fn late_percent(&self, from: usize, allowed: i64) -> Option<u8> {
+        let mass = self.mass_from(from);
+        if mass < MIN_CONDITIONAL {
+            return None;
+        }
+        let late: u64 = self
+            .days
+            .iter()
+            .enumerate()
+            .skip(from)
+            .filter(|(d, _)| i64::try_from(*d).is_ok_and(|d| d > allowed))
+            .map(|(_, n)| n)
+            .sum();
+        u8::try_from(late * 100 / mass).ok()
+    }
+
+    /// The range (business days from the first scan) for a parcel travelling `from` days.
+    pub fn range_from(&self, from: usize) -> Option<(usize, usize)> {
+        if self.mass_from(from) < MIN_CONDITIONAL {
+            return None;
+        }
+        Some((
+            self.quantile_from(from, RANGE_LOW)?,
+            self.quantile_from(from, RANGE_HIGH)?,
+        ))
+    }
+
+    /// Afterclick's late rate on this lane is below the carrier's.
+    fn ours_better(&self) -> bool {
+        self.ours_judged >= MIN_SAMPLES
+            && self.carrier_judged >= MIN_SAMPLES
+            && u128::from(self.ours_late) * u128::from(self.carrier_judged)
+                < u128::from(self.carrier_late) * u128::from(self.ours_judged)
+    }
+}
+
+/// Whether one prediction was kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Judged {
+    pub inside: bool,
+    pub late: bool,
+}
+
+/// What one delivery adds to each of its lanes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaneSample {
+    /// None: impossible (before the first scan, or past [`MAX_TRANSIT_DAYS`]).
+    pub transit_days: Option<u32>,
+    pub carrier_late: Option<bool>,
+    pub ours: Option<Judged>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// A region or country lane of 100 deliveries or more, and a range of at most three days.
+    High,
+    Medium,
+}
+
+/// The shop's estimate for a parcel in transit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prediction {
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
+    pub confidence: Confidence,
+    pub lane: LaneLevel,
+    /// Deliveries of the lane it came from.
+    pub samples: u64,
+    /// Risk (percent) of missing the promise; none without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_risk: Option<u8>,
+    /// Shown instead of the carrier's estimate (none, or less reliable on this lane).
+    pub preferred: bool,
+    /// The day of the first scan it counts from: fixed once a prediction is made.
+    pub counted_from: NaiveDate,
+    /// The range as first made, judged at delivery.
+    pub first_earliest: NaiveDate,
+    pub first_latest: NaiveDate,
+}
+
+fn local_date(s: &Shipment, at: DateTime<Utc>) -> NaiveDate {
+    match s.customer.timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => at.with_timezone(&tz).date_naive(),
+        Err(_) => at.date_naive(),
+    }
+}
+
+fn milestone_times(s: &Shipment, milestone: Milestone) -> impl Iterator<Item = DateTime<Utc>> {
+    s.milestones.iter().filter_map(move |(key, m)| {
+        Moment::parse_key(key)
+            .filter(|k| k.milestone == milestone)
+            .map(|_| m.at)
+    })
+}
+
+/// The first carrier scan, or the label when there is none.
+fn transit_start(s: &Shipment) -> Option<DateTime<Utc>> {
+    milestone_times(s, Milestone::InTransit)
+        .min()
+        .or_else(|| milestone_times(s, Milestone::LabelCreated).min())
+}
+
+/// What a delivered shipment adds to its lanes; none without a start or an end.
+pub fn sample(s: &Shipment) -> Option<LaneSample> {
+    let start = local_date(s, transit_start(s)?);
+    let end = [
+        Milestone::Delivered,
+        Milestone::AttemptFailed,
+        Milestone::AvailableForPickup,
+    ]
+    .into_iter()
+    .flat_map(|m| milestone_times(s, m))
+    .min()?;
+    let end = local_date(s, end);
+    let calendar = Calendar::of(s.destination_country.as_deref());
+    let days = calendar.business_days_between(start, end);
+    Some(LaneSample {
+        transit_days: u32::try_from(days)
+            .ok()
+            .filter(|d| *d as usize <= MAX_TRANSIT_DAYS),
+        carrier_late: s.first_estimate.map(|estimate| end > estimate),
+        ours: s.prediction.as_ref().map(|p| Judged {
+            inside: p.first_earliest <= end && end <= p.first_latest,
+            late: end > p.first_latest,
+        }),
+    })
+}
+
+/// A lane as read, with its counters over the window.
+pub type LaneHistory = Vec<(Lane, LaneCounts)>;
+
+/// What the history says about a parcel in transit now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forecast {
+    pub prediction: Option<Prediction>,
+    pub trending_late: bool,
+    /// When to look again without a scan: the day the risk would reach the threshold, or
+    /// the day after the range ends.
+    pub due: Option<DateTime<Utc>>,
+}
+
+fn local_midnight(s: &Shipment, date: NaiveDate) -> Option<DateTime<Utc>> {
+    let tz = s
+        .customer
+        .timezone
+        .parse::<chrono_tz::Tz>()
+        .unwrap_or(chrono_tz::UTC);
+    crate::model::local_to_utc(tz, date.and_time(NaiveTime::MIN))
+}
+
+/// The forecast for a shipment awaiting delivery; none once it is delivered, at a pickup
+/// point, or not yet scanned (the stored prediction then stays as it was).
+pub fn forecast(
+    s: &Shipment,
+    history: &[(Lane, LaneCounts)],
+    now: DateTime<Utc>,
+    threshold_percent: u8,
+) -> Option<Forecast> {
+    if !awaiting_delivery(s) || s.status == Status::AvailableForPickup {
+        return None;
+    }
+    let first_scan = milestone_times(s, Milestone::InTransit).min()?;
+    let old = s.prediction.as_ref();
+    let start = old.map_or_else(|| local_date(s, first_scan), |p| p.counted_from);
+    let none = Forecast {
+        prediction: None,
+        trending_late: false,
+        due: None,
+    };
+    let Some((lane, counts)) = history.iter().find(|(_, c)| c.usable()) else {
+        return Some(none);
+    };
+    let calendar = Calendar::of(s.destination_country.as_deref());
+    let today = customer_today(s, now);
+    let travelled = usize::try_from(calendar.business_days_between(start, today)).unwrap_or(0);
+    let out_today = s.status == Status::OutForDelivery
+        && s.status_at.is_some_and(|at| local_date(s, at) == today);
+    let range = if out_today {
+        Some((travelled, travelled))
+    } else {
+        counts.range_from(travelled)
+    };
+    let Some((low, high)) = range else {
+        return Some(none);
+    };
+    let day = |n: usize| calendar.add_business_days(start, u32::try_from(n).unwrap_or(u32::MAX));
+    let mut earliest = day(low).max(today);
+    if let Some(old) = old.filter(|_| !out_today) {
+        earliest = earliest.max(old.earliest);
+    }
+    let latest = day(high).max(earliest);
+    let allowed = s
+        .promised_delivery_date
+        .map(|p| calendar.business_days_between(start, p));
+    let late_risk = allowed.and_then(|allowed| {
+        if out_today {
+            Some(if today > s.promised_delivery_date? {
+                100
+            } else {
+                0
+            })
+        } else {
+            counts.late_percent(travelled, allowed)
+        }
+    });
+    let samples = counts.delivered();
+    let confidence = if matches!(lane.level, LaneLevel::Region | LaneLevel::Country)
+        && samples >= 100
+        && high - low <= 2
+    {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let prediction = Prediction {
+        earliest,
+        latest,
+        confidence,
+        lane: lane.level,
+        samples,
+        late_risk,
+        preferred: s.estimated_delivery.is_none() || counts.ours_better(),
+        counted_from: start,
+        first_earliest: old.map_or(earliest, |p| p.first_earliest),
+        first_latest: old.map_or(latest, |p| p.first_latest),
+    };
+    let trending_late = late_risk.is_some_and(|r| r >= threshold_percent);
+    // The first day the risk reaches the threshold with no news from the carrier.
+    let crossing = match (allowed, s.promised_delivery_date) {
+        (Some(allowed), Some(promise)) if !trending_late && !out_today => (1..=45)
+            .map(|i| today + chrono::Duration::days(i))
+            .take_while(|d| *d <= promise)
+            .find(|d| {
+                let travelled =
+                    usize::try_from(calendar.business_days_between(start, *d)).unwrap_or(0);
+                counts
+                    .late_percent(travelled, allowed)
+                    .is_some_and(|r| r >= threshold_percent)
+            }),
+        _ => None,
+    };
+    let refresh = latest.succ_opt();
+    let due = [crossing, refresh]
+        .into_iter()
+        .flatten()
+        .min()
+        .and_then(|d| local_midnight(s, d));
+    Some(Forecast {
+        prediction: Some(prediction),
+        trending_late,
+        due,
+    })
+}
+
+/// Applies the forecast to an evaluation: the prediction, the `trending_late` moment (once,
+/// never after a delay) with its intents on the merchant's channels for it, the next look.
+pub fn apply(
+    evaluation: &mut Evaluation,
+    history: &[(Lane, LaneCounts)],
+    now: DateTime<Utc>,
+    merchant: &crate::model::Merchant,
+) {
+    let s = &evaluation.shipment;
+    let Some(forecast) = forecast(s, history, now, merchant.trending_late_percent) else {
+        return;
+    };
+    let mut next = s.clone();
+    next.prediction = forecast.prediction;
+    let delayed = crate::listing::reached(&next).contains(&Milestone::Delayed);
+    let moment = Moment::once(Milestone::TrendingLate);
+    if forecast.trending_late && !delayed && !next.milestones.contains_key(&moment.key()) {
+        let channels: Vec<_> = merchant
+            .channels_for(Milestone::TrendingLate)
+            .iter()
+            .copied()
+            .filter(|c| next.allows(*c))
+            .collect();
+        next.milestones.insert(
+            moment.key(),
+            MilestoneReached {
+                at: now,
+                notified: !channels.is_empty(),
+            },
+        );
+        let details = Details {
+            old_date: next.promised_delivery_date,
+            new_date: next.prediction.as_ref().map(|p| p.latest),
+            ..Details::default()
+        };
+        evaluation
+            .intents
+            .extend(channels.into_iter().map(|channel| Intent {
+                moment: moment.clone(),
+                channel,
+                details: details.clone(),
+            }));
+        evaluation.reached.push(moment);
+    }
+    next.due_at = [next.due_at, forecast.due].into_iter().flatten().min();
+    if next != evaluation.shipment {
+        next.updated_at = now;
+        evaluation.shipment = next;
+        evaluation.changed = true;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,357 @@
+#![allow(clippy::unwrap_used)]
+use super::*;
+use crate::fakes;
+use crate::model::Channel;
+use crate::rules::evaluate;
+use chrono::{Duration, TimeZone};
+
+/// Monday 2026-11-16, 09:00 in New York.
+fn monday() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 16, 14, 0, 0).unwrap()
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// A US parcel first scanned on `monday()`, promised `promise`.
+fn parcel(promise: Option<NaiveDate>) -> Shipment {
+    let mut s = fakes::shipment("m1", "1Z1", monday() - Duration::hours(20));
+    s.customer.timezone = "America/New_York".into();
+    s.destination_country = Some(crate::CountryCode::parse("US").unwrap());
+    s.origin_country = s.destination_country.clone();
+    s.origin_region = Some("US-100".into());
+    s.destination_region = Some("US-940".into());
+    s.service = Some("ground".into());
+    s.promised_delivery_date = promise;
+    s.status = Status::InTransit;
+    s.status_at = Some(monday());
+    s.milestones.insert(
+        "in_transit".into(),
+        MilestoneReached {
+            at: monday(),
+            notified: true,
+        },
+    );
+    s
+}
+
+/// A lane whose deliveries took `days` business days, `n` of each.
+fn counts(days: &[(usize, u64)]) -> LaneCounts {
+    let mut c = LaneCounts::default();
+    for (d, n) in days {
+        c.days[*d] = *n;
+    }
+    c
+}
+
+fn history(c: LaneCounts) -> LaneHistory {
+    let lane = lanes(&parcel(None)).remove(1);
+    vec![(lane, c)]
+}
+
+#[test]
+fn postal_regions_are_routing_prefixes() {
+    assert_eq!(postal_region("US", "10001-1234").as_deref(), Some("US-100"));
+    assert_eq!(postal_region("GB", "SW1A 1AA").as_deref(), Some("GB-SW"));
+    assert_eq!(postal_region("GB", "M1 1AE").as_deref(), Some("GB-M"));
+    assert_eq!(postal_region("DE", "10115").as_deref(), Some("DE-10"));
+    assert_eq!(postal_region("CA", "K1A 0B1").as_deref(), Some("CA-K1A"));
+    assert_eq!(postal_region("US", "1"), None);
+    assert_eq!(postal_region("US", "<script>"), None);
+    assert_eq!(postal_region("GB", "123"), None);
+}
+
+#[test]
+fn lanes_run_from_the_narrowest_to_the_carrier() {
+    let keys: Vec<(LaneLevel, String)> = lanes(&parcel(None))
+        .into_iter()
+        .map(|l| (l.level, l.key))
+        .collect();
+    assert_eq!(
+        keys,
+        vec![
+            (LaneLevel::Region, "ups|ground|US-100>US-940".to_owned()),
+            (LaneLevel::Country, "ups|ground|US>US".to_owned()),
+            (LaneLevel::Service, "ups|ground".to_owned()),
+            (LaneLevel::Carrier, "ups".to_owned()),
+        ]
+    );
+    let mut bare = fakes::shipment("m1", "1Z1", monday());
+    bare.service = None;
+    let levels: Vec<LaneLevel> = lanes(&bare).into_iter().map(|l| l.level).collect();
+    assert_eq!(levels, vec![LaneLevel::Service, LaneLevel::Carrier]);
+    assert_eq!(lanes(&bare)[0].key, "ups|-");
+}
+
+fn delivered(mut s: Shipment, at: DateTime<Utc>) -> Shipment {
+    s.status = Status::Delivered;
+    s.milestones
+        .insert("delivered".into(), MilestoneReached { at, notified: true });
+    s
+}
+
+#[test]
+fn a_delivery_counts_business_days_to_the_first_attempt() {
+    // Monday to the next Monday: 5 business days. Thanksgiving week: Monday 16th to
+    // Monday 30th is 9 (the 26th is a holiday).
+    let s = delivered(parcel(None), monday() + Duration::days(7));
+    assert_eq!(sample(&s).unwrap().transit_days, Some(5));
+    let s = delivered(parcel(None), monday() + Duration::days(14));
+    assert_eq!(sample(&s).unwrap().transit_days, Some(9));
+    // A failed attempt on Wednesday ends the transit there, whatever came after.
+    let mut s = delivered(parcel(None), monday() + Duration::days(7));
+    s.milestones.insert(
+        format!("attempt_failed#{}", monday() + Duration::days(2)),
+        MilestoneReached {
+            at: monday() + Duration::days(2),
+            notified: true,
+        },
+    );
+    assert_eq!(sample(&s).unwrap().transit_days, Some(2));
+    // Delivered before the first scan, or after 30 business days: impossible.
+    let s = delivered(parcel(None), monday() - Duration::days(3));
+    assert_eq!(sample(&s).unwrap().transit_days, None);
+    let s = delivered(parcel(None), monday() + Duration::days(60));
+    assert_eq!(sample(&s).unwrap().transit_days, None);
+    // Judging: the carrier's first estimate and the first range.
+    let mut s = delivered(parcel(None), monday() + Duration::days(3));
+    s.first_estimate = Some(d(2026, 11, 18));
+    s.prediction = Some(Prediction {
+        earliest: d(2026, 11, 18),
+        latest: d(2026, 11, 20),
+        confidence: Confidence::Medium,
+        lane: LaneLevel::Country,
+        samples: 40,
+        late_risk: None,
+        preferred: false,
+        counted_from: d(2026, 11, 16),
+        first_earliest: d(2026, 11, 17),
+        first_latest: d(2026, 11, 19),
+    });
+    let got = sample(&s).unwrap();
+    assert_eq!(got.carrier_late, Some(true));
+    assert_eq!(
+        got.ours,
+        Some(Judged {
+            inside: true,
+            late: false
+        })
+    );
+}
+
+#[test]
+fn a_thin_or_contradictory_lane_predicts_nothing() {
+    let s = parcel(None);
+    let thin = counts(&[(3, 19)]);
+    let f = forecast(&s, &history(thin), monday(), 60).unwrap();
+    assert_eq!(f.prediction, None);
+    let mut contradictory = counts(&[(3, 30)]);
+    contradictory.rejected = 11;
+    let f = forecast(&s, &history(contradictory), monday(), 60).unwrap();
+    assert_eq!(f.prediction, None);
+    // Not scanned yet, or delivered: no forecast at all (the stored one stays).
+    let mut pending = fakes::shipment("m1", "1Z1", monday());
+    pending.status = Status::Pending;
+    assert_eq!(
+        forecast(&pending, &history(counts(&[(3, 30)])), monday(), 60),
+        None
+    );
+    let done = delivered(parcel(None), monday());
+    assert_eq!(
+        forecast(&done, &history(counts(&[(3, 30)])), monday(), 60),
+        None
+    );
+}
+
+#[test]
+fn the_range_follows_the_lane_and_what_the_parcel_has_travelled() {
+    // 10% in 2 days, 60% in 3, 25% in 4, 5% in 6.
+    let lane = counts(&[(2, 10), (3, 60), (4, 25), (6, 5)]);
+    let s = parcel(None);
+    let p = forecast(&s, &history(lane.clone()), monday(), 60)
+        .unwrap()
+        .prediction
+        .unwrap();
+    // p10 = 2 days (Wed 18th), p95 = 4 days (Fri 20th).
+    assert_eq!((p.earliest, p.latest), (d(2026, 11, 18), d(2026, 11, 20)));
+    assert_eq!(p.lane, LaneLevel::Country);
+    assert_eq!(p.samples, 100);
+    assert_eq!(p.confidence, Confidence::High);
+    assert!(p.preferred, "the carrier gave no estimate");
+    assert_eq!(p.counted_from, d(2026, 11, 16));
+    // Still travelling on Friday (4 days): only the slow deliveries count now.
+    let friday = monday() + Duration::days(4);
+    let mut later = s.clone();
+    later.prediction = Some(p.clone());
+    let q = forecast(&later, &history(lane.clone()), friday, 60)
+        .unwrap()
+        .prediction
+        .unwrap();
+    assert_eq!(q.earliest, d(2026, 11, 20));
+    assert_eq!(q.latest, d(2026, 11, 24));
+    assert_eq!((q.first_earliest, q.first_latest), (p.earliest, p.latest));
+    // Out for delivery today: today.
+    let mut out = later.clone();
+    out.status = Status::OutForDelivery;
+    out.status_at = Some(friday - Duration::hours(2));
+    let r = forecast(&out, &history(lane.clone()), friday, 60)
+        .unwrap()
+        .prediction
+        .unwrap();
+    assert_eq!((r.earliest, r.latest), (d(2026, 11, 20), d(2026, 11, 20)));
+    // Slower than nearly everything the lane has seen: no guess.
+    let three_weeks = monday() + Duration::days(21);
+    let f = forecast(&later, &history(lane), three_weeks, 60).unwrap();
+    assert_eq!(f.prediction, None);
+}
+
+#[test]
+fn a_scan_stamped_before_the_first_one_does_not_move_the_range_back() {
+    let lane = counts(&[(2, 10), (3, 60), (4, 25), (6, 5)]);
+    let mut s = parcel(None);
+    let p = forecast(&s, &history(lane.clone()), monday(), 60)
+        .unwrap()
+        .prediction
+        .unwrap();
+    s.prediction = Some(p.clone());
+    // A carrier clock a day behind: the first scan now looks like Sunday.
+    s.milestones.insert(
+        "in_transit".into(),
+        MilestoneReached {
+            at: monday() - Duration::days(1),
+            notified: true,
+        },
+    );
+    let q = forecast(&s, &history(lane), monday() + Duration::hours(1), 60)
+        .unwrap()
+        .prediction
+        .unwrap();
+    assert_eq!(q.counted_from, p.counted_from);
+    assert!(q.earliest >= p.earliest && q.latest >= p.latest);
+}
+
+#[test]
+fn the_risk_of_missing_the_promise_and_when_it_will_cross() {
+    let lane = counts(&[(2, 10), (3, 60), (4, 25), (6, 5)]);
+    // Promised for Thursday (3 days): 30% take longer.
+    let s = parcel(Some(d(2026, 11, 19)));
+    let f = forecast(&s, &history(lane.clone()), monday(), 60).unwrap();
+    let p = f.prediction.clone().unwrap();
+    assert_eq!(p.late_risk, Some(30));
+    assert!(!f.trending_late);
+    // With no news, on Thursday only deliveries of 3 days or more count: 30/90 = 33%;
+    // still under 60%, so the sweeper looks again the day after the range ends.
+    assert_eq!(
+        f.due,
+        Some(Utc.with_ymd_and_hms(2026, 11, 21, 5, 0, 0).unwrap())
+    );
+    // Promised for Wednesday (2 days): 90% take longer, trending late now.
+    let tight = parcel(Some(d(2026, 11, 18)));
+    let f = forecast(&tight, &history(lane.clone()), monday(), 60).unwrap();
+    assert_eq!(f.prediction.unwrap().late_risk, Some(90));
+    assert!(f.trending_late);
+    // A lane of 3 or 5 days half and half, promised in 4: 50% until Thursday; a threshold
+    // of 50 is reached now, one of 60 on Friday, when only the 5-day ones are left.
+    let split = counts(&[(3, 20), (5, 20)]);
+    let s = parcel(Some(d(2026, 11, 20)));
+    assert!(
+        forecast(&s, &history(split.clone()), monday(), 50)
+            .unwrap()
+            .trending_late
+    );
+    let f = forecast(&s, &history(split.clone()), monday(), 60).unwrap();
+    assert!(!f.trending_late);
+    assert_eq!(
+        f.due,
+        Some(Utc.with_ymd_and_hms(2026, 11, 20, 5, 0, 0).unwrap())
+    );
+    // A lane where the slow ones are the long tail: 1 day 80%, 4 days 20%; promised in 3.
+    // Not delivered by Tuesday evening (day 1), Wednesday counts only the slow: 100%.
+    let tail = counts(&[(1, 80), (4, 20)]);
+    let s = parcel(Some(d(2026, 11, 19)));
+    let f = forecast(&s, &history(tail), monday(), 60).unwrap();
+    assert_eq!(f.prediction.unwrap().late_risk, Some(20));
+    assert_eq!(
+        f.due,
+        Some(Utc.with_ymd_and_hms(2026, 11, 18, 5, 0, 0).unwrap()),
+        "midnight in New York, the day the risk crosses"
+    );
+}
+
+#[test]
+fn the_shop_estimate_is_preferred_only_where_it_is_kept_better_than_the_carriers() {
+    let mut lane = counts(&[(2, 10), (3, 60), (4, 25), (6, 5)]);
+    let mut s = parcel(None);
+    s.estimated_delivery = Some(d(2026, 11, 19));
+    let preferred = |lane: &LaneCounts| {
+        forecast(&s, &history(lane.clone()), monday(), 60)
+            .unwrap()
+            .prediction
+            .unwrap()
+            .preferred
+    };
+    assert!(
+        !preferred(&lane),
+        "no judged history: the carrier's date stands"
+    );
+    lane.carrier_judged = 40;
+    lane.carrier_late = 10;
+    lane.ours_judged = 40;
+    lane.ours_late = 2;
+    assert!(preferred(&lane));
+    lane.ours_late = 12;
+    assert!(!preferred(&lane));
+}
+
+/// Through `apply`: the moment once, the intents only on the merchant's channels for it,
+/// never after a delay.
+#[test]
+fn trending_late_is_reached_once_and_never_after_a_delay() {
+    let lane = counts(&[(2, 10), (3, 60), (4, 25), (6, 5)]);
+    let mut merchant = fakes::merchant("m1");
+    let s = parcel(Some(d(2026, 11, 18)));
+    let mut e = evaluate(&s, &[], monday(), &merchant);
+    apply(&mut e, &history(lane.clone()), monday(), &merchant);
+    assert!(e.changed);
+    assert_eq!(e.reached, vec![Moment::once(Milestone::TrendingLate)]);
+    assert!(e.intents.is_empty(), "off by default");
+    assert!(!e.shipment.milestones["trending_late"].notified);
+    // Again: nothing new.
+    let again = e.shipment.clone();
+    let mut e2 = evaluate(&again, &[], monday() + Duration::hours(1), &merchant);
+    apply(
+        &mut e2,
+        &history(lane.clone()),
+        monday() + Duration::hours(1),
+        &merchant,
+    );
+    assert!(e2.reached.is_empty());
+    // With email on for it: one intent, promise and the range's end as its dates.
+    merchant
+        .channels
+        .insert(Milestone::TrendingLate, vec![Channel::Email]);
+    let mut e3 = evaluate(&s, &[], monday(), &merchant);
+    apply(&mut e3, &history(lane.clone()), monday(), &merchant);
+    assert_eq!(e3.intents.len(), 1);
+    assert_eq!(e3.intents[0].details.old_date, Some(d(2026, 11, 18)));
+    assert_eq!(e3.intents[0].details.new_date, Some(d(2026, 11, 20)));
+    assert!(e3.shipment.milestones["trending_late"].notified);
+    // Already delayed: no trending-late moment at all.
+    let mut late = s.clone();
+    late.milestones.insert(
+        "delayed#2026-11-25".into(),
+        MilestoneReached {
+            at: monday(),
+            notified: true,
+        },
+    );
+    let mut e4 = evaluate(&late, &[], monday(), &merchant);
+    apply(&mut e4, &history(lane), monday(), &merchant);
+    assert!(!e4.shipment.milestones.contains_key("trending_late"));
+    assert!(
+        e4.intents
+            .iter()
+            .all(|i| i.moment.milestone != Milestone::TrendingLate)
+    );
+}
