@@ -9,7 +9,7 @@ use afterclick_aws::keys::types::EVENT;
 pub use afterclick_aws::stream::MissingSequenceNumber;
 use afterclick_aws::stream::{Malformed, StreamConsumer, each_key, image_key, new_image};
 use afterclick_domain::TrackingEvent;
-use afterclick_domain::ports::{EndpointStore, EventStore, SnapshotReads};
+use afterclick_domain::ports::{EndpointStore, EventStore, LaneStore, SnapshotReads};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::{DateTime, Utc};
@@ -39,8 +39,8 @@ pub struct Milestones<S> {
 }
 
 /// Endpoints too: the webhook deliveries of reached moments ride in the same commit.
-pub trait Store: SnapshotReads + EventStore + EndpointStore {}
-impl<T: SnapshotReads + EventStore + EndpointStore> Store for T {}
+pub trait Store: SnapshotReads + EventStore + EndpointStore + LaneStore {}
+impl<T: SnapshotReads + EventStore + EndpointStore + LaneStore> Store for T {}
 
 impl<S: Store> Milestones<S> {
     pub fn new(store: S) -> Self {

@@ -2,11 +2,14 @@
 //! retry on conflict. Shared by the stream consumer and the sweeper; it talks to the
 //! outside only through the ports.
 
+use afterclick_domain::lanes;
 use afterclick_domain::model::{Notification, NotificationState, TrackingEvent};
 use afterclick_domain::outgoing;
 use afterclick_domain::ports::{
-    EndpointStore, EventStore, MAX_HISTORY, MAX_TRANSACTION_WRITES, SnapshotReads, StoreError,
+    EndpointStore, EventStore, LaneStore, MAX_HISTORY, MAX_TRANSACTION_WRITES, SnapshotReads,
+    StoreError,
 };
+use afterclick_domain::rules::awaiting_delivery;
 use afterclick_domain::rules::{Evaluation, evaluate};
 use chrono::{DateTime, Utc};
 
@@ -73,7 +76,7 @@ pub async fn reevaluate<S>(
     clock: &(dyn Fn() -> DateTime<Utc> + Sync),
 ) -> Result<Option<Evaluation>, ReevaluateError>
 where
-    S: SnapshotReads + EventStore + EndpointStore,
+    S: SnapshotReads + EventStore + EndpointStore + LaneStore,
 {
     let now = clock();
     for _ in 0..COMMIT_ATTEMPTS {
@@ -97,6 +100,16 @@ where
         let mut outcome = evaluate(&shipment, events, now, &merchant);
         if let (Some(at), Some(history)) = (read_at, outcome.shipment.history.as_mut()) {
             history.read_at = at;
+        }
+        // The shop's estimate and the risk of missing the promise, for a parcel in transit
+        // (read only then: a delivered parcel needs no lanes).
+        let in_transit = awaiting_delivery(&outcome.shipment)
+            && outcome.shipment.milestones.contains_key("in_transit");
+        if in_transit {
+            let history = store
+                .lane_history(merchant_id, &lanes::lanes(&outcome.shipment), now)
+                .await?;
+            lanes::apply(&mut outcome, &history, now, &merchant);
         }
         let excess = count_scans(&mut outcome, count, now);
         if !outcome.changed {
@@ -131,8 +144,10 @@ where
             Vec::new()
         } else {
             let endpoints = store.endpoints(merchant_id).await?;
-            // One transaction holds 100 writes: the shipment, the counters, the intents.
-            let budget = MAX_TRANSACTION_WRITES.saturating_sub(2 + intents.len());
+            // One transaction holds 100 writes: the shipment, the counters (outcome and
+            // lanes), the intents.
+            let counters = outcome.outcome.as_ref().map_or(0, |o| 1 + o.lanes.len());
+            let budget = MAX_TRANSACTION_WRITES.saturating_sub(1 + counters + intents.len());
             outgoing::deliveries(&outcome.shipment, &outcome.reached, &endpoints, budget, now)
         };
         match store

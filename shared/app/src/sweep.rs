@@ -11,7 +11,7 @@
 
 use crate::reevaluate;
 use afterclick_domain::ports::{
-    Due, DueStore, EndpointStore, EventStore, FetchStore, SnapshotReads, StoreError,
+    Due, DueStore, EndpointStore, EventStore, FetchStore, LaneStore, SnapshotReads, StoreError,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -41,8 +41,14 @@ pub struct SweepReport {
     pub fetches: usize,
 }
 
-pub trait Store: SnapshotReads + EventStore + EndpointStore + DueStore + FetchStore {}
-impl<T: SnapshotReads + EventStore + EndpointStore + DueStore + FetchStore> Store for T {}
+pub trait Store:
+    SnapshotReads + EventStore + EndpointStore + DueStore + FetchStore + LaneStore
+{
+}
+impl<T: SnapshotReads + EventStore + EndpointStore + DueStore + FetchStore + LaneStore> Store
+    for T
+{
+}
 
 impl<S: Store> Sweeper<S> {
     pub fn new(store: S) -> Self {

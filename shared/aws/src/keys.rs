@@ -12,6 +12,7 @@
 //! | notification      | `S#{merchant_id}#{tn}`     | `N#{moment}#{channel}`      | `notification` |
 //! | tracking token    | `T#{token}`                | `T`                         | `token`        |
 //! | delivery outcomes | `M#{merchant_id}`          | `OUTCOME#{yyyy-mm}#{carrier}#{service}#{country}` | `outcome` |
+//! | lane transit counters | `M#{merchant_id}`      | `LANE#{yyyy-mm}#{level}#{lane key}` | `lane` |
 //! | delivery rating   | `S#{merchant_id}#{tn}`     | `RATING`                    | `rating`       |
 //! | rate-limit window | `RL#{sha256(key)}`         | `W#{window_start}`          | `rate_limit`   |
 //! | webhook endpoint  | `M#{merchant_id}`          | `WH#{endpoint_id}`          | `webhook_endpoint` |
@@ -147,6 +148,12 @@ pub mod types {
     pub const ORDER: &str = "order";
     pub const HANDLED_DELIVERY: &str = "handled_delivery";
     pub const PLATFORM_FETCH: &str = "platform_fetch";
+    pub const LANE: &str = "lane";
+}
+
+/// One month of one lane's transit counters (`afterclick_domain::lanes`).
+pub fn lane_sk(month: &str, level: &str, key: &str) -> String {
+    format!("LANE#{month}#{level}#{key}")
 }
 
 pub const FETCH_PREFIX: &str = "FETCH#";

@@ -35,6 +35,8 @@ struct State {
     events: BTreeMap<ShipmentKey, BTreeMap<(DateTime<Utc>, String), TrackingEvent>>,
     notifications: BTreeMap<(ShipmentKey, String), Notification>,
     outcomes: Vec<DeliveryOutcome>,
+    /// Lane counters by merchant and lane key (no months: a fake's history is all recent).
+    lanes: HashMap<(String, String), crate::lanes::LaneCounts>,
     templates: BTreeMap<String, crate::message::Override>,
     opt_outs: std::collections::BTreeSet<String>,
     idempotency: BTreeMap<(String, String), shipments::Record>,
@@ -387,9 +389,50 @@ impl ShipmentStore for MemoryStore {
         }
         state.outgoing.insert_new(deliveries);
         if let Some(outcome) = outcome {
+            if let Some(sample) = &outcome.sample {
+                for lane in &outcome.lanes {
+                    state
+                        .lanes
+                        .entry((shipment.merchant_id.clone(), lane.key.clone()))
+                        .or_default()
+                        .record(sample);
+                }
+            }
             state.outcomes.push(outcome.clone());
         }
         Ok(())
+    }
+}
+
+impl MemoryStore {
+    /// Seeds a lane's counters.
+    pub fn put_lane(&self, merchant_id: &str, lane_key: &str, counts: crate::lanes::LaneCounts) {
+        let mut state = self.state.lock().unwrap();
+        state
+            .lanes
+            .insert((merchant_id.to_owned(), lane_key.to_owned()), counts);
+    }
+}
+
+impl LaneStore for MemoryStore {
+    async fn lane_history(
+        &self,
+        merchant_id: &str,
+        lanes: &[crate::lanes::Lane],
+        _now: DateTime<Utc>,
+    ) -> Result<crate::lanes::LaneHistory, StoreError> {
+        let state = self.state.lock().unwrap();
+        Ok(lanes
+            .iter()
+            .map(|lane| {
+                let counts = state
+                    .lanes
+                    .get(&(merchant_id.to_owned(), lane.key.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                (lane.clone(), counts)
+            })
+            .collect())
     }
 }
 

@@ -29,6 +29,10 @@ pub struct ShipmentQuery {
     /// Reached at least once (any instance).
     pub milestone: Option<Milestone>,
     pub delayed: Option<bool>,
+    /// Trending late now (`crate::lanes`).
+    pub trending_late: Option<bool>,
+    /// Delayed or trending late: the attention list.
+    pub attention: Option<bool>,
     pub exception: Option<bool>,
     pub carrier: Option<String>,
     pub created_from: Option<DateTime<Utc>>,
@@ -62,6 +66,17 @@ pub struct ShipmentPage {
 /// its way (not delivered, returned or cancelled).
 pub fn is_delayed(s: &Shipment) -> bool {
     awaiting_delivery(s) && reached(s).contains(&Milestone::Delayed)
+}
+
+/// Trending late: the delivery history made missing the promise likely (`crate::lanes`),
+/// and the parcel is still on its way.
+pub fn is_trending_late(s: &Shipment) -> bool {
+    awaiting_delivery(s) && reached(s).contains(&Milestone::TrendingLate)
+}
+
+/// The attention list: delayed, or trending late.
+pub fn needs_attention(s: &Shipment) -> bool {
+    is_delayed(s) || is_trending_late(s)
 }
 
 /// Exception: the current status is `exception` (a later scan clears it).
@@ -132,6 +147,8 @@ impl ShipmentQuery {
         self.status.is_none_or(|st| s.status == st)
             && self.milestone.is_none_or(|m| reached(s).contains(&m))
             && self.delayed.is_none_or(|d| is_delayed(s) == d)
+            && self.trending_late.is_none_or(|t| is_trending_late(s) == t)
+            && self.attention.is_none_or(|a| needs_attention(s) == a)
             && self.exception.is_none_or(|e| is_exception(s) == e)
             && self.carrier.as_ref().is_none_or(|c| s.carrier == *c)
             && within(s.created_at, self.created_from, self.created_to)
@@ -178,6 +195,8 @@ impl ShipmentQuery {
                 .map(|m| m.as_str().to_owned())
                 .unwrap_or_default(),
             flag(self.delayed),
+            flag(self.trending_late),
+            flag(self.attention),
             flag(self.exception),
             self.carrier.clone().unwrap_or_default(),
             time(self.created_from),

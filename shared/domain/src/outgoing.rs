@@ -180,6 +180,13 @@ pub fn payload(shipment: &Shipment, moment: &Moment, occurred_at: DateTime<Utc>)
             "status": shipment.status.as_str(),
             "estimated_delivery": shipment.estimated_delivery,
             "promised_delivery_date": shipment.promised_delivery_date,
+            // The shop's estimate from its delivery history (`crate::lanes`).
+            "predicted_delivery": shipment.prediction.as_ref().map(|p| serde_json::json!({
+                "earliest": p.earliest,
+                "latest": p.latest,
+                "confidence": p.confidence,
+                "late_probability": p.late_risk.map(|r| f64::from(r) / 100.0),
+            })),
             // The store order this parcel belongs to (store platforms only; no line items:
             // the merchant has them).
             "order": shipment.parcel.as_ref().map(|p| serde_json::json!({

@@ -215,6 +215,17 @@ pub trait ShipmentStore: Send + Sync {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
+/// A merchant's lane counters over the months a prediction reads
+/// ([`crate::lanes::WINDOW_MONTHS`] up to `now`'s), summed per lane, in the order asked.
+pub trait LaneStore {
+    fn lane_history(
+        &self,
+        merchant_id: &str,
+        lanes: &[crate::lanes::Lane],
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<crate::lanes::LaneHistory, StoreError>> + Send;
+}
+
 /// The sweeper's view: shipments whose `due_at` has come, read from a sparse index (its cost
 /// follows the number of due shipments, not the table size).
 ///

@@ -55,6 +55,13 @@ pub struct Settings {
     #[serde(default)]
     pub recommendations_by_item: BTreeMap<String, Vec<Product>>,
     pub stall_after_hours: u32,
+    /// Risk of missing the promise (percent) from which a shipment is trending late.
+    #[serde(default = "default_trending_late_percent")]
+    pub trending_late_percent: u8,
+}
+
+fn default_trending_late_percent() -> u8 {
+    afterclick_domain::lanes::DEFAULT_TRENDING_LATE_PERCENT
 }
 
 impl Settings {
@@ -86,6 +93,7 @@ impl Settings {
             recommendations: b.recommendations.clone(),
             recommendations_by_item: b.recommendations_by_item.clone(),
             stall_after_hours: m.stall_after_hours,
+            trending_late_percent: m.trending_late_percent,
         }
     }
 }
@@ -212,7 +220,14 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
     merchant.reply_to = s.reply_to;
     merchant.sms_sender_id = s.sms_sender_id;
     merchant.channels = channels;
+    if !(10..=95).contains(&s.trending_late_percent) {
+        return Err(FieldError::new(
+            "trending_late_percent",
+            "must be a percentage between 10 and 95",
+        ));
+    }
     merchant.stall_after_hours = s.stall_after_hours;
+    merchant.trending_late_percent = s.trending_late_percent;
     merchant.branding = Branding {
         logo_url: s.logo_url,
         primary_color: s.primary_color.to_ascii_lowercase(),

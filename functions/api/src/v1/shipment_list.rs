@@ -29,6 +29,8 @@ pub struct ShipmentSummary<'a> {
     #[serde(flatten)]
     pub core: ShipmentCore<'a>,
     pub delayed: bool,
+    /// The delivery history makes missing the promise likely.
+    pub trending_late: bool,
     pub exception: bool,
     /// Milestones reached, in their canonical order.
     pub milestones: Vec<Milestone>,
@@ -44,6 +46,7 @@ fn summary<'a>(s: &'a Shipment, public_base_url: &str) -> ShipmentSummary<'a> {
     ShipmentSummary {
         core: ShipmentCore::of(s, public_base_url),
         delayed: is_delayed(s),
+        trending_late: listing::is_trending_late(s),
         exception: is_exception(s),
         milestones: listing::reached(s).into_iter().collect(),
     }
@@ -112,6 +115,8 @@ fn parse(params: &[(String, String)]) -> Result<ListRequest, FieldError> {
                 )
             }
             "delayed" => q.delayed = Some(boolean(name, raw)?),
+            "trending_late" => q.trending_late = Some(boolean(name, raw)?),
+            "attention" => q.attention = Some(boolean(name, raw)?),
             "exception" => q.exception = Some(boolean(name, raw)?),
             "carrier" => q.carrier = Some(text(name, raw, 32)?.to_ascii_lowercase()),
             "created_from" => q.created_from = Some(instant(name, raw)?),

@@ -5,6 +5,7 @@ use crate::v1::{AuthedMerchant, idempotency, view};
 use crate::{App, BODY_LIMIT, Store};
 use afterclick_aws::secrets::{new_shipment_id, new_token};
 use afterclick_domain::ids::Id;
+use afterclick_domain::lanes::postal_region;
 use afterclick_domain::model::NewShipment;
 use afterclick_domain::model::normalize_tracking_number;
 use afterclick_domain::ports::{Registration, ShipmentResource, StoreError, StoredResponse};
@@ -36,6 +37,39 @@ struct RegisterShipment {
     service: Option<String>,
     #[serde(default)]
     destination_country: Option<String>,
+    #[serde(default)]
+    destination_postal_code: Option<String>,
+    #[serde(default)]
+    origin_country: Option<String>,
+    #[serde(default)]
+    origin_postal_code: Option<String>,
+}
+
+fn country(field: &str, raw: Option<String>) -> Result<Option<CountryCode>, FieldError> {
+    raw.map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .map(|c| CountryCode::parse(&c).map_err(|err| err.at(field)))
+        .transpose()
+}
+
+/// A postal code becomes its routing region (`US-100`); the code itself is not kept.
+fn region(
+    field: &str,
+    country: Option<&CountryCode>,
+    raw: Option<String>,
+) -> Result<Option<String>, FieldError> {
+    let Some(code) = raw.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let Some(country) = country else {
+        return Err(FieldError::new(
+            field,
+            "needs its country (destination_country or origin_country)",
+        ));
+    };
+    postal_region(country, &code)
+        .map(Some)
+        .ok_or_else(|| FieldError::new(field, "must be a postal code of letters and digits"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,13 +144,22 @@ fn parse(input: RegisterShipment, today: NaiveDate) -> Result<NewShipment, Field
     if let Some(service) = &input.service {
         validate_text("service", service, 64)?;
     }
-    let destination_country = input
-        .destination_country
-        .map(|c| c.trim().to_ascii_uppercase())
-        .filter(|c| !c.is_empty())
-        .map(|c| CountryCode::parse(&c).map_err(|err| err.at("destination_country")))
-        .transpose()?;
+    let destination_country = country("destination_country", input.destination_country)?;
+    let origin_country = country("origin_country", input.origin_country)?;
+    let destination_region = region(
+        "destination_postal_code",
+        destination_country.as_ref(),
+        input.destination_postal_code,
+    )?;
+    let origin_region = region(
+        "origin_postal_code",
+        origin_country.as_ref(),
+        input.origin_postal_code,
+    )?;
     Ok(NewShipment {
+        origin_country,
+        origin_region,
+        destination_region,
         service: input.service.map(|s| s.trim().to_owned()),
         destination_country,
         tracking_number,

@@ -1,5 +1,6 @@
 //! JSON views of shipments as the API returns them.
 
+use afterclick_domain::lanes::{Confidence, LaneLevel, Prediction};
 use afterclick_domain::milestone::Moment;
 use afterclick_domain::model::{Pickup, TimeBasis};
 use afterclick_domain::ports::{EventPosition, TimelinePage};
@@ -25,8 +26,40 @@ pub struct ShipmentCore<'a> {
     pub channels: Option<&'a [afterclick_domain::Channel]>,
     /// When the customer's personal data was erased.
     pub erased_at: Option<DateTime<Utc>>,
+    /// The shop's estimate from its delivery history, for a parcel in transit.
+    pub predicted_delivery: Option<PredictionView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// `afterclick_domain::lanes::Prediction` as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct PredictionView {
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
+    pub confidence: Confidence,
+    /// The lane it came from: `region`, `country`, `service` or `carrier`.
+    pub lane: LaneLevel,
+    /// Deliveries of that lane it was computed from.
+    pub samples: u64,
+    /// Probability (0 to 1) of missing the promised date; null without a promise.
+    pub late_probability: Option<f64>,
+    /// Shown to the customer instead of the carrier's estimate.
+    pub preferred: bool,
+}
+
+impl From<&Prediction> for PredictionView {
+    fn from(p: &Prediction) -> Self {
+        Self {
+            earliest: p.earliest,
+            latest: p.latest,
+            confidence: p.confidence,
+            lane: p.lane,
+            samples: p.samples,
+            late_probability: p.late_risk.map(|r| f64::from(r) / 100.0),
+            preferred: p.preferred,
+        }
+    }
 }
 
 impl<'a> ShipmentCore<'a> {
@@ -44,6 +77,7 @@ impl<'a> ShipmentCore<'a> {
             tracking_url: format!("{public_base_url}/t/{}", s.token),
             channels: s.channels.as_deref(),
             erased_at: s.erased_at,
+            predicted_delivery: s.prediction.as_ref().map(PredictionView::from),
             created_at: s.created_at,
             updated_at: s.updated_at,
         }
@@ -57,6 +91,10 @@ pub struct ShipmentView<'a> {
     pub core: ShipmentCore<'a>,
     pub service: Option<&'a str>,
     pub destination_country: Option<&'a str>,
+    pub origin_country: Option<&'a str>,
+    /// Postal regions (`US-100`: a postal code's routing prefix), for lane statistics.
+    pub origin_region: Option<&'a str>,
+    pub destination_region: Option<&'a str>,
     pub milestones: Vec<MilestoneView>,
     /// The newest scans, oldest first.
     pub events: Vec<EventView<'a>>,
@@ -247,6 +285,9 @@ pub fn shipment<'a>(
         core: ShipmentCore::of(s, public_base_url),
         service: s.service.as_deref(),
         destination_country: s.destination_country.as_deref(),
+        origin_country: s.origin_country.as_deref(),
+        origin_region: s.origin_region.as_deref(),
+        destination_region: s.destination_region.as_deref(),
         milestones,
         events: events.events.iter().map(EventView::from).collect(),
         events_before: events.earlier.as_ref().map(EventPosition::cursor),

@@ -7,7 +7,7 @@ use afterclick_domain::Shipment;
 use afterclick_domain::Status;
 use afterclick_domain::listing::{
     AccessPath, ListPosition, ShipmentPage, ShipmentQuery, SortKeyRange, fixed_millis, is_delayed,
-    is_exception, list_sort_key, reached,
+    is_exception, is_trending_late, list_sort_key, reached,
 };
 use afterclick_domain::ports::{ShipmentList, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -43,8 +43,10 @@ pub(super) fn add_listing_attributes(item: &mut Item, shipment: &Shipment) {
         );
     }
     let delayed = is_delayed(shipment);
-    // Sparse: the item is rebuilt on every write, so a shipment no longer delayed leaves.
-    if delayed {
+    let trending_late = is_trending_late(shipment);
+    // Sparse: the item is rebuilt on every write, so a shipment that no longer needs
+    // attention leaves.
+    if delayed || trending_late {
         put(
             ListIndex::ByAttention.hash_attribute(),
             s(keys::delayed_key(merchant)),
@@ -52,6 +54,8 @@ pub(super) fn add_listing_attributes(item: &mut Item, shipment: &Shipment) {
     }
     put(keys::UPDATED_SK, s(fixed_millis(shipment.updated_at)));
     put("delayed", AttributeValue::Bool(delayed));
+    put("trending_late", AttributeValue::Bool(trending_late));
+    put("attention", AttributeValue::Bool(delayed || trending_late));
     put("exception", AttributeValue::Bool(is_exception(shipment)));
     let milestones: Vec<String> = reached(shipment)
         .into_iter()
@@ -87,7 +91,7 @@ pub fn plan(merchant_id: &str, q: &ShipmentQuery) -> Option<QueryPlan> {
             ListIndex::ByCustomer,
             keys::customer_key(merchant_id, email),
         ),
-        AccessPath::Delayed => (ListIndex::ByAttention, keys::delayed_key(merchant_id)),
+        AccessPath::Attention => (ListIndex::ByAttention, keys::delayed_key(merchant_id)),
         AccessPath::Status(status) => (ListIndex::ByStatus, keys::status_key(merchant_id, status)),
         AccessPath::All => (ListIndex::ByCreated, merchant_id.to_owned()),
     };
@@ -157,9 +161,20 @@ pub fn plan(merchant_id: &str, q: &ShipmentQuery) -> Option<QueryPlan> {
             s(keys::customer_key(merchant_id, email)),
         );
     }
-    // The sparse index holds the delayed shipments only: no filter to repeat it.
-    if let Some(delayed) = q.delayed.filter(|_| index != ListIndex::ByAttention) {
+    // The sparse index holds the shipments needing attention: delayed ones, trending-late
+    // ones. Only what it does not already say is filtered.
+    if let Some(delayed) = q.delayed {
         filter("delayed", "{n} = {v}", AttributeValue::Bool(delayed));
+    }
+    if let Some(trending_late) = q.trending_late {
+        filter(
+            "trending_late",
+            "{n} = {v}",
+            AttributeValue::Bool(trending_late),
+        );
+    }
+    if let Some(attention) = q.attention.filter(|_| index != ListIndex::ByAttention) {
+        filter("attention", "{n} = {v}", AttributeValue::Bool(attention));
     }
     if let Some(milestone) = q.milestone {
         filter("reached", "contains({n}, {v})", s(milestone.as_str()));
@@ -363,9 +378,29 @@ mod tests {
                     q.milestone = Some(Milestone::Delayed);
                 }),
                 ListIndex::ByAttention,
-                Some("contains(#reached, :reached)"),
+                Some("#delayed = :delayed AND contains(#reached, :reached)"),
             ),
-            (q(|q| q.delayed = Some(true)), ListIndex::ByAttention, None),
+            // The attention index also holds trending-late shipments: `delayed` filters.
+            (
+                q(|q| q.delayed = Some(true)),
+                ListIndex::ByAttention,
+                Some("#delayed = :delayed"),
+            ),
+            (
+                q(|q| q.trending_late = Some(true)),
+                ListIndex::ByAttention,
+                Some("#trending_late = :trending_late"),
+            ),
+            (
+                q(|q| q.attention = Some(true)),
+                ListIndex::ByAttention,
+                None,
+            ),
+            (
+                q(|q| q.attention = Some(false)),
+                ListIndex::ByCreated,
+                Some("#attention = :attention"),
+            ),
             (
                 q(|q| {
                     q.delayed = Some(true);
@@ -373,7 +408,7 @@ mod tests {
                     q.carrier = Some("ups".into());
                 }),
                 ListIndex::ByAttention,
-                Some("#status_pk = :status_pk AND #carrier = :carrier"),
+                Some("#status_pk = :status_pk AND #delayed = :delayed AND #carrier = :carrier"),
             ),
             (
                 q(|q| {
@@ -381,7 +416,7 @@ mod tests {
                     q.exception = Some(true);
                 }),
                 ListIndex::ByAttention,
-                Some("#status_pk = :status_pk"),
+                Some("#status_pk = :status_pk AND #delayed = :delayed"),
             ),
             (
                 q(|q| {

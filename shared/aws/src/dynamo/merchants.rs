@@ -10,13 +10,14 @@ use std::collections::HashMap;
 
 /// What `PUT /v1/settings` may change. Everything else on the item (`webhook_secrets`,
 /// `sender_domains`, the id) has its own guarded writes.
-const SETTINGS_FIELDS: [&str; 7] = [
+const SETTINGS_FIELDS: [&str; 8] = [
     "brand_name",
     "sender_email",
     "reply_to",
     "sms_sender_id",
     "channels",
     "stall_after_hours",
+    "trending_late_percent",
     "branding",
 ];
 

@@ -143,6 +143,11 @@ impl ShipmentStore for DynamoStore {
             // Counters ride in the same transaction: counted exactly when the delivery is.
             if let Some(outcome) = outcome {
                 writes.push(outcome_update(&self.table, &shipment.merchant_id, outcome)?);
+                writes.extend(super::lanes::lane_updates(
+                    &self.table,
+                    &shipment.merchant_id,
+                    outcome,
+                )?);
             }
             let first_intent = writes.len();
             for intent in &intents {

@@ -12,8 +12,8 @@ pub enum AccessPath<'a> {
     Order(&'a str),
     /// One customer's shipments (a normalised address).
     Customer(&'a str),
-    /// Only the shipments delayed now (a sparse index).
-    Delayed,
+    /// Only the shipments needing attention now: delayed or trending late (a sparse index).
+    Attention,
     Status(Status),
     /// Every shipment of the merchant.
     All,
@@ -25,7 +25,7 @@ impl AccessPath<'_> {
         match self {
             AccessPath::Order(_) => "order",
             AccessPath::Customer(_) => "customer",
-            AccessPath::Delayed => "delayed",
+            AccessPath::Attention => "attention",
             AccessPath::Status(_) => "status",
             AccessPath::All => "all",
         }
@@ -39,16 +39,16 @@ impl ShipmentQuery {
             .or((self.exception == Some(true)).then_some(Status::Exception))
     }
 
-    /// Order number > customer email > delayed > status > everything. `delayed=false`
-    /// matches most shipments: only `true` has an index. A carrier has none (see
+    /// Order number > customer email > attention (delayed, trending late) > status >
+    /// everything. `delayed=false` matches most shipments: only `true` has an index. A carrier has none (see
     /// `afterclick_aws::keys` for why), so `carrier` is always a filter.
     pub fn access_path(&self) -> AccessPath<'_> {
         if let Some(order) = &self.order_number {
             AccessPath::Order(order)
         } else if let Some(email) = &self.customer_email {
             AccessPath::Customer(email)
-        } else if self.delayed == Some(true) {
-            AccessPath::Delayed
+        } else if [self.delayed, self.trending_late, self.attention].contains(&Some(true)) {
+            AccessPath::Attention
         } else if let Some(status) = self.required_status() {
             AccessPath::Status(status)
         } else {
@@ -88,7 +88,7 @@ mod tests {
                     q.status = Some(Status::InTransit);
                     q.carrier = Some("ups".into());
                 }),
-                "delayed",
+                "attention",
             ),
             (
                 q(|q| {
