@@ -267,7 +267,7 @@ impl Calendar {
         let mut count = weeks * 5;
         let mut day = from + Duration::days(weeks * 7);
         while day < to {
-            day = day + Duration::days(1);
+            day += Duration::days(1);
             if !is_weekend(day) {
                 count += 1;
             }
