@@ -151,7 +151,7 @@ pub fn locale(tag: &str) -> Option<&'static Locale> {
 }
 
 /// Every variable a text may use, bound to its `{slot}`.
-const SLOTS: [&str; 21] = [
+const SLOTS: [&str; 22] = [
     "order",
     "brand",
     "attempt",
@@ -173,6 +173,7 @@ const SLOTS: [&str; 21] = [
     "mon",
     "from",
     "to",
+    "range",
 ];
 const DATE_SLOTS: [&str; 3] = ["day", "m", "year"];
 

@@ -161,6 +161,20 @@ pub fn long_date(date: NaiveDate, locale: &Locale, today: NaiveDate) -> String {
 }
 
 /// The headline a milestone's email uses, in the locale.
+/// Two long dates as a range ("Wednesday, November 18 to Friday, November 20"), or one when
+/// they are the same day.
+pub fn date_range(locale: &Locale, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> String {
+    let date = |d: NaiveDate| date_text(d, locale, true, today.year());
+    if from >= to {
+        return date(to);
+    }
+    substitute(locale.labels.date_range, |slot| match slot {
+        "from" => Some(date(from)),
+        "to" => Some(date(to)),
+        _ => None,
+    })
+}
+
 pub fn headline(locale: &Locale, milestone: Milestone) -> &'static str {
     copy(locale, milestone).headline
 }
@@ -426,16 +440,7 @@ fn highlights(input: &MessageInput<'_>, v: &Vars, locale: &Locale) -> Vec<String
         .filter(|p| p.preferred && p.latest >= input.today);
     match shop {
         Some(p) if announces_eta || input.milestone == Milestone::TrendingLate => {
-            let date = |d: NaiveDate| date_text(d, locale, true, input.today.year());
-            let range = if p.earliest == p.latest {
-                date(p.earliest)
-            } else {
-                substitute(l.date_range, |slot| match slot {
-                    "from" => Some(date(p.earliest)),
-                    "to" => Some(date(p.latest)),
-                    _ => None,
-                })
-            };
+            let range = date_range(locale, p.earliest.max(input.today), p.latest, input.today);
             let label = substitute(l.shop_estimate, |slot| {
                 (slot == "brand").then(|| input.merchant.brand_name.clone())
             });

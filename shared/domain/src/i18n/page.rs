@@ -69,7 +69,7 @@ pub struct PageWords {
     pub lookup_missing: &'static str,
     pub too_many: &'static str,
     pub too_large: &'static str,
-    /// "Estimate from {brand}, based on past deliveries: {from} to {to}"
+    /// "Estimate from {brand}, based on past deliveries: {range}" (`labels.date_range`)
     pub shop_estimate: &'static str,
 }
 

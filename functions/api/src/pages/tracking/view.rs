@@ -4,7 +4,7 @@ use super::RatingForm;
 use crate::pages::{Brand, safe_link};
 use afterclick_domain::i18n::Locale;
 use afterclick_domain::i18n::page::PageWords;
-use afterclick_domain::message::{headline, long_date};
+use afterclick_domain::message::{date_range, headline, long_date};
 use afterclick_domain::milestone::milestone_for;
 use afterclick_domain::model::TimeBasis;
 use afterclick_domain::providers::carriers;
@@ -64,11 +64,29 @@ pub fn late(ctx: &Context<'_>) -> Option<Late> {
     })
 }
 
+/// The delivery date to expect: the shop's estimate where it is the better one (labelled as
+/// the shop's, from past deliveries), else the carrier's.
 pub fn expected(ctx: &Context<'_>) -> Option<String> {
-    let date = ctx
+    if delivered(ctx.shipment) {
+        return None;
+    }
+    let shop = ctx
         .shipment
-        .estimated_delivery
-        .filter(|_| !delivered(ctx.shipment))?;
+        .prediction
+        .as_ref()
+        .filter(|p| p.preferred && p.latest >= ctx.today);
+    if let Some(p) = shop {
+        let range = date_range(ctx.locale, p.earliest.max(ctx.today), p.latest, ctx.today);
+        return Some(afterclick_domain::message::substitute(
+            ctx.words.shop_estimate,
+            |slot| match slot {
+                "brand" => Some(ctx.merchant.brand_name.clone()),
+                "range" => Some(range.clone()),
+                _ => None,
+            },
+        ));
+    }
+    let date = ctx.shipment.estimated_delivery?;
     Some(format!(
         "{}: {}",
         ctx.locale.labels.expected_delivery,
