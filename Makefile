@@ -35,12 +35,13 @@ export AFTERCLICK_MOTO_SERVER := $(VENV)/bin/moto_server
 export AFTERCLICK_SCHEMATHESIS := $(VENV)/bin/schemathesis
 export AFTERCLICK_NODE_MODULES := $(BROWSER_DIR)/node_modules
 
-.PHONY: help tools run-tools run test test-shifted lint unit bench bench-load build screenshots clean
+.PHONY: help tools run-tools run test test-shifted lint unit bench bench-load bench-edd build screenshots clean
 
 help:
 	@echo "make run    - DynamoDB Local + moto + devstack, seeded with a demo merchant (Ctrl-C stops all)"
 	@echo "make test   - fmt check, clippy -D warnings, cfn-lint, unit and end-to-end tests (incl. the schemathesis API contract and the Playwright + axe browser test), then the clock-sensitive end-to-end tests a year ahead and a year back"
 	@echo "make bench  - criterion benchmarks (provider parsing vs serde_json::Value); the release bootstrap.zip sizes, each function's init time and peak memory behind the local Runtime API"
+	@echo "make bench-edd  - delivery-date backtest: predicted ranges and trending-late alerts on generated histories (BENCH_EDD_ARGS)"
 	@echo "make bench-load - webhook -> notification latency, lost/duplicated/superseded messages and cost per 1,000 shipments at 30, 40 and 50 events/s (BENCH_LOAD_ARGS, LOAD_PROFILE=dev for the debug stack)"
 	@echo "make build  - one bootstrap.zip per Lambda function (cargo-lambda, release)"
 	@echo "make screenshots - the delivered email (de, ja) and the tracking page (375px, 1280px), by headless Chromium, into docs/"
@@ -133,6 +134,12 @@ LOAD_PROFILE ?= load
 BENCH_LOAD_ARGS ?= --rates 30,40,50 --seconds 60
 bench-load: run-tools
 	RUST_LOG=error cargo run --profile $(LOAD_PROFILE) -p afterclick-e2e --bin bench-load -- $(BENCH_LOAD_ARGS)
+
+# The delivery-date backtest: generated histories replayed through afterclick_domain::lanes
+# (BENCH_EDD_ARGS: --seed N, --threshold PERCENT). Exits 1 when a target of issue 16 is missed.
+BENCH_EDD_ARGS ?=
+bench-edd:
+	cargo run -q --profile load -p afterclick-domain --example bench_edd -- $(BENCH_EDD_ARGS)
 
 # Debian's Chromium and CJK fonts (for the Japanese email), installed on first use.
 screenshots: tools

@@ -70,6 +70,12 @@ pub struct Shipment {
     /// The shop's estimate from its delivery history (`crate::lanes`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prediction: Option<crate::lanes::Prediction>,
+    /// Progress the scans show (`crate::lanes::stage`): the first departure from a
+    /// facility, the first arrival at the destination's delivery facility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departed_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_destination_at: Option<DateTime<Utc>>,
     /// Moments reached, by [`crate::milestone::Moment::key`] (`delivered`,
     /// `exception#address_issue`...). Empty maps are left out of stored items: DynamoDB
     /// Local's stream drops their type.
@@ -198,6 +204,8 @@ impl Shipment {
             estimated_delivery: None,
             first_estimate: None,
             prediction: None,
+            departed_at: None,
+            at_destination_at: None,
             milestones: BTreeMap::new(),
             last_scan_at: None,
             due_at: None,

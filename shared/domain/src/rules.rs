@@ -227,6 +227,14 @@ fn apply_status(shipment: &mut Shipment, sorted: &[&TrackingEvent]) -> Option<Da
         shipment.first_estimate = shipment.first_estimate.or(Some(date));
         estimate_at = Some(at);
     }
+    for event in sorted.iter().filter(|e| e.status.is_carrier_scan()) {
+        let slot = match crate::lanes::stage(event) {
+            Some(crate::lanes::Stage::Departed) => &mut shipment.departed_at,
+            Some(crate::lanes::Stage::AtDestination) => &mut shipment.at_destination_at,
+            None => continue,
+        };
+        *slot = Some(slot.map_or(event.occurred_at, |at| at.min(event.occurred_at)));
+    }
     shipment.last_scan_at = sorted
         .iter()
         .filter(|e| e.status.is_carrier_scan())

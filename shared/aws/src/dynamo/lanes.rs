@@ -17,6 +17,13 @@ fn day_attribute(days: usize) -> String {
     format!("d{days}")
 }
 
+/// The stage histograms' attributes: `t` first scan to departure, `a` departure to
+/// delivery, `z` arrival at the destination's facility to delivery, `b` departure to that
+/// arrival.
+fn stage_attribute(prefix: char, days: u32) -> String {
+    format!("{prefix}{days}")
+}
+
 /// `yyyy-mm` of `at` and of the months before it in the window, newest first.
 fn window(at: DateTime<Utc>) -> Vec<String> {
     let first = NaiveDate::from_ymd_opt(at.year(), at.month(), 1);
@@ -39,6 +46,16 @@ fn adds(sample: &LaneSample) -> Vec<(String, i64)> {
         Some(d) => (day_attribute(d as usize), 1),
         None => ("rejected".to_owned(), 1),
     }];
+    for (prefix, days) in [
+        ('t', sample.to_departure),
+        ('a', sample.after_departure),
+        ('z', sample.after_destination),
+        ('b', sample.departure_to_destination),
+    ] {
+        if let Some(d) = days {
+            out.push((stage_attribute(prefix, d), 1));
+        }
+    }
     if let Some(late) = sample.carrier_late {
         out.push(("carrier_judged".into(), 1));
         out.push(("carrier_late".into(), i64::from(late)));
@@ -114,8 +131,13 @@ fn count(item: &Item, name: &str) -> u64 {
 
 fn counts(item: &Item) -> LaneCounts {
     let mut c = LaneCounts::default();
-    for (d, slot) in c.days.iter_mut().enumerate().take(MAX_TRANSIT_DAYS + 1) {
-        *slot = count(item, &day_attribute(d));
+    for d in 0..=MAX_TRANSIT_DAYS {
+        c.days[d] = count(item, &day_attribute(d));
+        let day = u32::try_from(d).unwrap_or(u32::MAX);
+        c.to_departure[d] = count(item, &stage_attribute('t', day));
+        c.after_departure[d] = count(item, &stage_attribute('a', day));
+        c.after_destination[d] = count(item, &stage_attribute('z', day));
+        c.departure_to_destination[d] = count(item, &stage_attribute('b', day));
     }
     c.rejected = count(item, "rejected");
     c.carrier_judged = count(item, "carrier_judged");

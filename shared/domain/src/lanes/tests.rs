@@ -173,8 +173,8 @@ fn the_range_follows_the_lane_and_what_the_parcel_has_travelled() {
         .unwrap()
         .prediction
         .unwrap();
-    // p10 = 2 days (Wed 18th), p95 = 4 days (Fri 20th).
-    assert_eq!((p.earliest, p.latest), (d(2026, 11, 18), d(2026, 11, 20)));
+    // p25 = 3 days (Thu 19th), p93 = 4 days (Fri 20th).
+    assert_eq!((p.earliest, p.latest), (d(2026, 11, 19), d(2026, 11, 20)));
     assert_eq!(p.lane, LaneLevel::Country);
     assert_eq!(p.samples, 100);
     assert_eq!(p.confidence, Confidence::High);
@@ -354,4 +354,109 @@ fn trending_late_is_reached_once_and_never_after_a_delay() {
             .iter()
             .all(|i| i.moment.milestone != Milestone::TrendingLate)
     );
+}
+
+#[test]
+fn scans_show_progress_through_sub_statuses_and_descriptions() {
+    let scan = |description: &str, sub: Option<&str>| crate::model::TrackingEvent {
+        description: description.into(),
+        raw_substatus: sub.map(str::to_owned),
+        ..crate::model::TrackingEvent::new(monday(), Status::InTransit, "easypost")
+    };
+    assert_eq!(
+        stage(&scan("On the way", Some("departed_facility"))),
+        Some(Stage::Departed)
+    );
+    assert_eq!(
+        stage(&scan("Arrived at Destination Facility", None)),
+        Some(Stage::AtDestination)
+    );
+    assert_eq!(
+        stage(&scan(
+            "Die Sendung wurde in der Zustellbasis bearbeitet",
+            None
+        )),
+        Some(Stage::AtDestination)
+    );
+    assert_eq!(stage(&scan("Arrived at FedEx location", None)), None);
+}
+
+/// A lane whose parcels leave the day of their first scan (9 in 10) or the next, arrive
+/// at the destination's facility 2 days later (9 in 10) or 3, and are delivered the day
+/// after.
+fn staged_lane() -> LaneCounts {
+    let mut c = counts(&[(3, 90), (4, 10)]);
+    c.to_departure[0] = 90;
+    c.to_departure[1] = 10;
+    c.departure_to_destination[2] = 90;
+    c.departure_to_destination[3] = 10;
+    c.after_departure[3] = 90;
+    c.after_departure[4] = 10;
+    c.after_destination[1] = 100;
+    c
+}
+
+#[test]
+fn progress_scans_and_their_absence_move_the_forecast() {
+    let lane = staged_lane();
+    // Promised for Thursday (3 days): at the first scan, 10% risk.
+    let s = parcel(Some(d(2026, 11, 19)));
+    let f = forecast(&s, &history(lane.clone()), monday(), 60).unwrap();
+    assert_eq!(f.prediction.as_ref().unwrap().late_risk, Some(10));
+    // Departed on Monday evening: Thursday, or Friday when the linehaul takes a day more.
+    let mut departed = s.clone();
+    departed.departed_at = Some(monday() + Duration::hours(9));
+    let tuesday = monday() + Duration::days(1);
+    let f = forecast(&departed, &history(lane.clone()), tuesday, 60).unwrap();
+    let p = f.prediction.unwrap();
+    assert_eq!(
+        (p.earliest, p.latest, p.late_risk),
+        (d(2026, 11, 19), d(2026, 11, 20), Some(10))
+    );
+    // Not seen departing by Monday's close (20:00 in New York): it leaves Tuesday at the
+    // earliest, so Friday or Monday: late for sure, trending late at once.
+    let closed = monday() + Duration::hours(11) + Duration::minutes(5);
+    let f = forecast(&s, &history(lane.clone()), closed, 60).unwrap();
+    assert_eq!(f.prediction.as_ref().unwrap().late_risk, Some(100));
+    assert!(f.trending_late);
+    assert_eq!(f.prediction.unwrap().latest, d(2026, 11, 23));
+    // At first scan, the sweeper is told to look when Monday closes: that is when the
+    // missing departure would make the risk cross.
+    let f = forecast(&s, &history(lane.clone()), monday(), 60).unwrap();
+    assert_eq!(
+        f.due,
+        Some(Utc.with_ymd_and_hms(2026, 11, 17, 1, 0, 0).unwrap())
+    );
+    // Departed, but not at the destination's facility when Wednesday closes: Friday.
+    let wednesday_closed =
+        monday() + Duration::days(2) + Duration::hours(11) + Duration::minutes(5);
+    let f = forecast(&departed, &history(lane.clone()), wednesday_closed, 60).unwrap();
+    assert!(f.trending_late);
+    // At the facility on Wednesday: Thursday.
+    let mut arrived = departed.clone();
+    arrived.at_destination_at = Some(monday() + Duration::days(2) + Duration::hours(5));
+    let f = forecast(&arrived, &history(lane), wednesday_closed, 60).unwrap();
+    let p = f.prediction.unwrap();
+    assert_eq!(
+        (p.earliest, p.latest, p.late_risk),
+        (d(2026, 11, 19), d(2026, 11, 19), Some(0))
+    );
+    assert!(!f.trending_late);
+}
+
+#[test]
+fn a_delivery_with_progress_scans_counts_its_stages() {
+    let mut s = delivered(parcel(None), monday() + Duration::days(3));
+    s.departed_at = Some(monday() + Duration::hours(9));
+    s.at_destination_at = Some(monday() + Duration::days(2) + Duration::hours(5));
+    let got = sample(&s).unwrap();
+    assert_eq!(got.transit_days, Some(3));
+    assert_eq!(got.to_departure, Some(0));
+    assert_eq!(got.after_departure, Some(3));
+    assert_eq!(got.departure_to_destination, Some(2));
+    assert_eq!(got.after_destination, Some(1));
+    // A stage stamped outside the journey (before the first scan) is not counted.
+    s.departed_at = Some(monday() - Duration::days(3));
+    let got = sample(&s).unwrap();
+    assert_eq!((got.to_departure, got.after_departure), (None, None));
 }

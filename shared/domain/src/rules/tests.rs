@@ -50,6 +50,8 @@ fn shipment() -> Shipment {
         estimated_delivery: None,
         first_estimate: None,
         prediction: None,
+        departed_at: None,
+        at_destination_at: None,
         milestones: Default::default(),
         last_scan_at: None,
         due_at: None,
