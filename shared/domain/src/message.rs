@@ -160,7 +160,6 @@ pub fn long_date(date: NaiveDate, locale: &Locale, today: NaiveDate) -> String {
     date_text(date, locale, true, today.year())
 }
 
-/// The headline a milestone's email uses, in the locale.
 /// Two long dates as a range ("Wednesday, November 18 to Friday, November 20"), or one when
 /// they are the same day.
 pub fn date_range(locale: &Locale, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> String {
@@ -175,6 +174,7 @@ pub fn date_range(locale: &Locale, from: NaiveDate, to: NaiveDate, today: NaiveD
     })
 }
 
+/// The headline a milestone's email uses, in the locale.
 pub fn headline(locale: &Locale, milestone: Milestone) -> &'static str {
     copy(locale, milestone).headline
 }

@@ -21,6 +21,7 @@ mod outbox;
 mod outcome_consistency;
 mod outgoing_webhooks;
 mod pipeline;
+mod predictions;
 mod providers;
 mod readme;
 mod restart;
