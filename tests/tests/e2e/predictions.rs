@@ -3,7 +3,10 @@
 //! delivery transactions), then a new parcel on that slow lane, promised too soon, trends
 //! late at its first scan: it enters the attention list, the `shipment.trending_late`
 //! webhook event fires once, the customer is not told (off by default), and its tracking
-//! page shows the shop's estimate, labelled as such, in English and German.
+//! page shows the shop's estimate, labelled as such, in English and German. Then the
+//! merchant turns the early message on: the next such parcel's customer gets it once, a
+//! parcel already announced as delayed gets none, and erasing a delivered shipment leaves
+//! the lane's anonymous counts as they were.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -267,4 +270,168 @@ async fn a_slow_lane_makes_a_new_parcel_trend_late_once_with_the_shops_estimate_
         let text = format!("{label}{}", long_date(expected, locale, today));
         assert!(html.contains(&text), "{lang}: {text:?} not in {html}");
     }
+
+    // The merchant opts in to the early message (and a threshold out of range is refused).
+    let bad = put_settings(&stack, &shop.api_key, json!({"trending_late_percent": 5})).await;
+    assert_eq!(
+        (bad.status, &bad.body["field"]),
+        (422, &json!("trending_late_percent"))
+    );
+    let settings = stack
+        .send(
+            stack
+                .http
+                .get(stack.url("/v1/settings"))
+                .bearer_auth(&shop.api_key),
+        )
+        .await;
+    let mut channels = settings.body["channels"].clone();
+    channels["trending_late"] = json!(["email"]);
+    let saved = put_settings(&stack, &shop.api_key, json!({"channels": channels})).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(saved.body["trending_late_percent"], 60);
+
+    let told = format!("{run}TOLD");
+    let order = format!("{run}-told");
+    let r = stack
+        .register(&shop.api_key, &registration(&told, &order, Some(promise)))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let told_id = r.body["id"].as_str().unwrap().to_owned();
+    let scanned = Utc::now() - Duration::minutes(20);
+    scans(
+        &stack,
+        &shop.merchant_id,
+        &secret,
+        &told,
+        &[("in_transit", scanned)],
+    )
+    .await;
+    let address = format!("{order}@customer.example");
+    let early = |outbox: &afterclick_e2e::afterclick_devstack::outbox::Outbox| {
+        outbox
+            .emails
+            .iter()
+            .filter(|e| e.to.contains(&address) && e.subject.contains("may arrive a little late"))
+            .count()
+    };
+    stack
+        .wait_for_outbox("the early message", |o| early(o) >= 1)
+        .await;
+    // A second scan: still trending late, still one message.
+    let again = Utc::now() - Duration::minutes(5);
+    scans(
+        &stack,
+        &shop.merchant_id,
+        &secret,
+        &told,
+        &[("in_transit", again)],
+    )
+    .await;
+    wait_until_evaluated(&stack.devstack.store, &shop.merchant_id, &told, again).await;
+    let shipment = stack
+        .wait_for_shipment(&shop.api_key, &told_id, "the early message recorded", |s| {
+            s["notifications"].as_array().is_some_and(|n| {
+                n.iter()
+                    .any(|n| n["milestone"] == "trending_late" && n["state"] == "sent")
+            })
+        })
+        .await;
+    let early_notes = shipment["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["milestone"] == "trending_late")
+        .count();
+    assert_eq!(early_notes, 1);
+    assert_eq!(early(&stack.outbox().await), 1);
+
+    // Already announced as delayed (its promised day is over): no early message after it.
+    let overdue = format!("{run}LATE");
+    let r = stack
+        .register(
+            &shop.api_key,
+            &registration(
+                &overdue,
+                &format!("{run}-late"),
+                Some(today - Duration::days(1)),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let overdue_id = r.body["id"].as_str().unwrap().to_owned();
+    let scanned = Utc::now() - Duration::minutes(15);
+    scans(
+        &stack,
+        &shop.merchant_id,
+        &secret,
+        &overdue,
+        &[("in_transit", scanned)],
+    )
+    .await;
+    wait_until_evaluated(&stack.devstack.store, &shop.merchant_id, &overdue, scanned).await;
+    let late = stack.shipment(&shop.api_key, &overdue_id).await.body;
+    let reached: Vec<&str> = late["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["milestone"].as_str())
+        .collect();
+    assert!(reached.contains(&"delayed"), "{reached:?}");
+    assert!(!reached.contains(&"trending_late"), "{reached:?}");
+    assert!(
+        !late["predicted_delivery"].is_null(),
+        "predicted all the same"
+    );
+
+    // Erasing a delivered shipment of the history keeps the lane's counts.
+    let history = get(
+        &stack,
+        &shop.api_key,
+        &format!("/v1/shipments?order_number={run}-0"),
+    )
+    .await;
+    let erased_id = history.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let erased = stack
+        .send(
+            stack
+                .http
+                .delete(stack.url(&format!("/v1/shipments/{erased_id}")))
+                .bearer_auth(&shop.api_key),
+        )
+        .await;
+    assert_eq!(erased.status, 200, "{}", erased.body);
+    let last = Utc::now() - Duration::minutes(1);
+    scans(
+        &stack,
+        &shop.merchant_id,
+        &secret,
+        &told,
+        &[("in_transit", last)],
+    )
+    .await;
+    wait_until_evaluated(&stack.devstack.store, &shop.merchant_id, &told, last).await;
+    let after = stack.shipment(&shop.api_key, &told_id).await.body;
+    assert_eq!(after["predicted_delivery"]["samples"], 25, "{after}");
+}
+
+/// `PUT /v1/settings` with the current settings, `patch`'s members replaced.
+async fn put_settings(stack: &Stack, key: &str, patch: Value) -> afterclick_e2e::Response {
+    let current = stack
+        .send(stack.http.get(stack.url("/v1/settings")).bearer_auth(key))
+        .await;
+    assert_eq!(current.status, 200, "{}", current.body);
+    let mut body = current.body;
+    for (k, v) in patch.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    stack
+        .send(
+            stack
+                .http
+                .put(stack.url("/v1/settings"))
+                .bearer_auth(key)
+                .json(&body),
+        )
+        .await
 }
