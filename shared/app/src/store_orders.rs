@@ -241,6 +241,11 @@ fn new_shipment(
         .destination_country
         .as_deref()
         .and_then(|c| CountryCode::parse(&c.trim().to_ascii_uppercase()).ok());
+    let destination_region = update
+        .destination_postal_code
+        .as_deref()
+        .zip(country.as_deref())
+        .and_then(|(code, country)| afterclick_domain::lanes::postal_region(country, code));
     let timezone = zone_for(
         update.destination_country.as_deref(),
         update.destination_region.as_deref(),
@@ -276,10 +281,11 @@ fn new_shipment(
             promised_delivery_date: None,
             service: None,
             destination_country: country,
-            // Store deliveries name no origin; the country lane still applies.
+            // Store deliveries name no origin; the region lane needs one, the country lane
+            // and the ones after it apply.
             origin_country: None,
             origin_region: None,
-            destination_region: None,
+            destination_region,
         },
         now,
     );

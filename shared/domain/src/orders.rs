@@ -361,6 +361,7 @@ mod tests {
             customer: StoreCustomer::default(),
             destination_country: None,
             destination_region: None,
+            destination_postal_code: None,
             parcels,
             complete,
             cancelled: false,

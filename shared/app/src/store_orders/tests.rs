@@ -61,6 +61,7 @@ fn fulfilment(parcels: Vec<StoreParcel>) -> OrderUpdate {
         },
         destination_country: Some("US".into()),
         destination_region: Some("VA".into()),
+        destination_postal_code: Some("22201".into()),
         parcels,
         complete: Completeness::Parts(ids),
         cancelled: false,
@@ -99,6 +100,8 @@ async fn a_fulfilment_registers_its_parcel_once_however_often_it_comes() {
     );
     assert_eq!(s.customer.phone, None, "not E.164: left out");
     assert_eq!(s.customer.timezone, "America/New_York");
+    // The postal code's routing region, for the lane; never the code itself.
+    assert_eq!(s.destination_region.as_deref(), Some("US-222"));
     assert_eq!(s.customer.locale.as_ref().map(|l| l.as_str()), Some("fr"));
     let p = s.parcel.unwrap();
     assert_eq!(

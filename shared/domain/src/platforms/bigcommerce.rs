@@ -105,6 +105,7 @@ pub fn parse_webhook(body: &[u8]) -> Result<Inbound, PlatformError> {
             customer: StoreCustomer::default(),
             destination_country: None,
             destination_region: None,
+            destination_postal_code: None,
             parcels: vec![StoreParcel {
                 parcel_id: hook.data.id.clone(),
                 name: None,
@@ -166,6 +167,8 @@ struct Address {
     country_iso2: Option<String>,
     #[serde(default)]
     state: Option<String>,
+    #[serde(default)]
+    zip: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -263,6 +266,7 @@ pub fn parse_shipment(
             locale: None,
         },
         destination_region: present(shipping.state.clone()),
+        destination_postal_code: present(shipping.zip.clone()),
         destination_country: present(shipping.country_iso2),
         parcels: vec![StoreParcel {
             parcel_id: s.id.clone(),

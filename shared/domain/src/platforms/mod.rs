@@ -88,6 +88,8 @@ pub struct OrderUpdate {
     /// State or province (code or name), which pins the customer's time zone down in
     /// countries with several.
     pub destination_region: Option<String>,
+    /// The postal code as sent; only its routing region is kept (`crate::lanes`).
+    pub destination_postal_code: Option<String>,
     pub parcels: Vec<StoreParcel>,
     /// Which parts of the order this delivery describes in full: a known parcel of one of
     /// them that is no longer listed was removed (its shipment is cancelled).

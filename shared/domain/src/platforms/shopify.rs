@@ -56,6 +56,8 @@ struct Address {
     country_code: Option<String>,
     #[serde(default)]
     province_code: Option<String>,
+    #[serde(default)]
+    zip: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,6 +129,7 @@ pub fn parse(topic: &str, body: &[u8]) -> Result<Inbound, PlatformError> {
                 },
                 destination_country: None,
                 destination_region: None,
+                destination_postal_code: None,
                 parcels: Vec::new(),
                 complete: Completeness::Parts(Vec::new()),
                 cancelled: o.cancelled_at.is_some() || topic == "orders/cancelled",
@@ -203,6 +206,7 @@ fn fulfilment(f: Fulfillment) -> OrderUpdate {
         },
         destination_country: present(destination.country_code),
         destination_region: present(destination.province_code),
+        destination_postal_code: present(destination.zip),
         parcels,
         complete: Completeness::Parts(vec![f.id]),
         cancelled: false,
@@ -260,6 +264,7 @@ mod tests {
         assert_eq!(u.customer.name.as_deref(), Some("Grace Hopper"));
         assert_eq!(u.customer.email.as_deref(), Some("grace@customer.example"));
         assert_eq!(u.destination_country.as_deref(), Some("US"));
+        assert_eq!(u.destination_postal_code.as_deref(), Some("22201"));
         assert_eq!(
             u.complete,
             Completeness::Parts(vec!["5555000000000000001".into()])

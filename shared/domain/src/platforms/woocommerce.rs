@@ -54,6 +54,8 @@ struct Contact {
     country: Option<String>,
     #[serde(default)]
     state: Option<String>,
+    #[serde(default)]
+    postcode: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,6 +190,8 @@ pub fn parse(topic: &str, body: &[u8]) -> Result<Inbound, PlatformError> {
             locale: None,
         },
         destination_region: present(shipping.state.clone()).or(present(billing.state.clone())),
+        destination_postal_code: present(shipping.postcode.clone())
+            .or(present(billing.postcode.clone())),
         destination_country: present(shipping.country).or(present(billing.country)),
         parcels,
         complete: Completeness::Order,
@@ -253,6 +257,7 @@ mod tests {
         assert_eq!(u.customer.email.as_deref(), Some("ada@customer.example"));
         assert_eq!(u.customer.name.as_deref(), Some("Ada Lovelace"));
         assert_eq!(u.destination_country.as_deref(), Some("GB"));
+        assert_eq!(u.destination_postal_code.as_deref(), Some("N1 9GU"));
         assert_eq!(u.as_of.unwrap().to_rfc3339(), "2026-11-04T09:30:00+00:00");
         assert_eq!(u.parcels.len(), 2);
         assert_eq!(u.parcels[0].parcel_id, "t-1");
