@@ -98,18 +98,23 @@ where
             (&timeline[..], Count::Exactly(timeline.len()))
         };
         let mut outcome = evaluate(&shipment, events, now, &merchant);
-        if let (Some(at), Some(history)) = (read_at, outcome.shipment.history.as_mut()) {
-            history.read_at = at;
-        }
         // The shop's estimate and the risk of missing the promise, for a parcel in transit
-        // (read only then: a delivered parcel needs no lanes).
+        // (read only then: a delivered parcel needs no lanes). Before the read time is
+        // moved: whether anything changed is judged as `evaluate` judges it.
         let in_transit = awaiting_delivery(&outcome.shipment)
             && outcome.shipment.milestones.contains_key("in_transit");
         if in_transit {
-            let history = store
+            // The estimate is an extra: a failed read leaves it as it was, never the news.
+            match store
                 .lane_history(merchant_id, &lanes::lanes(&outcome.shipment), now)
-                .await?;
-            lanes::apply(&mut outcome, &history, now, &merchant);
+                .await
+            {
+                Ok(history) => lanes::apply(&mut outcome, &shipment, &history, now, &merchant),
+                Err(err) => tracing::warn!(error = %err, "lane counters unreadable; no forecast"),
+            }
+        }
+        if let (Some(at), Some(history)) = (read_at, outcome.shipment.history.as_mut()) {
+            history.read_at = at;
         }
         let excess = count_scans(&mut outcome, count, now);
         if !outcome.changed {

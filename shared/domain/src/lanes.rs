@@ -50,8 +50,8 @@ use serde::{Deserialize, Serialize};
 
 /// Longest plausible transit, in business days; later deliveries are rejected.
 pub const MAX_TRANSIT_DAYS: usize = 30;
-/// Deliveries a lane needs before it predicts (Retino publishes 10; ranges from p10 to p95
-/// need twice that to mean anything).
+/// Deliveries a lane needs before it predicts (Retino publishes 10; a range from p25 to
+/// p93 needs twice that to mean anything).
 pub const MIN_SAMPLES: u64 = 20;
 /// Calendar months of history a prediction reads (this one and the two before).
 pub const WINDOW_MONTHS: u32 = 3;
@@ -142,12 +142,15 @@ pub fn postal_region(country: &str, postal_code: &str) -> Option<String> {
     Some(format!("{country}-{prefix}"))
 }
 
-/// The lanes a shipment counts in, narrowest first.
+/// The lanes a shipment counts in, narrowest first (`-` for a part not known).
 pub fn lanes(s: &Shipment) -> Vec<Lane> {
     let carrier = s.carrier.as_str();
     let service = s.service.as_deref().unwrap_or("-");
     let mut out = Vec::with_capacity(4);
-    if let (Some(from), Some(to)) = (&s.origin_region, &s.destination_region) {
+    // Region level with the origin's region when known: a merchant shipping from one
+    // warehouse names none, and its parcels still share their destination's lane.
+    if let Some(to) = &s.destination_region {
+        let from = s.origin_region.as_deref().unwrap_or("-");
         out.push(Lane {
             level: LaneLevel::Region,
             key: format!("{carrier}|{service}|{from}>{to}"),
@@ -264,7 +267,7 @@ impl Default for LaneCounts {
 
 impl LaneCounts {
     pub fn delivered(&self) -> u64 {
-        self.days.iter().sum()
+        self.days.iter().fold(0, |a, b| a.saturating_add(*b))
     }
 
     pub fn add(&mut self, other: &LaneCounts) {
@@ -279,7 +282,7 @@ impl LaneCounts {
             ),
         ] {
             for (a, b) in mine.iter_mut().zip(theirs) {
-                *a += b;
+                *a = a.saturating_add(*b);
             }
         }
         self.rejected += other.rejected;
@@ -292,9 +295,14 @@ impl LaneCounts {
 
     /// What one delivery adds.
     pub fn record(&mut self, sample: &LaneSample) {
+        let slot = |h: &mut [u64; DAYS], d: u32| {
+            if let Some(n) = usize::try_from(d).ok().and_then(|d| h.get_mut(d)) {
+                *n = n.saturating_add(1);
+            }
+        };
         match sample.transit_days {
-            Some(d) => self.days[d as usize] += 1,
-            None => self.rejected += 1,
+            Some(d) => slot(&mut self.days, d),
+            None => self.rejected = self.rejected.saturating_add(1),
         }
         for (histogram, days) in [
             (&mut self.to_departure, sample.to_departure),
@@ -306,7 +314,7 @@ impl LaneCounts {
             ),
         ] {
             if let Some(d) = days {
-                histogram[d as usize] += 1;
+                slot(histogram, d);
             }
         }
         if let Some(late) = sample.carrier_late {
@@ -323,7 +331,8 @@ impl LaneCounts {
     /// Enough deliveries, and not contradictory.
     pub fn usable(&self) -> bool {
         let delivered = self.delivered();
-        delivered >= MIN_SAMPLES && self.rejected * 4 <= delivered + self.rejected
+        delivered >= MIN_SAMPLES
+            && u128::from(self.rejected) * 4 <= u128::from(delivered) + u128::from(self.rejected)
     }
 
     /// The `p` quantile (nearest rank) of the deliveries that took at least `from` days.
@@ -359,7 +368,7 @@ impl LaneCounts {
             }
             w
         };
-        let shows = |h: &[u64; DAYS]| total(h) * 10 >= self.delivered() * 9;
+        let shows = |h: &[u64; DAYS]| u128::from(total(h)) * 10 >= u128::from(self.delivered()) * 9;
         // A stage no earlier than `from` days (`first` + each of `to_stage`), then `rest`.
         let chained = |first: usize, to_stage: &[u64; DAYS], from: usize, rest: &[u64; DAYS]| {
             let mut w = vec![0.0; DAYS];
@@ -402,10 +411,12 @@ impl LaneCounts {
                 shifted(k, &self.after_departure),
                 total(&self.after_departure),
             ),
-            Progress { departed: None, .. }
-                if closed >= 1
-                    && shows(&self.to_departure)
-                    && total(&self.after_departure) >= MIN_SAMPLES =>
+            Progress {
+                departed: None,
+                at_destination: None,
+            } if closed >= 1
+                && shows(&self.to_departure)
+                && total(&self.after_departure) >= MIN_SAMPLES =>
             {
                 chained(0, &self.to_departure, closed, &self.after_departure)
             }
@@ -493,7 +504,8 @@ pub struct LaneSample {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
-    /// A region or country lane of 100 deliveries or more, and a range of at most three days.
+    /// A region or country lane of 100 deliveries or more, and a range over at most three
+    /// business days.
     High,
     Medium,
 }
@@ -505,7 +517,8 @@ pub struct Prediction {
     pub latest: NaiveDate,
     pub confidence: Confidence,
     pub lane: LaneLevel,
-    /// Deliveries of the lane it came from.
+    /// Deliveries of its lane the range rests on (those at least as slow as the parcel so
+    /// far, or that showed the stage it reached).
     pub samples: u64,
     /// Risk (percent) of missing the promise; none without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -632,8 +645,13 @@ pub fn forecast(
     let first_scan = milestone_times(s, Milestone::InTransit).min()?;
     let old = s.prediction.as_ref();
     let start = old.map_or_else(|| local_date(s, first_scan), |p| p.counted_from);
+    // No range now (a lane too thin, or a parcel slower than its history): the range as
+    // made stays, judged at delivery, without a risk it can no longer tell.
     let none = Forecast {
-        prediction: None,
+        prediction: old.map(|p| Prediction {
+            late_risk: None,
+            ..p.clone()
+        }),
         trending_late: false,
         due: None,
     };
@@ -646,11 +664,12 @@ pub fn forecast(
         |d: NaiveDate| usize::try_from(calendar.business_days_between(start, d)).unwrap_or(0);
     let travelled = days_to(today);
     // Business days whose scans are all in at `at`: the ones before its day, and its day
-    // once the carrier's day has closed.
+    // once the carrier's day has closed (a weekend or holiday is closed all day, so the
+    // count never goes back between Friday night and Monday).
     let closed_at = |at: DateTime<Utc>| {
         let local = local_time(s, at);
         let day = local.date();
-        days_to(day) + usize::from(local.time() >= DAY_CLOSES && calendar.is_business_day(day))
+        days_to(day) + usize::from(local.time() >= DAY_CLOSES || !calendar.is_business_day(day))
     };
     let out_today = s.status == Status::OutForDelivery
         && s.status_at.is_some_and(|at| local_date(s, at) == today);
@@ -752,6 +771,7 @@ pub fn forecast(
 /// never after a delay) with its intents on the merchant's channels for it, the next look.
 pub fn apply(
     evaluation: &mut Evaluation,
+    before: &Shipment,
     history: &[(Lane, LaneCounts)],
     now: DateTime<Utc>,
     merchant: &crate::model::Merchant,
@@ -793,7 +813,14 @@ pub fn apply(
         evaluation.reached.push(moment);
     }
     next.due_at = [next.due_at, forecast.due].into_iter().flatten().min();
-    if next != evaluation.shipment {
+    // Changed against what is stored, not against the evaluation's draft: the forecast's
+    // due is part of the state, so looking again at an unchanged parcel writes nothing.
+    let mut same = next.clone();
+    same.updated_at = before.updated_at;
+    if same == *before {
+        evaluation.shipment = same;
+        evaluation.changed = false;
+    } else {
         next.updated_at = now;
         evaluation.shipment = next;
         evaluation.changed = true;

@@ -29,7 +29,7 @@ pub struct ShipmentQuery {
     /// Reached at least once (any instance).
     pub milestone: Option<Milestone>,
     pub delayed: Option<bool>,
-    /// Trending late now (`crate::lanes`).
+    /// Trending late (`crate::lanes`): reached, and not delivered, returned or cancelled.
     pub trending_late: Option<bool>,
     /// Delayed or trending late: the attention list.
     pub attention: Option<bool>,

@@ -181,7 +181,11 @@ pub fn payload(shipment: &Shipment, moment: &Moment, occurred_at: DateTime<Utc>)
             "estimated_delivery": shipment.estimated_delivery,
             "promised_delivery_date": shipment.promised_delivery_date,
             // The shop's estimate from its delivery history (`crate::lanes`).
-            "predicted_delivery": shipment.prediction.as_ref().map(|p| serde_json::json!({
+            "predicted_delivery": shipment
+                .prediction
+                .as_ref()
+                .filter(|_| crate::rules::awaiting_delivery(shipment))
+                .map(|p| serde_json::json!({
                 "earliest": p.earliest,
                 "latest": p.latest,
                 "confidence": p.confidence,

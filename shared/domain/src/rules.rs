@@ -227,7 +227,9 @@ fn apply_status(shipment: &mut Shipment, sorted: &[&TrackingEvent]) -> Option<Da
         shipment.first_estimate = shipment.first_estimate.or(Some(date));
         estimate_at = Some(at);
     }
-    for event in sorted.iter().filter(|e| e.status.is_carrier_scan()) {
+    // Progress is read from in-transit scans only: "left the parcel at the door" is no
+    // departure.
+    for event in sorted.iter().filter(|e| e.status == Status::InTransit) {
         let slot = match crate::lanes::stage(event) {
             Some(crate::lanes::Stage::Departed) => &mut shipment.departed_at,
             Some(crate::lanes::Stage::AtDestination) => &mut shipment.at_destination_at,

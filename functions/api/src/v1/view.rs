@@ -77,7 +77,12 @@ impl<'a> ShipmentCore<'a> {
             tracking_url: format!("{public_base_url}/t/{}", s.token),
             channels: s.channels.as_deref(),
             erased_at: s.erased_at,
-            predicted_delivery: s.prediction.as_ref().map(PredictionView::from),
+            // An estimate of a parcel still on its way: a delivered one has its date.
+            predicted_delivery: s
+                .prediction
+                .as_ref()
+                .filter(|_| afterclick_domain::rules::awaiting_delivery(s))
+                .map(PredictionView::from),
             created_at: s.created_at,
             updated_at: s.updated_at,
         }

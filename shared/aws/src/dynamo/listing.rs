@@ -173,7 +173,10 @@ pub fn plan(merchant_id: &str, q: &ShipmentQuery) -> Option<QueryPlan> {
             AttributeValue::Bool(trending_late),
         );
     }
-    if let Some(attention) = q.attention.filter(|_| index != ListIndex::ByAttention) {
+    if let Some(attention) = q
+        .attention
+        .filter(|a| index != ListIndex::ByAttention || !a)
+    {
         filter("attention", "{n} = {v}", AttributeValue::Bool(attention));
     }
     if let Some(milestone) = q.milestone {
@@ -395,6 +398,14 @@ mod tests {
                 q(|q| q.attention = Some(true)),
                 ListIndex::ByAttention,
                 None,
+            ),
+            (
+                q(|q| {
+                    q.delayed = Some(true);
+                    q.attention = Some(false);
+                }),
+                ListIndex::ByAttention,
+                Some("#delayed = :delayed AND #attention = :attention"),
             ),
             (
                 q(|q| q.attention = Some(false)),

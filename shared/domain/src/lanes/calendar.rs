@@ -241,10 +241,13 @@ impl Calendar {
         if self.rules.is_empty() {
             return Vec::new();
         }
-        (year - 1..=year + 1)
+        let mut days: Vec<NaiveDate> = (year - 1..=year + 1)
             .flat_map(|y| self.holidays(y))
             .filter(|d| d.year() == year)
-            .collect()
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days
     }
 
     pub fn is_business_day(&self, date: NaiveDate) -> bool {

@@ -200,10 +200,14 @@ fn the_range_follows_the_lane_and_what_the_parcel_has_travelled() {
         .prediction
         .unwrap();
     assert_eq!((r.earliest, r.latest), (d(2026, 11, 20), d(2026, 11, 20)));
-    // Slower than nearly everything the lane has seen: no guess.
+    // Slower than nearly everything the lane has seen: no new guess; the range as made
+    // stays (judged at delivery), without a risk.
     let three_weeks = monday() + Duration::days(21);
     let f = forecast(&later, &history(lane), three_weeks, 60).unwrap();
-    assert_eq!(f.prediction, None);
+    let kept = f.prediction.unwrap();
+    assert_eq!((kept.earliest, kept.latest), (p.earliest, p.latest));
+    assert_eq!(kept.late_risk, None);
+    assert!(!f.trending_late);
 }
 
 #[test]
@@ -312,27 +316,29 @@ fn trending_late_is_reached_once_and_never_after_a_delay() {
     let mut merchant = fakes::merchant("m1");
     let s = parcel(Some(d(2026, 11, 18)));
     let mut e = evaluate(&s, &[], monday(), &merchant);
-    apply(&mut e, &history(lane.clone()), monday(), &merchant);
+    apply(&mut e, &s, &history(lane.clone()), monday(), &merchant);
     assert!(e.changed);
     assert_eq!(e.reached, vec![Moment::once(Milestone::TrendingLate)]);
     assert!(e.intents.is_empty(), "off by default");
     assert!(!e.shipment.milestones["trending_late"].notified);
-    // Again: nothing new.
+    // Again, an hour later: nothing new, nothing to write (the forecast's own due included).
     let again = e.shipment.clone();
     let mut e2 = evaluate(&again, &[], monday() + Duration::hours(1), &merchant);
     apply(
         &mut e2,
+        &again,
         &history(lane.clone()),
         monday() + Duration::hours(1),
         &merchant,
     );
     assert!(e2.reached.is_empty());
+    assert!(!e2.changed, "{:?} vs {:?}", e2.shipment, again);
     // With email on for it: one intent, promise and the range's end as its dates.
     merchant
         .channels
         .insert(Milestone::TrendingLate, vec![Channel::Email]);
     let mut e3 = evaluate(&s, &[], monday(), &merchant);
-    apply(&mut e3, &history(lane.clone()), monday(), &merchant);
+    apply(&mut e3, &s, &history(lane.clone()), monday(), &merchant);
     assert_eq!(e3.intents.len(), 1);
     assert_eq!(e3.intents[0].details.old_date, Some(d(2026, 11, 18)));
     assert_eq!(e3.intents[0].details.new_date, Some(d(2026, 11, 20)));
@@ -347,7 +353,7 @@ fn trending_late_is_reached_once_and_never_after_a_delay() {
         },
     );
     let mut e4 = evaluate(&late, &[], monday(), &merchant);
-    apply(&mut e4, &history(lane), monday(), &merchant);
+    apply(&mut e4, &late, &history(lane), monday(), &merchant);
     assert!(!e4.shipment.milestones.contains_key("trending_late"));
     assert!(
         e4.intents
@@ -459,4 +465,47 @@ fn a_delivery_with_progress_scans_counts_its_stages() {
     s.departed_at = Some(monday() - Duration::days(3));
     let got = sample(&s).unwrap();
     assert_eq!((got.to_departure, got.after_departure), (None, None));
+}
+
+/// A weekend is closed all day: the risk a missing departure makes does not fall back
+/// between Friday night and Monday.
+#[test]
+fn the_carriers_closed_days_never_count_backwards() {
+    let lane = staged_lane();
+    let friday = Utc.with_ymd_and_hms(2026, 11, 20, 14, 0, 0).unwrap();
+    let mut s = parcel(Some(d(2026, 11, 25)));
+    s.status_at = Some(friday);
+    s.milestones.insert(
+        "in_transit".into(),
+        MilestoneReached {
+            at: friday,
+            notified: true,
+        },
+    );
+    let risk = |at: DateTime<Utc>| {
+        forecast(&s, &history(lane.clone()), at, 60)
+            .unwrap()
+            .prediction
+            .unwrap()
+            .late_risk
+    };
+    let friday_closed = Utc.with_ymd_and_hms(2026, 11, 21, 1, 5, 0).unwrap();
+    let saturday = Utc.with_ymd_and_hms(2026, 11, 21, 5, 5, 0).unwrap();
+    let sunday_noon = Utc.with_ymd_and_hms(2026, 11, 22, 17, 0, 0).unwrap();
+    assert_eq!(risk(friday), Some(10), "Friday morning, before the close");
+    assert_eq!(risk(friday_closed), Some(100), "not seen leaving on Friday");
+    assert_eq!(risk(saturday), Some(100));
+    assert_eq!(risk(sunday_noon), Some(100));
+    // At its destination without a departure scan seen: the arrival decides, not "leaves
+    // no earlier than today".
+    let mut arrived = s.clone();
+    arrived.at_destination_at = Some(friday + Duration::hours(5));
+    let p = forecast(&arrived, &history(lane), saturday, 60)
+        .unwrap()
+        .prediction
+        .unwrap();
+    assert_eq!(
+        (p.earliest, p.latest, p.late_risk),
+        (d(2026, 11, 23), d(2026, 11, 23), Some(0))
+    );
 }

@@ -190,8 +190,12 @@ pub fn parse(topic: &str, body: &[u8]) -> Result<Inbound, PlatformError> {
             locale: None,
         },
         destination_region: present(shipping.state.clone()).or(present(billing.state.clone())),
-        destination_postal_code: present(shipping.postcode.clone())
-            .or(present(billing.postcode.clone())),
+        // The postcode of the address the country comes from.
+        destination_postal_code: if present(shipping.country.clone()).is_some() {
+            present(shipping.postcode.clone())
+        } else {
+            present(billing.postcode.clone())
+        },
         destination_country: present(shipping.country).or(present(billing.country)),
         parcels,
         complete: Completeness::Order,
