@@ -54,6 +54,8 @@ pub struct DynamoStore {
     table: String,
     /// Seals and opens secrets at rest; none where no secret is ever written or opened.
     sealer: Option<crate::sealing::KmsSealer>,
+    /// Lane counter items read lately, shared by the store's clones.
+    lanes: lanes::LaneCache,
 }
 
 fn s(value: impl Into<String>) -> AttributeValue {
@@ -189,6 +191,7 @@ impl DynamoStore {
             client,
             table: table.into(),
             sealer: None,
+            lanes: lanes::LaneCache::default(),
         }
     }
 
