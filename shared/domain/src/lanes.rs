@@ -163,10 +163,13 @@ pub fn lanes(s: &Shipment) -> Vec<Lane> {
             key: format!("{carrier}|{service}|{from}>{to}"),
         });
     }
-    out.push(Lane {
-        level: LaneLevel::Service,
-        key: format!("{carrier}|{service}"),
-    });
+    // Without a service, the carrier's lane says the same: one counter less per delivery.
+    if s.service.is_some() {
+        out.push(Lane {
+            level: LaneLevel::Service,
+            key: format!("{carrier}|{service}"),
+        });
+    }
     out.push(Lane {
         level: LaneLevel::Carrier,
         key: carrier.to_owned(),

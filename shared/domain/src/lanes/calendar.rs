@@ -135,10 +135,12 @@ fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-/// One country's holiday rules.
-#[derive(Debug, Clone, Default)]
+/// One country's holiday rules, with the days off of each year asked for kept (a
+/// forecast counts business days many times over the same few years).
+#[derive(Debug, Default)]
 pub struct Calendar {
     rules: Vec<Rule>,
+    years: std::sync::Mutex<HashMap<i32, std::sync::Arc<Vec<NaiveDate>>>>,
 }
 
 static COUNTRIES: LazyLock<HashMap<&'static str, Calendar>> = LazyLock::new(|| {
@@ -237,17 +239,23 @@ impl Calendar {
 
     /// The days off that fall in `year`, whichever year's rule put them there (New Year's
     /// Day on a Saturday is observed on the Friday before, in the year before).
-    fn days_off(&self, year: i32) -> Vec<NaiveDate> {
-        if self.rules.is_empty() {
-            return Vec::new();
-        }
-        let mut days: Vec<NaiveDate> = (year - 1..=year + 1)
-            .flat_map(|y| self.holidays(y))
-            .filter(|d| d.year() == year)
-            .collect();
-        days.sort_unstable();
-        days.dedup();
-        days
+    fn days_off(&self, year: i32) -> std::sync::Arc<Vec<NaiveDate>> {
+        let mut years = self
+            .years
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        years
+            .entry(year)
+            .or_insert_with(|| {
+                let mut days: Vec<NaiveDate> = (year - 1..=year + 1)
+                    .flat_map(|y| self.holidays(y))
+                    .filter(|d| d.year() == year)
+                    .collect();
+                days.sort_unstable();
+                days.dedup();
+                std::sync::Arc::new(days)
+            })
+            .clone()
     }
 
     pub fn is_business_day(&self, date: NaiveDate) -> bool {
@@ -262,7 +270,7 @@ impl Calendar {
         }
         let mut holidays: Vec<NaiveDate> = Vec::new();
         for year in from.year()..=to.year() {
-            holidays.extend(self.days_off(year));
+            holidays.extend(self.days_off(year).iter());
         }
         let days = (to - from).num_days();
         // Whole weeks at once: a year-long span is not 365 checks.

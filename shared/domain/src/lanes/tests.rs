@@ -80,8 +80,15 @@ fn lanes_run_from_the_narrowest_to_the_carrier() {
     let mut bare = fakes::shipment("m1", "1Z1", monday());
     bare.service = None;
     let levels: Vec<LaneLevel> = lanes(&bare).into_iter().map(|l| l.level).collect();
-    assert_eq!(levels, vec![LaneLevel::Service, LaneLevel::Carrier]);
-    assert_eq!(lanes(&bare)[0].key, "ups|-");
+    assert_eq!(
+        levels,
+        vec![LaneLevel::Carrier],
+        "no service: the carrier's lane"
+    );
+    assert_eq!(lanes(&bare)[0].key, "ups");
+    // A destination region without an origin: the region lane with `-`.
+    bare.destination_region = Some("US-940".into());
+    assert_eq!(lanes(&bare)[0].key, "ups|-|->US-940");
 }
 
 fn delivered(mut s: Shipment, at: DateTime<Utc>) -> Shipment {
