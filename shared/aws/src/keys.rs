@@ -12,7 +12,7 @@
 //! | notification      | `S#{merchant_id}#{tn}`     | `N#{moment}#{channel}`      | `notification` |
 //! | tracking token    | `T#{token}`                | `T`                         | `token`        |
 //! | delivery outcomes | `M#{merchant_id}`          | `OUTCOME#{yyyy-mm}#{carrier}#{service}#{country}` | `outcome` |
-//! | lane transit counters | `M#{merchant_id}`      | `LANE#{yyyy-mm}#{level}#{lane key}` | `lane` |
+//! | lane transit counters | `M#{merchant_id}`      | `LANE#{yyyy-mm}#{level}#{shard}#{lane key}` | `lane` |
 //! | delivery rating   | `S#{merchant_id}#{tn}`     | `RATING`                    | `rating`       |
 //! | rate-limit window | `RL#{sha256(key)}`         | `W#{window_start}`          | `rate_limit`   |
 //! | webhook endpoint  | `M#{merchant_id}`          | `WH#{endpoint_id}`          | `webhook_endpoint` |
@@ -151,9 +151,11 @@ pub mod types {
     pub const LANE: &str = "lane";
 }
 
-/// One month of one lane's transit counters (`afterclick_domain::lanes`).
-pub fn lane_sk(month: &str, level: &str, key: &str) -> String {
-    format!("LANE#{month}#{level}#{key}")
+/// One month of one lane's transit counters (`afterclick_domain::lanes`), in one of its
+/// shards: every delivery of a carrier counts in its carrier lane, so the lane is spread
+/// over a few items, each delivery adding to one (reads sum them).
+pub fn lane_sk(month: &str, level: &str, shard: u8, key: &str) -> String {
+    format!("LANE#{month}#{level}#{shard}#{key}")
 }
 
 pub const FETCH_PREFIX: &str = "FETCH#";

@@ -23,6 +23,20 @@ use std::time::{Duration, Instant};
 const CACHE_FOR: Duration = Duration::from_secs(60);
 /// Items kept at most; past it the cache starts again (a process sees few lanes).
 const CACHE_ITEMS: usize = 10_000;
+/// Items each lane's month is spread over: concurrent deliveries of one carrier add to
+/// different items instead of queueing on one (a transaction holding a hot item slows every
+/// other transaction on it), and a read is still one BatchGetItem (at most 48 keys).
+const SHARDS: u8 = 4;
+
+/// The shard a shipment's deliveries count in: fixed by its tracking number.
+fn shard(tracking_number: &str) -> u8 {
+    let hash = tracking_number
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    u8::try_from(hash % u64::from(SHARDS)).unwrap_or(0)
+}
 
 type Key = (String, String);
 
@@ -119,8 +133,10 @@ fn adds(sample: &LaneSample) -> Vec<(String, i64)> {
 pub(super) fn lane_updates(
     table: &str,
     merchant_id: &str,
+    tracking_number: &str,
     outcome: &DeliveryOutcome,
 ) -> Result<Vec<TransactWriteItem>, StoreError> {
+    let shard = shard(tracking_number);
     let Some(sample) = outcome.sample.as_ref() else {
         return Ok(Vec::new());
     };
@@ -155,7 +171,7 @@ pub(super) fn lane_updates(
                 .key(keys::PK, s(keys::merchant_pk(merchant_id)))
                 .key(
                     keys::SK,
-                    s(keys::lane_sk(&month, lane.level.as_str(), &lane.key)),
+                    s(keys::lane_sk(&month, lane.level.as_str(), shard, &lane.key)),
                 )
                 .update_expression(format!(
                     "SET #type = :type, merchant_id = :merchant, #month = :month, \
@@ -204,22 +220,24 @@ impl LaneStore for DynamoStore {
     ) -> Result<LaneHistory, StoreError> {
         let pk = keys::merchant_pk(merchant_id);
         let months = window(now);
-        let key = |lane: &Lane, month: &str| {
+        let key = |lane: &Lane, month: &str, shard: u8| {
             (
                 pk.clone(),
-                keys::lane_sk(month, lane.level.as_str(), &lane.key),
+                keys::lane_sk(month, lane.level.as_str(), shard, &lane.key),
             )
         };
         let mut known: HashMap<Key, Option<LaneCounts>> = HashMap::new();
         let mut missing: Vec<Key> = Vec::new();
         for lane in lanes {
             for month in &months {
-                let k = key(lane, month);
-                match self.lanes.fresh(&k) {
-                    Some(counts) => {
-                        known.insert(k, counts);
+                for shard in 0..SHARDS {
+                    let k = key(lane, month, shard);
+                    match self.lanes.fresh(&k) {
+                        Some(counts) => {
+                            known.insert(k, counts);
+                        }
+                        None => missing.push(k),
                     }
-                    None => missing.push(k),
                 }
             }
         }
@@ -240,8 +258,10 @@ impl LaneStore for DynamoStore {
             .map(|lane| {
                 let mut total = LaneCounts::default();
                 for month in &months {
-                    if let Some(Some(c)) = known.get(&key(lane, month)) {
-                        total.add(c);
+                    for shard in 0..SHARDS {
+                        if let Some(Some(c)) = known.get(&key(lane, month, shard)) {
+                            total.add(c);
+                        }
                     }
                 }
                 (lane.clone(), total)

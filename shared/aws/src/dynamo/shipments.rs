@@ -146,6 +146,7 @@ impl ShipmentStore for DynamoStore {
                 writes.extend(super::lanes::lane_updates(
                     &self.table,
                     &shipment.merchant_id,
+                    &shipment.tracking_number,
                     outcome,
                 )?);
             }
