@@ -410,6 +410,27 @@ impl Stack {
         .await
     }
 
+    /// `PUT /v1/settings` with the current settings, `patch`'s members replaced.
+    pub async fn put_settings(&self, api_key: &str, patch: &Value) -> Response {
+        let current = self
+            .send(self.http.get(self.url("/v1/settings")).bearer_auth(api_key))
+            .await;
+        assert_eq!(current.status, 200, "{}", current.body);
+        let mut body = current.body;
+        if let Some(members) = patch.as_object() {
+            for (k, v) in members {
+                body[k] = v.clone();
+            }
+        }
+        self.send(
+            self.http
+                .put(self.url("/v1/settings"))
+                .bearer_auth(api_key)
+                .json(&body),
+        )
+        .await
+    }
+
     pub async fn shipment(&self, api_key: &str, id: &str) -> Response {
         self.send(
             self.http

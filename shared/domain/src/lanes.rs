@@ -578,26 +578,20 @@ pub fn sample(s: &Shipment) -> Option<LaneSample> {
     let transit_days = span(start, end);
     let departed = s.departed_at.map(|at| local_date(s, at));
     let at_destination = s.at_destination_at.map(|at| local_date(s, at));
-    let within = |d: &NaiveDate| start <= *d && *d <= end;
+    // A span between two points of the journey, when both fall inside a possible transit.
+    let part = |from: Option<NaiveDate>, to: Option<NaiveDate>| {
+        let (from, to) = (from?, to?);
+        let inside = |d: NaiveDate| start <= d && d <= end;
+        (transit_days.is_some() && inside(from) && inside(to))
+            .then(|| span(from, to))
+            .flatten()
+    };
     Some(LaneSample {
         transit_days,
-        to_departure: departed
-            .filter(within)
-            .and_then(|d| span(start, d))
-            .filter(|_| transit_days.is_some()),
-        after_departure: departed
-            .filter(within)
-            .and_then(|d| span(d, end))
-            .filter(|_| transit_days.is_some()),
-        after_destination: at_destination
-            .filter(within)
-            .and_then(|d| span(d, end))
-            .filter(|_| transit_days.is_some()),
-        departure_to_destination: departed
-            .zip(at_destination)
-            .filter(|(d, a)| within(d) && within(a))
-            .and_then(|(d, a)| span(d, a))
-            .filter(|_| transit_days.is_some()),
+        to_departure: part(Some(start), departed),
+        after_departure: part(departed, Some(end)),
+        after_destination: part(at_destination, Some(end)),
+        departure_to_destination: part(departed, at_destination),
         carrier_late: s.first_estimate.map(|estimate| end > estimate),
         ours: s.prediction.as_ref().map(|p| Judged {
             inside: p.first_earliest <= end && end <= p.first_latest,

@@ -218,26 +218,6 @@ async fn twenty_concurrent_deliveries_of_one_intent_send_one_message() {
     stack.devstack.stop().await;
 }
 
-async fn put_settings(stack: &Stack, key: &str, patch: Value) -> afterclick_e2e::Response {
-    let current = stack
-        .send(stack.http.get(stack.url("/v1/settings")).bearer_auth(key))
-        .await;
-    assert_eq!(current.status, 200, "{}", current.body);
-    let mut body = current.body;
-    for (k, v) in patch.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    stack
-        .send(
-            stack
-                .http
-                .put(stack.url("/v1/settings"))
-                .bearer_auth(key)
-                .json(&body),
-        )
-        .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_and_templates_are_validated_and_used() {
     let stack = Stack::start().await;
@@ -263,7 +243,7 @@ async fn settings_and_templates_are_validated_and_used() {
             json!({"channels": {"teleported": ["email"]}}),
         ),
     ] {
-        let r = put_settings(&stack, key, patch).await;
+        let r = stack.put_settings(key, &patch).await;
         assert_eq!(r.status, 422, "{field}: {}", r.body);
         assert_eq!(r.content_type, "application/problem+json");
         assert_eq!(r.body["field"], field);
@@ -271,14 +251,16 @@ async fn settings_and_templates_are_validated_and_used() {
     // Another tenant's sender is verified in SES, but it is not this merchant's domain.
     let other = stack.another_merchant(&unique("m_rival")).await;
     let rival_sender = format!("orders@{}.example.com", other.merchant_id.replace('_', "-"));
-    let stolen = put_settings(&stack, key, json!({"sender_email": rival_sender})).await;
+    let stolen = stack
+        .put_settings(key, &json!({"sender_email": rival_sender}))
+        .await;
     assert_eq!(
         (stolen.status, stolen.body["field"].as_str()),
         (422, Some("sender_email")),
         "{}",
         stolen.body
     );
-    let ok = put_settings(&stack, key, json!({
+    let ok = stack.put_settings(key, &json!({
         "brand_name": "Acme Outdoor", "primary_color": "#0F766E", "discount_code": "SORRY10",
         "recommendations": [{"name": "Trail <Mug>", "image_url": "https://cdn.acme.example/mug.png", "url": "https://acme.example/mug", "price": "€19.00"}]
     }))
@@ -542,7 +524,9 @@ async fn sms_in_quiet_hours_waits_for_the_morning_while_email_goes_now() {
     let info = stack.info().clone();
     let hour = Utc::now().hour();
     let quiet = json!({"start": format!("{:02}:00", (hour + 23) % 24), "end": format!("{:02}:00", (hour + 2) % 24)});
-    let r = put_settings(&stack, &info.api_key, json!({"quiet_hours": quiet})).await;
+    let r = stack
+        .put_settings(&info.api_key, &json!({"quiet_hours": quiet}))
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let tn = unique("QUIET");
     let email = format!("{}@customer.example", unique("q"));

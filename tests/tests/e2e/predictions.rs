@@ -272,7 +272,9 @@ async fn a_slow_lane_makes_a_new_parcel_trend_late_once_with_the_shops_estimate_
     }
 
     // The merchant opts in to the early message (and a threshold out of range is refused).
-    let bad = put_settings(&stack, &shop.api_key, json!({"trending_late_percent": 5})).await;
+    let bad = stack
+        .put_settings(&shop.api_key, &json!({"trending_late_percent": 5}))
+        .await;
     assert_eq!(
         (bad.status, &bad.body["field"]),
         (422, &json!("trending_late_percent"))
@@ -287,7 +289,9 @@ async fn a_slow_lane_makes_a_new_parcel_trend_late_once_with_the_shops_estimate_
         .await;
     let mut channels = settings.body["channels"].clone();
     channels["trending_late"] = json!(["email"]);
-    let saved = put_settings(&stack, &shop.api_key, json!({"channels": channels})).await;
+    let saved = stack
+        .put_settings(&shop.api_key, &json!({"channels": channels}))
+        .await;
     assert_eq!(saved.status, 200, "{}", saved.body);
     assert_eq!(saved.body["trending_late_percent"], 60);
 
@@ -413,25 +417,4 @@ async fn a_slow_lane_makes_a_new_parcel_trend_late_once_with_the_shops_estimate_
     wait_until_evaluated(&stack.devstack.store, &shop.merchant_id, &told, last).await;
     let after = stack.shipment(&shop.api_key, &told_id).await.body;
     assert_eq!(after["predicted_delivery"]["samples"], 25, "{after}");
-}
-
-/// `PUT /v1/settings` with the current settings, `patch`'s members replaced.
-async fn put_settings(stack: &Stack, key: &str, patch: Value) -> afterclick_e2e::Response {
-    let current = stack
-        .send(stack.http.get(stack.url("/v1/settings")).bearer_auth(key))
-        .await;
-    assert_eq!(current.status, 200, "{}", current.body);
-    let mut body = current.body;
-    for (k, v) in patch.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    stack
-        .send(
-            stack
-                .http
-                .put(stack.url("/v1/settings"))
-                .bearer_auth(key)
-                .json(&body),
-        )
-        .await
 }
