@@ -8,6 +8,7 @@ pub mod contact;
 pub mod fakes;
 pub mod i18n;
 pub mod ids;
+pub mod invoices;
 pub mod lanes;
 pub mod listing;
 pub mod message;
