@@ -4,6 +4,7 @@
 //! in; the rules themselves stay in the pure domain.
 
 pub mod dispatch;
+pub mod invoices;
 pub mod notify;
 mod reevaluate;
 pub mod store_fetch;

@@ -19,6 +19,7 @@ pub use outgoing::RecordingSender;
 
 mod analytics;
 mod credentials;
+mod invoices;
 mod orders;
 mod shipments;
 
@@ -43,6 +44,7 @@ struct State {
     outgoing: outgoing::WebhookState,
     pages: pages::PageState,
     orders: orders::OrderState,
+    invoices: invoices::InvoiceState,
     /// The sweeper's wake-ups standing on notifications (`woken_at`).
     woken: BTreeMap<(ShipmentKey, String), DateTime<Utc>>,
     /// Every wake-up made, in order: what the stream would carry to notify and dispatch.

@@ -17,6 +17,7 @@ mod export;
 pub mod generate;
 mod guarantees;
 mod read;
+mod record;
 #[cfg(test)]
 mod tests;
 
@@ -29,6 +30,7 @@ pub use guarantees::{GuaranteeRule, GuaranteeTable, MAX_RULES, Terms, service_ke
 pub use read::{
     FIELD_LIMIT, InvoiceError, MAX_DECOMPRESSED, MAX_ROWS, UPS_COLUMNS, UPS_MIN_COLUMNS, read,
 };
+pub use record::{CLAIMS_READY, InvoiceRecord, KindTotal, claims_ready, totals};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;

@@ -32,6 +32,8 @@ mod events;
 pub use events::*;
 mod reads;
 pub use reads::*;
+mod invoices;
+pub use invoices::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {

@@ -64,6 +64,7 @@ impl FindingKind {
 pub struct Finding {
     pub id: String,
     pub kind: FindingKind,
+    pub invoice_id: String,
     pub carrier: InvoiceCarrier,
     pub invoice_number: String,
     pub tracking_number: String,
@@ -151,6 +152,7 @@ pub fn audit(
             (amount > Decimal::ZERO).then(|| Finding {
                 id: finding_id(invoice_id, kind, &package.tracking_number),
                 kind,
+                invoice_id: invoice_id.to_owned(),
                 carrier: invoice.carrier,
                 invoice_number: invoice.number.clone(),
                 tracking_number: package.tracking_number.clone(),
