@@ -30,6 +30,7 @@ mod consent;
 mod credentials;
 mod due;
 mod events;
+mod invoices;
 mod lanes;
 mod merchants;
 mod notifications;

@@ -23,6 +23,10 @@
 //! | store order       | `M#{merchant_id}`          | `ORDER#{platform}#{order_number}` | `order`  |
 //! | handled platform delivery | `M#{merchant_id}`  | `HOOK#{platform}#{sha256(delivery id)}` | `handled_delivery` |
 //! | store shipment to fetch | `M#{merchant_id}`    | `FETCH#{store_hash}#{order_id}#{shipment_id}` | `platform_fetch` |
+//! | imported invoice  | `M#{merchant_id}`          | `INVOICE#{invoice_id}`      | `invoice`      |
+//! | invoice claim     | `INV#{merchant_id}#{invoice_id}` | `C#{claim_id}`        | `invoice_claim` |
+//! | unmatched numbers | `INV#{merchant_id}#{invoice_id}` | `U#{chunk, 5 digits}` | `invoice_unmatched` |
+//! | guarantee table   | `M#{merchant_id}`          | `GUARANTEES`                | `guarantees`   |
 //!
 //! `{moment}` is a milestone with its instance (`exception#address_issue`), so each
 //! occurrence of a milestone has its own notification per channel.
@@ -56,6 +60,14 @@
 //!   appears with the delay and is gone with the delivery. `delayed=true` reads only the
 //!   delayed shipments instead of all of them, and a shipment costs an index write only
 //!   while it is delayed.
+//!
+//! Invoice claims use `by_attention` too, under their own HASH key
+//! `attention_pk` = `{merchant_id}#claims`, with `list_sk` = `{deadline}#{claim_id}`: the
+//! claims due soon are one Query by deadline. An import writes its claims and unmatched
+//! numbers first (BatchWriteItem, deterministic keys, each carrying the content's
+//! `digest`), then the summary with its `claims.ready` deliveries in one transaction,
+//! conditional on the summary being new. Reads keep only items whose `digest` is the
+//! summary's, so a crashed import leaves nothing visible and a retry rewrites the same items.
 //!
 //! No carrier index, on purpose: with ProjectionType ALL it would cost one more index write
 //! on every write of every shipment (each tracking event), while a merchant has a handful
@@ -149,6 +161,42 @@ pub mod types {
     pub const HANDLED_DELIVERY: &str = "handled_delivery";
     pub const PLATFORM_FETCH: &str = "platform_fetch";
     pub const LANE: &str = "lane";
+    pub const INVOICE: &str = "invoice";
+    pub const INVOICE_CLAIM: &str = "invoice_claim";
+    pub const INVOICE_UNMATCHED: &str = "invoice_unmatched";
+    pub const GUARANTEES: &str = "guarantees";
+}
+
+pub const INVOICE_PREFIX: &str = "INVOICE#";
+pub const CLAIM_PREFIX: &str = "C#";
+pub const UNMATCHED_PREFIX: &str = "U#";
+pub const GUARANTEES_SK: &str = "GUARANTEES";
+pub const ATTENTION_INDEX: &str = "by_attention";
+pub const ATTENTION_PK: &str = "attention_pk";
+
+pub fn invoice_sk(invoice_id: &str) -> String {
+    format!("{INVOICE_PREFIX}{invoice_id}")
+}
+
+/// An import's own partition: its claims and unmatched tracking numbers.
+pub fn invoice_pk(merchant_id: &str, invoice_id: &str) -> String {
+    format!("INV#{merchant_id}#{invoice_id}")
+}
+
+pub fn claim_sk(claim_id: &str) -> String {
+    format!("{CLAIM_PREFIX}{claim_id}")
+}
+
+pub fn unmatched_sk(chunk: usize) -> String {
+    format!("{UNMATCHED_PREFIX}{chunk:05}")
+}
+
+pub fn claims_attention_pk(merchant_id: &str) -> String {
+    format!("{merchant_id}#claims")
+}
+
+pub fn claim_list_sk(deadline: chrono::NaiveDate, claim_id: &str) -> String {
+    format!("{deadline}#{claim_id}")
 }
 
 /// One month of one lane's transit counters (`afterclick_domain::lanes`), in one of its

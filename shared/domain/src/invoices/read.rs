@@ -89,36 +89,50 @@ pub const UPS_MIN_COLUMNS: usize = 44;
 
 /// Why a file was refused: where, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{detail}", place(*line, column.as_deref()))]
+#[error("{}{detail}", place(*line, *column, name.as_deref()))]
 pub struct InvoiceError {
     /// 1-based, as an editor shows it.
     pub line: Option<usize>,
-    /// `44 (net_amount)`, or the header's text.
-    pub column: Option<String>,
+    /// 1-based.
+    pub column: Option<usize>,
+    /// The column's name: UPS's element name, or FedEx's header text.
+    pub name: Option<String>,
     pub detail: String,
 }
 
-fn place(line: Option<usize>, column: Option<&str>) -> String {
-    match (line, column) {
-        (Some(l), Some(c)) => format!("line {l}, column {c}: "),
-        (Some(l), None) => format!("line {l}: "),
-        _ => String::new(),
+fn place(line: Option<usize>, column: Option<usize>, name: Option<&str>) -> String {
+    let column = match (column, name) {
+        (Some(c), Some(n)) => format!(", column {c} ({n})"),
+        (Some(c), None) => format!(", column {c}"),
+        (None, Some(n)) => format!(", column {n}"),
+        (None, None) => String::new(),
+    };
+    match line {
+        Some(l) => format!("line {l}{column}: "),
+        None => String::new(),
     }
 }
 
 impl InvoiceError {
-    fn at(line: usize, column: Option<String>, detail: impl Into<String>) -> Self {
+    fn at(line: usize, column: Option<usize>, detail: impl Into<String>) -> Self {
         Self {
             line: Some(line),
             column,
+            name: None,
             detail: detail.into(),
         }
+    }
+
+    fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.to_owned());
+        self
     }
 
     fn file(detail: impl Into<String>) -> Self {
         Self {
             line: None,
             column: None,
+            name: None,
             detail: detail.into(),
         }
     }
@@ -157,7 +171,7 @@ pub fn read(bytes: &[u8], carrier: Option<InvoiceCarrier>) -> Result<Invoice, In
             if field.len() > FIELD_LIMIT {
                 return Err(InvoiceError::at(
                     line,
-                    Some((i + 1).to_string()),
+                    Some(i + 1),
                     format!(
                         "the field is {} bytes long; a field holds at most {FIELD_LIMIT}",
                         field.len()
@@ -267,11 +281,9 @@ impl LineCounter {
 fn csv_error(err: csv::Error, lines: &mut LineCounter, text: &[u8]) -> InvoiceError {
     let line = lines.at(text, err.position().map_or(0, |p| p.byte()));
     match err.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => InvoiceError::at(
-            line,
-            Some((err.field() + 1).to_string()),
-            "the field is not valid text",
-        ),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            InvoiceError::at(line, Some(err.field() + 1), "the field is not valid text")
+        }
         _ => InvoiceError::at(line, None, format!("the row is not valid CSV: {err}")),
     }
 }
@@ -292,13 +304,15 @@ fn header_key(header: &str) -> String {
 /// A field's value with its place, for error messages.
 struct Cell<'a> {
     line: usize,
-    column: String,
+    /// 0-based.
+    index: usize,
+    name: &'a str,
     value: &'a str,
 }
 
 impl Cell<'_> {
     fn err(&self, detail: impl Into<String>) -> InvoiceError {
-        InvoiceError::at(self.line, Some(self.column.clone()), detail)
+        InvoiceError::at(self.line, Some(self.index + 1), detail).named(self.name)
     }
 
     fn text(&self) -> Option<String> {
@@ -455,7 +469,8 @@ fn ups(records: &[(usize, csv::StringRecord)], digest: String) -> Result<Invoice
         }
         let cell = |i: usize| Cell {
             line,
-            column: format!("{} ({})", i + 1, UPS_COLUMNS[i]),
+            index: i,
+            name: UPS_COLUMNS[i],
             value: record.get(i).unwrap_or_default(),
         };
         same_invoice(&mut header, &cell(5), &cell(4))?;
@@ -554,11 +569,7 @@ fn fedex(records: &[(usize, csv::StringRecord)], digest: String) -> Result<Invoi
     let find = |key: &str| keys.iter().position(|k| k == key);
     for required in FEDEX_REQUIRED {
         if find(required).is_none() {
-            return Err(InvoiceError::at(
-                1,
-                Some(required.to_owned()),
-                "the header has no such column",
-            ));
+            return Err(InvoiceError::at(1, None, "the header has no such column").named(required));
         }
     }
     let descriptions: Vec<usize> = (0..keys.len())
@@ -574,7 +585,8 @@ fn fedex(records: &[(usize, csv::StringRecord)], digest: String) -> Result<Invoi
         let line = *line;
         let cell = |i: usize| Cell {
             line,
-            column: head.get(i).unwrap_or_default().trim().to_owned(),
+            index: i,
+            name: head.get(i).unwrap_or_default().trim(),
             value: record.get(i).unwrap_or_default(),
         };
         let named = |key: &str| find(key).map(cell);
