@@ -24,7 +24,7 @@ use axum::extract::DefaultBodyLimit;
 use pages::{lookup, rating, tracking, unsubscribe};
 use std::sync::Arc;
 use v1::{
-    analytics, api_keys, carrier_secrets, endpoint_secret, integrations, openapi, orders,
+    analytics, api_keys, carrier_secrets, endpoint_secret, integrations, invoices, openapi, orders,
     outgoing_endpoints, settings, shipment_edit, shipment_events, shipment_list, shipments,
     templates,
 };
@@ -90,6 +90,14 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::get("/v1/integrations/{platform}", integrations::get::<S, V>),
         Route::put("/v1/integrations/{platform}", integrations::put::<S, V>),
         Route::delete("/v1/integrations/{platform}", integrations::delete::<S, V>),
+        Route::post("/v1/invoices", invoices::upload::<S, V>)
+            .with_body_limit(invoices::INVOICE_BODY_LIMIT),
+        Route::get("/v1/invoices", invoices::list::<S, V>),
+        Route::get("/v1/invoices/{id}", invoices::get::<S, V>),
+        Route::get("/v1/invoices/{id}/claims", invoices::claims::<S, V>),
+        Route::get("/v1/claims", invoices::due::<S, V>),
+        Route::get("/v1/guarantees", invoices::guarantees::<S, V>),
+        Route::put("/v1/guarantees", invoices::put_guarantees::<S, V>),
         Route::get(TEMPLATE, templates::get::<S, V>),
         Route::put(TEMPLATE, templates::put::<S, V>),
         Route::delete(TEMPLATE, templates::delete::<S, V>),

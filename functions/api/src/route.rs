@@ -40,3 +40,13 @@ constructors! {
     patch => PATCH,
     delete => DELETE,
 }
+
+impl<St: Clone + Send + Sync + 'static> Route<St> {
+    /// A body limit of its own for this route (the Router's applies to every other).
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.endpoint = self
+            .endpoint
+            .layer(axum::extract::DefaultBodyLimit::max(bytes));
+        self
+    }
+}

@@ -3,8 +3,8 @@
 
 use afterclick_domain::ports::{
     AnalyticsStore, ApiKeyStore, ConsentStore, DeliveryStore, EndpointStore, EventStore,
-    IdempotencyStore, IntegrationStore, MerchantStore, OrderLookup, OrderStore, RateLimiter,
-    RatingStore, SecretBox, ShipmentAdmin, ShipmentList, ShipmentStore, TemplateStore,
+    IdempotencyStore, IntegrationStore, InvoiceStore, MerchantStore, OrderLookup, OrderStore,
+    RateLimiter, RatingStore, SecretBox, ShipmentAdmin, ShipmentList, ShipmentStore, TemplateStore,
     WebhookSecretStore,
 };
 use chrono::{DateTime, Utc};
@@ -66,6 +66,7 @@ port_group!(
         + ShipmentAdministration
         + WebhookEndpoints
         + StoreConnections
+        + InvoiceStore
         + 'static
 );
 

@@ -8,6 +8,7 @@ pub mod carrier_secrets;
 pub mod endpoint_secret;
 mod idempotency;
 pub mod integrations;
+pub mod invoices;
 pub mod openapi;
 pub mod orders;
 pub mod outgoing_endpoints;

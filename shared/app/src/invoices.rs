@@ -110,7 +110,7 @@ pub async fn import<S: InvoiceStore + EndpointStore>(
             Ok(Imported::Created(record))
         }
         // A concurrent upload of the same number won the race.
-        InvoiceSaved::Existing(existing) => same(existing, invoice),
+        InvoiceSaved::Existing(existing) => same(*existing, invoice),
     }
 }
 

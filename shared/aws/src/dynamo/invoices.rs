@@ -151,7 +151,7 @@ impl InvoiceStore for DynamoStore {
             self.query_prefix(keys::merchant_pk(merchant_id), keys::INVOICE_PREFIX)
                 .await?,
         );
-        list.sort_by(|a, b| b.imported_at.cmp(&a.imported_at));
+        list.sort_by_key(|r| std::cmp::Reverse(r.imported_at));
         Ok(list)
     }
 
@@ -183,7 +183,7 @@ impl InvoiceStore for DynamoStore {
             Ok(()) => Ok(InvoiceSaved::Created),
             Err(err) if lost_a_race(&err) => Err(StoreError::Conflict),
             Err(err) => match self.invoice(&record.merchant_id, &record.id).await? {
-                Some(existing) => Ok(InvoiceSaved::Existing(existing)),
+                Some(existing) => Ok(InvoiceSaved::Existing(Box::new(existing))),
                 None => Err(unavailable(err)),
             },
         }

@@ -38,7 +38,7 @@ impl InvoiceStore for MemoryStore {
             .filter(|r| r.merchant_id == merchant_id)
             .cloned()
             .collect();
-        out.sort_by(|a, b| b.imported_at.cmp(&a.imported_at));
+        out.sort_by_key(|r| std::cmp::Reverse(r.imported_at));
         Ok(out)
     }
 
@@ -53,7 +53,7 @@ impl InvoiceStore for MemoryStore {
             let mut state = self.state.lock().unwrap();
             let key = (record.merchant_id.clone(), record.id.clone());
             if let Some(existing) = state.invoices.records.get(&key) {
-                return Ok(InvoiceSaved::Existing(existing.clone()));
+                return Ok(InvoiceSaved::Existing(Box::new(existing.clone())));
             }
             state.invoices.records.insert(key.clone(), record.clone());
             state.invoices.claims.insert(key.clone(), claims.to_vec());

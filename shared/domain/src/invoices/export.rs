@@ -11,7 +11,7 @@ pub const CSV_COLUMNS: [&str; 16] = [
     "invoice_number",
     "tracking_number",
     "order_number",
-    "type",
+    "kind",
     "service",
     "amount",
     "currency",

@@ -101,7 +101,7 @@ pub fn claims_ready(
             "claimable": record.claimable,
             "currency": record.currency,
             "earliest_deadline": claims.iter().map(|c| c.deadline).min(),
-            "by_type": record.by_kind.iter().map(|(k, t)| (k.as_str().to_owned(), serde_json::json!({
+            "by_kind": record.by_kind.iter().map(|(k, t)| (k.as_str().to_owned(), serde_json::json!({
                 "count": t.count,
                 "amount": t.amount,
             }))).collect::<serde_json::Map<_, _>>(),

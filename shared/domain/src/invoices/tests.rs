@@ -313,7 +313,7 @@ fn formulas_in_text_cells_are_read_as_text_and_exported_inert() {
     assert_eq!(get("service"), "'=HYPERLINK(\"http://x\",\"y\")");
     assert_eq!(get("invoice_number"), "'@INV");
     assert_eq!(get("amount"), "5.00");
-    assert_eq!(get("type"), "duplicate_charge");
+    assert_eq!(get("kind"), "duplicate_charge");
     for field in row.iter() {
         assert!(!field.starts_with(['=', '+', '@']), "{field}");
     }

@@ -12,7 +12,7 @@ use std::future::Future;
 pub enum InvoiceSaved {
     Created,
     /// The invoice was imported before (by this request's twin, or earlier): as stored.
-    Existing(InvoiceRecord),
+    Existing(Box<InvoiceRecord>),
 }
 
 pub trait InvoiceStore: ShipmentStore + EventStore {
