@@ -24,8 +24,8 @@
 //! | handled platform delivery | `M#{merchant_id}`  | `HOOK#{platform}#{sha256(delivery id)}` | `handled_delivery` |
 //! | store shipment to fetch | `M#{merchant_id}`    | `FETCH#{store_hash}#{order_id}#{shipment_id}` | `platform_fetch` |
 //! | imported invoice  | `M#{merchant_id}`          | `INVOICE#{invoice_id}`      | `invoice`      |
-//! | invoice claim     | `INV#{merchant_id}#{invoice_id}` | `C#{claim_id}`        | `invoice_claim` |
-//! | unmatched numbers | `INV#{merchant_id}#{invoice_id}` | `U#{chunk, 5 digits}` | `invoice_unmatched` |
+//! | invoice claim     | `INV#{merchant_id}#{invoice_id}` | `C#{digest}#{claim_id}` | `invoice_claim` |
+//! | unmatched numbers | `INV#{merchant_id}#{invoice_id}` | `U#{digest}#{chunk, 5 digits}` | `invoice_unmatched` |
 //! | guarantee table   | `M#{merchant_id}`          | `GUARANTEES`                | `guarantees`   |
 //!
 //! `{moment}` is a milestone with its instance (`exception#address_issue`), so each
@@ -64,10 +64,11 @@
 //! Invoice claims use `by_attention` too, under their own HASH key
 //! `attention_pk` = `{merchant_id}#claims`, with `list_sk` = `{deadline}#{claim_id}`: the
 //! claims due soon are one Query by deadline. An import writes its claims and unmatched
-//! numbers first (BatchWriteItem, deterministic keys, each carrying the content's
-//! `digest`), then the summary with its `claims.ready` deliveries in one transaction,
-//! conditional on the summary being new. Reads keep only items whose `digest` is the
-//! summary's, so a crashed import leaves nothing visible and a retry rewrites the same items.
+//! numbers first (BatchWriteItem, keys from the content's `digest`, its first 16 hex
+//! digits, and the claim), then the summary with its `claims.ready` deliveries in one
+//! transaction, conditional on the summary being new. Reads take only the items of the
+//! summary's `digest`, so a crashed import leaves nothing visible, a retry rewrites the same
+//! items, and another file racing under the same invoice number overwrites nothing.
 //!
 //! No carrier index, on purpose: with ProjectionType ALL it would cost one more index write
 //! on every write of every shipment (each tracking event), while a merchant has a handful
@@ -183,12 +184,25 @@ pub fn invoice_pk(merchant_id: &str, invoice_id: &str) -> String {
     format!("INV#{merchant_id}#{invoice_id}")
 }
 
-pub fn claim_sk(claim_id: &str) -> String {
-    format!("{CLAIM_PREFIX}{claim_id}")
+/// The first 16 hex digits of an import's content digest: its items' key prefix.
+pub fn content_key(digest: &str) -> &str {
+    digest.get(..16).unwrap_or(digest)
 }
 
-pub fn unmatched_sk(chunk: usize) -> String {
-    format!("{UNMATCHED_PREFIX}{chunk:05}")
+pub fn claims_prefix(digest: &str) -> String {
+    format!("{CLAIM_PREFIX}{}#", content_key(digest))
+}
+
+pub fn claim_sk(digest: &str, claim_id: &str) -> String {
+    format!("{}{claim_id}", claims_prefix(digest))
+}
+
+pub fn unmatched_prefix(digest: &str) -> String {
+    format!("{UNMATCHED_PREFIX}{}#", content_key(digest))
+}
+
+pub fn unmatched_sk(digest: &str, chunk: usize) -> String {
+    format!("{}{chunk:05}", unmatched_prefix(digest))
 }
 
 pub fn claims_attention_pk(merchant_id: &str) -> String {

@@ -14,8 +14,9 @@ use afterclick_domain::model::{
 };
 use afterclick_domain::outgoing::{DeliveryState, LEASE, Seen, deliveries};
 use afterclick_domain::ports::{
-    DeliveryStore, Due, DueStore, EventStore, FetchStore, NotificationKey, NotificationStore,
-    OrderStore, Outcome, Registration, ShipmentList, ShipmentStore, StoreError,
+    DeliveryStore, Due, DueStore, EventStore, FetchStore, InvoiceSaved, InvoiceStore,
+    NotificationKey, NotificationStore, OrderStore, Outcome, Registration, ShipmentList,
+    ShipmentStore, StoreError,
 };
 use afterclick_e2e::unique;
 use chrono::{DateTime, Duration, DurationRound, Utc};
@@ -31,6 +32,7 @@ trait Store:
     + DeliveryStore
     + OrderStore
     + FetchStore
+    + InvoiceStore
 {
 }
 impl<S> Store for S where
@@ -42,6 +44,7 @@ impl<S> Store for S where
         + DeliveryStore
         + OrderStore
         + FetchStore
+        + InvoiceStore
 {
 }
 
@@ -589,6 +592,122 @@ async fn a_store_fetch_is_queued_once_claimed_once_and_woken_for_its_retry(store
     );
 }
 
+/// An invoice with a duplicate charge on a known parcel and `unknown` numbers nobody
+/// registered, audited as of `today`, under `merchant_id`.
+fn audited(
+    merchant_id: &str,
+    number: &str,
+    known: &Shipment,
+    unknown: usize,
+    amount: &str,
+) -> (
+    afterclick_domain::invoices::InvoiceRecord,
+    afterclick_domain::invoices::Audit,
+) {
+    use afterclick_domain::invoices::generate::{UpsRow, ups_csv};
+    use afterclick_domain::invoices::{self, GuaranteeTable, Matched};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let mut rows = vec![
+        UpsRow::freight(&known.tracking_number, day, "Ground", amount),
+        UpsRow::freight(&known.tracking_number, day, "Ground", amount),
+    ];
+    rows.extend(
+        (0..unknown).map(|i| UpsRow::freight(&format!("1ZUNKNOWN{i:09}"), day, "Ground", "1.00")),
+    );
+    let invoice = invoices::read(ups_csv(number, day, &rows).as_bytes(), None).unwrap();
+    let id = invoice.id(merchant_id);
+    let matched = std::collections::HashMap::from([(
+        known.tracking_number.clone(),
+        Matched {
+            shipment: known.clone(),
+            timeline: vec![],
+        },
+    )]);
+    let at = day.and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let audit = invoices::audit(&invoice, &id, &matched, &GuaranteeTable::defaults(), at);
+    (
+        invoices::InvoiceRecord::new(merchant_id, &invoice, &audit, at),
+        audit,
+    )
+}
+
+async fn an_invoice_import_is_saved_once_and_its_claims_read_by_deadline(store: impl Store) {
+    let (m, other) = (merchant(), merchant());
+    let known = shipment(&m, &unique("1ZKNOWN"), now());
+    store.register(&known).await.unwrap();
+    let theirs = shipment(&other, &unique("1ZTHEIRS"), now());
+    store.register(&theirs).await.unwrap();
+    let asked = vec![
+        known.tracking_number.clone(),
+        theirs.tracking_number.clone(),
+        "1ZNOBODY".into(),
+    ];
+    let found = store.shipments_by_tracking(&m, &asked).await.unwrap();
+    assert_eq!(
+        found
+            .iter()
+            .map(|s| s.tracking_number.clone())
+            .collect::<Vec<_>>(),
+        vec![known.tracking_number.clone()]
+    );
+
+    // 2,500 unknown numbers: more than one item's worth on the table.
+    let (record, audit) = audited(&m, "INV-1", &known, 2_500, "9.80");
+    assert_eq!(audit.findings.len(), 1);
+    let saved = store
+        .save_invoice(&record, &audit.findings, &audit.unmatched, &[])
+        .await
+        .unwrap();
+    assert_eq!(saved, InvoiceSaved::Created);
+    assert_eq!(
+        store.invoice(&m, &record.id).await.unwrap(),
+        Some(record.clone())
+    );
+    assert_eq!(store.invoice(&other, &record.id).await.unwrap(), None);
+    assert_eq!(store.claims(&record).await.unwrap(), audit.findings);
+    assert_eq!(store.unmatched(&record).await.unwrap(), audit.unmatched);
+
+    // Another file racing under the same number: the first one stays, whole.
+    let (rival, rival_audit) = audited(&m, "INV-1", &known, 3, "19.80");
+    assert_eq!(rival.id, record.id);
+    let again = store
+        .save_invoice(&rival, &rival_audit.findings, &rival_audit.unmatched, &[])
+        .await
+        .unwrap();
+    assert_eq!(again, InvoiceSaved::Existing(Box::new(record.clone())));
+    assert_eq!(store.claims(&record).await.unwrap(), audit.findings);
+    assert_eq!(store.unmatched(&record).await.unwrap().len(), 2_500);
+    assert_eq!(store.invoices(&m).await.unwrap(), vec![record.clone()]);
+
+    let deadline = audit.findings[0].deadline;
+    let due = store.claims_due(&m, deadline, deadline).await.unwrap();
+    assert_eq!(due, audit.findings, "the rival's claims are not listed");
+    assert!(
+        store
+            .claims_due(
+                &m,
+                deadline.succ_opt().unwrap(),
+                deadline + Duration::days(30)
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .claims_due(&other, deadline, deadline)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let table = afterclick_domain::invoices::GuaranteeTable { rules: vec![] };
+    assert_eq!(store.guarantees(&m).await.unwrap(), None);
+    store.save_guarantees(&m, &table).await.unwrap();
+    assert_eq!(store.guarantees(&m).await.unwrap(), Some(table));
+    assert_eq!(store.guarantees(&other).await.unwrap(), None);
+}
+
 /// Each behaviour as two tests: `memory::<name>` on the fake, `dynamodb::<name>` on a fresh
 /// table of DynamoDB Local.
 macro_rules! contract {
@@ -624,4 +743,5 @@ contract!(
     merchants_see_only_their_own,
     an_order_saves_on_the_version_it_read,
     a_store_fetch_is_queued_once_claimed_once_and_woken_for_its_retry,
+    an_invoice_import_is_saved_once_and_its_claims_read_by_deadline,
 );

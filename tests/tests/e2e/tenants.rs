@@ -591,6 +591,96 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         (&json!(true), &json!("shop-a.myshopify.com"))
     );
 
+    // A's invoice: B uploading the same file makes B's own import (A's shipments unseen),
+    // and B reads none of A's imports, claims or guarantee table.
+    let invoice_file = |number: &str| {
+        use afterclick_domain::invoices::generate::{UpsRow, ups_csv};
+        let day = Utc::now().date_naive() - Duration::days(10);
+        let rows = [
+            UpsRow::freight(&tracking_number, day, "Ground", "9.80"),
+            UpsRow::freight(&tracking_number, day, "Ground", "9.80"),
+        ];
+        ups_csv(number, day, &rows)
+    };
+    let upload = |key: String, body: String| {
+        stack.send(
+            stack
+                .http
+                .post(stack.url("/v1/invoices"))
+                .bearer_auth(key)
+                .header("content-type", "text/csv")
+                .body(body),
+        )
+    };
+    let a_invoice = upload(a.api_key.clone(), invoice_file("T-1")).await;
+    assert_eq!(a_invoice.status, 201, "{}", a_invoice.body);
+    assert_eq!(a_invoice.body["matched"], 1);
+    let a_invoice_id = a_invoice.body["id"].as_str().unwrap().to_owned();
+    t.covered.insert(("POST".into(), "/v1/invoices".into()));
+    let b_invoice = upload(b.api_key.clone(), invoice_file("T-1")).await;
+    assert_eq!(b_invoice.status, 201, "{}", b_invoice.body);
+    assert_eq!(b_invoice.body["matched"], 0, "A's shipment is not B's");
+    assert_ne!(b_invoice.body["id"], a_invoice.body["id"]);
+    for route in ["/v1/invoices/{id}", "/v1/invoices/{id}/claims"] {
+        let path = route.replace("{id}", &a_invoice_id);
+        let r = t.call(&b.api_key, "GET", route, &path, None).await;
+        assert_eq!(r.status, 404, "{route}: {}", r.body);
+    }
+    let b_list = t
+        .call(&b.api_key, "GET", "/v1/invoices", "/v1/invoices", None)
+        .await;
+    assert_eq!(
+        ids(&b_list.body, "invoices", "id"),
+        vec![b_invoice.body["id"].as_str().unwrap().to_owned()]
+    );
+    let b_due = t
+        .call(
+            &b.api_key,
+            "GET",
+            "/v1/claims",
+            "/v1/claims?due_within_days=366",
+            None,
+        )
+        .await;
+    assert!(
+        b_due.body["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["invoice_id"] != a_invoice_id.as_str()),
+        "{}",
+        b_due.body
+    );
+    let b_rules = json!({"rules": [{"carrier": "ups", "services": ["*"], "guaranteed": true}]});
+    let put = t
+        .call(
+            &b.api_key,
+            "PUT",
+            "/v1/guarantees",
+            "/v1/guarantees",
+            Some(b_rules),
+        )
+        .await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    let b_table = t
+        .call(&b.api_key, "GET", "/v1/guarantees", "/v1/guarantees", None)
+        .await;
+    assert_eq!(b_table.body["defaults"], false);
+    let a_table = t
+        .call(&a.api_key, "GET", "/v1/guarantees", "/v1/guarantees", None)
+        .await;
+    assert_eq!(a_table.body["defaults"], true, "B's table is B's");
+    let a_claims = t
+        .call(
+            &a.api_key,
+            "GET",
+            "/v1/invoices/{id}/claims",
+            &format!("/v1/invoices/{a_invoice_id}/claims"),
+            None,
+        )
+        .await;
+    assert_eq!(a_claims.body["totals"]["count"], 1, "{}", a_claims.body);
+
     // B's order lookup form does not find A's order, even with A's customer's email.
     t.covered
         .insert(("POST".into(), "/lookup/{merchant_id}".into()));

@@ -27,7 +27,7 @@ fn claim_item(record: &InvoiceRecord, claim: &Finding) -> Result<Item, StoreErro
     let mut item = keyed(
         to_item(claim)?,
         keys::invoice_pk(&record.merchant_id, &record.id),
-        keys::claim_sk(&claim.id),
+        keys::claim_sk(&record.digest, &claim.id),
         types::INVOICE_CLAIM,
     );
     item.insert("digest".into(), s(&record.digest));
@@ -56,7 +56,7 @@ fn unmatched_items(record: &InvoiceRecord, unmatched: &[String]) -> Vec<Item> {
             keyed(
                 item,
                 keys::invoice_pk(&record.merchant_id, &record.id),
-                keys::unmatched_sk(i),
+                keys::unmatched_sk(&record.digest, i),
                 types::INVOICE_UNMATCHED,
             )
         })
@@ -190,8 +190,10 @@ impl InvoiceStore for DynamoStore {
     }
 
     async fn claims(&self, record: &InvoiceRecord) -> Result<Vec<Finding>, StoreError> {
-        let mut claims: Vec<Finding> =
-            readable(self.import_items(record, keys::CLAIM_PREFIX).await?);
+        let mut claims: Vec<Finding> = readable(
+            self.import_items(record, &keys::claims_prefix(&record.digest))
+                .await?,
+        );
         claims.sort_by(|a, b| {
             (a.deadline, &a.tracking_number, a.kind).cmp(&(b.deadline, &b.tracking_number, b.kind))
         });
@@ -199,7 +201,9 @@ impl InvoiceStore for DynamoStore {
     }
 
     async fn unmatched(&self, record: &InvoiceRecord) -> Result<Vec<String>, StoreError> {
-        let mut items = self.import_items(record, keys::UNMATCHED_PREFIX).await?;
+        let mut items = self
+            .import_items(record, &keys::unmatched_prefix(&record.digest))
+            .await?;
         items.sort_by_key(|i| super::text(i, keys::SK).map(str::to_owned));
         let mut out = Vec::new();
         for item in items {
