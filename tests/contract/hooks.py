@@ -29,6 +29,14 @@ def _documented_media_types(case, status):
     return set((response or {}).get("content", {}))
 
 
+@schemathesis.serializer("text/csv")
+def csv_serializer(ctx, value):
+    """Invoice uploads (`POST /v1/invoices`): the generated string, as UTF-8."""
+    if isinstance(value, bytes):
+        return value
+    return value.encode("utf-8") if isinstance(value, str) else json.dumps(value).encode("utf-8")
+
+
 @schemathesis.check
 def problem_details(ctx, response, case):
     """Errors are application/problem+json RFC 9457 documents (HTML pages excepted)."""

@@ -134,6 +134,18 @@ async fn the_api_honours_its_openapi_document() {
     )
     .await;
     let settings = authed(&stack, stack.http.get(stack.url("/v1/settings"))).await;
+    let invoice = authed(
+        &stack,
+        stack
+            .http
+            .post(stack.url("/v1/invoices"))
+            .header("content-type", "text/csv")
+            .body(
+                "Express or Ground Tracking ID,Invoice Number,Invoice Date,Net Charge Amount\n\
+                 794600000002,CONTRACT-1,2026-11-09,9.10\n",
+            ),
+    )
+    .await;
 
     let document = std::fs::read_to_string(workspace_root().join("functions/api/openapi.json"))
         .expect("functions/api/openapi.json");
@@ -150,6 +162,11 @@ async fn the_api_honours_its_openapi_document() {
                 prefix: "/v1/webhook-endpoints/",
                 name: "id",
                 value: endpoint["id"].as_str().unwrap().to_owned(),
+            },
+            Seed {
+                prefix: "/v1/invoices/",
+                name: "id",
+                value: invoice["id"].as_str().unwrap().to_owned(),
             },
             Seed {
                 prefix: "",

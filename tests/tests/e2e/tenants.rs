@@ -591,7 +591,8 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         (&json!(true), &json!("shop-a.myshopify.com"))
     );
 
-    // A's invoice: B uploading the same file makes B's own import (A's shipments unseen),
+    // A's invoice: B uploading the same file makes B's own import (matched to B's own
+    // shipment of that number, never A's),
     // and B reads none of A's imports, claims or guarantee table.
     let invoice_file = |number: &str| {
         use afterclick_domain::invoices::generate::{UpsRow, ups_csv};
@@ -619,7 +620,22 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
     t.covered.insert(("POST".into(), "/v1/invoices".into()));
     let b_invoice = upload(b.api_key.clone(), invoice_file("T-1")).await;
     assert_eq!(b_invoice.status, 201, "{}", b_invoice.body);
-    assert_eq!(b_invoice.body["matched"], 0, "A's shipment is not B's");
+    let b_claims = stack
+        .send(
+            stack
+                .http
+                .get(stack.url(&format!(
+                    "/v1/invoices/{}/claims",
+                    b_invoice.body["id"].as_str().unwrap()
+                )))
+                .bearer_auth(&b.api_key),
+        )
+        .await;
+    assert_eq!(
+        b_claims.body["claims"][0]["shipment_id"], own.body["id"],
+        "B's import matched B's own shipment of that number, not A's: {}",
+        b_claims.body
+    );
     assert_ne!(b_invoice.body["id"], a_invoice.body["id"]);
     for route in ["/v1/invoices/{id}", "/v1/invoices/{id}/claims"] {
         let path = route.replace("{id}", &a_invoice_id);

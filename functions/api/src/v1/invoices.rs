@@ -447,7 +447,7 @@ pub struct Guarantees {
 struct GuaranteesInput {
     rules: Vec<GuaranteeRule>,
     #[serde(default, rename = "defaults")]
-    _defaults: Option<bool>,
+    _defaults: bool,
 }
 
 pub async fn guarantees<S: Store, V: SenderIdentities + 'static>(

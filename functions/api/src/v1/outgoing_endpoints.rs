@@ -35,7 +35,7 @@ const CREATE_ATTEMPTS: usize = 3;
 #[serde(deny_unknown_fields)]
 struct CreateEndpoint {
     url: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "afterclick_domain::validate::present")]
     milestones: Option<Vec<String>>,
     #[serde(default)]
     description: Option<String>,
@@ -268,4 +268,34 @@ pub async fn deliveries<S: Store, V>(
         deliveries: deliveries.into_iter().map(DeliveryView::from).collect(),
     })
     .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::v1::api_keys::tests::{api, now, two_merchants};
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn milestones_may_be_left_out_but_not_null() {
+        let (store, a, _) = two_merchants().await;
+        let api = api(&store, now);
+        let post = |body: &'static str| {
+            Request::builder()
+                .method("POST")
+                .uri("/v1/webhook-endpoints")
+                .header("authorization", format!("Bearer {a}"))
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let null = r#"{"url": "https://hooks.example.com/in", "milestones": null}"#;
+        let response = api.clone().oneshot(post(null)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let left_out = r#"{"url": "https://hooks.example.com/in"}"#;
+        let response = api.clone().oneshot(post(left_out)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
 }

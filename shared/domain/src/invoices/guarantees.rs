@@ -111,15 +111,21 @@ impl GuaranteeTable {
                 ));
             }
             for service in &mut rule.services {
+                if service.chars().count() > 80 {
+                    return Err(FieldError::new(
+                        field("services"),
+                        "holds a service name over 80 characters",
+                    ));
+                }
                 let key = if service.trim() == "*" {
                     "*".to_owned()
                 } else {
                     service_key(service)
                 };
-                if key.is_empty() || key.len() > 80 {
+                if key.is_empty() {
                     return Err(FieldError::new(
                         field("services"),
-                        "holds an empty or overlong service name",
+                        "holds a service name without letters or digits",
                     ));
                 }
                 *service = key;
