@@ -27,7 +27,7 @@ FUNCTIONS := api webhook milestones notify sweeper dispatch
 FAKETIME  := /usr/bin/faketime
 # The end-to-end tests whose outcome a clock could change, run again with it shifted: modules
 # of the one end-to-end test binary, as test-name filters.
-CLOCK_TESTS := pipeline milestones notifications delayed_listing rotation demo tracking_page carrier_analytics outgoing_webhooks predictions
+CLOCK_TESTS := pipeline milestones notifications delayed_listing rotation demo tracking_page carrier_analytics outgoing_webhooks predictions invoices
 CLOCK_SHIFTS := +8767h -8773h
 
 export AFTERCLICK_DYNAMODB_LOCAL_DIR := $(DDB_DIR)

@@ -13,6 +13,7 @@ mod claim_lease;
 mod delayed_listing;
 mod demo;
 mod erasure;
+mod invoices;
 mod kept_table;
 mod long_history;
 mod milestones;

@@ -45,6 +45,8 @@ pub struct Terms {
 /// The rules in order; the last one matching decides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuaranteeTable {
+    /// Left out when empty (as every empty collection in a stored item).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<GuaranteeRule>,
 }
 

@@ -26,8 +26,12 @@ pub struct InvoiceRecord {
     pub billed: Decimal,
     pub claims: usize,
     pub claimable: Decimal,
+    // Empty maps are left out of the item: DynamoDB Local's stream renders an empty map
+    // without its type, which no SDK can read (the whole shard would stall).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub by_kind: BTreeMap<FindingKind, KindTotal>,
     /// Late guaranteed deliveries not claimed, by why.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub excluded: BTreeMap<String, usize>,
     pub imported_at: DateTime<Utc>,
 }
