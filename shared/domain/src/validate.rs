@@ -184,6 +184,16 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// For `#[serde(default, deserialize_with = "present")]`: a field that may be left out but,
+/// when sent, must not be `null` (the document says so, and a null is a client's mistake).
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,14 +319,4 @@ mod tests {
         assert!(validate_timezone("t", "Europe/Berlin").is_ok());
         assert!(validate_timezone("t", "Mars/Olympus").is_err());
     }
-}
-
-/// For `#[serde(default, deserialize_with = "present")]`: a field that may be left out but,
-/// when sent, must not be `null` (the document says so, and a null is a client's mistake).
-pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
 }
