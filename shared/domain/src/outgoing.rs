@@ -126,6 +126,36 @@ pub struct Delivery {
 }
 
 impl Delivery {
+    /// A new delivery of `payload` to one endpoint, before its first attempt. `subject` is
+    /// what it is about: a tracking number, or an invoice id for `claims.ready`.
+    pub fn pending(
+        merchant_id: &str,
+        subject: &str,
+        endpoint_id: &str,
+        moment: &str,
+        event_type: String,
+        payload: String,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            merchant_id: merchant_id.to_owned(),
+            tracking_number: subject.to_owned(),
+            endpoint_id: endpoint_id.to_owned(),
+            moment: moment.to_owned(),
+            webhook_id: webhook_id(merchant_id, subject, moment),
+            event_type,
+            payload,
+            state: DeliveryState::Pending,
+            attempts: 0,
+            last_status: None,
+            last_error: None,
+            next_attempt_at: None,
+            lease_until: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     pub fn key(&self) -> DeliveryKey {
         DeliveryKey {
             merchant_id: self.merchant_id.clone(),
@@ -228,22 +258,16 @@ pub fn deliveries(
             endpoints
                 .iter()
                 .filter(|e| e.wants(moment.milestone))
-                .map(move |e| Delivery {
-                    merchant_id: shipment.merchant_id.clone(),
-                    tracking_number: shipment.tracking_number.clone(),
-                    endpoint_id: e.id.clone(),
-                    moment: key.clone(),
-                    webhook_id: webhook_id(&shipment.merchant_id, &shipment.tracking_number, &key),
-                    event_type: event_type(moment.milestone),
-                    payload: body.clone(),
-                    state: DeliveryState::Pending,
-                    attempts: 0,
-                    last_status: None,
-                    last_error: None,
-                    next_attempt_at: None,
-                    lease_until: None,
-                    created_at: now,
-                    updated_at: now,
+                .map(move |e| {
+                    Delivery::pending(
+                        &shipment.merchant_id,
+                        &shipment.tracking_number,
+                        &e.id,
+                        &key,
+                        event_type(moment.milestone),
+                        body.clone(),
+                        now,
+                    )
                 })
         })
         .collect();

@@ -88,7 +88,7 @@ pub fn claims_ready(
     endpoints: &[crate::outgoing::WebhookEndpoint],
     now: DateTime<Utc>,
 ) -> Vec<crate::outgoing::Delivery> {
-    use crate::outgoing::{Delivery, DeliveryState, webhook_id};
+    use crate::outgoing::Delivery;
     if claims.is_empty() {
         return Vec::new();
     }
@@ -114,22 +114,16 @@ pub fn claims_ready(
     .to_string();
     endpoints
         .iter()
-        .map(|e| Delivery {
-            merchant_id: record.merchant_id.clone(),
-            tracking_number: record.id.clone(),
-            endpoint_id: e.id.clone(),
-            moment: CLAIMS_READY.to_owned(),
-            webhook_id: webhook_id(&record.merchant_id, &record.id, CLAIMS_READY),
-            event_type: CLAIMS_READY.to_owned(),
-            payload: body.clone(),
-            state: DeliveryState::Pending,
-            attempts: 0,
-            last_status: None,
-            last_error: None,
-            next_attempt_at: None,
-            lease_until: None,
-            created_at: now,
-            updated_at: now,
+        .map(|e| {
+            Delivery::pending(
+                &record.merchant_id,
+                &record.id,
+                &e.id,
+                CLAIMS_READY,
+                CLAIMS_READY.to_owned(),
+                body.clone(),
+                now,
+            )
         })
         .collect()
 }
