@@ -11,8 +11,9 @@ use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::HashMap;
 
-/// Timelines read at once while auditing.
-const CONCURRENT_READS: usize = 8;
+/// Timelines read at once while auditing (one Query each; a FedEx month can hold
+/// thousands of guaranteed packages).
+const CONCURRENT_READS: usize = 32;
 
 #[derive(Debug)]
 pub enum Imported {
@@ -129,7 +130,9 @@ pub async fn claims_due<S: InvoiceStore>(
     today: chrono::NaiveDate,
     days: u64,
 ) -> Result<Vec<Finding>, StoreError> {
-    let until = today + chrono::Days::new(days);
+    let until = today
+        .checked_add_days(chrono::Days::new(days))
+        .unwrap_or(chrono::NaiveDate::MAX);
     store.claims_due(merchant_id, today, until).await
 }
 

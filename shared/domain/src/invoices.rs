@@ -28,7 +28,8 @@ pub use audit::{
 pub use export::{CSV_COLUMNS, claims_csv, neutralise};
 pub use guarantees::{GuaranteeRule, GuaranteeTable, MAX_RULES, Terms, service_key};
 pub use read::{
-    FIELD_LIMIT, InvoiceError, MAX_DECOMPRESSED, MAX_ROWS, UPS_COLUMNS, UPS_MIN_COLUMNS, read,
+    FIELD_LIMIT, InvoiceError, MAX_DECOMPRESSED, MAX_LINES_PER_PACKAGE, MAX_ROWS, UPS_COLUMNS,
+    UPS_MIN_COLUMNS, read,
 };
 pub use record::{CLAIMS_READY, InvoiceRecord, KindTotal, claims_ready, totals};
 

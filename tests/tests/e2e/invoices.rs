@@ -387,8 +387,11 @@ async fn a_months_invoices_give_the_claims_they_are_owed_once() {
         "{}",
         r.body
     );
-    let huge = ups_csv("HOSTILE-2", invoice_date, &ups_rows[..2])
-        .replace("A. Customer", &"x".repeat(10 << 20));
+    let huge = ups_csv("HOSTILE-2", invoice_date, &ups_rows[..2]).replacen(
+        "A. Customer",
+        &"x".repeat(10 << 20),
+        1,
+    );
     let r = upload(&stack, &key, huge.into_bytes(), true).await;
     assert_eq!(
         (r.status, r.body["line"].as_u64(), r.body["column"].as_u64()),

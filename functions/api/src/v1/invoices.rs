@@ -427,7 +427,9 @@ pub async fn due<S: Store, V: SenderIdentities + 'static>(
     }
     Ok(Json(ClaimsDue {
         from: today,
-        until: today + chrono::Days::new(days),
+        until: today
+            .checked_add_days(chrono::Days::new(days))
+            .unwrap_or(NaiveDate::MAX),
         totals: totals_of(&claims),
         claims: views(claims, today),
     })

@@ -11,7 +11,7 @@ use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc}
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// UPS: a Guaranteed Service Refund is claimed within 15 calendar days of the scheduled
 /// delivery date or the delivery date, whichever is later. FedEx's window is reported as 15
@@ -161,7 +161,7 @@ pub fn audit(
                 service: package.service.clone(),
                 amount,
                 currency: invoice.currency.clone(),
-                deadline: invoice.date + Days::new(BILLING_CLAIM_DAYS),
+                deadline: plus_days(invoice.date, BILLING_CLAIM_DAYS),
                 evidence: Evidence {
                     summary,
                     charges,
@@ -174,7 +174,11 @@ pub fn audit(
                 },
             })
         };
+        // Each charge line is claimed once: a duplicate's lines are its own, and the other
+        // findings take what the invoice charged beside them, less its credits.
+        let mut repeated: HashSet<usize> = HashSet::new();
         if let Some((amount, summary, charges)) = duplicate(package) {
+            repeated.extend(charges.iter().map(|c| c.line));
             out.findings.extend(found(
                 FindingKind::DuplicateCharge,
                 amount,
@@ -185,32 +189,43 @@ pub fn audit(
         let Some(m) = m else {
             continue;
         };
-        if let Some(summary) = never_scanned(package, &m.shipment, now) {
+        let credits: Decimal = package
+            .charges
+            .iter()
+            .filter(|c| c.kind == ChargeKind::Adjustment && c.amount < Decimal::ZERO)
+            .map(|c| c.amount)
+            .sum();
+        let claimable = |keep: &dyn Fn(&Charge) -> bool| {
             let charges: Vec<Charge> = package
                 .charges
                 .iter()
-                .filter(|c| c.kind != ChargeKind::Adjustment)
+                .filter(|c| !repeated.contains(&c.line) && keep(c))
                 .cloned()
                 .collect();
-            let amount = charges.iter().map(|c| c.amount).sum();
+            let amount =
+                (charges.iter().map(|c| c.amount).sum::<Decimal>() + credits).max(Decimal::ZERO);
+            (amount, charges)
+        };
+        if let Some(summary) = never_scanned(package, &m.shipment, now) {
+            let (amount, charges) = claimable(&|c| c.kind != ChargeKind::Adjustment);
             out.findings
                 .extend(found(FindingKind::NeverScanned, amount, summary, charges));
             continue;
         }
-        if let Some(summary) = correction_invalid(package, m) {
+        let invalid_correction = correction_invalid(package, m);
+        if let Some(summary) = &invalid_correction {
             let charges = of_kind(package, ChargeKind::AddressCorrection);
             let amount = charges.iter().map(|c| c.amount).sum();
             out.findings.extend(found(
                 FindingKind::AddressCorrection,
                 amount,
-                summary,
+                summary.clone(),
                 charges,
             ));
         }
-        match late(invoice, package, m, table) {
+        match late(invoice, package, m, table, invalid_correction.is_some()) {
             Late::Claim(mut evidence, deadline) => {
-                let charges = of_kind(package, ChargeKind::Transportation);
-                let amount: Decimal = charges.iter().map(|c| c.amount).sum();
+                let (amount, charges) = claimable(&|c| c.kind == ChargeKind::Transportation);
                 evidence.charges = charges;
                 if let Some(mut f) = found(FindingKind::LateDelivery, amount, String::new(), vec![])
                 {
@@ -224,6 +239,12 @@ pub fn audit(
         }
     }
     out
+}
+
+/// `date` plus `days`, saturating at the calendar's end (never a panic on odd input).
+fn plus_days(date: NaiveDate, days: u64) -> NaiveDate {
+    date.checked_add_days(Days::new(days))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 fn finding_id(invoice_id: &str, kind: FindingKind, tracking_number: &str) -> String {
@@ -264,7 +285,7 @@ fn duplicate(package: &Package) -> Option<(Decimal, String, Vec<Charge>)> {
             .push(c.line);
     }
     let (service, repeated) = seen.into_iter().find(|(_, l)| l.len() > 1)?;
-    let extra = &repeated[1..];
+    let extra: HashSet<usize> = repeated[1..].iter().copied().collect();
     let charges: Vec<Charge> = package
         .charges
         .iter()
@@ -317,6 +338,10 @@ fn correction_invalid(package: &Package, m: &Matched) -> Option<String> {
     if package.sum(ChargeKind::AddressCorrection) <= Decimal::ZERO {
         return None;
     }
+    if package.address_unchanged == Some(false) {
+        // The carrier's own file shows the address changed: the fee may well be right.
+        return None;
+    }
     if package.address_unchanged == Some(true) {
         return Some(
             "Address correction billed, but the address billed is the address the shipper \
@@ -350,7 +375,15 @@ enum Late {
 }
 
 /// A guaranteed service's first delivery attempt after the commitment.
-fn late(invoice: &Invoice, package: &Package, m: &Matched, table: &GuaranteeTable) -> Late {
+/// `correction_invalid`: the invoice's address-correction fee was itself found invalid, so
+/// it does not excuse the delay.
+fn late(
+    invoice: &Invoice,
+    package: &Package,
+    m: &Matched,
+    table: &GuaranteeTable,
+    correction_invalid: bool,
+) -> Late {
     let (Some(service), Some(ship_date)) = (
         package.service.as_deref(),
         package
@@ -368,8 +401,13 @@ fn late(invoice: &Invoice, package: &Package, m: &Matched, table: &GuaranteeTabl
             .business_days
             .map(|d| calendar.add_business_days(ship_date, u32::from(d)))
     });
-    let attempt = first_attempt(&m.timeline, package.delivered);
-    let Some((attempt_at, local, attempt_utc)) = attempt else {
+    let Some(Attempt {
+        at: attempt_at,
+        local,
+        instant: attempt_utc,
+        delivered_on,
+    }) = first_attempt(&m.timeline, package.delivered)
+    else {
         return Late::No;
     };
     let Some(scheduled) = scheduled else {
@@ -396,17 +434,29 @@ fn late(invoice: &Invoice, package: &Package, m: &Matched, table: &GuaranteeTabl
         return Late::Excluded("weather");
     }
     if reasons.iter().any(|r| ADDRESS_REASONS.contains(r))
-        || package.sum(ChargeKind::AddressCorrection) > Decimal::ZERO
+        || (package.sum(ChargeKind::AddressCorrection) > Decimal::ZERO && !correction_invalid)
     {
         return Late::Excluded("address_correction");
+    }
+    // A guaranteed-service refund (or any credit naming one) already on the invoice.
+    if package.charges.iter().any(|c| {
+        let d = c.description.to_lowercase();
+        c.kind == ChargeKind::Adjustment
+            && c.amount < Decimal::ZERO
+            && ["guarantee", "refund", "gsr", "mbg"]
+                .iter()
+                .any(|w| d.contains(w))
+    }) {
+        return Late::Excluded("already_credited");
     }
     if reasons.contains(&Reason::MissingDocuments) {
         return Late::Excluded("customs_shipper");
     }
-    let delivered_on = attempt_at.date();
+    // The delivery's date (the attempt's, if none yet), never later than it can be.
+    let delivered_on = delivered_on.unwrap_or_else(|| earliest_local_date(attempt_at, local));
     let deadline = match invoice.carrier {
-        InvoiceCarrier::Ups => scheduled.max(delivered_on) + Days::new(LATE_CLAIM_DAYS),
-        InvoiceCarrier::Fedex => invoice.date.min(delivered_on) + Days::new(LATE_CLAIM_DAYS),
+        InvoiceCarrier::Ups => plus_days(scheduled.max(delivered_on), LATE_CLAIM_DAYS),
+        InvoiceCarrier::Fedex => plus_days(invoice.date.min(delivered_on), LATE_CLAIM_DAYS),
     };
     let by = terms.commit.map_or("the end of the day".to_owned(), |t| {
         t.format("%H:%M").to_string()
@@ -448,23 +498,62 @@ fn first_carrier_scan(timeline: &[TrackingEvent]) -> Option<NaiveDate> {
         .min()
 }
 
-/// The earliest delivery or failed attempt: (when, whether that is local time, the
-/// instant when tracking gave one). The invoice's proof of delivery counts as local time.
-fn first_attempt(
-    timeline: &[TrackingEvent],
-    pod: Option<NaiveDateTime>,
-) -> Option<(NaiveDateTime, bool, Option<DateTime<Utc>>)> {
-    let scan = timeline
-        .iter()
-        .filter(|e| matches!(e.status, Status::Delivered | Status::AttemptFailed))
-        .min_by_key(|e| e.occurred_at)
-        .map(|e| match e.local_time {
-            Some(local) => (local, true, Some(e.occurred_at)),
-            None => (e.occurred_at.naive_utc(), false, Some(e.occurred_at)),
-        });
-    match (scan, pod) {
-        (Some(s), Some(p)) if s.1 && s.0 <= p => Some(s),
-        (_, Some(p)) => Some((p, true, scan.and_then(|s| s.2))),
-        (s, None) => s,
+/// The first delivery attempt as the audit reads it.
+struct Attempt {
+    /// Local time where known, else UTC.
+    at: NaiveDateTime,
+    local: bool,
+    /// The scan's instant, when tracking gave it.
+    instant: Option<DateTime<Utc>>,
+    /// The delivery's local date (a failed attempt may come first), at its earliest.
+    delivered_on: Option<NaiveDate>,
+}
+
+/// The earliest local date an instant given in UTC can be: no place is more than 12 hours
+/// behind UTC.
+fn earliest_local_date(at: NaiveDateTime, local: bool) -> NaiveDate {
+    if local {
+        at.date()
+    } else {
+        (at - Duration::hours(12)).date()
     }
+}
+
+/// The earliest delivery or failed attempt, from tracking or the invoice's proof of
+/// delivery (local time). A scan without local time is kept when it was certainly earlier
+/// than the proof of delivery (its latest possible local date, 14 hours ahead of UTC, is
+/// before the proof's day).
+fn first_attempt(timeline: &[TrackingEvent], pod: Option<NaiveDateTime>) -> Option<Attempt> {
+    let first = |statuses: &[Status]| {
+        timeline
+            .iter()
+            .filter(|e| statuses.contains(&e.status))
+            .min_by_key(|e| e.occurred_at)
+    };
+    let scan = first(&[Status::Delivered, Status::AttemptFailed]).map(|e| match e.local_time {
+        Some(local) => (local, true, e.occurred_at),
+        None => (e.occurred_at.naive_utc(), false, e.occurred_at),
+    });
+    let delivered_scan = first(&[Status::Delivered]).map(|e| {
+        e.local_time.map_or_else(
+            || earliest_local_date(e.occurred_at.naive_utc(), false),
+            |l| l.date(),
+        )
+    });
+    let delivered_on = pod.map(|p| p.date()).or(delivered_scan);
+    let (at, local, instant) = match (scan, pod) {
+        (Some((at, true, t)), Some(p)) if at <= p => (at, true, Some(t)),
+        (Some((at, false, t)), Some(p)) if (t + Duration::hours(14)).date_naive() < p.date() => {
+            (at, false, Some(t))
+        }
+        (scan, Some(p)) => (p, true, scan.map(|s| s.2)),
+        (Some((at, local, t)), None) => (at, local, Some(t)),
+        (None, None) => return None,
+    };
+    Some(Attempt {
+        at,
+        local,
+        instant,
+        delivered_on,
+    })
 }

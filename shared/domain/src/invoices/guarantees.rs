@@ -52,16 +52,27 @@ pub struct GuaranteeTable {
 
 /// `UPS Next Day Air®` -> `next day air`; `FedEx 2Day` -> `2day`.
 pub fn service_key(name: &str) -> String {
+    // Dots join (`A.M.` = `am`); other punctuation separates words.
     let words: Vec<String> = name
+        .replace('.', "")
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    let skip = usize::from(matches!(
-        words.first().map(String::as_str),
-        Some("ups" | "fedex")
-    ));
-    words[skip..].join(" ")
+    let mut words: &[String] = &words;
+    if let [first, rest @ ..] = words
+        && matches!(first.as_str(), "ups" | "fedex")
+    {
+        words = rest;
+    }
+    // UPS prints the delivery area after the service on some freight rows.
+    if let [rest @ .., last] = words
+        && !rest.is_empty()
+        && matches!(last.as_str(), "residential" | "commercial")
+    {
+        words = rest;
+    }
+    words.join(" ")
 }
 
 impl GuaranteeTable {
@@ -187,7 +198,16 @@ fn parse_row(line: &str) -> Option<GuaranteeRule> {
     let optional = |s: &str| (s != "-").then(|| s.to_owned());
     Some(GuaranteeRule {
         carrier: InvoiceCarrier::parse(carrier)?,
-        services: services.split(',').map(str::to_owned).collect(),
+        services: services
+            .split(',')
+            .map(|s| {
+                if s == "*" {
+                    s.to_owned()
+                } else {
+                    service_key(s)
+                }
+            })
+            .collect(),
         from: date(from),
         until: date(until),
         guaranteed: guaranteed == "yes",

@@ -237,7 +237,7 @@ fn hostile_files_are_refused_naming_the_line_and_column() {
     );
     assert!(err.detail.contains("INV1 and INV2"), "{err}");
 
-    let huge = ups_csv("INV1", d, &rows("1.00")).replace("A. Customer", &"x".repeat(10 << 20));
+    let huge = ups_csv("INV1", d, &rows("1.00")).replacen("A. Customer", &"x".repeat(10 << 20), 1);
     let err = refused(huge.as_bytes());
     assert_eq!((err.line, col(&err)), (Some(1), Some((53, ""))));
     assert!(err.detail.contains("10485760 bytes"), "{err}");
@@ -282,6 +282,17 @@ fn hostile_files_are_refused_naming_the_line_and_column() {
     .replace("20261102", "2026-13-45");
     let err = refused(bad_date.as_bytes());
     assert_eq!((err.line, col(&err)), (Some(2), Some((8, "Shipment Date"))));
+
+    // A date no invoice has: refused, not carried into deadline arithmetic.
+    let far = fedex_csv(
+        "F1",
+        d,
+        &[FedexRow::new("794600000001", "Ground", d, "9.00")],
+    )
+    .replace("11/02/2026", "+262143-12-31");
+    let err = refused(far.as_bytes());
+    assert_eq!((err.line, col(&err)), (Some(2), Some((2, "Invoice Date"))));
+    assert!(err.detail.contains("between 2000 and 2100"), "{err}");
 }
 
 #[test]
@@ -750,4 +761,162 @@ fn the_same_file_gives_the_same_claim_ids() {
         invoice_id("m_1", InvoiceCarrier::Ups, "UPS1"),
         ups_invoice(vec![UpsRow::freight(TN1, d, "Ground", "1.00")]).id("m_1")
     );
+}
+
+#[test]
+fn each_charge_line_is_claimed_once() {
+    let d = day("2026-11-02");
+    // Next Day Air billed twice and delivered late: the repeat is the duplicate's, the
+    // first charge the late delivery's.
+    let invoice = ups_invoice(vec![
+        UpsRow::freight(TN1, d, "Next Day Air", "24.10"),
+        UpsRow::freight(TN1, d, "Next Day Air", "24.10"),
+    ]);
+    let timeline = vec![scan("2026-11-04 09:40", Status::Delivered, None)];
+    let a = run(
+        &invoice,
+        vec![(
+            TN1,
+            matched(
+                shipment(TN1, Status::Delivered, Some("2026-11-03")),
+                timeline,
+            ),
+        )],
+    );
+    let mut got = kinds(&a);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (FindingKind::LateDelivery, TN1, "24.10".into()),
+            (FindingKind::DuplicateCharge, TN1, "24.10".into()),
+        ]
+    );
+    let late = a
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::LateDelivery)
+        .unwrap();
+    assert_eq!(
+        late.evidence
+            .charges
+            .iter()
+            .map(|c| c.line)
+            .collect::<Vec<_>>(),
+        vec![1]
+    );
+
+    // A discount already taken is not claimed back; a refund already credited is no claim.
+    let mut discount = UpsRow::freight(TN1, d, "Next Day Air", "-4.10");
+    discount.category = "ADJ";
+    discount.description = "Volume Discount".into();
+    let invoice = ups_invoice(vec![
+        UpsRow::freight(TN1, d, "Next Day Air", "24.10"),
+        discount.clone(),
+    ]);
+    let late_scan = || vec![scan("2026-11-04 09:40", Status::Delivered, None)];
+    let s = || shipment(TN1, Status::Delivered, Some("2026-11-03"));
+    let a = run(&invoice, vec![(TN1, matched(s(), late_scan()))]);
+    assert_eq!(
+        kinds(&a),
+        vec![(FindingKind::LateDelivery, TN1, "20.00".into())]
+    );
+    discount.description = "Guaranteed Service Refund".into();
+    discount.amount = "-24.10".into();
+    let invoice = ups_invoice(vec![
+        UpsRow::freight(TN1, d, "Next Day Air", "24.10"),
+        discount,
+    ]);
+    let a = run(&invoice, vec![(TN1, matched(s(), late_scan()))]);
+    assert!(a.findings.is_empty());
+    assert_eq!(a.excluded.get("already_credited"), Some(&1));
+}
+
+#[test]
+fn ups_rows_are_classified_by_their_codes() {
+    let d = day("2026-11-02");
+    // An address correction is billed under ADJ with detail ADC.
+    let mut adc = UpsRow::address_correction(TN1, d, "21.00");
+    adc.category = "ADJ";
+    // A return's freight on the same number is not the service billed twice.
+    let mut rtn = UpsRow::freight(TN1, d, "Ground", "9.80");
+    rtn.category = "RTN";
+    let invoice = ups_invoice(vec![UpsRow::freight(TN1, d, "Ground", "9.80"), rtn, adc]);
+    let p = &invoice.packages[0];
+    assert_eq!(p.sum(ChargeKind::AddressCorrection).to_string(), "21.00");
+    assert_eq!(p.sum(ChargeKind::Transportation).to_string(), "9.80");
+    assert!(run(&invoice, vec![]).findings.is_empty());
+}
+
+#[test]
+fn amounts_services_and_blank_lines_read_as_exported() {
+    let d = day("2026-11-02");
+    for (written, read_as) in [
+        ("1,234", "1234.00"),
+        ("1.234,56", "1234.56"),
+        ("12,34", "12.34"),
+        ("$1,234.50", "1234.50"),
+    ] {
+        let invoice = read(
+            ups_csv("INV1", d, &[UpsRow::freight(TN1, d, "Ground", written)]).as_bytes(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(invoice.total.to_string(), read_as, "{written}");
+    }
+    let blank_first = format!(
+        "\r\n{}",
+        ups_csv("INV1", d, &[UpsRow::freight(TN1, d, "Ground", "1.00")])
+    );
+    assert_eq!(
+        read(blank_first.as_bytes(), None).unwrap().packages[0].charges[0].line,
+        2
+    );
+
+    assert_eq!(service_key("FedEx 2Day® A.M."), "2day am");
+    assert_eq!(service_key("Ground Residential"), "ground");
+    let t = GuaranteeTable::defaults();
+    assert!(
+        t.terms(InvoiceCarrier::Fedex, "FedEx 2Day® A.M.", d)
+            .is_some()
+    );
+    assert!(
+        t.terms(InvoiceCarrier::Ups, "UPS Next Day Air® Residential", d)
+            .is_some()
+    );
+
+    // FedEx without a transportation column: the net less the charges beside it.
+    let csv = fedex_csv(
+        "F1",
+        d,
+        &[FedexRow::new(
+            "794600000001",
+            "Priority Overnight",
+            d,
+            "31.40",
+        )],
+    )
+    .replace("Transportation Charge Amount", "Something Else");
+    let invoice = read(csv.as_bytes(), None).unwrap();
+    let p = &invoice.packages[0];
+    assert_eq!(p.sum(ChargeKind::Transportation).to_string(), "31.40");
+    assert_eq!(p.sum(ChargeKind::Fuel).to_string(), "1.25");
+}
+
+#[test]
+fn an_earlier_attempt_without_local_time_beats_a_later_proof_of_delivery() {
+    let d = day("2026-11-02");
+    let mut row = FedexRow::new("794600000001", "Priority Overnight", d, "31.40");
+    row.pod = Some(local("2026-11-05 10:00"));
+    let invoice = read(fedex_csv("F1", day("2026-11-09"), &[row]).as_bytes(), None).unwrap();
+    // A failed attempt on the scheduled day, known only in UTC.
+    let mut attempt = scan(
+        "2026-11-03 12:00",
+        Status::AttemptFailed,
+        Some(Reason::RecipientUnavailable),
+    );
+    attempt.local_time = None;
+    let s = shipment("794600000001", Status::Delivered, Some("2026-11-03"));
+    let a = run(&invoice, vec![("794600000001", matched(s, vec![attempt]))]);
+    assert!(a.findings.is_empty(), "{:?}", a.findings);
 }
