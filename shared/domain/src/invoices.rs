@@ -113,12 +113,6 @@ pub struct Package {
 }
 
 impl Package {
-    pub fn lines(&self) -> Vec<usize> {
-        let mut lines: Vec<usize> = self.charges.iter().map(|c| c.line).collect();
-        lines.dedup();
-        lines
-    }
-
     pub fn sum(&self, kind: ChargeKind) -> Decimal {
         self.charges
             .iter()

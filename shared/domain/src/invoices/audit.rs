@@ -42,13 +42,6 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 4] = [
-        FindingKind::LateDelivery,
-        FindingKind::DuplicateCharge,
-        FindingKind::NeverScanned,
-        FindingKind::AddressCorrection,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             FindingKind::LateDelivery => "late_delivery",

@@ -104,7 +104,10 @@ fn a_ups_file_groups_charge_rows_by_tracking_number() {
     let first = &invoice.packages[0];
     assert_eq!(first.service.as_deref(), Some("Next Day Air"));
     assert_eq!(first.ship_date, Some(d));
-    assert_eq!(first.lines(), vec![1, 2]);
+    assert_eq!(
+        first.charges.iter().map(|c| c.line).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
     assert_eq!(first.sum(ChargeKind::Transportation).to_string(), "24.10");
     assert_eq!(first.sum(ChargeKind::Fuel).to_string(), "3.05");
     let second = &invoice.packages[1];
