@@ -1,8 +1,10 @@
 //! The API function, an axum Router served by `lambda_http` on Lambda and by axum in the
-//! devstack. Two rooms by audience: `v1` (the merchant's JSON API, API-key authenticated)
-//! and `pages` (the customer's HTML pages: tracking, rating, unsubscribe, order lookup).
+//! devstack. Three rooms by audience: `v1` (the merchant's JSON API, API-key
+//! authenticated), `pages` (the customer's HTML pages: tracking, rating, unsubscribe, order
+//! lookup) and `app` (the merchant's dashboard, signed in with a session).
 //! This file is the route table; the state and its port groups are in `state`.
 
+mod app;
 mod error;
 mod pages;
 mod route;
@@ -108,6 +110,18 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::post("/t/{token}/rating", rating::rate::<S, V>),
         Route::get("/lookup/{merchant_id}", lookup::show::<S, V>),
         Route::post("/lookup/{merchant_id}", lookup::find::<S, V>),
+        // The merchant's dashboard (HTML; documented in docs/dashboard.md, not OpenAPI).
+        Route::get("/app", app::attention::home::<S, V>),
+        Route::get("/app/attention.csv", app::attention::csv::<S, V>),
+        Route::get("/app/sign-in", app::session::form::<S, V>),
+        Route::post("/app/sign-in", app::session::sign_in::<S, V>),
+        Route::post("/app/sign-out", app::session::sign_out::<S, V>),
+        Route::get("/app/shipments", app::shipments::list::<S, V>),
+        Route::get("/app/shipments/{id}", app::shipments::show::<S, V>),
+        Route::post(
+            "/app/shipments/{id}/handled",
+            app::attention::handled::<S, V>,
+        ),
     ]
 }
 

@@ -42,6 +42,31 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/unsubscribe.html.j2"),
     ),
     ("lookup.html", include_str!("../templates/lookup.html.j2")),
+    ("app.css", include_str!("../templates/app/app.css.j2")),
+    (
+        "app_layout.html",
+        include_str!("../templates/app/layout.html.j2"),
+    ),
+    (
+        "app_notice.html",
+        include_str!("../templates/app/notice.html.j2"),
+    ),
+    (
+        "app_sign_in.html",
+        include_str!("../templates/app/sign_in.html.j2"),
+    ),
+    (
+        "app_attention.html",
+        include_str!("../templates/app/attention.html.j2"),
+    ),
+    (
+        "app_shipments.html",
+        include_str!("../templates/app/shipments.html.j2"),
+    ),
+    (
+        "app_shipment.html",
+        include_str!("../templates/app/shipment.html.j2"),
+    ),
 ];
 
 fn environment() -> Result<&'static Environment<'static>, String> {
@@ -66,7 +91,7 @@ fn environment() -> Result<&'static Environment<'static>, String> {
     .map_err(Clone::clone)
 }
 
-fn render(name: &str, ctx: &impl Serialize) -> Result<String, ApiError> {
+pub(crate) fn render(name: &str, ctx: &impl Serialize) -> Result<String, ApiError> {
     environment()
         .and_then(|env| {
             env.get_template(name)

@@ -4,8 +4,8 @@
 use afterclick_domain::ports::{
     AnalyticsStore, ApiKeyStore, ConsentStore, DeliveryStore, EndpointStore, EventStore,
     IdempotencyStore, IntegrationStore, InvoiceStore, MerchantStore, OrderLookup, OrderStore,
-    RateLimiter, RatingStore, SecretBox, ShipmentAdmin, ShipmentList, ShipmentStore, TemplateStore,
-    WebhookSecretStore,
+    RateLimiter, RatingStore, SecretBox, SessionStore, ShipmentAdmin, ShipmentList, ShipmentStore,
+    TemplateStore, WebhookSecretStore,
 };
 use chrono::{DateTime, Utc};
 
@@ -67,6 +67,7 @@ port_group!(
         + WebhookEndpoints
         + StoreConnections
         + InvoiceStore
+        + SessionStore
         + 'static
 );
 

@@ -38,6 +38,7 @@ mod orders;
 mod outcomes;
 mod reads;
 mod secrets_at_rest;
+mod sessions;
 pub use secrets_at_rest::SealReport;
 mod shipments;
 mod templates;

@@ -27,6 +27,7 @@
 //! | invoice claim     | `INV#{merchant_id}#{invoice_id}` | `C#{digest}#{claim_id}` | `invoice_claim` |
 //! | unmatched numbers | `INV#{merchant_id}#{invoice_id}` | `U#{digest}#{chunk, 5 digits}` | `invoice_unmatched` |
 //! | guarantee table   | `M#{merchant_id}`          | `GUARANTEES`                | `guarantees`   |
+//! | dashboard session | `SESSION#{sha256(token)}`  | `SESSION`                   | `session`      |
 //!
 //! `{moment}` is a milestone with its instance (`exception#address_issue`), so each
 //! occurrence of a milestone has its own notification per channel.
@@ -53,13 +54,15 @@
 //! - `by_customer`: `customer_pk` = `{merchant_id}#{sha256(trimmed, lower-cased email)}`;
 //!   never the address itself; removed when the customer's data is erased.
 //! - `by_status`: `status_pk` = `{merchant_id}#{status}`.
-//! - `by_attention` (sparse): `attention_pk` = `{merchant_id}#delayed`, present only while
-//!   the shipment is delayed (`afterclick_domain::listing::is_delayed`: a delay recorded and
-//!   not delivered, returned or cancelled). Every shipment write rebuilds the whole item
+//! - `by_attention` (sparse): `attention_pk` = `{merchant_id}#delayed` (named when it
+//!   held delayed shipments only), present only while the shipment is on the merchant's
+//!   watchlist (`afterclick_domain::attention::watch_reasons`: delayed, trending late,
+//!   stalled, an exception, a failed attempt, at a pickup point, returning), with the
+//!   reasons as the string set `reasons`. Every shipment write rebuilds the whole item
 //!   (`shipment_item`: registration, milestone commits, merchant edits), so the attribute
-//!   appears with the delay and is gone with the delivery. `delayed=true` reads only the
-//!   delayed shipments instead of all of them, and a shipment costs an index write only
-//!   while it is delayed.
+//!   appears with the reason and is gone with the delivery. `delayed=true`, `attention=true`
+//!   and the dashboard read only the watchlist instead of every shipment, and a shipment
+//!   costs an index write only while it is on it.
 //!
 //! Invoice claims use `by_attention` too, under their own HASH key
 //! `attention_pk` = `{merchant_id}#claims`, with `list_sk` = `{deadline}#{claim_id}`: the
@@ -90,6 +93,8 @@
 //!
 //! Access patterns:
 //! - API key -> merchant: GetItem `KEY#..`.
+//! - dashboard session: GetItem `SESSION#..`, then the key it names (`KEY#..`); expiry is
+//!   checked in code (TTL tidies up).
 //! - a merchant's API keys: Query `M#..` with `begins_with(SK, "APIKEY#")`.
 //! - shipment by merchant + tracking number: GetItem `S#..`/`SHIPMENT`.
 //! - shipment by id (API): GetItem `M#..`/`SID#..` -> tracking number -> GetItem.
@@ -166,6 +171,7 @@ pub mod types {
     pub const INVOICE_CLAIM: &str = "invoice_claim";
     pub const INVOICE_UNMATCHED: &str = "invoice_unmatched";
     pub const GUARANTEES: &str = "guarantees";
+    pub const SESSION: &str = "session";
 }
 
 pub const INVOICE_PREFIX: &str = "INVOICE#";
@@ -237,6 +243,12 @@ pub fn merchant_pk(merchant_id: &str) -> String {
 pub fn shipment_ref_sk(shipment_id: &str) -> String {
     format!("SID#{shipment_id}")
 }
+
+pub fn session_pk(token_hash: &str) -> String {
+    format!("SESSION#{token_hash}")
+}
+
+pub const SESSION_SK: &str = "SESSION";
 
 pub fn api_key_pk(key_hash: &str) -> String {
     format!("KEY#{key_hash}")

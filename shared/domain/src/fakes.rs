@@ -21,6 +21,7 @@ mod analytics;
 mod credentials;
 mod invoices;
 mod orders;
+mod sessions;
 mod shipments;
 
 type ShipmentKey = (String, String);
@@ -45,6 +46,7 @@ struct State {
     pages: pages::PageState,
     orders: orders::OrderState,
     invoices: invoices::InvoiceState,
+    sessions: HashMap<String, crate::ports::Session>,
     /// The sweeper's wake-ups standing on notifications (`woken_at`).
     woken: BTreeMap<(ShipmentKey, String), DateTime<Utc>>,
     /// Every wake-up made, in order: what the stream would carry to notify and dispatch.

@@ -3,6 +3,7 @@
 //! that drive them live in `afterclick-app`.
 
 pub mod analytics;
+pub mod attention;
 pub mod contact;
 #[cfg(feature = "fakes")]
 pub mod fakes;

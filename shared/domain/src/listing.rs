@@ -42,6 +42,12 @@ pub struct ShipmentQuery {
     pub order_number: Option<String>,
     /// Normalised with [`normalize_email`].
     pub customer_email: Option<String>,
+    /// On the merchant's watchlist (`crate::attention::watch_reasons`: delayed, stalled,
+    /// an exception, a failed attempt, at a pickup point, returning): the dashboard's
+    /// "needs attention" page.
+    pub watch: Option<bool>,
+    /// On the watchlist for this reason.
+    pub reason: Option<crate::attention::Reason>,
 }
 
 /// Where a page ended: the last returned shipment's sort key, and its tracking number
@@ -163,6 +169,12 @@ impl ShipmentQuery {
                     .as_deref()
                     .is_some_and(|mine| normalize_email(mine) == *e)
             })
+            && self
+                .watch
+                .is_none_or(|w| crate::attention::watch_reasons(s).is_empty() != w)
+            && self
+                .reason
+                .is_none_or(|r| crate::attention::watch_reasons(s).contains(&r))
     }
 
     /// `created_from` as the lower bound; the earlier of `created_to` and `updated_to` (nothing
@@ -205,6 +217,10 @@ impl ShipmentQuery {
             time(self.updated_to),
             self.order_number.clone().unwrap_or_default(),
             self.customer_email.clone().unwrap_or_default(),
+            flag(self.watch),
+            self.reason
+                .map(|r| r.as_str().to_owned())
+                .unwrap_or_default(),
         ];
         let mut hasher = Sha256::new();
         for part in parts {

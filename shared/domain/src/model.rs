@@ -112,6 +112,9 @@ pub struct Shipment {
     /// carriers (`carrier` then holds what the number's format says, or `unknown`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_name: Option<String>,
+    /// The merchant marked the watchlist's reasons as handled (`crate::attention`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handled: Option<crate::attention::Handled>,
 }
 
 /// One line of an order, as far as it travels in one parcel.
@@ -218,6 +221,7 @@ impl Shipment {
             history: None,
             parcel: None,
             carrier_name: None,
+            handled: None,
         }
     }
 }

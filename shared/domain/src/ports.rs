@@ -34,6 +34,8 @@ mod reads;
 pub use reads::*;
 mod invoices;
 pub use invoices::*;
+mod sessions;
+pub use sessions::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {

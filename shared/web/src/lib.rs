@@ -8,7 +8,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+mod cookies;
 mod path;
+pub use cookies::{CookieJar, cookie, same_origin};
 pub use path::ApiPath;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";

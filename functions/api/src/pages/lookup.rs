@@ -80,7 +80,7 @@ pub fn client_ip(
 
 /// A counter's key, keyed with the deployment's secret pepper: the store then hashes it
 /// again, and no one holding the table can tell which addresses tried.
-fn peppered(pepper: &[u8], key: &str) -> String {
+pub(crate) fn peppered(pepper: &[u8], key: &str) -> String {
     use hmac::{Hmac, Mac};
     match <Hmac<sha2::Sha256> as Mac>::new_from_slice(pepper) {
         Ok(mut mac) => {

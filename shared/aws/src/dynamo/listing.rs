@@ -5,6 +5,7 @@ use super::{DynamoStore, Item, readable, s, unavailable};
 use crate::keys::{self, ListIndex};
 use afterclick_domain::Shipment;
 use afterclick_domain::Status;
+use afterclick_domain::attention::watch_reasons;
 use afterclick_domain::listing::{
     AccessPath, ListPosition, ShipmentPage, ShipmentQuery, SortKeyRange, fixed_millis, is_delayed,
     is_exception, is_trending_late, list_sort_key, reached,
@@ -44,9 +45,10 @@ pub(super) fn add_listing_attributes(item: &mut Item, shipment: &Shipment) {
     }
     let delayed = is_delayed(shipment);
     let trending_late = is_trending_late(shipment);
+    let reasons = watch_reasons(shipment);
     // Sparse: the item is rebuilt on every write, so a shipment that no longer needs
     // attention leaves.
-    if delayed || trending_late {
+    if !reasons.is_empty() {
         put(
             ListIndex::ByAttention.hash_attribute(),
             s(keys::delayed_key(merchant)),
@@ -57,6 +59,13 @@ pub(super) fn add_listing_attributes(item: &mut Item, shipment: &Shipment) {
     put("trending_late", AttributeValue::Bool(trending_late));
     put("attention", AttributeValue::Bool(delayed || trending_late));
     put("exception", AttributeValue::Bool(is_exception(shipment)));
+    put("watch", AttributeValue::Bool(!reasons.is_empty()));
+    if !reasons.is_empty() {
+        put(
+            "reasons",
+            AttributeValue::Ss(reasons.iter().map(|r| r.as_str().to_owned()).collect()),
+        );
+    }
     let milestones: Vec<String> = reached(shipment)
         .into_iter()
         .map(|m| m.as_str().to_owned())
@@ -173,11 +182,16 @@ pub fn plan(merchant_id: &str, q: &ShipmentQuery) -> Option<QueryPlan> {
             AttributeValue::Bool(trending_late),
         );
     }
-    if let Some(attention) = q
-        .attention
-        .filter(|a| index != ListIndex::ByAttention || !a)
-    {
+    // The index is the whole watchlist, so `attention` (delayed or trending late) is
+    // always a filter, and `watch` only off the index.
+    if let Some(attention) = q.attention {
         filter("attention", "{n} = {v}", AttributeValue::Bool(attention));
+    }
+    if let Some(watch) = q.watch.filter(|w| index != ListIndex::ByAttention || !w) {
+        filter("watch", "{n} = {v}", AttributeValue::Bool(watch));
+    }
+    if let Some(reason) = q.reason {
+        filter("reasons", "contains({n}, {v})", s(reason.as_str()));
     }
     if let Some(milestone) = q.milestone {
         filter("reached", "contains({n}, {v})", s(milestone.as_str()));
@@ -345,6 +359,7 @@ impl ShipmentList for DynamoStore {
 mod tests {
     use super::*;
     use afterclick_domain::Milestone;
+    use afterclick_domain::attention::Reason;
     use chrono::{TimeZone, Utc};
 
     fn q(f: impl FnOnce(&mut ShipmentQuery)) -> ShipmentQuery {
@@ -394,10 +409,26 @@ mod tests {
                 ListIndex::ByAttention,
                 Some("#trending_late = :trending_late"),
             ),
+            // The index is the watchlist, wider than `attention`.
             (
                 q(|q| q.attention = Some(true)),
                 ListIndex::ByAttention,
-                None,
+                Some("#attention = :attention"),
+            ),
+            (q(|q| q.watch = Some(true)), ListIndex::ByAttention, None),
+            (
+                q(|q| {
+                    q.watch = Some(true);
+                    q.reason = Some(Reason::AtPickup);
+                    q.carrier = Some("ups".into());
+                }),
+                ListIndex::ByAttention,
+                Some("contains(#reasons, :reasons) AND #carrier = :carrier"),
+            ),
+            (
+                q(|q| q.watch = Some(false)),
+                ListIndex::ByCreated,
+                Some("#watch = :watch"),
             ),
             (
                 q(|q| {
@@ -481,6 +512,17 @@ mod tests {
         shipment.status = Status::Delivered;
         shipment.milestones.insert("delivered".into(), reached);
         assert_eq!(indexed(&shipment), None);
+        // The rest of the watchlist: a parcel waiting at a pickup point, with its reason.
+        shipment.status = Status::AvailableForPickup;
+        shipment.milestones.clear();
+        let mut item = Item::new();
+        add_listing_attributes(&mut item, &shipment);
+        assert_eq!(item.get("attention_pk"), Some(&s("m1#delayed")));
+        assert_eq!(
+            item.get("reasons"),
+            Some(&AttributeValue::Ss(vec!["at_pickup".into()]))
+        );
+        assert_eq!(item.get("attention"), Some(&AttributeValue::Bool(false)));
     }
 
     #[test]

@@ -12,7 +12,8 @@ pub enum AccessPath<'a> {
     Order(&'a str),
     /// One customer's shipments (a normalised address).
     Customer(&'a str),
-    /// Only the shipments needing attention now: delayed or trending late (a sparse index).
+    /// The watchlist (a sparse index): delayed, trending late, stalled, an exception, a
+    /// failed attempt, at a pickup point, returning.
     Attention,
     Status(Status),
     /// Every shipment of the merchant.
@@ -47,7 +48,10 @@ impl ShipmentQuery {
             AccessPath::Order(order)
         } else if let Some(email) = &self.customer_email {
             AccessPath::Customer(email)
-        } else if [self.delayed, self.trending_late, self.attention].contains(&Some(true)) {
+        } else if [self.delayed, self.trending_late, self.attention, self.watch]
+            .contains(&Some(true))
+            || self.reason.is_some()
+        {
             AccessPath::Attention
         } else if let Some(status) = self.required_status() {
             AccessPath::Status(status)

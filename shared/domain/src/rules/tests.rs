@@ -64,6 +64,7 @@ fn shipment() -> Shipment {
         history: None,
         parcel: None,
         carrier_name: None,
+        handled: None,
     }
 }
 

@@ -1,0 +1,578 @@
+//! The dashboard through the Router on the in-memory store: sign-in and its refusals,
+//! sessions ending (sign-out, expiry, a revoked key), forms refused without the session's
+//! token or from another site, the watchlist and its filters, "handled", the CSV, search,
+//! a shipment's page, tenants, and escaping.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::pages::harness::{self, MERCHANT, Page, attribute_values, call, now};
+use afterclick_aws::secrets::hash_api_key;
+use afterclick_domain::fakes::{self, MemoryStore};
+use afterclick_domain::model::{Channel, MilestoneReached, NotificationState};
+use afterclick_domain::ports::{
+    ApiKey, ApiKeyStore, Rating, RatingStore, SESSION_LIFETIME, Session, SessionStore,
+    ShipmentStore,
+};
+use afterclick_domain::{Milestone, Shipment, Status};
+use chrono::Duration;
+
+const KEY: &str = "ak_live_dashboard_test_key";
+const OTHER: &str = "m_other";
+
+fn api_key(merchant_id: &str, key_id: &str) -> ApiKey {
+    ApiKey {
+        key_id: key_id.into(),
+        merchant_id: merchant_id.into(),
+        name: Some("ops desk".into()),
+        created_at: now() - Duration::days(30),
+        expires_at: None,
+        revoked_at: None,
+    }
+}
+
+async fn store() -> MemoryStore {
+    let store = MemoryStore::default();
+    store.put_merchant(harness::merchant());
+    store.put_merchant(fakes::merchant(OTHER));
+    store
+        .create_api_key(&api_key(MERCHANT, "key_1"), &hash_api_key(KEY))
+        .await
+        .unwrap();
+    store
+}
+
+fn cookie_value(page: &Page, name: &str) -> Option<String> {
+    page.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// The value of the first hidden `csrf` field.
+fn csrf(page: &Page) -> String {
+    let at = page
+        .body
+        .find("name=\"csrf\" value=\"")
+        .expect("a form token");
+    let rest = &page.body[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// A signed-in browser: its cookie header and the session's form token.
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in(store: &MemoryStore, key: &str) -> Page {
+    let form = call(store, "GET", "/app/sign-in", &[], "").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let pre = cookie_value(&form, "__Host-afterclick_sign_in").expect("a form cookie");
+    let cookie = format!("__Host-afterclick_sign_in={pre}");
+    let body = format!("csrf={}&api_key={key}", csrf(&form));
+    call(
+        store,
+        "POST",
+        "/app/sign-in",
+        &[("cookie", &cookie), ("sec-fetch-site", "same-origin")],
+        &body,
+    )
+    .await
+}
+
+async fn browser(store: &MemoryStore) -> Browser {
+    let signed = sign_in(store, KEY).await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
+    assert_eq!(signed.header("location"), "/app");
+    let token = cookie_value(&signed, "__Host-afterclick_session").unwrap();
+    let cookie = format!("__Host-afterclick_session={token}");
+    let home = call(store, "GET", "/app", &[("cookie", &cookie)], "").await;
+    assert_eq!(home.status, 200, "{}", home.body);
+    Browser {
+        cookie,
+        csrf: csrf(&home),
+    }
+}
+
+impl Browser {
+    async fn get(&self, store: &MemoryStore, uri: &str) -> Page {
+        call(store, "GET", uri, &[("cookie", &self.cookie)], "").await
+    }
+
+    async fn post(&self, store: &MemoryStore, uri: &str, body: &str) -> Page {
+        call(
+            store,
+            "POST",
+            uri,
+            &[("cookie", &self.cookie), ("sec-fetch-site", "same-origin")],
+            body,
+        )
+        .await
+    }
+}
+
+fn reached(s: &mut Shipment, key: &str, hours_ago: i64, notified: bool) {
+    s.milestones.insert(
+        key.into(),
+        MilestoneReached {
+            at: now() - Duration::hours(hours_ago),
+            notified,
+        },
+    );
+}
+
+/// One shipment per state: what is on the watchlist and what is not.
+fn shipments() -> Vec<Shipment> {
+    let make = |tn: &str, status: Status, in_status_hours: i64| {
+        let mut s = fakes::shipment(MERCHANT, tn, now() - Duration::days(6));
+        s.status = status;
+        s.status_at = Some(now() - Duration::hours(in_status_hours));
+        s.last_scan_at = s.status_at;
+        s
+    };
+    let mut delayed = make("1ZDELAYED0001", Status::InTransit, 30);
+    delayed.promised_delivery_date = Some((now() - Duration::days(1)).date_naive());
+    reached(&mut delayed, "in_transit", 100, true);
+    reached(&mut delayed, "delayed#overdue-2026-03-09", 12, true);
+    let mut exception = make("1ZEXCEPTION01", Status::Exception, 5);
+    exception.carrier = "dhl".into();
+    exception.order_number = "<script>alert(1)</script>".into();
+    vec![
+        delayed,
+        exception,
+        make("1ZATTEMPT0001", Status::AttemptFailed, 5),
+        make("1ZPICKUPOLD01", Status::AvailableForPickup, 24 * 4),
+        make("1ZPICKUPNEW01", Status::AvailableForPickup, 24),
+        make("1ZINTRANSIT01", Status::InTransit, 5),
+        make("1ZRETURNING01", Status::ReturningToSender, 5),
+    ]
+}
+
+async fn store_with_shipments() -> MemoryStore {
+    let store = store().await;
+    for s in shipments() {
+        store.put_shipment(s);
+    }
+    let mut theirs = fakes::shipment(OTHER, "1ZTHEIRS00001", now() - Duration::days(2));
+    theirs.status = Status::Exception;
+    store.put_shipment(theirs);
+    store
+}
+
+#[tokio::test]
+async fn a_page_without_a_session_goes_to_sign_in() {
+    let store = store().await;
+    for uri in [
+        "/app",
+        "/app/shipments",
+        "/app/attention.csv",
+        "/app/shipments/shp_1Z",
+    ] {
+        let page = call(&store, "GET", uri, &[], "").await;
+        assert_eq!(page.status, 303, "{uri}");
+        assert_eq!(page.header("location"), "/app/sign-in", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn an_api_key_signs_in_with_a_secure_http_only_session_cookie() {
+    let store = store().await;
+    let signed = sign_in(&store, KEY).await;
+    assert_eq!(signed.status, 303);
+    let set: Vec<&str> = signed
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    let session = set
+        .iter()
+        .find(|c| c.starts_with("__Host-afterclick_session="))
+        .unwrap();
+    for attribute in [
+        "HttpOnly",
+        "Secure",
+        "SameSite=Lax",
+        "Path=/",
+        "Max-Age=43200",
+    ] {
+        assert!(session.contains(attribute), "{session}");
+    }
+    // The form's own cookie is spent.
+    assert!(
+        set.iter()
+            .any(|c| c.starts_with("__Host-afterclick_sign_in=;"))
+    );
+
+    let browser = browser(&store).await;
+    let home = browser.get(&store, "/app").await;
+    assert!(home.body.contains("Needs attention"));
+    assert!(home.body.contains("ops desk"), "who is signed in is shown");
+    assert!(!home.body.contains(KEY), "the key is never shown");
+}
+
+#[tokio::test]
+async fn a_wrong_key_a_missing_token_or_another_site_signs_nobody_in() {
+    let store = store().await;
+    let wrong = sign_in(&store, "ak_live_not_a_key").await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.body.contains("That API key is not valid"));
+    assert!(cookie_value(&wrong, "__Host-afterclick_session").is_none());
+
+    // No form cookie: a forged sign-in form.
+    let forged = call(
+        &store,
+        "POST",
+        "/app/sign-in",
+        &[("sec-fetch-site", "same-origin")],
+        &format!("csrf=abc&api_key={KEY}"),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    assert!(cookie_value(&forged, "__Host-afterclick_session").is_none());
+
+    // The right token, but the browser says another site posted it.
+    let form = call(&store, "GET", "/app/sign-in", &[], "").await;
+    let pre = cookie_value(&form, "__Host-afterclick_sign_in").unwrap();
+    let cross = call(
+        &store,
+        "POST",
+        "/app/sign-in",
+        &[
+            ("cookie", &format!("__Host-afterclick_sign_in={pre}")),
+            ("sec-fetch-site", "cross-site"),
+        ],
+        &format!("csrf={}&api_key={KEY}", csrf(&form)),
+    )
+    .await;
+    assert_eq!(cross.status, 403);
+    assert!(cookie_value(&cross, "__Host-afterclick_session").is_none());
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_address() {
+    let store = store().await;
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        statuses.push(sign_in(&store, "ak_live_guess").await.status);
+    }
+    assert_eq!(statuses[..10], [401; 10]);
+    assert_eq!(statuses[10], 429);
+}
+
+#[tokio::test]
+async fn a_session_ends_with_sign_out_expiry_or_its_key() {
+    let store = store().await;
+    let b = browser(&store).await;
+    let out = b
+        .post(&store, "/app/sign-out", &format!("csrf={}", b.csrf))
+        .await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.header("location"), "/app/sign-in");
+    assert_eq!(b.get(&store, "/app").await.status, 303);
+    // The same form again: the session is gone, nothing to sign out of.
+    let replay = b
+        .post(&store, "/app/sign-out", &format!("csrf={}", b.csrf))
+        .await;
+    assert_eq!(replay.status, 403);
+
+    // Expired: stored with its end in the past.
+    let token = "ab".repeat(32);
+    let old = Session {
+        merchant_id: MERCHANT.into(),
+        key_hash: hash_api_key(KEY),
+        signed_in_as: "ops desk".into(),
+        csrf: "t".into(),
+        created_at: now() - SESSION_LIFETIME - Duration::minutes(1),
+        expires_at: now() - Duration::minutes(1),
+    };
+    store
+        .create_session(&hash_api_key(&token), &old)
+        .await
+        .unwrap();
+    let expired = call(
+        &store,
+        "GET",
+        "/app",
+        &[("cookie", &format!("__Host-afterclick_session={token}"))],
+        "",
+    )
+    .await;
+    assert_eq!(expired.status, 303);
+
+    // A revoked key ends its sessions.
+    let b = browser(&store).await;
+    assert_eq!(b.get(&store, "/app").await.status, 200);
+    store
+        .revoke_api_key(MERCHANT, "key_1", now() - Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(b.get(&store, "/app").await.status, 303);
+}
+
+#[tokio::test]
+async fn the_watchlist_shows_what_needs_attention_with_what_the_customer_was_told() {
+    let store = store_with_shipments().await;
+    let b = browser(&store).await;
+    let home = b.get(&store, "/app").await;
+    assert_eq!(home.status, 200);
+    for shown in [
+        "1ZDELAYED0001",
+        "1ZEXCEPTION01",
+        "1ZATTEMPT0001",
+        "1ZPICKUPOLD01",
+        "1ZRETURNING01",
+    ] {
+        assert!(home.body.contains(shown), "{shown} missing");
+    }
+    for hidden in ["1ZPICKUPNEW01", "1ZINTRANSIT01", "1ZTHEIRS00001"] {
+        assert!(!home.body.contains(hidden), "{hidden} shown");
+    }
+    assert!(
+        home.body.contains("a***@example.com"),
+        "customers are masked"
+    );
+    assert!(!home.body.contains("ada@example.com"));
+    assert!(home.body.contains("delayed (2026-03-10 00:00 UTC)"));
+    // Escaped, never markup.
+    assert!(home.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!home.body.contains("<script>"));
+
+    let only = b.get(&store, "/app?reason=at_pickup").await;
+    assert!(only.body.contains("1ZPICKUPOLD01"));
+    assert!(!only.body.contains("1ZEXCEPTION01"));
+    let dhl = b.get(&store, "/app?carrier=DHL").await;
+    assert!(dhl.body.contains("1ZEXCEPTION01"));
+    assert!(!dhl.body.contains("1ZDELAYED0001"));
+    // Every one of them was registered 6 days ago.
+    assert!(
+        b.get(&store, "/app?min_age=5")
+            .await
+            .body
+            .contains("1ZDELAYED0001")
+    );
+    assert!(
+        !b.get(&store, "/app?min_age=7")
+            .await
+            .body
+            .contains("1ZDELAYED0001")
+    );
+
+    let bad = b.get(&store, "/app?reason=lost&min_age=-1").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Unknown reason"));
+    assert!(bad.body.contains("number of days"));
+}
+
+#[tokio::test]
+async fn marking_handled_is_stored_with_who_and_when_and_a_forged_form_changes_nothing() {
+    let store = store_with_shipments().await;
+    let b = browser(&store).await;
+    let uri = "/app/shipments/shp_1ZEXCEPTION01/handled";
+
+    let without_token = b.post(&store, uri, "back=/app").await;
+    assert_eq!(without_token.status, 403);
+    let wrong_token = b.post(&store, uri, "csrf=0000&back=/app").await;
+    assert_eq!(wrong_token.status, 403);
+    let cross_site = call(
+        &store,
+        "POST",
+        uri,
+        &[("cookie", &b.cookie), ("sec-fetch-site", "cross-site")],
+        &format!("csrf={}", b.csrf),
+    )
+    .await;
+    assert_eq!(cross_site.status, 403);
+    let untouched = store
+        .shipment(MERCHANT, "1ZEXCEPTION01")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(untouched.handled, None);
+
+    // Another merchant's shipment: 404, unchanged.
+    let theirs = b
+        .post(
+            &store,
+            "/app/shipments/shp_1ZTHEIRS00001/handled",
+            &format!("csrf={}", b.csrf),
+        )
+        .await;
+    assert_eq!(theirs.status, 404);
+    assert_eq!(
+        store
+            .shipment(OTHER, "1ZTHEIRS00001")
+            .await
+            .unwrap()
+            .unwrap()
+            .handled,
+        None
+    );
+
+    let done = b
+        .post(
+            &store,
+            uri,
+            &format!("csrf={}&back=/app?carrier%3Ddhl", b.csrf),
+        )
+        .await;
+    assert_eq!(done.status, 303);
+    assert_eq!(done.header("location"), "/app?carrier=dhl");
+    let stored = store
+        .shipment(MERCHANT, "1ZEXCEPTION01")
+        .await
+        .unwrap()
+        .unwrap();
+    let handled = stored.handled.unwrap();
+    assert_eq!(handled.by, "ops desk");
+    assert_eq!(handled.at, now());
+
+    let home = b.get(&store, "/app").await;
+    assert!(!home.body.contains("1ZEXCEPTION01"));
+    let all = b.get(&store, "/app?handled=show").await;
+    assert!(all.body.contains("1ZEXCEPTION01"));
+    assert!(
+        all.body
+            .contains("Handled by ops desk on 2026-03-10 12:00 UTC")
+    );
+
+    // Only back into the dashboard.
+    let away = b
+        .post(
+            &store,
+            "/app/shipments/shp_1ZATTEMPT0001/handled",
+            &format!("csrf={}&back=https://evil.example/", b.csrf),
+        )
+        .await;
+    assert_eq!(away.header("location"), "/app");
+}
+
+#[tokio::test]
+async fn the_csv_is_the_list_masked_and_defused() {
+    let store = store_with_shipments().await;
+    let b = browser(&store).await;
+    let csv = b.get(&store, "/app/attention.csv?reason=exception").await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
+    assert!(
+        csv.header("content-disposition")
+            .contains("needs-attention.csv")
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", csv.body);
+    assert!(lines[1].starts_with("1ZEXCEPTION01,dhl,exception,exception,"));
+    assert!(!csv.body.contains("ada@example.com"));
+}
+
+#[tokio::test]
+async fn search_finds_by_tracking_number_order_number_and_email_within_the_shop() {
+    let store = store_with_shipments().await;
+    let b = browser(&store).await;
+    let by_number = b.get(&store, "/app/shipments?q=1ZATTEMPT0001").await;
+    assert_eq!(by_number.status, 200);
+    assert!(by_number.body.contains("1ZATTEMPT0001"));
+    assert!(!by_number.body.contains("1ZDELAYED0001"));
+
+    let by_email = b.get(&store, "/app/shipments?q=ADA@example.com").await;
+    assert!(by_email.body.contains("1ZDELAYED0001"));
+    assert!(
+        !by_email.body.contains("1ZTHEIRS00001"),
+        "not another shop's"
+    );
+
+    let by_order = b.get(&store, "/app/shipments?q=1001").await;
+    assert!(by_order.body.contains("1ZATTEMPT0001"));
+
+    let theirs = b.get(&store, "/app/shipments?q=1ZTHEIRS00001").await;
+    // The search box shows what was typed; no row links to their shipment.
+    assert!(!theirs.body.contains("shp_1ZTHEIRS00001"));
+    assert!(theirs.body.contains("No shipment matches"));
+
+    let exceptions = b.get(&store, "/app/shipments?status=exception").await;
+    assert!(exceptions.body.contains("1ZEXCEPTION01"));
+    assert!(!exceptions.body.contains("1ZATTEMPT0001"));
+    assert_eq!(
+        b.get(&store, "/app/shipments?status=lost").await.status,
+        422
+    );
+    assert_eq!(
+        b.get(&store, "/app/shipments?cursor=forged").await.status,
+        400
+    );
+}
+
+#[tokio::test]
+async fn a_shipment_page_shows_its_timeline_notifications_and_rating() {
+    let store = store_with_shipments().await;
+    let mut s = store
+        .shipment(MERCHANT, "1ZDELAYED0001")
+        .await
+        .unwrap()
+        .unwrap();
+    s.status = Status::Delivered;
+    reached(&mut s, "delivered", 2, true);
+    store.put_shipment(s.clone());
+    use afterclick_domain::ports::EventStore;
+    let mut e = harness::event(30, Status::InTransit, "Arrived at <b>hub</b>");
+    e.location = Some("Köln, DE".into());
+    store
+        .record_event(MERCHANT, "1ZDELAYED0001", &e, now())
+        .await
+        .unwrap();
+    let mut n = fakes::notification(&s, Milestone::Delayed, Channel::Email);
+    n.state = NotificationState::Sent;
+    store.put_notification(n);
+    let mut n = fakes::notification(&s, Milestone::Delayed, Channel::Sms);
+    n.state = NotificationState::Suppressed;
+    n.detail = Some("quiet hours".into());
+    store.put_notification(n);
+    store
+        .rate(
+            &s,
+            &Rating {
+                stars: 5,
+                comment: Some("<img src=x onerror=alert(1)>".into()),
+                rated_at: now(),
+            },
+        )
+        .await
+        .unwrap();
+
+    let b = browser(&store).await;
+    let page = b.get(&store, "/app/shipments/shp_1ZDELAYED0001").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for text in [
+        "Shipment 1ZDELAYED0001",
+        "Arrived at &lt;b&gt;hub&lt;/b&gt;",
+        "Köln, DE",
+        "<td>email</td><td>sent</td>",
+        "<td>sms</td><td>suppressed</td>",
+        "quiet hours",
+        "5 of 5",
+        "&lt;img src=x onerror=alert(1)&gt;",
+        "ada@example.com",
+        "https://track.example/t/0123456789abcdef0123456789abcdef",
+    ] {
+        assert!(page.body.contains(text), "{text} missing");
+    }
+    assert_eq!(
+        attribute_values(&page.body, "src"),
+        Vec::<&str>::new(),
+        "no image, script or frame"
+    );
+    assert!(
+        page.header("content-security-policy")
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(page.header("cache-control"), "private, no-store");
+
+    for other in [
+        "/app/shipments/shp_1ZTHEIRS00001",
+        "/app/shipments/..%2F",
+        "/app/shipments/nope",
+    ] {
+        assert_eq!(b.get(&store, other).await.status, 404, "{other}");
+    }
+}
