@@ -10,6 +10,7 @@ mod binaries;
 mod browser;
 mod carrier_analytics;
 mod claim_lease;
+mod dashboard;
 mod delayed_listing;
 mod demo;
 mod erasure;

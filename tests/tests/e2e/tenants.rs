@@ -22,6 +22,18 @@ const PUBLIC: [(&str, &str); 6] = [
     ("GET", "/lookup/{merchant_id}"),
 ];
 
+/// The dashboard's routes, each aimed by merchant B's session at A's things below.
+const DASHBOARD: [(&str, &str); 8] = [
+    ("GET", "/app"),
+    ("GET", "/app/attention.csv"),
+    ("GET", "/app/sign-in"),
+    ("POST", "/app/sign-in"),
+    ("POST", "/app/sign-out"),
+    ("GET", "/app/shipments"),
+    ("GET", "/app/shipments/{id}"),
+    ("POST", "/app/shipments/{id}/handled"),
+];
+
 struct Tenants<'a> {
     stack: &'a Stack,
     /// Routes merchant B's key was aimed at; only those count as covered.
@@ -719,8 +731,32 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
     assert_eq!(on_b.status(), 404);
     assert!(on_b.headers().get("location").is_none());
 
-    for (method, route) in PUBLIC {
-        t.covered.insert((method.to_owned(), route.to_owned()));
+    // The dashboard: B, signed in with B's key, finds nothing of A's and changes nothing.
+    let dashboard = crate::dashboard::Dashboard::sign_in(&stack, &b.api_key).await;
+    let a_page = dashboard
+        .get(&format!("/app/shipments/{shipment_id}"))
+        .await;
+    assert_eq!(a_page.status, 404);
+    let a_handled = dashboard
+        .post(&format!("/app/shipments/{shipment_id}/handled"), &[])
+        .await;
+    assert_eq!(a_handled.status, 404);
+    for search in [
+        format!("/app/shipments?q={tracking_number}"),
+        format!("/app/shipments?q={order_number}"),
+        "/app/shipments?q=ada%40example.com".to_owned(),
+        "/app/shipments".to_owned(),
+        "/app?handled=show".to_owned(),
+        "/app/attention.csv?handled=show".to_owned(),
+    ] {
+        let found = dashboard.get(&search).await;
+        assert_eq!(found.status, 200, "{search}");
+        assert!(!found.body.contains(&shipment_id), "{search}");
+    }
+    let out = dashboard.post("/app/sign-out", &[]).await;
+    assert_eq!(out.status, 303);
+    for (method, route) in PUBLIC.iter().chain(&DASHBOARD) {
+        t.covered.insert((method.to_string(), route.to_string()));
     }
     let routes: BTreeSet<(String, String)> = afterclick_api::table::<DynamoStore, SesIdentities>()
         .iter()
