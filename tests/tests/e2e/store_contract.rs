@@ -15,8 +15,8 @@ use afterclick_domain::model::{
 use afterclick_domain::outgoing::{DeliveryState, LEASE, Seen, deliveries};
 use afterclick_domain::ports::{
     DeliveryStore, Due, DueStore, EventStore, FetchStore, InvoiceSaved, InvoiceStore,
-    NotificationKey, NotificationStore, OrderStore, Outcome, Registration, ShipmentList,
-    ShipmentStore, StoreError,
+    NotificationKey, NotificationStore, OrderStore, Outcome, Registration, Session, SessionStore,
+    ShipmentAdmin, ShipmentList, ShipmentStore, StoreError,
 };
 use afterclick_e2e::unique;
 use chrono::{DateTime, Duration, DurationRound, Utc};
@@ -33,6 +33,8 @@ trait Store:
     + OrderStore
     + FetchStore
     + InvoiceStore
+    + ShipmentAdmin
+    + SessionStore
 {
 }
 impl<S> Store for S where
@@ -45,6 +47,8 @@ impl<S> Store for S where
         + OrderStore
         + FetchStore
         + InvoiceStore
+        + ShipmentAdmin
+        + SessionStore
 {
 }
 
@@ -710,6 +714,85 @@ async fn an_invoice_import_is_saved_once_and_its_claims_read_by_deadline(store: 
 
 /// Each behaviour as two tests: `memory::<name>` on the fake, `dynamodb::<name>` on a fresh
 /// table of DynamoDB Local.
+async fn a_session_is_created_once_read_and_ended(store: impl Store) {
+    let hash = unique("session_hash_");
+    let session = Session {
+        merchant_id: merchant(),
+        key_hash: unique("key_hash_"),
+        signed_in_as: "ops desk".into(),
+        csrf: unique("csrf_"),
+        created_at: now(),
+        expires_at: now() + Duration::hours(12),
+    };
+    store.create_session(&hash, &session).await.unwrap();
+    assert_eq!(store.session(&hash).await.unwrap(), Some(session.clone()));
+    assert_eq!(
+        store.create_session(&hash, &session).await,
+        Err(StoreError::Conflict)
+    );
+    store.end_session(&hash).await.unwrap();
+    assert_eq!(store.session(&hash).await.unwrap(), None);
+    // Ending it again is no error.
+    store.end_session(&hash).await.unwrap();
+}
+
+async fn the_watchlist_holds_every_reason_and_attention_only_delays(store: impl Store) {
+    let m = merchant();
+    let states = [
+        ("1ZWLTRANSIT", Status::InTransit, false),
+        ("1ZWLEXCEPT", Status::Exception, false),
+        ("1ZWLPICKUP", Status::AvailableForPickup, false),
+        ("1ZWLDELAY", Status::InTransit, true),
+    ];
+    for (i, (tn, status, delayed)) in states.into_iter().enumerate() {
+        let s = shipment(&m, tn, now() - Duration::minutes(10 - i as i64));
+        store.register(&s).await.unwrap();
+        let mut next = s.clone();
+        next.status = status;
+        next.status_at = Some(now());
+        next.last_scan_at = Some(now());
+        if delayed {
+            next.milestones.insert(
+                Moment::of(Milestone::Delayed, "overdue-2031-01-01").key(),
+                afterclick_domain::model::MilestoneReached {
+                    at: now(),
+                    notified: true,
+                },
+            );
+        }
+        store.save_edit(s.version, &next).await.unwrap();
+    }
+    let listed = |q: ShipmentQuery| {
+        let store = &store;
+        let m = m.clone();
+        async move {
+            let page = store.list_shipments(&m, &q, None, 10).await.unwrap();
+            page.shipments
+                .into_iter()
+                .map(|s| s.tracking_number)
+                .collect::<Vec<_>>()
+        }
+    };
+    let watch = ShipmentQuery {
+        watch: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(
+        listed(watch.clone()).await,
+        ["1ZWLDELAY", "1ZWLPICKUP", "1ZWLEXCEPT"]
+    );
+    let pickups = ShipmentQuery {
+        reason: Some(afterclick_domain::attention::Reason::AtPickup),
+        ..watch
+    };
+    assert_eq!(listed(pickups).await, ["1ZWLPICKUP"]);
+    let attention = ShipmentQuery {
+        attention: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(listed(attention).await, ["1ZWLDELAY"]);
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod memory {
@@ -744,4 +827,6 @@ contract!(
     an_order_saves_on_the_version_it_read,
     a_store_fetch_is_queued_once_claimed_once_and_woken_for_its_retry,
     an_invoice_import_is_saved_once_and_its_claims_read_by_deadline,
+    a_session_is_created_once_read_and_ended,
+    the_watchlist_holds_every_reason_and_attention_only_delays,
 );
