@@ -45,7 +45,7 @@ help:
 	@echo "make bench-load - webhook -> notification latency, lost/duplicated/superseded messages and cost per 1,000 shipments at 30, 40 and 50 events/s (BENCH_LOAD_ARGS, LOAD_PROFILE=dev for the debug stack)"
 	@echo "make bench-invoice - a 10,000-row UPS and FedEx invoice read and audited: time and peak heap"
 	@echo "make build  - one bootstrap.zip per Lambda function (cargo-lambda, release)"
-	@echo "make screenshots - the delivered email (de, ja) and the tracking page (375px, 1280px), by headless Chromium, into docs/"
+	@echo "make screenshots - the delivered email (de, ja) and the tracking page and the dashboard (375px, 1280px), by headless Chromium, into docs/"
 	@echo "make clean  - remove build output and .local/"
 
 $(PY_STAMP):
@@ -151,7 +151,7 @@ screenshots: tools
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 	cargo build --bin devstack
 	scripts/screenshots.sh
-	AFTERCLICK_SCREENSHOTS_DIR=$(CURDIR)/docs cargo test -p afterclick-e2e --test e2e -- browser::
+	AFTERCLICK_SCREENSHOTS_DIR=$(CURDIR)/docs cargo test -p afterclick-e2e --test e2e -- browser:: dashboard::
 
 build: $(LAMBDA_STAMP)
 	PATH="$(VENV)/bin:$$PATH" cargo lambda build --release --x86-64 $(addprefix --bin ,$(FUNCTIONS))

@@ -82,6 +82,10 @@ async fn run() -> Result<(), String> {
         println!("demo tracking page ({}): {}", demo.story, demo.url);
     }
     println!(
+        "merchant dashboard: {}/app (sign in with the demo API key: $AFTERCLICK_API_KEY in .local/devstack.env)",
+        stack.info.api_url
+    );
+    println!(
         "afterclick devstack is up: API and webhooks at {url}, outbox at {url}/_dev/outbox\n\
          (written to {STATE_FILE}; `source .local/devstack.env` for the README walkthrough). Ctrl-C stops.",
         url = stack.info.api_url

@@ -755,6 +755,7 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
     }
     let out = dashboard.post("/app/sign-out", &[]).await;
     assert_eq!(out.status, 303);
+    assert_eq!(out.location, "/app/sign-in");
     for (method, route) in PUBLIC.iter().chain(&DASHBOARD) {
         t.covered.insert((method.to_string(), route.to_string()));
     }
