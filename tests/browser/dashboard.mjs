@@ -87,6 +87,7 @@ const pages = [
   ["attention", "/app"],
   ["shipments", "/app/shipments"],
   ["shipment", `/app/shipments/${shipmentId}`],
+  ["carriers", "/app/carriers"],
 ];
 
 const browser = await chromium.launch({

@@ -5,9 +5,11 @@
 //!
 //! - `session`: sign-in, sign-out, the `SignedIn` and `Posted` extractors.
 //! - `attention`: the home page, the watchlist (what needs someone now), its CSV, "handled".
-//! - `shipments`: search, the list, one shipment's page.
+//! - `shipments`: search, the list, one shipment's page and its actions.
+//! - `carriers`: carrier performance over chosen months, charts and tables.
 
 pub mod attention;
+pub mod carriers;
 mod error;
 pub mod session;
 pub mod shipments;

@@ -116,12 +116,15 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::get("/app/sign-in", app::session::form::<S, V>),
         Route::post("/app/sign-in", app::session::sign_in::<S, V>),
         Route::post("/app/sign-out", app::session::sign_out::<S, V>),
+        Route::get("/app/carriers", app::carriers::show::<S, V>),
         Route::get("/app/shipments", app::shipments::list::<S, V>),
         Route::get("/app/shipments/{id}", app::shipments::show::<S, V>),
         Route::post(
             "/app/shipments/{id}/handled",
             app::attention::handled::<S, V>,
         ),
+        Route::post("/app/shipments/{id}/edit", app::shipments::edit::<S, V>),
+        Route::post("/app/shipments/{id}/erase", app::shipments::erase::<S, V>),
     ]
 }
 

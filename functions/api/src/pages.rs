@@ -67,6 +67,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "app_shipment.html",
         include_str!("../templates/app/shipment.html.j2"),
     ),
+    (
+        "app_carriers.html",
+        include_str!("../templates/app/carriers.html.j2"),
+    ),
 ];
 
 fn environment() -> Result<&'static Environment<'static>, String> {

@@ -95,6 +95,9 @@ pub struct Totals {
     /// Delivered shipments that had a promised delivery date, and of those, on time.
     pub promised: u64,
     pub on_time: u64,
+    /// Delivered shipments that had a carrier estimate, and of those, by its first one.
+    pub estimated: u64,
+    pub on_estimate: u64,
     /// Delivered shipments that had an exception, or at least one failed attempt.
     pub exceptions: u64,
     pub failed_attempts: u64,
@@ -113,6 +116,8 @@ impl Totals {
         self.delivered += other.delivered;
         self.promised += other.promised;
         self.on_time += other.on_time;
+        self.estimated += other.estimated;
+        self.on_estimate += other.on_estimate;
         self.exceptions += other.exceptions;
         self.failed_attempts += other.failed_attempts;
         for i in 0..TRANSIT_BUCKETS.len() {
@@ -188,6 +193,8 @@ pub struct Metrics {
     pub delivered: u64,
     /// Of delivered shipments with a promised date.
     pub on_time_rate: Option<f64>,
+    /// Of delivered shipments with a carrier estimate: by the carrier's first estimate.
+    pub on_estimate_rate: Option<f64>,
     pub transit_median_hours: Option<f64>,
     pub transit_p90_hours: Option<f64>,
     /// Of delivered shipments.
@@ -204,6 +211,7 @@ impl From<&Totals> for Metrics {
             shipments: t.shipments,
             delivered: t.delivered,
             on_time_rate: rate(t.on_time, t.promised),
+            on_estimate_rate: rate(t.on_estimate, t.estimated),
             transit_median_hours: hours(0.5),
             transit_p90_hours: hours(0.9),
             exception_rate: rate(t.exceptions, t.delivered),

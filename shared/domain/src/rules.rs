@@ -58,6 +58,8 @@ pub struct DeliveryOutcome {
     pub delivered_at: DateTime<Utc>,
     /// Against the promise, in the customer's time zone; none without a promise.
     pub on_time: Option<bool>,
+    /// Against the carrier's first estimate, the same way; none without one.
+    pub on_estimate: Option<bool>,
     /// First carrier scan to delivery.
     pub transit_hours: Option<i64>,
     /// The parcel had an exception on its way (any reason).
@@ -560,6 +562,7 @@ fn outcome(shipment: &Shipment) -> Option<DeliveryOutcome> {
         destination_country: shipment.destination_country.as_deref().map(str::to_owned),
         delivered_at,
         on_time: shipment.promised_delivery_date.map(|p| delivered_day <= p),
+        on_estimate: shipment.first_estimate.map(|e| delivered_day <= e),
         transit_hours: first_scan.map(|f| (delivered_at - f).num_hours().max(0)),
         had_exception: reached(Milestone::Exception),
         had_failed_attempt: reached(Milestone::AttemptFailed),

@@ -23,8 +23,9 @@ const PUBLIC: [(&str, &str); 6] = [
 ];
 
 /// The dashboard's routes, each aimed by merchant B's session at A's things below.
-const DASHBOARD: [(&str, &str); 8] = [
+const DASHBOARD: [(&str, &str); 11] = [
     ("GET", "/app"),
+    ("GET", "/app/carriers"),
     ("GET", "/app/attention.csv"),
     ("GET", "/app/sign-in"),
     ("POST", "/app/sign-in"),
@@ -32,6 +33,8 @@ const DASHBOARD: [(&str, &str); 8] = [
     ("GET", "/app/shipments"),
     ("GET", "/app/shipments/{id}"),
     ("POST", "/app/shipments/{id}/handled"),
+    ("POST", "/app/shipments/{id}/edit"),
+    ("POST", "/app/shipments/{id}/erase"),
 ];
 
 struct Tenants<'a> {
@@ -741,6 +744,22 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         .post(&format!("/app/shipments/{shipment_id}/handled"), &[])
         .await;
     assert_eq!(a_handled.status, 404);
+    let a_edit = dashboard
+        .post(
+            &format!("/app/shipments/{shipment_id}/edit"),
+            &[("email", "mallory@example.com")],
+        )
+        .await;
+    assert_eq!(a_edit.status, 404);
+    let a_erase = dashboard
+        .post(
+            &format!("/app/shipments/{shipment_id}/erase"),
+            &[("confirm", "erase")],
+        )
+        .await;
+    assert_eq!(a_erase.status, 404);
+    let still = stack.shipment(&a.api_key, &shipment_id).await;
+    assert_eq!(still.body["customer"]["email"], "ada@example.com");
     for search in [
         format!("/app/shipments?q={tracking_number}"),
         format!("/app/shipments?q={order_number}"),
@@ -753,6 +772,10 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         assert_eq!(found.status, 200, "{search}");
         assert!(!found.body.contains(&shipment_id), "{search}");
     }
+    // B's carrier page reads B's counters only (the unit tests tell the shops' figures apart).
+    let carriers = dashboard.get("/app/carriers").await;
+    assert_eq!(carriers.status, 200);
+    assert!(!carriers.body.contains(&tracking_number));
     let out = dashboard.post("/app/sign-out", &[]).await;
     assert_eq!(out.status, 303);
     assert_eq!(out.location, "/app/sign-in");

@@ -114,6 +114,11 @@ impl Form {
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
     }
+
+    /// Whether the form had the field at all (an emptied field is there, and empty).
+    pub fn has(&self, name: &str) -> bool {
+        form_value(&self.0, name).is_some()
+    }
 }
 
 /// A form posted by a signed-in merchant from this dashboard: same origin, live session,

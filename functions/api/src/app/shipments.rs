@@ -1,10 +1,13 @@
 //! Shipments in the dashboard: search (tracking number, order number, customer email), the
 //! list with filters and cursors, and one shipment's page (its timeline, every
-//! notification, the rating, the watchlist's reasons).
+//! notification, the rating, the watchlist's reasons) with its actions: edit the promise and
+//! the customer's contact, erase the customer's personal data.
 
 use super::attention::owned;
-use super::session::SignedIn;
-use super::{AppError, Frame, PAGE_ROWS, milestone_label, respond, status_label, when};
+use super::session::{Posted, SignedIn};
+use super::{AppError, Frame, PAGE_ROWS, milestone_label, respond, see_other, status_label, when};
+use crate::error::ApiError;
+use crate::v1::shipment_edit;
 use crate::{App, Store};
 use afterclick_domain::Shipment;
 use afterclick_domain::Status;
@@ -17,6 +20,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// The newest scans a shipment's page shows.
@@ -256,6 +260,8 @@ struct ShipmentPage {
     rating: Option<String>,
     rating_comment: Option<String>,
     back: String,
+    /// A refused form's reason.
+    error: Option<String>,
 }
 
 /// `GET /app/shipments/{id}`: one shipment, everything the merchant may want to check.
@@ -265,6 +271,17 @@ pub async fn show<S: Store, V>(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let s = owned(&app, &who.merchant_id, &id).await?;
+    render(&app, &who, s, StatusCode::OK, None).await
+}
+
+/// The shipment's page, with a form's error when one was refused.
+async fn render<S: Store, V>(
+    app: &App<S, V>,
+    who: &SignedIn,
+    s: Shipment,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let now = (app.clock)();
     let (merchant_id, tn) = (&s.merchant_id, &s.tracking_number);
     let timeline = app
@@ -349,7 +366,103 @@ pub async fn show<S: Store, V>(
         rating: rating.as_ref().map(|r| format!("{} of 5", r.stars)),
         rating_comment: rating.and_then(|r| r.comment),
         back: format!("/app/shipments/{}", s.id),
+        error,
     };
-    let frame = Frame::new(&who, format!("Shipment {}", s.tracking_number), "shipments");
-    respond(StatusCode::OK, "app_shipment.html", &frame, &page)
+    let frame = Frame::new(who, format!("Shipment {}", s.tracking_number), "shipments");
+    respond(status, "app_shipment.html", &frame, &page)
+}
+
+/// What a refused edit says on the page; anything that is not the merchant's input to fix
+/// stays an error of the dashboard.
+fn refusal(err: ApiError) -> Result<String, AppError> {
+    match err {
+        ApiError::Unprocessable(e) | ApiError::InvalidBody(e) => {
+            Ok(format!("Not saved: {} {}.", label(&e.field), e.detail))
+        }
+        ApiError::Problem(p) if p.status == 409 => Ok(format!("Not saved: {}.", p.detail)),
+        ApiError::NotFound(_) => Err(AppError::NotFound),
+        ApiError::Store(e) => Err(AppError::Store(e)),
+        _ => Err(AppError::Render),
+    }
+}
+
+/// A patch field as the form names it.
+fn label(field: &str) -> &str {
+    match field {
+        "promised_delivery_date" => "the promised date",
+        "customer.email" => "the email address",
+        "customer.phone" => "the phone number",
+        other => other,
+    }
+}
+
+/// `POST /app/shipments/{id}/edit`: the promise and the customer's contact, as
+/// `PATCH /v1/shipments/{id}` changes them (the same checks; an emptied field is removed).
+pub async fn edit<S: Store, V>(
+    State(app): State<Arc<App<S, V>>>,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    let who = &posted.who;
+    let field = |name: &str| posted.form.get(name).map_or(Value::Null, Value::String);
+    let mut patch = serde_json::Map::new();
+    if posted.form.has("promised_delivery_date") {
+        patch.insert(
+            "promised_delivery_date".into(),
+            field("promised_delivery_date"),
+        );
+    }
+    if posted.form.has("email") || posted.form.has("phone") {
+        patch.insert(
+            "customer".into(),
+            json!({"email": field("email"), "phone": field("phone")}),
+        );
+    }
+    let body = Value::Object(patch).to_string();
+    match shipment_edit::edit(&app, &who.merchant_id, &id, body.as_bytes()).await {
+        Ok(s) => Ok(see_other(&format!("/app/shipments/{}", s.id))),
+        Err(err) => {
+            let message = refusal(err)?;
+            let s = owned(&app, &who.merchant_id, &id).await?;
+            render(
+                &app,
+                who,
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(message),
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /app/shipments/{id}/erase`: the customer's personal data erased, as
+/// `DELETE /v1/shipments/{id}` does; only with the confirmation ticked.
+pub async fn erase<S: Store, V>(
+    State(app): State<Arc<App<S, V>>>,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    let who = &posted.who;
+    if posted.form.get("confirm").as_deref() != Some("erase") {
+        let s = owned(&app, &who.merchant_id, &id).await?;
+        let message = "Not erased: tick the confirmation first.".to_owned();
+        return render(
+            &app,
+            who,
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(message),
+        )
+        .await;
+    }
+    match shipment_edit::erase_customer(&app, &who.merchant_id, &id).await {
+        Ok((s, erased_now, _)) => {
+            if erased_now {
+                tracing::info!(merchant_id = %who.merchant_id, shipment_id = %s.id, "customer data erased from the dashboard");
+            }
+            Ok(see_other(&format!("/app/shipments/{}", s.id)))
+        }
+        Err(err) => Err(refusal(err).map_or_else(|e| e, |_| AppError::Render)),
+    }
 }

@@ -7,6 +7,7 @@
 
 use crate::pages::harness::{self, MERCHANT, Page, attribute_values, call, now};
 use afterclick_aws::secrets::hash_api_key;
+use afterclick_domain::analytics::{OutcomeCounters, TRANSIT_BUCKETS, Totals};
 use afterclick_domain::fakes::{self, MemoryStore};
 use afterclick_domain::model::{Channel, MilestoneReached, NotificationState};
 use afterclick_domain::ports::{
@@ -575,4 +576,148 @@ async fn a_shipment_page_shows_its_timeline_notifications_and_rating() {
     ] {
         assert_eq!(b.get(&store, other).await.status, 404, "{other}");
     }
+}
+
+#[tokio::test]
+async fn the_promise_and_contact_are_edited_with_the_apis_checks_and_erasure_needs_a_tick() {
+    let store = store_with_shipments().await;
+    let b = browser(&store).await;
+    let uri = "/app/shipments/shp_1ZATTEMPT0001/edit";
+
+    let bad = b
+        .post(
+            &store,
+            uri,
+            &format!(
+                "csrf={}&promised_delivery_date=2026-03-20&email=not-an-address&phone=",
+                b.csrf
+            ),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("Not saved: the email address"),
+        "{}",
+        bad.body
+    );
+    let unchanged = store
+        .shipment(MERCHANT, "1ZATTEMPT0001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unchanged.promised_delivery_date, None);
+
+    let forged = call(
+        &store,
+        "POST",
+        uri,
+        &[("cookie", &b.cookie), ("sec-fetch-site", "same-origin")],
+        "promised_delivery_date=2026-03-20",
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+
+    let saved = b
+        .post(
+            &store,
+            uri,
+            &format!(
+                "csrf={}&promised_delivery_date=2026-03-20&email=grace%40example.com&phone=",
+                b.csrf
+            ),
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(saved.header("location"), "/app/shipments/shp_1ZATTEMPT0001");
+    let edited = store
+        .shipment(MERCHANT, "1ZATTEMPT0001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        edited.promised_delivery_date.unwrap().to_string(),
+        "2026-03-20"
+    );
+    assert_eq!(edited.customer.email.as_deref(), Some("grace@example.com"));
+    assert_eq!(edited.customer.phone, None, "an emptied field is removed");
+
+    let erase = "/app/shipments/shp_1ZATTEMPT0001/erase";
+    let unticked = b.post(&store, erase, &format!("csrf={}", b.csrf)).await;
+    assert_eq!(unticked.status, 422);
+    assert!(unticked.body.contains("tick the confirmation"));
+    assert!(
+        store
+            .shipment(MERCHANT, "1ZATTEMPT0001")
+            .await
+            .unwrap()
+            .unwrap()
+            .customer
+            .email
+            .is_some()
+    );
+    let erased = b
+        .post(&store, erase, &format!("csrf={}&confirm=erase", b.csrf))
+        .await;
+    assert_eq!(erased.status, 303);
+    let gone = store
+        .shipment(MERCHANT, "1ZATTEMPT0001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gone.customer.email, None);
+    assert!(gone.erased_at.is_some());
+    let page = b.get(&store, "/app/shipments/shp_1ZATTEMPT0001").await;
+    assert!(page.body.contains("personal data was erased"));
+    assert!(!page.body.contains("grace@example.com"));
+}
+
+fn counters(month: &str, carrier: &str, delivered: u64, on_time: u64) -> OutcomeCounters {
+    let mut transit = [0; TRANSIT_BUCKETS.len()];
+    transit[2] = delivered;
+    OutcomeCounters {
+        month: month.into(),
+        carrier: carrier.into(),
+        service: Some("GROUND".into()),
+        destination_country: Some("DE".into()),
+        totals: Totals {
+            shipments: delivered,
+            delivered,
+            promised: delivered,
+            on_time,
+            estimated: delivered,
+            on_estimate: delivered / 2,
+            transit,
+            ..Totals::default()
+        },
+    }
+}
+
+#[tokio::test]
+async fn carrier_performance_is_charted_and_tabled_for_the_months_asked() {
+    let store = store().await;
+    store.put_counters(MERCHANT, counters("2026-02", "ups", 10, 9));
+    store.put_counters(MERCHANT, counters("2026-03", "dhl", 4, 1));
+    store.put_counters(MERCHANT, counters("2025-06", "fedex", 4, 4));
+    store.put_counters(OTHER, counters("2026-03", "dpd", 8, 8));
+    let b = browser(&store).await;
+
+    let page = b.get(&store, "/app/carriers").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    // The current month and the two before it: January to March 2026.
+    assert!(page.body.contains("value=\"2026-01\""));
+    assert!(page.body.contains(">UPS<"), "{}", page.body);
+    assert!(page.body.contains(">90%<"));
+    assert!(page.body.contains(">25%<"));
+    assert!(page.body.contains(">50%<"), "against the first estimate");
+    assert_eq!(page.body.matches("<svg role=\"img\"").count(), 2);
+    assert!(!page.body.contains("FedEx"), "outside the months");
+    assert!(!page.body.contains("DPD"), "another shop's counters");
+    assert!(page.body.contains("GROUND"));
+
+    let older = b.get(&store, "/app/carriers?from=2025-06&to=2025-06").await;
+    assert!(older.body.contains("FedEx"));
+    assert!(!older.body.contains(">UPS<"));
+    let bad = b.get(&store, "/app/carriers?from=2026-13").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("must be a month"));
 }

@@ -167,9 +167,21 @@ pub async fn patch<S: Store, V>(
     require_json(&headers)?;
     // Parsed before the shipment is read: a bad body is a 400 whatever the id.
     parse_patch(&body).map_err(ApiError::InvalidBody)?;
+    let edited = edit(&app, &merchant_id, &id, &body).await?;
+    shipments::respond(&app, StatusCode::OK, edited).await
+}
+
+/// Applies a JSON merge patch (the body of `PATCH`) to the merchant's shipment, on the
+/// version it read (read again on a lost race); the dashboard's edit form sends the same.
+pub(crate) async fn edit<S: Store, V>(
+    app: &App<S, V>,
+    merchant_id: &str,
+    id: &str,
+    body: &[u8],
+) -> Result<Shipment, ApiError> {
     for _ in 0..EDIT_ATTEMPTS {
-        let current = shipments::owned(&app, &merchant_id, &id).await?;
-        let patch = parse_patch(&body).map_err(ApiError::InvalidBody)?;
+        let current = shipments::owned(app, merchant_id, id).await?;
+        let patch = parse_patch(body).map_err(ApiError::InvalidBody)?;
         if current.erased_at.is_some() && patch.customer.is_some() {
             return Err(ApiError::Problem(
                 Problem::new(
@@ -184,14 +196,14 @@ pub async fn patch<S: Store, V>(
         let today = (app.clock)().date_naive();
         let mut next = apply(current.clone(), patch, today).map_err(ApiError::Unprocessable)?;
         if next == current {
-            return shipments::respond(&app, StatusCode::OK, current).await;
+            return Ok(current);
         }
         next.updated_at = (app.clock)();
         match app.store.save_edit(current.version, &next).await {
             Ok(()) => {
                 next.version = current.version + 1;
                 tracing::info!("shipment edited");
-                return shipments::respond(&app, StatusCode::OK, next).await;
+                return Ok(next);
             }
             Err(StoreError::Conflict) => continue,
             Err(err) => return Err(err.into()),
@@ -259,35 +271,13 @@ pub async fn erase<S: Store, V>(
     ApiPath(id): ApiPath<String>,
     AuthedMerchant(merchant_id): AuthedMerchant,
 ) -> Result<Response, ApiError> {
-    let mut erased_now = false;
-    let mut shipment = None;
-    for _ in 0..EDIT_ATTEMPTS {
-        let current = shipments::owned(&app, &merchant_id, &id).await?;
-        if current.erased_at.is_some() {
-            shipment = Some(current);
-            break;
-        }
-        // The shipment first: from this write on, nothing more is sent to the customer.
-        let next = erased(current.clone(), (app.clock)());
-        match app.store.save_edit(current.version, &next).await {
-            Ok(()) => {
-                erased_now = true;
-                shipment = Some(next);
-                break;
-            }
-            Err(StoreError::Conflict) => continue,
-            Err(err) => return Err(err.into()),
-        }
-    }
-    let shipment =
-        shipment.ok_or_else(|| conflict("the shipment kept changing during the erasure; retry"))?;
-    // Also on a repeat: it finishes an erasure that failed half-way.
+    let (shipment, erased_now, scrubbed) = erase_customer(&app, &merchant_id, &id).await?;
     let Scrubbed {
         notifications,
         events,
         stored_responses,
         rating_comments,
-    } = app.store.scrub_personal_data(&shipment).await?;
+    } = scrubbed;
     tracing::info!(erased_now, notifications, events, "customer data erased");
     let body = Erasure {
         id: &shipment.id,
@@ -303,6 +293,39 @@ pub async fn erase<S: Store, V>(
         },
     };
     Ok((StatusCode::OK, Json(body)).into_response())
+}
+
+/// Erases the customer's personal data from the merchant's shipment (the shipment first,
+/// so nothing more is sent, then what refers to it); repeating it finishes an erasure that
+/// failed half-way. The dashboard's erase form does the same.
+pub(crate) async fn erase_customer<S: Store, V>(
+    app: &App<S, V>,
+    merchant_id: &str,
+    id: &str,
+) -> Result<(Shipment, bool, Scrubbed), ApiError> {
+    let mut erased_now = false;
+    let mut shipment = None;
+    for _ in 0..EDIT_ATTEMPTS {
+        let current = shipments::owned(app, merchant_id, id).await?;
+        if current.erased_at.is_some() {
+            shipment = Some(current);
+            break;
+        }
+        let next = erased(current.clone(), (app.clock)());
+        match app.store.save_edit(current.version, &next).await {
+            Ok(()) => {
+                erased_now = true;
+                shipment = Some(next);
+                break;
+            }
+            Err(StoreError::Conflict) => continue,
+            Err(err) => return Err(err.into()),
+        }
+    }
+    let shipment =
+        shipment.ok_or_else(|| conflict("the shipment kept changing during the erasure; retry"))?;
+    let scrubbed = app.store.scrub_personal_data(&shipment).await?;
+    Ok((shipment, erased_now, scrubbed))
 }
 
 #[cfg(test)]

@@ -99,7 +99,7 @@ pub(super) fn registration_update(
 }
 
 /// What one delivery adds, in the month it was delivered: delivered, on time against the
-/// promise, exception, failed attempt, transit time (sum and histogram bucket).
+/// promise and the carrier's first estimate, exception, failed attempt, transit time (sum and histogram bucket).
 pub(super) fn outcome_update(
     table: &str,
     merchant_id: &str,
@@ -108,6 +108,9 @@ pub(super) fn outcome_update(
     let mut adds = vec![("delivered", 1)];
     if let Some(on_time) = o.on_time {
         adds.extend([("promised", 1), ("on_time", i64::from(on_time))]);
+    }
+    if let Some(on_estimate) = o.on_estimate {
+        adds.extend([("estimated", 1), ("on_estimate", i64::from(on_estimate))]);
     }
     if o.had_exception {
         adds.push(("exceptions", 1));
@@ -172,6 +175,8 @@ fn counters(item: &Item) -> Result<OutcomeCounters, StoreError> {
             delivered: count(item, "delivered")?,
             promised: count(item, "promised")?,
             on_time: count(item, "on_time")?,
+            estimated: count(item, "estimated")?,
+            on_estimate: count(item, "on_estimate")?,
             exceptions: count(item, "exceptions")?,
             failed_attempts: count(item, "failed_attempts")?,
             transit,

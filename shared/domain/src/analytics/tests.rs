@@ -101,6 +101,8 @@ fn report_sums_items_per_carrier_and_breaks_down_known_services_and_countries() 
         delivered: 2,
         promised: 2,
         on_time: 1,
+        estimated: 2,
+        on_estimate: 2,
         exceptions: 1,
         failed_attempts: 0,
         transit: histogram(&[(24, 1), (48, 1)]),
@@ -146,6 +148,7 @@ fn report_sums_items_per_carrier_and_breaks_down_known_services_and_countries() 
         shipments: 4,
         delivered: 3,
         on_time_rate: Some(0.5),
+        on_estimate_rate: Some(1.0),
         // Ranks 1.5 and 2.7 of 3: in 48..60 (0.5 in) and 96..120 (0.7 in).
         transit_median_hours: Some(54.0),
         transit_p90_hours: Some(112.8),
@@ -172,6 +175,7 @@ fn metrics_serialise_missing_figures_as_null() {
     .unwrap();
     assert_eq!(json[0]["carrier"], "ups");
     assert!(json[0]["on_time_rate"].is_null());
+    assert!(json[0]["on_estimate_rate"].is_null());
     assert!(json[0]["transit_p90_hours"].is_null());
     assert_eq!(json[0]["shipments"], 0);
 }
