@@ -88,6 +88,8 @@ const pages = [
   ["shipments", "/app/shipments"],
   ["shipment", `/app/shipments/${shipmentId}`],
   ["carriers", "/app/carriers"],
+  ["settings", "/app/settings"],
+  ["preview", "/app/settings/preview/delayed/email/de"],
 ];
 
 const browser = await chromium.launch({

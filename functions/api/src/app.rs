@@ -7,11 +7,14 @@
 //! - `attention`: the home page, the watchlist (what needs someone now), its CSV, "handled".
 //! - `shipments`: search, the list, one shipment's page and its actions.
 //! - `carriers`: carrier performance over chosen months, charts and tables.
+//! - `settings`: brand, channels, quiet hours, recommendations; message previews; keys,
+//!   endpoints and their delivery log, store connections.
 
 pub mod attention;
 pub mod carriers;
 mod error;
 pub mod session;
+pub mod settings;
 pub mod shipments;
 
 pub use error::AppError;

@@ -117,6 +117,20 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::post("/app/sign-in", app::session::sign_in::<S, V>),
         Route::post("/app/sign-out", app::session::sign_out::<S, V>),
         Route::get("/app/carriers", app::carriers::show::<S, V>),
+        Route::get("/app/settings", app::settings::show::<S, V>),
+        Route::post("/app/settings", app::settings::save::<S, V>),
+        Route::get(
+            "/app/settings/preview/{milestone}/{channel}/{locale}",
+            app::settings::preview::<S, V>,
+        ),
+        Route::get(
+            "/app/settings/preview/{milestone}/{channel}/{locale}/html",
+            app::settings::preview_html::<S, V>,
+        ),
+        Route::get(
+            "/app/settings/endpoints/{id}",
+            app::settings::endpoint::<S, V>,
+        ),
         Route::get("/app/shipments", app::shipments::list::<S, V>),
         Route::get("/app/shipments/{id}", app::shipments::show::<S, V>),
         Route::post(

@@ -71,6 +71,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "app_carriers.html",
         include_str!("../templates/app/carriers.html.j2"),
     ),
+    (
+        "app_settings.html",
+        include_str!("../templates/app/settings.html.j2"),
+    ),
+    (
+        "app_preview.html",
+        include_str!("../templates/app/preview.html.j2"),
+    ),
+    (
+        "app_endpoint.html",
+        include_str!("../templates/app/endpoint.html.j2"),
+    ),
 ];
 
 fn environment() -> Result<&'static Environment<'static>, String> {

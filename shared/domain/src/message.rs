@@ -859,14 +859,12 @@ pub fn preview(ovr: &Override, vars: &Vars) -> Result<Preview, TemplateError> {
     })
 }
 
-/// Variables filled with sample data, for previews: the merchant's real brand, a sample
-/// customer and parcel, and details that fit the milestone.
-pub fn sample_vars(
-    milestone: Milestone,
+/// The sample customer, parcel and details previews render with.
+fn sample_parts(
     merchant: &Merchant,
     locale_tag: &str,
     now: chrono::DateTime<chrono::Utc>,
-) -> Vars {
+) -> (crate::model::Shipment, Details) {
     let today = now.date_naive();
     let mut shipment = crate::model::Shipment::registered(
         "shp_sample".into(),
@@ -923,10 +921,20 @@ pub fn sample_vars(
         signed_by: Some("A. SAMPLE".into()),
         location: None,
     };
-    let input = MessageInput {
+    (shipment, details)
+}
+
+fn sample_input<'a>(
+    milestone: Milestone,
+    shipment: &'a crate::model::Shipment,
+    details: &'a Details,
+    merchant: &'a Merchant,
+    today: NaiveDate,
+) -> MessageInput<'a> {
+    MessageInput {
         milestone,
-        details: &details,
-        shipment: &shipment,
+        details,
+        shipment,
         merchant,
         carrier_name: "UPS",
         tracking_url: "https://track.example.com/t/0123456789abcdef0123456789abcdef",
@@ -940,11 +948,70 @@ pub fn sample_vars(
             items_in_order: 3,
             others_delivered: false,
         }),
-    };
+    }
+}
+
+/// Variables filled with sample data, for previews: the merchant's real brand, a sample
+/// customer and parcel, and details that fit the milestone.
+pub fn sample_vars(
+    milestone: Milestone,
+    merchant: &Merchant,
+    locale_tag: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vars {
+    let (shipment, details) = sample_parts(merchant, locale_tag, now);
+    let input = sample_input(milestone, &shipment, &details, merchant, now.date_naive());
     vars(
         &input,
         resolve_locale(Some(locale_tag), &merchant.branding.default_locale),
     )
+}
+
+/// A message as a customer would get it, with sample data: the built-in copy, or the
+/// merchant's template over it. Email has a subject and HTML; an SMS only its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SampleMessage {
+    pub subject: Option<String>,
+    pub html: Option<String>,
+    pub text: String,
+}
+
+pub fn sample_message(
+    milestone: Milestone,
+    channel: crate::Channel,
+    merchant: &Merchant,
+    locale_tag: &str,
+    template: Option<&Override>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<SampleMessage, TemplateError> {
+    let (shipment, details) = sample_parts(merchant, locale_tag, now);
+    let input = sample_input(milestone, &shipment, &details, merchant, now.date_naive());
+    let locale = resolve_locale(Some(locale_tag), &merchant.branding.default_locale);
+    match channel {
+        crate::Channel::Email => {
+            let builtin = builtin_email(&input)?;
+            let email = match template {
+                Some(t) => override_email(t, &vars(&input, locale), builtin)?,
+                None => builtin,
+            };
+            Ok(SampleMessage {
+                subject: Some(email.subject),
+                html: Some(email.html),
+                text: email.text,
+            })
+        }
+        crate::Channel::Sms => {
+            let own = template
+                .map(|t| override_sms(t, &vars(&input, locale)))
+                .transpose()?
+                .flatten();
+            Ok(SampleMessage {
+                subject: None,
+                html: None,
+                text: own.unwrap_or_else(|| builtin_sms(&input)),
+            })
+        }
+    }
 }
 
 #[cfg(test)]

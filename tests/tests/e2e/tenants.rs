@@ -23,7 +23,7 @@ const PUBLIC: [(&str, &str); 6] = [
 ];
 
 /// The dashboard's routes, each aimed by merchant B's session at A's things below.
-const DASHBOARD: [(&str, &str); 11] = [
+const DASHBOARD: [(&str, &str); 16] = [
     ("GET", "/app"),
     ("GET", "/app/carriers"),
     ("GET", "/app/attention.csv"),
@@ -35,6 +35,17 @@ const DASHBOARD: [(&str, &str); 11] = [
     ("POST", "/app/shipments/{id}/handled"),
     ("POST", "/app/shipments/{id}/edit"),
     ("POST", "/app/shipments/{id}/erase"),
+    ("GET", "/app/settings"),
+    ("POST", "/app/settings"),
+    (
+        "GET",
+        "/app/settings/preview/{milestone}/{channel}/{locale}",
+    ),
+    (
+        "GET",
+        "/app/settings/preview/{milestone}/{channel}/{locale}/html",
+    ),
+    ("GET", "/app/settings/endpoints/{id}"),
 ];
 
 struct Tenants<'a> {
@@ -772,6 +783,28 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         assert_eq!(found.status, 200, "{search}");
         assert!(!found.body.contains(&shipment_id), "{search}");
     }
+    // A's endpoint and A's template are not B's; B's settings page shows B's own.
+    let a_endpoint = dashboard
+        .get(&format!("/app/settings/endpoints/{endpoint_id}"))
+        .await;
+    assert_eq!(a_endpoint.status, 404);
+    let settings = dashboard.get("/app/settings").await;
+    assert_eq!(settings.status, 200);
+    assert!(!settings.body.contains(&endpoint_id));
+    let preview = dashboard
+        .get("/app/settings/preview/delivered/sms/en")
+        .await;
+    assert_eq!(preview.status, 200);
+    assert!(!preview.body.contains("A's own words"));
+    let html = dashboard
+        .get("/app/settings/preview/delivered/email/en/html")
+        .await;
+    assert_eq!(html.status, 200);
+    // A form that changes nothing of A's: B's own settings, refused for B's unverified sender.
+    let b_settings = dashboard
+        .post("/app/settings", &[("brand_name", "Mallory")])
+        .await;
+    assert_eq!(b_settings.status, 422);
     // B's carrier page reads B's counters only (the unit tests tell the shops' figures apart).
     let carriers = dashboard.get("/app/carriers").await;
     assert_eq!(carriers.status, 200);

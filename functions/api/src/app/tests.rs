@@ -11,11 +11,13 @@ use afterclick_domain::analytics::{OutcomeCounters, TRANSIT_BUCKETS, Totals};
 use afterclick_domain::fakes::{self, MemoryStore};
 use afterclick_domain::model::{Channel, MilestoneReached, NotificationState};
 use afterclick_domain::ports::{
-    ApiKey, ApiKeyStore, Rating, RatingStore, SESSION_LIFETIME, Session, SessionStore,
-    ShipmentStore,
+    ApiKey, ApiKeyStore, MerchantStore, Rating, RatingStore, SESSION_LIFETIME, SendError,
+    SenderIdentities, Session, SessionStore, ShipmentStore,
 };
 use afterclick_domain::{Milestone, Shipment, Status};
 use chrono::Duration;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
 
 const KEY: &str = "ak_live_dashboard_test_key";
 const OTHER: &str = "m_other";
@@ -720,4 +722,167 @@ async fn carrier_performance_is_charted_and_tabled_for_the_months_asked() {
     let bad = b.get(&store, "/app/carriers?from=2026-13").await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("must be a month"));
+}
+
+/// Every sender is verified: the settings form can save.
+struct Verified;
+
+impl SenderIdentities for Verified {
+    async fn is_verified(&self, _address: &str) -> Result<bool, SendError> {
+        Ok(true)
+    }
+}
+
+/// Like `harness::call`, with verified senders.
+async fn call_verified(store: &MemoryStore, b: &Browser, uri: &str, body: &str) -> Page {
+    let mut app = crate::App::new(store.clone(), Verified, "https://track.example")
+        .with_rate_limit_pepper(harness::PEPPER);
+    app.clock = now;
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("cookie", &b.cookie)
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body.to_owned()))
+        .unwrap();
+    let response = crate::router(app).oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Page {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+fn settings_form(b: &Browser, brand: &str, colour: &str) -> String {
+    format!(
+        "csrf={}&brand_name={brand}&primary_color={colour}&accent_color=%23b45309\
+         &default_locale=de&sender_email=orders%40acme.example&logo_url=&reply_to=\
+         &sms_sender_id=&support_url=https%3A%2F%2Facme.example%2Fhelp&support_email=\
+         &channel_delivered_email=on&channel_out_for_delivery_sms=on\
+         &quiet_start=21%3A00&quiet_end=08%3A00&stall_after_hours=48&trending_late_percent=60\
+         &discount_code=&product_0_name=Pegs&product_0_url=https%3A%2F%2Facme.example%2Fpegs\
+         &product_0_image_url=https%3A%2F%2Fimg.acme.example%2Fpegs.jpg&product_0_price=4",
+        b.csrf
+    )
+}
+
+#[tokio::test]
+async fn settings_are_saved_with_the_apis_checks_and_a_bad_value_saves_nothing() {
+    let store = store().await;
+    let b = browser(&store).await;
+    let page = b.get(&store, "/app/settings").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("value=\"Acme Outdoor\""));
+    assert!(
+        page.body.contains("ops desk"),
+        "the keys are listed by name"
+    );
+
+    let bad = call_verified(
+        &store,
+        &b,
+        "/app/settings",
+        &settings_form(&b, "Nordlicht", "red"),
+    )
+    .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("primary_color"), "{}", bad.body);
+    assert!(
+        bad.body.contains("value=\"Nordlicht\""),
+        "what was typed is kept"
+    );
+    let stored = store.merchant(MERCHANT).await.unwrap().unwrap();
+    assert_eq!(stored.brand_name, "Acme Outdoor");
+
+    // Not through the dashboard: 403, nothing saved.
+    let forged = call(
+        &store,
+        "POST",
+        "/app/settings",
+        &[("cookie", &b.cookie), ("sec-fetch-site", "cross-site")],
+        &settings_form(&b, "Evil", "%23000000"),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+
+    let saved = call_verified(
+        &store,
+        &b,
+        "/app/settings",
+        &settings_form(&b, "Nordlicht", "%230f766e"),
+    )
+    .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(saved.header("location"), "/app/settings?saved=1");
+    let stored = store.merchant(MERCHANT).await.unwrap().unwrap();
+    assert_eq!(stored.brand_name, "Nordlicht");
+    assert_eq!(stored.branding.primary_color, "#0f766e");
+    assert_eq!(stored.branding.default_locale.to_string(), "de");
+    assert_eq!(stored.branding.recommendations.len(), 1);
+    assert_eq!(stored.branding.recommendations[0].name, "Pegs");
+    let channels: Vec<String> = stored
+        .channels
+        .iter()
+        .map(|(m, cs)| {
+            format!(
+                "{m}:{}",
+                cs.iter().map(|c| c.as_str()).collect::<Vec<_>>().join("+")
+            )
+        })
+        .collect();
+    assert_eq!(channels, ["out_for_delivery:sms", "delivered:email"]);
+    let shown = b.get(&store, "/app/settings?saved=1").await;
+    assert!(shown.body.contains("Saved."));
+}
+
+#[tokio::test]
+async fn every_milestone_is_previewed_in_every_locale_with_sample_data() {
+    let store = store().await;
+    let b = browser(&store).await;
+    let email = b
+        .get(&store, "/app/settings/preview/delivered/email/de")
+        .await;
+    assert_eq!(email.status, 200, "{}", email.body);
+    assert!(email.body.contains("built-in copy"));
+    assert!(email.body.contains("Subject:"));
+    assert!(
+        email
+            .body
+            .contains("/app/settings/preview/delivered/email/de/html")
+    );
+    // Both channels in all eight locales.
+    assert!(
+        email
+            .body
+            .matches("/app/settings/preview/delivered/")
+            .count()
+            >= 16
+    );
+    let sms = b
+        .get(&store, "/app/settings/preview/out_for_delivery/sms/ja")
+        .await;
+    assert_eq!(sms.status, 200);
+    assert!(!sms.body.contains("Subject:"));
+    let html = b
+        .get(&store, "/app/settings/preview/delivered/email/en/html")
+        .await;
+    assert_eq!(html.status, 200);
+    assert!(
+        html.header("content-security-policy")
+            .starts_with("sandbox;")
+    );
+    assert!(html.body.contains("Acme Outdoor"));
+    for unknown in [
+        "/app/settings/preview/lost/email/en",
+        "/app/settings/preview/delivered/fax/en",
+        "/app/settings/preview/delivered/email/xx",
+        "/app/settings/preview/delivered/sms/en/html",
+        "/app/settings/endpoints/we_unknown",
+    ] {
+        assert_eq!(b.get(&store, unknown).await.status, 404, "{unknown}");
+    }
 }

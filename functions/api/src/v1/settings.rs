@@ -65,7 +65,7 @@ fn default_trending_late_percent() -> u8 {
 }
 
 impl Settings {
-    fn of(m: &Merchant) -> Self {
+    pub(crate) fn of(m: &Merchant) -> Self {
         let b = &m.branding;
         Self {
             brand_name: m.brand_name.clone(),
@@ -270,10 +270,21 @@ pub async fn put<S: Store, V: SenderIdentities + 'static>(
     AuthedMerchant(merchant_id): AuthedMerchant,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Settings>, ApiError> {
-    let mut current = merchant(&app, &merchant_id).await?;
+    // The merchant first: an unknown one is a 404 whatever the body.
+    let current = merchant(&app, &merchant_id).await?;
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     require_json(&headers)?;
     let settings: Settings = parse_json(&body).map_err(ApiError::InvalidBody)?;
+    Ok(Json(save(&app, current, settings).await?))
+}
+
+/// Checks and saves a whole settings document (the sender must be on the merchant's own
+/// domains and a verified SES identity); the dashboard's settings form saves the same way.
+pub(crate) async fn save<S: Store, V: SenderIdentities + 'static>(
+    app: &App<S, V>,
+    mut current: Merchant,
+    settings: Settings,
+) -> Result<Settings, ApiError> {
     let sender = settings.sender_email.clone();
     if !current.owns_sender(&sender) {
         return Err(not_on_sender_domains());
@@ -296,7 +307,7 @@ pub async fn put<S: Store, V: SenderIdentities + 'static>(
         saved => saved?,
     }
     tracing::info!(merchant_id = %current.merchant_id, "settings saved");
-    Ok(Json(Settings::of(&current)))
+    Ok(Settings::of(&current))
 }
 
 #[cfg(test)]
