@@ -35,7 +35,7 @@ export AFTERCLICK_MOTO_SERVER := $(VENV)/bin/moto_server
 export AFTERCLICK_SCHEMATHESIS := $(VENV)/bin/schemathesis
 export AFTERCLICK_NODE_MODULES := $(BROWSER_DIR)/node_modules
 
-.PHONY: help tools run-tools run test test-shifted lint unit bench bench-load bench-edd bench-invoice build screenshots clean
+.PHONY: help tools run-tools run test test-shifted lint unit bench bench-load bench-edd bench-invoice bench-dashboard build screenshots clean
 
 help:
 	@echo "make run    - DynamoDB Local + moto + devstack, seeded with a demo merchant (Ctrl-C stops all)"
@@ -44,6 +44,7 @@ help:
 	@echo "make bench-edd  - delivery-date backtest: predicted ranges and trending-late alerts on generated histories (BENCH_EDD_ARGS)"
 	@echo "make bench-load - webhook -> notification latency, lost/duplicated/superseded messages and cost per 1,000 shipments at 30, 40 and 50 events/s (BENCH_LOAD_ARGS, LOAD_PROFILE=dev for the debug stack)"
 	@echo "make bench-invoice - a 10,000-row UPS and FedEx invoice read and audited: time and peak heap"
+	@echo "make bench-dashboard - every dashboard page timed with 10,000 shipments on DynamoDB Local: p50/p95/max"
 	@echo "make build  - one bootstrap.zip per Lambda function (cargo-lambda, release)"
 	@echo "make screenshots - the delivered email (de, ja) and the tracking page and the dashboard (375px, 1280px), by headless Chromium, into docs/"
 	@echo "make clean  - remove build output and .local/"
@@ -144,6 +145,12 @@ bench-edd:
 
 bench-invoice:
 	cargo run -q --profile load -p afterclick-app --example bench_invoice
+
+# The dashboard's pages with 10,000 shipments on DynamoDB Local (BENCH_DASHBOARD_ARGS:
+# --shipments N, --requests N).
+BENCH_DASHBOARD_ARGS ?=
+bench-dashboard: run-tools
+	RUST_LOG=error cargo run -q --profile load -p afterclick-e2e --bin bench-dashboard -- $(BENCH_DASHBOARD_ARGS)
 
 # Debian's Chromium and CJK fonts (for the Japanese email), installed on first use.
 screenshots: tools

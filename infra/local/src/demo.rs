@@ -218,3 +218,142 @@ async fn post_scan(
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     Ok(())
 }
+
+/// How many shipments the demo history has: enough for every dashboard page and chart.
+pub const HISTORY: usize = 240;
+const HISTORY_CARRIERS: [(&str, &str, i64); 5] = [
+    // carrier, service, usual transit days
+    ("ups", "UPS_GROUND", 3),
+    ("dhl_paket", "PAKET", 2),
+    ("fedex", "FEDEX_GROUND", 3),
+    ("usps", "PRIORITY", 4),
+    ("dpd", "CLASSIC", 2),
+];
+const HISTORY_COUNTRIES: [&str; 4] = ["DE", "FR", "NL", "US"];
+
+/// The `i`-th history shipment's scans (status, hours after it left, description), where
+/// it is going and when it was promised, from one rule table: most are delivered (one in
+/// seven late), the rest are the kinds of trouble a merchant watches for.
+fn history_scans(i: usize) -> (Vec<(&'static str, i64, &'static str)>, i64) {
+    let (_, _, usual) = HISTORY_CARRIERS[i % HISTORY_CARRIERS.len()];
+    let transit = usual + (i % 3) as i64 + if i.is_multiple_of(7) { 3 } else { 0 };
+    let promise_days = usual + 1;
+    let mut scans = vec![
+        ("info_received", -6, "Shipping label created"),
+        ("in_transit", 0, "Departed facility"),
+        ("in_transit", 20, "Arrived at facility"),
+    ];
+    let last_hours = transit * 24;
+    match i % 20 {
+        0 => scans.push(("exception", 30, "Address incomplete: contact the sender")),
+        1 => scans.push(("attempt_failed", 44, "Recipient not at home")),
+        2 => scans.push(("available_for_pickup", 40, "Ready at the pickup point")),
+        3 => scans.push(("returning_to_sender", 50, "Refused by recipient, returning")),
+        // Left, then nothing more: stalled once the quiet hours pass.
+        4 => {}
+        _ => {
+            scans.push(("out_for_delivery", last_hours - 6, "Out for delivery"));
+            scans.push(("delivered", last_hours, "Delivered"));
+        }
+    }
+    (scans, promise_days)
+}
+
+/// A few weeks of history for the demo merchant: [`HISTORY`] shipments registered through
+/// the API and scanned through signed generic webhooks (one delivery each, back-dated over
+/// the last four weeks), across five carriers and four countries. Idempotent: the same
+/// tracking numbers and webhook ids again change nothing. Returns how many it posted.
+pub async fn seed_history(info: &StackInfo, now: DateTime<Utc>) -> Result<usize, String> {
+    let http = reqwest::Client::new();
+    let secret = info
+        .webhook_secrets
+        .get("generic")
+        .ok_or("the demo merchant has no generic webhook secret")?;
+    for i in 0..HISTORY {
+        let (carrier, service, _) = HISTORY_CARRIERS[i % HISTORY_CARRIERS.len()];
+        let tracking_number = format!("DEMOHIST{i:04}");
+        // The oldest left four weeks ago, the newest today. The promise is the day after
+        // (at most 30 days back, as registration requires).
+        let (scans, promise_days) = history_scans(i);
+        let promised = (now - Duration::minutes(((HISTORY - i) * 160) as i64)
+            + Duration::days(promise_days))
+        .date_naive();
+        let locale = ["en", "de", "fr"][i % 3];
+        let response = http
+            .post(format!("{}/v1/shipments", info.api_url))
+            .bearer_auth(&info.api_key)
+            .json(&json!({
+                "tracking_number": tracking_number,
+                "carrier": carrier,
+                "service": service,
+                "destination_country": HISTORY_COUNTRIES[i % HISTORY_COUNTRIES.len()],
+                "order_number": format!("HIST-{}", 5000 + i),
+                "promised_delivery_date": promised.to_string(),
+                "customer": {
+                    "name": format!("Demo Customer {i}"),
+                    "email": format!("customer{i}@example.com"),
+                    "locale": locale,
+                    "timezone": "Europe/Berlin"
+                }
+            }))
+            .send()
+            .await
+            .map_err(|e| format!("registering a history shipment: {e}"))?;
+        if !response.status().is_success() {
+            return Err(format!(
+                "registering a history shipment: {}",
+                response.status()
+            ));
+        }
+        // Times from the stored registration: a kept database gets the same scans again.
+        let shipment: Value = response.json().await.map_err(|e| e.to_string())?;
+        let registered: DateTime<Utc> = shipment["created_at"]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .ok_or("the registration response has no created_at")?;
+        let left = registered - Duration::minutes(((HISTORY - i) * 160) as i64);
+        let promised = shipment["promised_delivery_date"]
+            .as_str()
+            .map_or_else(|| promised.to_string(), str::to_owned);
+        let events: Vec<Value> = scans
+            .iter()
+            .filter(|(_, hours, _)| left + Duration::hours(*hours) < registered)
+            .map(|(status, hours, description)| {
+                json!({
+                    "occurred_at": (left + Duration::hours(*hours)).to_rfc3339(),
+                    "status": status,
+                    "description": description,
+                    "location": "Hub",
+                    "estimated_delivery": promised,
+                })
+            })
+            .collect();
+        let body = serde_json::to_vec(&json!({
+            "tracking_number": tracking_number,
+            "carrier": carrier,
+            "events": events
+        }))
+        .map_err(|e| e.to_string())?;
+        let id = format!("msg_demo_history_{tracking_number}");
+        let timestamp = Utc::now().timestamp();
+        let signature = afterclick_domain::signature::sign(secret, &id, timestamp, &body)
+            .map_err(|e| e.to_string())?;
+        let response = http
+            .post(format!(
+                "{}/webhooks/generic/{}",
+                info.api_url, info.merchant_id
+            ))
+            .header("content-type", "application/json")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signature)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| format!("posting a history delivery: {e}"))?;
+        if !response.status().is_success() {
+            return Err(format!("posting a history delivery: {}", response.status()));
+        }
+    }
+    Ok(HISTORY)
+}

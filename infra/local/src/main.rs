@@ -81,6 +81,16 @@ async fn run() -> Result<(), String> {
     for demo in &demos {
         println!("demo tracking page ({}): {}", demo.story, demo.url);
     }
+    // Weeks of history for the dashboard, in the background: the stack is usable meanwhile.
+    let history_info = stack.info.clone();
+    tokio::spawn(async move {
+        match afterclick_devstack::demo::seed_history(&history_info, chrono::Utc::now()).await {
+            Ok(n) => println!(
+                "demo history: {n} shipments over four weeks, five carriers (see the dashboard)"
+            ),
+            Err(err) => eprintln!("demo history not seeded: {err}"),
+        }
+    });
     println!(
         "merchant dashboard: {}/app (sign in with the demo API key: $AFTERCLICK_API_KEY in .local/devstack.env)",
         stack.info.api_url

@@ -231,3 +231,60 @@ async fn the_demo_key_is_kept_across_restarts_and_never_piles_up() {
     assert_eq!(status_of(&third), "active");
     stack.devstack.stop().await;
 }
+
+/// `make run`'s weeks of history: every dashboard page has something to show, and seeding
+/// it again (a kept database) adds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_history_fills_the_dashboard_once() {
+    let stack = Stack::start().await;
+    let info = stack.info().clone();
+    let seeded = afterclick_devstack::demo::seed_history(&info, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(seeded, afterclick_devstack::demo::HISTORY);
+    stack.devstack.settle().await;
+    let dashboard = crate::dashboard::Dashboard::sign_in(&stack, &info.api_key).await;
+
+    let home = dashboard.get("/app").await;
+    assert_eq!(home.status, 200);
+    // One of each kind of trouble (the rule table's rows 0 to 3).
+    for reason in ["Exception", "Failed attempt", "Returning to sender"] {
+        assert!(home.body.contains(reason), "no {reason} on the watchlist");
+    }
+    let carriers = dashboard.get("/app/carriers").await;
+    for name in [">UPS<", ">FedEx<", ">USPS<", ">DHL Paket<", ">DPD<"] {
+        assert!(
+            carriers.body.contains(name),
+            "{name} missing from the carriers page"
+        );
+    }
+    let count = |body: &str| body.matches("/app/shipments/shp_").count();
+    let listed = count(&dashboard.get("/app/shipments?q=HIST-5007").await.body);
+    assert_eq!(listed, 1);
+
+    let events_before = stack
+        .send(
+            stack
+                .http
+                .get(stack.url("/v1/shipments?order_number=HIST-5100"))
+                .bearer_auth(&info.api_key),
+        )
+        .await;
+    afterclick_devstack::demo::seed_history(&info, Utc::now())
+        .await
+        .unwrap();
+    stack.devstack.settle().await;
+    let events_after = stack
+        .send(
+            stack
+                .http
+                .get(stack.url("/v1/shipments?order_number=HIST-5100"))
+                .bearer_auth(&info.api_key),
+        )
+        .await;
+    assert_eq!(
+        events_before.body, events_after.body,
+        "seeding again changed nothing"
+    );
+    stack.devstack.stop().await;
+}
