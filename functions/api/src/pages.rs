@@ -150,6 +150,9 @@ pub struct Brand {
     pub support_link: Option<String>,
     #[serde(skip)]
     image_origins: Vec<String>,
+    /// The merchant's sites that may frame the page (none: no site may).
+    #[serde(skip)]
+    frame_ancestors: Vec<String>,
 }
 
 impl Brand {
@@ -171,6 +174,7 @@ impl Brand {
             on_white: palette.on_white,
             support_link,
             image_origins: Vec::new(),
+            frame_ancestors: b.embed_origins.clone(),
         };
         if let Some(logo) = brand.logo_url.clone() {
             brand.allow_image(&logo);
@@ -189,6 +193,7 @@ impl Brand {
             on_white: palette.on_white,
             support_link: None,
             image_origins: Vec::new(),
+            frame_ancestors: Vec::new(),
         }
     }
 
@@ -314,9 +319,15 @@ pub fn respond<T: Serialize>(
         .chain(chrome.brand.image_origins.iter().cloned())
         .collect::<Vec<_>>()
         .join(" ");
+    // Framed only by the merchant's own sites, when it named some (the embeddable widget).
+    let ancestors = if chrome.brand.frame_ancestors.is_empty() {
+        "'none'".to_owned()
+    } else {
+        chrome.brand.frame_ancestors.join(" ")
+    };
     let csp = format!(
         "default-src 'none'; img-src {images}; style-src 'sha256-{hash}'; form-action 'self'; \
-         base-uri 'none'; frame-ancestors 'none'"
+         base-uri 'none'; frame-ancestors {ancestors}"
     );
     let mut response = (status, html).into_response();
     let headers = response.headers_mut();
@@ -338,7 +349,11 @@ pub fn respond<T: Serialize>(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // `frame-ancestors` supersedes it where both are known; kept for old browsers when
+    // no site may frame the page.
+    if chrome.brand.frame_ancestors.is_empty() {
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     if let Ok(value) = HeaderValue::from_str(&csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }

@@ -581,6 +581,10 @@ pub struct Branding {
     /// `recommendations`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub recommendations_by_item: BTreeMap<String, Vec<Product>>,
+    /// The shop's own sites (`https://host`) that may show the tracking page and the order
+    /// lookup in an iframe (CSP `frame-ancestors`); none: no site may.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embed_origins: Vec<String>,
 }
 
 impl Branding {
@@ -622,6 +626,7 @@ impl Default for Branding {
             discount_code: None,
             recommendations: Vec::new(),
             recommendations_by_item: BTreeMap::new(),
+            embed_origins: Vec::new(),
         }
     }
 }

@@ -94,6 +94,8 @@ struct SettingsPage {
     connections: Vec<ConnectionRow>,
     error: Option<String>,
     saved: bool,
+    /// The order lookup in an iframe, to paste on the shop's own pages.
+    snippet: String,
 }
 
 async fn page<S: Store, V>(
@@ -190,6 +192,10 @@ async fn page<S: Store, V>(
         settings: shown,
         error,
         saved,
+        snippet: format!(
+            "<iframe src=\"{}/lookup/{}\" title=\"Track your order\" width=\"100%\" height=\"560\" style=\"border:0\"></iframe>",
+            app.public_base_url, who.merchant_id
+        ),
     };
     let frame = Frame::new(who, "Settings", "settings");
     respond(status, "app_settings.html", &frame, &page)
@@ -269,6 +275,15 @@ fn document(current: &Settings, posted: &Posted) -> Value {
         })
         .collect();
     doc["recommendations"] = Value::Array(products);
+    if form.has("embed_origins") {
+        let sites: Vec<Value> = form
+            .get("embed_origins")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(|s| Value::String(s.to_owned()))
+            .collect();
+        doc["embed_origins"] = Value::Array(sites);
+    }
     doc
 }
 

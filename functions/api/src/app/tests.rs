@@ -886,3 +886,44 @@ async fn every_milestone_is_previewed_in_every_locale_with_sample_data() {
         assert_eq!(b.get(&store, unknown).await.status, 404, "{unknown}");
     }
 }
+
+#[tokio::test]
+async fn the_shops_own_sites_may_frame_its_customer_pages_and_no_other() {
+    let store = store().await;
+    let b = browser(&store).await;
+    let framed = || async {
+        let page = call(&store, "GET", &format!("/lookup/{MERCHANT}"), &[], "").await;
+        (
+            page.header("content-security-policy").to_owned(),
+            page.header("x-frame-options").to_owned(),
+        )
+    };
+    let (csp, xfo) = framed().await;
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(xfo, "DENY");
+
+    let form = settings_form(&b, "Acme", "%230f766e")
+        + "&embed_origins=https%3A%2F%2Fshop.example%0D%0Ahttps%3A%2F%2Fwww.shop.example";
+    let saved = call_verified(&store, &b, "/app/settings", &form).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (csp, xfo) = framed().await;
+    assert!(
+        csp.contains("frame-ancestors https://shop.example https://www.shop.example"),
+        "{csp}"
+    );
+    assert_eq!(xfo, "", "X-Frame-Options would forbid what the CSP allows");
+    let settings = b.get(&store, "/app/settings").await;
+    assert!(settings.body.contains(&format!(
+        "&lt;iframe src=&quot;https://track.example/lookup/{MERCHANT}&quot;"
+    )));
+
+    let path = settings_form(&b, "Acme", "%230f766e")
+        + "&embed_origins=https%3A%2F%2Fshop.example%2Faccount";
+    let refused = call_verified(&store, &b, "/app/settings", &path).await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("embed_origins[0]"),
+        "{}",
+        refused.body
+    );
+}

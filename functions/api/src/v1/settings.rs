@@ -58,6 +58,36 @@ pub struct Settings {
     /// Risk of missing the promise (percent) from which a shipment is trending late.
     #[serde(default = "default_trending_late_percent")]
     pub trending_late_percent: u8,
+    /// The shop's sites that may embed the tracking page and the order lookup.
+    #[serde(default)]
+    pub embed_origins: Vec<String>,
+}
+
+/// Sites one shop may let embed its pages.
+pub const MAX_EMBED_ORIGINS: usize = 10;
+
+/// `https://host[:port]`, lower case, nothing after: what a CSP `frame-ancestors` source
+/// names exactly.
+fn origin(field: &str, value: &str) -> Result<String, FieldError> {
+    let bad = || FieldError::new(field, "must be a site's origin, https://host (no path)");
+    let lower = value.trim().to_ascii_lowercase();
+    let authority = lower.strip_prefix("https://").ok_or_else(bad)?;
+    let (host, port) = match authority.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    let host_ok = !host.is_empty()
+        && host.len() <= 253
+        && host.contains('.')
+        && host
+            .split('.')
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
+    if host_ok && port_ok {
+        Ok(lower)
+    } else {
+        Err(bad())
+    }
 }
 
 fn default_trending_late_percent() -> u8 {
@@ -94,6 +124,7 @@ impl Settings {
             recommendations_by_item: b.recommendations_by_item.clone(),
             stall_after_hours: m.stall_after_hours,
             trending_late_percent: m.trending_late_percent,
+            embed_origins: b.embed_origins.clone(),
         }
     }
 }
@@ -226,6 +257,20 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
             "must be a percentage between 10 and 95",
         ));
     }
+    if s.embed_origins.len() > MAX_EMBED_ORIGINS {
+        return Err(FieldError::new(
+            "embed_origins",
+            format!("must hold at most {MAX_EMBED_ORIGINS} sites"),
+        ));
+    }
+    let mut embed_origins = s
+        .embed_origins
+        .iter()
+        .enumerate()
+        .map(|(i, o)| origin(&format!("embed_origins[{i}]"), o))
+        .collect::<Result<Vec<_>, _>>()?;
+    embed_origins.sort();
+    embed_origins.dedup();
     merchant.stall_after_hours = s.stall_after_hours;
     merchant.trending_late_percent = s.trending_late_percent;
     merchant.branding = Branding {
@@ -239,6 +284,7 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
         discount_code: s.discount_code,
         recommendations: s.recommendations,
         recommendations_by_item: s.recommendations_by_item,
+        embed_origins,
     };
     Ok(())
 }
@@ -313,6 +359,30 @@ pub(crate) async fn save<S: Store, V: SenderIdentities + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embedding_sites_are_origins_only() {
+        for good in ["https://shop.example", "HTTPS://Shop.Example:8443"] {
+            assert!(origin("embed_origins[0]", good).is_ok(), "{good}");
+        }
+        assert_eq!(
+            origin("f", "HTTPS://Shop.Example:8443").unwrap(),
+            "https://shop.example:8443"
+        );
+        for bad in [
+            "http://shop.example",
+            "https://shop.example/",
+            "https://shop.example/account",
+            "https://*.shop.example",
+            "https://shop.example 'unsafe-inline'",
+            "https://localhost",
+            "https://shop.example:0",
+            "javascript:alert(1)",
+        ] {
+            let err = origin("embed_origins[0]", bad).unwrap_err();
+            assert_eq!(err.field, "embed_origins[0]", "{bad}");
+        }
+    }
 
     #[test]
     fn recommendations_by_item_are_checked_like_the_list_and_saved() {
