@@ -88,6 +88,7 @@ const pages = [
   ["shipments", "/app/shipments"],
   ["shipment", `/app/shipments/${shipmentId}`],
   ["carriers", "/app/carriers"],
+  ["pages", "/app/pages"],
   ["settings", "/app/settings"],
   ["preview", "/app/settings/preview/delayed/email/de"],
 ];

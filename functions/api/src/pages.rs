@@ -5,6 +5,7 @@
 //! a CSP allowing only this origin and the merchant's image hosts, no referrer).
 
 pub mod colour;
+pub mod go;
 pub mod lookup;
 mod path;
 pub mod rating;
@@ -82,6 +83,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "app_endpoint.html",
         include_str!("../templates/app/endpoint.html.j2"),
+    ),
+    (
+        "app_pages.html",
+        include_str!("../templates/app/pages.html.j2"),
     ),
 ];
 
@@ -174,7 +179,7 @@ impl Brand {
             on_white: palette.on_white,
             support_link,
             image_origins: Vec::new(),
-            frame_ancestors: b.embed_origins.clone(),
+            frame_ancestors: Vec::new(),
         };
         if let Some(logo) = brand.logo_url.clone() {
             brand.allow_image(&logo);
@@ -195,6 +200,13 @@ impl Brand {
             image_origins: Vec::new(),
             frame_ancestors: Vec::new(),
         }
+    }
+
+    /// The merchant's own sites may frame this page (the tracking page and the order
+    /// lookup: the embeddable widget); every other page stays unframeable.
+    pub fn framed_by_shop(mut self, merchant: &Merchant) -> Self {
+        self.frame_ancestors = merchant.branding.embed_origins.clone();
+        self
     }
 
     /// Lets the page load this image (its host joins the CSP); false if it may not.
@@ -404,6 +416,19 @@ pub fn not_found(asked: &Asked) -> Result<Response, ApiError> {
         words.not_found_title,
         words.not_found_body,
     )
+}
+
+/// Counts what a customer did on a merchant's page (`afterclick_domain::page_stats`). A
+/// counter that cannot be written is logged, never the customer's problem.
+pub async fn count<S: crate::Store, V>(
+    app: &crate::App<S, V>,
+    merchant_id: &str,
+    event: afterclick_domain::page_stats::PageEvent,
+) {
+    let day = (app.clock)().date_naive();
+    if let Err(err) = app.store.count_page_event(merchant_id, day, event).await {
+        tracing::warn!(merchant_id = %merchant_id, event = event.as_str(), error = %err, "page counter not written");
+    }
 }
 
 /// Tracking tokens are 128 random bits in lowercase hex; anything else cannot match and is

@@ -4,8 +4,8 @@
 use afterclick_domain::ports::{
     AnalyticsStore, ApiKeyStore, ConsentStore, DeliveryStore, EndpointStore, EventStore,
     IdempotencyStore, IntegrationStore, InvoiceStore, MerchantStore, OrderLookup, OrderStore,
-    RateLimiter, RatingStore, SecretBox, SessionStore, ShipmentAdmin, ShipmentList, ShipmentStore,
-    TemplateStore, WebhookSecretStore,
+    PageStatsStore, RateLimiter, RatingStore, SecretBox, SessionStore, ShipmentAdmin, ShipmentList,
+    ShipmentStore, TemplateStore, WebhookSecretStore,
 };
 use chrono::{DateTime, Utc};
 
@@ -78,8 +78,9 @@ port_group!(
 );
 
 port_group!(
-    /// What the customer-facing pages need: delivery ratings, order lookup, rate limits.
-    PublicPages: RatingStore + OrderLookup + RateLimiter
+    /// What the customer-facing pages need: delivery ratings, order lookup, rate limits,
+    /// page analytics.
+    PublicPages: RatingStore + OrderLookup + RateLimiter + PageStatsStore
 );
 
 port_group!(

@@ -236,7 +236,8 @@ const HISTORY_COUNTRIES: [&str; 4] = ["DE", "FR", "NL", "US"];
 /// seven late), the rest are the kinds of trouble a merchant watches for.
 fn history_scans(i: usize) -> (Vec<(&'static str, i64, &'static str)>, i64) {
     let (_, _, usual) = HISTORY_CARRIERS[i % HISTORY_CARRIERS.len()];
-    let transit = usual + (i % 3) as i64 + if i.is_multiple_of(7) { 3 } else { 0 };
+    // On the promised day or the day before; one in seven three days later.
+    let transit = usual + (i % 2) as i64 + if i.is_multiple_of(7) { 3 } else { 0 };
     let promise_days = usual + 1;
     let mut scans = vec![
         ("info_received", -6, "Shipping label created"),
@@ -312,9 +313,9 @@ pub async fn seed_history(info: &StackInfo, now: DateTime<Utc>) -> Result<usize,
             .and_then(|t| t.parse().ok())
             .ok_or("the registration response has no created_at")?;
         let left = registered - Duration::minutes(((HISTORY - i) * 160) as i64);
-        let promised = shipment["promised_delivery_date"]
-            .as_str()
-            .map_or_else(|| promised.to_string(), str::to_owned);
+        // The carrier's own estimate: its usual transit, a day sooner than the promise.
+        let (_, _, usual) = HISTORY_CARRIERS[i % HISTORY_CARRIERS.len()];
+        let estimate = (left + Duration::days(usual)).date_naive().to_string();
         let events: Vec<Value> = scans
             .iter()
             .filter(|(_, hours, _)| left + Duration::hours(*hours) < registered)
@@ -324,7 +325,7 @@ pub async fn seed_history(info: &StackInfo, now: DateTime<Utc>) -> Result<usize,
                     "status": status,
                     "description": description,
                     "location": "Hub",
-                    "estimated_delivery": promised,
+                    "estimated_delivery": estimate,
                 })
             })
             .collect();

@@ -36,6 +36,7 @@ mod merchants;
 mod notifications;
 mod orders;
 mod outcomes;
+mod page_stats;
 mod reads;
 mod secrets_at_rest;
 mod sessions;

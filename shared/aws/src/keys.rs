@@ -28,6 +28,7 @@
 //! | unmatched numbers | `INV#{merchant_id}#{invoice_id}` | `U#{digest}#{chunk, 5 digits}` | `invoice_unmatched` |
 //! | guarantee table   | `M#{merchant_id}`          | `GUARANTEES`                | `guarantees`   |
 //! | dashboard session | `SESSION#{sha256(token)}`  | `SESSION`                   | `session`      |
+//! | page analytics    | `M#{merchant_id}`          | `PAGES#{yyyy-mm-dd}`        | `page_stats`   |
 //!
 //! `{moment}` is a milestone with its instance (`exception#address_issue`), so each
 //! occurrence of a milestone has its own notification per channel.
@@ -93,6 +94,8 @@
 //!
 //! Access patterns:
 //! - API key -> merchant: GetItem `KEY#..`.
+//! - page analytics of a merchant for days: Query `M#..` with `SK BETWEEN "PAGES#{from}"
+//!   AND "PAGES#{to}"`; counting is `ADD` on the day's item.
 //! - dashboard session: GetItem `SESSION#..`, then the key it names (`KEY#..`); expiry is
 //!   checked in code (TTL tidies up).
 //! - a merchant's API keys: Query `M#..` with `begins_with(SK, "APIKEY#")`.
@@ -172,6 +175,7 @@ pub mod types {
     pub const INVOICE_UNMATCHED: &str = "invoice_unmatched";
     pub const GUARANTEES: &str = "guarantees";
     pub const SESSION: &str = "session";
+    pub const PAGE_STATS: &str = "page_stats";
 }
 
 pub const INVOICE_PREFIX: &str = "INVOICE#";
@@ -242,6 +246,13 @@ pub fn merchant_pk(merchant_id: &str) -> String {
 
 pub fn shipment_ref_sk(shipment_id: &str) -> String {
     format!("SID#{shipment_id}")
+}
+
+pub const PAGES_PREFIX: &str = "PAGES#";
+
+/// A merchant's page counters of one day: fixed-width dates, so a range is one Query.
+pub fn pages_sk(day: chrono::NaiveDate) -> String {
+    format!("{PAGES_PREFIX}{}", day.format("%Y-%m-%d"))
 }
 
 pub fn session_pk(token_hash: &str) -> String {

@@ -120,18 +120,62 @@ pub fn in_status_for(s: &Shipment, now: DateTime<Utc>) -> Option<Duration> {
     s.status_at.map(|at| now - at)
 }
 
+/// When the current occurrence of a reason began: the status's time for the status
+/// reasons, the moment's for delays, stalls and trending late (the newest of them).
+pub fn reason_since(s: &Shipment, reason: Reason) -> Option<DateTime<Utc>> {
+    let newest = |milestone: Milestone| {
+        s.milestones
+            .iter()
+            .filter(|(key, _)| Moment::parse_key(key).is_some_and(|m| m.milestone == milestone))
+            .map(|(_, reached)| reached.at)
+            .max()
+    };
+    match reason {
+        Reason::Exception | Reason::AttemptFailed | Reason::AtPickup | Reason::Returning => {
+            s.status_at
+        }
+        Reason::Delayed => newest(Milestone::Delayed),
+        Reason::Stalled => newest(Milestone::Stalled),
+        Reason::TrendingLate => newest(Milestone::TrendingLate),
+    }
+}
+
+/// Whether the merchant handled this occurrence of the reason: marked handled for it, and
+/// it began no later than that (a new exception, stall or delay after it counts again).
+fn is_handled(s: &Shipment, reason: Reason) -> bool {
+    s.handled.as_ref().is_some_and(|h| {
+        h.reasons.contains(&reason) && reason_since(s, reason).is_none_or(|since| since <= h.at)
+    })
+}
+
 /// The reasons that count now: a pickup once it has waited [`PICKUP_WAIT_DAYS`], and none
-/// the merchant already handled.
+/// whose current occurrence the merchant already handled.
 pub fn open_reasons(s: &Shipment, now: DateTime<Utc>) -> Vec<Reason> {
-    let handled: &[Reason] = s.handled.as_ref().map_or(&[], |h| &h.reasons);
     watch_reasons(s)
         .into_iter()
         .filter(|r| {
             *r != Reason::AtPickup
                 || in_status_for(s, now).is_some_and(|d| d >= Duration::days(PICKUP_WAIT_DAYS))
         })
-        .filter(|r| !handled.contains(r))
+        .filter(|r| !is_handled(s, *r))
         .collect()
+}
+
+/// What "mark handled" records: the reasons shown now, and those handled before that
+/// still hold (a pickup not yet shown is not handled by handling a delay).
+pub fn handle(s: &Shipment, by: &str, now: DateTime<Utc>) -> Handled {
+    let current = watch_reasons(s);
+    let mut reasons: Vec<Reason> = open_reasons(s, now);
+    if let Some(h) = &s.handled {
+        reasons.extend(h.reasons.iter().filter(|r| current.contains(r)));
+    }
+    reasons.sort();
+    reasons.dedup();
+    Handled {
+        by: by.to_owned(),
+        at: now,
+        reasons,
+    }
 }
 
 /// `ada.lovelace@example.com` -> `a***@example.com`: enough to recognise, not to copy.
@@ -145,15 +189,15 @@ pub fn mask_email(email: &str) -> String {
     }
 }
 
-/// `+4915112345678` -> `+49 *** 5678`: the country and the last four digits.
+/// `+4915112345678` -> `*** 5678`: the last four digits only (country codes are one to
+/// three digits; guessing where one ends would show part of the number).
 pub fn mask_phone(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
     if digits.len() < 6 {
         return "***".to_owned();
     }
     let tail: String = digits[digits.len() - 4..].iter().collect();
-    let country: String = digits.iter().take(2).collect();
-    format!("+{country} *** {tail}")
+    format!("*** {tail}")
 }
 
 /// The newest moment the customer was told about, with when it happened.
@@ -307,14 +351,29 @@ mod tests {
         assert_eq!(open_reasons(&s, at(5, 9)), vec![Reason::AtPickup]);
 
         let mut s = shipment(Status::Exception);
-        s.handled = Some(Handled {
-            by: "ops".into(),
-            at: at(3, 9),
-            reasons: vec![Reason::Exception],
-        });
+        s.handled = Some(handle(&s, "ops", at(3, 9)));
+        assert_eq!(s.handled.as_ref().unwrap().reasons, vec![Reason::Exception]);
         assert!(open_reasons(&s, at(3, 10)).is_empty());
         reach(&mut s, "delayed#overdue-2031-03-04", at(5, 0), true);
         assert_eq!(open_reasons(&s, at(5, 1)), vec![Reason::Delayed]);
+        // A new exception after the merchant handled the first one counts again.
+        s.status_at = Some(at(6, 9));
+        assert_eq!(
+            open_reasons(&s, at(6, 10)),
+            vec![Reason::Exception, Reason::Delayed]
+        );
+    }
+
+    #[test]
+    fn handling_a_delay_does_not_handle_a_pickup_not_yet_shown() {
+        let mut s = shipment(Status::AvailableForPickup);
+        reach(&mut s, "delayed#overdue-2031-03-01", at(2, 0), true);
+        // Day one at the pickup point: only the delay is shown, and handled.
+        s.handled = Some(handle(&s, "ops", at(3, 9)));
+        assert_eq!(s.handled.as_ref().unwrap().reasons, vec![Reason::Delayed]);
+        assert!(open_reasons(&s, at(3, 10)).is_empty());
+        // Three days later the uncollected parcel is shown.
+        assert_eq!(open_reasons(&s, at(5, 9)), vec![Reason::AtPickup]);
     }
 
     #[test]
@@ -340,7 +399,8 @@ mod tests {
     fn contacts_are_masked() {
         assert_eq!(mask_email("ada.lovelace@example.com"), "a***@example.com");
         assert_eq!(mask_email("nonsense"), "***");
-        assert_eq!(mask_phone("+4915112345678"), "+49 *** 5678");
+        assert_eq!(mask_phone("+4915112345678"), "*** 5678");
+        assert_eq!(mask_phone("+12025550123"), "*** 0123");
         assert_eq!(mask_phone("+12"), "***");
     }
 

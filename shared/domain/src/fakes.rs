@@ -21,6 +21,7 @@ mod analytics;
 mod credentials;
 mod invoices;
 mod orders;
+mod page_stats;
 mod sessions;
 mod shipments;
 
@@ -47,6 +48,7 @@ struct State {
     orders: orders::OrderState,
     invoices: invoices::InvoiceState,
     sessions: HashMap<String, crate::ports::Session>,
+    page_stats: BTreeMap<(String, chrono::NaiveDate), BTreeMap<crate::page_stats::PageEvent, u64>>,
     /// The sweeper's wake-ups standing on notifications (`woken_at`).
     woken: BTreeMap<(ShipmentKey, String), DateTime<Utc>>,
     /// Every wake-up made, in order: what the stream would carry to notify and dispatch.

@@ -17,6 +17,7 @@ pub mod milestone;
 pub mod model;
 pub mod orders;
 pub mod outgoing;
+pub mod page_stats;
 pub mod platforms;
 pub mod ports;
 pub mod providers;

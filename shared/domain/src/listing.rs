@@ -217,13 +217,15 @@ impl ShipmentQuery {
             time(self.updated_to),
             self.order_number.clone().unwrap_or_default(),
             self.customer_email.clone().unwrap_or_default(),
-            flag(self.watch),
-            self.reason
-                .map(|r| r.as_str().to_owned())
-                .unwrap_or_default(),
+        ];
+        // The dashboard's filters only when set, so cursors issued before they existed
+        // still resume.
+        let dashboard = [
+            self.watch.map(|w| format!("watch={w}")),
+            self.reason.map(|r| format!("reason={}", r.as_str())),
         ];
         let mut hasher = Sha256::new();
-        for part in parts {
+        for part in parts.into_iter().chain(dashboard.into_iter().flatten()) {
             hasher.update(part.as_bytes());
             hasher.update([0u8]);
         }

@@ -36,6 +36,8 @@ mod invoices;
 pub use invoices::*;
 mod sessions;
 pub use sessions::*;
+mod page_stats;
+pub use page_stats::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {

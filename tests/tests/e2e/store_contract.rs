@@ -712,8 +712,6 @@ async fn an_invoice_import_is_saved_once_and_its_claims_read_by_deadline(store: 
     assert_eq!(store.guarantees(&other).await.unwrap(), None);
 }
 
-/// Each behaviour as two tests: `memory::<name>` on the fake, `dynamodb::<name>` on a fresh
-/// table of DynamoDB Local.
 async fn a_session_is_created_once_read_and_ended(store: impl Store) {
     let hash = unique("session_hash_");
     let session = Session {
@@ -793,6 +791,8 @@ async fn the_watchlist_holds_every_reason_and_attention_only_delays(store: impl 
     assert_eq!(listed(attention).await, ["1ZWLDELAY"]);
 }
 
+/// Each behaviour as two tests: `memory::<name>` on the fake, `dynamodb::<name>` on a fresh
+/// table of DynamoDB Local.
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod memory {

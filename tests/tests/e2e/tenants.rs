@@ -13,9 +13,10 @@ use std::collections::BTreeSet;
 
 /// Routes that take no API key: the document itself, and pages reached by an unguessable
 /// token; the lookup form is checked below with A's order on B's form.
-const PUBLIC: [(&str, &str); 6] = [
+const PUBLIC: [(&str, &str); 7] = [
     ("GET", "/v1/openapi.json"),
     ("GET", "/t/{token}"),
+    ("GET", "/t/{token}/go/{target}"),
     ("POST", "/t/{token}/rating"),
     ("GET", "/u/{token}"),
     ("POST", "/u/{token}"),
@@ -23,8 +24,9 @@ const PUBLIC: [(&str, &str); 6] = [
 ];
 
 /// The dashboard's routes, each aimed by merchant B's session at A's things below.
-const DASHBOARD: [(&str, &str); 16] = [
+const DASHBOARD: [(&str, &str); 17] = [
     ("GET", "/app"),
+    ("GET", "/app/pages"),
     ("GET", "/app/carriers"),
     ("GET", "/app/attention.csv"),
     ("GET", "/app/sign-in"),

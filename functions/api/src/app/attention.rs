@@ -8,7 +8,7 @@ use super::{AppError, Frame, PAGE_ROWS, age, encode, milestone_label, respond, s
 use crate::{App, Store};
 use afterclick_domain::Shipment;
 use afterclick_domain::attention::{
-    Handled, Reason, last_told, masked_contact, open_reasons, watch_reasons, watchlist_csv,
+    Reason, handle, last_told, masked_contact, open_reasons, watch_reasons, watchlist_csv,
 };
 use afterclick_domain::ids::Id;
 use afterclick_domain::listing::{ShipmentQuery, decode_cursor, encode_cursor};
@@ -23,8 +23,10 @@ use std::sync::Arc;
 /// Store pages one request reads to fill a page of rows (handled ones and pickups not yet
 /// overdue are on the index but not shown).
 const MAX_READS: usize = 5;
-/// Rows in one CSV export.
+/// Rows in one CSV export, read in at most this many listing calls (each at most 10 Query
+/// pages): a bound on what one request may read.
 const CSV_ROWS: usize = 5_000;
+const CSV_READS: usize = 50;
 const EDIT_ATTEMPTS: usize = 3;
 
 /// The page's filters, parsed once; a value that cannot be one is named, not guessed.
@@ -35,6 +37,9 @@ struct Filters {
     min_age_days: Option<u32>,
     include_handled: bool,
     cursor: Option<String>,
+    /// The time "older than" was measured from on the first page, so the next pages
+    /// continue the same listing (seconds since the epoch, never after now).
+    as_of: Option<DateTime<Utc>>,
     errors: Vec<String>,
 }
 
@@ -63,22 +68,45 @@ impl Filters {
                 },
                 "handled" => f.include_handled = value == "show",
                 "cursor" => f.cursor = Some(value.to_owned()),
+                "as_of" => {
+                    f.as_of = value
+                        .parse::<i64>()
+                        .ok()
+                        .and_then(|secs| DateTime::from_timestamp(secs, 0));
+                }
                 _ => {}
             }
         }
         f
     }
 
+    /// What "older than" is measured from: the first page's time, else now.
+    fn base(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.as_of.filter(|t| *t <= now).unwrap_or(now)
+    }
+
     fn query(&self, now: DateTime<Utc>) -> ShipmentQuery {
+        let base = self.base(now);
         ShipmentQuery {
             watch: Some(true),
             reason: self.reason,
             carrier: self.carrier.clone(),
             created_to: self
                 .min_age_days
-                .map(|days| now - Duration::days(i64::from(days))),
+                .map(|days| base - Duration::days(i64::from(days))),
             ..Default::default()
         }
+    }
+
+    /// Whether a row the index returned is shown: open for the reason asked (or for any),
+    /// or handled when handled ones are asked for too.
+    fn shows(&self, s: &Shipment, now: DateTime<Utc>) -> bool {
+        let open = open_reasons(s, now);
+        let open_here = match self.reason {
+            Some(r) => open.contains(&r),
+            None => !open.is_empty(),
+        };
+        open_here || (self.include_handled && s.handled.is_some())
     }
 
     /// The filters as a query string (no cursor), for links and the CSV.
@@ -109,6 +137,7 @@ async fn read<S: Store, V>(
     now: DateTime<Utc>,
     rows: usize,
     reads: usize,
+    page_size: usize,
 ) -> Result<(Vec<Shipment>, Option<String>), AppError> {
     let query = filters.query(now);
     let fingerprint = query.fingerprint(merchant_id);
@@ -123,13 +152,9 @@ async fn read<S: Store, V>(
     for _ in 0..reads {
         let page = app
             .store
-            .list_shipments(merchant_id, &query, after.as_ref(), PAGE_ROWS)
+            .list_shipments(merchant_id, &query, after.as_ref(), page_size)
             .await?;
-        shown.extend(
-            page.shipments
-                .into_iter()
-                .filter(|s| filters.include_handled || !open_reasons(s, now).is_empty()),
-        );
+        shown.extend(page.shipments.into_iter().filter(|s| filters.shows(s, now)));
         after = page.next;
         if after.is_none() || shown.len() >= rows {
             break;
@@ -219,8 +244,16 @@ pub async fn home<S: Store, V>(
 ) -> Result<Response, AppError> {
     let now = (app.clock)();
     let filters = Filters::parse(query.as_deref());
-    let (shipments, next) =
-        read(&app, &who.merchant_id, &filters, now, PAGE_ROWS, MAX_READS).await?;
+    let (shipments, next) = read(
+        &app,
+        &who.merchant_id,
+        &filters,
+        now,
+        PAGE_ROWS,
+        MAX_READS,
+        PAGE_ROWS,
+    )
+    .await?;
     let link = filters.link();
     let page = AttentionPage {
         rows: shipments.iter().map(|s| row(s, now)).collect(),
@@ -238,7 +271,8 @@ pub async fn home<S: Store, V>(
         errors: filters.errors.clone(),
         next: next.map(|cursor| {
             let sep = if link.is_empty() { "" } else { "&" };
-            format!("/app?{link}{sep}cursor={cursor}")
+            let as_of = filters.base(now).timestamp();
+            format!("/app?{link}{sep}as_of={as_of}&cursor={cursor}")
         }),
         filters: link,
     };
@@ -262,15 +296,17 @@ pub async fn csv<S: Store, V>(
         cursor: None,
         ..Filters::parse(query.as_deref())
     };
-    let (shipments, _) = read(
+    let (mut shipments, _) = read(
         &app,
         &who.merchant_id,
         &filters,
         now,
         CSV_ROWS,
-        CSV_ROWS / PAGE_ROWS,
+        CSV_READS,
+        afterclick_domain::listing::MAX_LIMIT,
     )
     .await?;
+    shipments.truncate(CSV_ROWS);
     let body = watchlist_csv(&shipments, now);
     let mut response = (StatusCode::OK, body).into_response();
     let headers = response.headers_mut();
@@ -325,16 +361,11 @@ pub async fn handled<S: Store, V>(
     for _ in 0..EDIT_ATTEMPTS {
         let current = owned(&app, &merchant_id, &id).await?;
         let now = (app.clock)();
-        let reasons = watch_reasons(&current);
         if open_reasons(&current, now).is_empty() {
             return Ok(see_other(&back(&posted, "/app")));
         }
         let mut next = current.clone();
-        next.handled = Some(Handled {
-            by: posted.who.session.signed_in_as.clone(),
-            at: now,
-            reasons,
-        });
+        next.handled = Some(handle(&current, &posted.who.session.signed_in_as, now));
         match app.store.save_edit(current.version, &next).await {
             Ok(()) => {
                 tracing::info!(merchant_id = %merchant_id, shipment_id = %current.id, "marked handled");

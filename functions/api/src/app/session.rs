@@ -193,13 +193,22 @@ fn sign_in_page(
 /// `GET /app/sign-in`: the form, with a fresh form token in its own cookie.
 pub async fn form<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
+    headers: HeaderMap,
     signed_in: Result<SignedIn, AppError>,
 ) -> Result<Response, AppError> {
     if signed_in.is_ok() {
         return Ok(see_other("/app"));
     }
+    // Another sign-in tab's form keeps working: its token is reused while it lasts.
+    let jar = app.cookie_jar();
+    if let Some(csrf) = jar
+        .get(&headers, SIGN_IN_COOKIE)
+        .filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return sign_in_page(StatusCode::OK, csrf, None, None);
+    }
     let csrf = new_token();
-    let cookie = app.cookie_jar().set(SIGN_IN_COOKIE, &csrf, 3600);
+    let cookie = jar.set(SIGN_IN_COOKIE, &csrf, 3600);
     sign_in_page(StatusCode::OK, &csrf, None, Some(cookie))
 }
 
@@ -277,6 +286,10 @@ pub async fn sign_in<S: Store, V>(
     app.store
         .create_session(&hash_api_key(&token), &session)
         .await?;
+    // A session this browser still had ends: one browser, one session.
+    if let Some(old) = jar.get(&headers, SESSION_COOKIE).filter(|t| well_formed(t)) {
+        app.store.end_session(&hash_api_key(old)).await?;
+    }
     tracing::info!(merchant_id = %key.merchant_id, key_id = %key.key_id, "dashboard sign-in");
     let mut response = see_other("/app");
     set_cookie(

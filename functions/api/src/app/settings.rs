@@ -457,6 +457,14 @@ pub async fn preview_html<S: Store, V>(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     // Emails carry inline styles and the merchant's images; nothing else may run or load.
     headers.insert(
         header::CONTENT_SECURITY_POLICY,

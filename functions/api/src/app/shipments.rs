@@ -14,6 +14,7 @@ use afterclick_domain::Status;
 use afterclick_domain::attention::{masked_contact, open_reasons, watch_reasons};
 use afterclick_domain::listing::{ShipmentQuery, decode_cursor, encode_cursor, normalize_email};
 use afterclick_domain::milestone::Moment;
+use afterclick_domain::ports::StoreError;
 use afterclick_domain::validate::validate_tracking_number;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -463,6 +464,8 @@ pub async fn erase<S: Store, V>(
             }
             Ok(see_other(&format!("/app/shipments/{}", s.id)))
         }
-        Err(err) => Err(refusal(err).map_or_else(|e| e, |_| AppError::Render)),
+        // Nothing the merchant can fix in the form: the shipment kept changing (409), or
+        // the dashboard's own error.
+        Err(err) => Err(refusal(err).map_or_else(|e| e, |_| AppError::Store(StoreError::Conflict))),
     }
 }

@@ -927,3 +927,143 @@ async fn the_shops_own_sites_may_frame_its_customer_pages_and_no_other() {
         refused.body
     );
 }
+
+#[tokio::test]
+async fn clicks_out_of_the_tracking_page_are_counted_and_shown_to_the_shop_only() {
+    let store = store().await;
+    store.put_shipment(harness::shipment(Status::InTransit));
+    let page = call(&store, "GET", &format!("/t/{}", harness::TOKEN), &[], "").await;
+    assert_eq!(page.status, 200);
+    let go = |target: &str| format!("/t/{}/go/{target}", harness::TOKEN);
+    for link in [go("carrier"), go("support"), go("product-0")] {
+        assert!(page.body.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+    let cases = [
+        (
+            "carrier",
+            "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+        ),
+        ("support", "https://acme.example/help"),
+        ("product-1", "https://acme.example/p/tent-2"),
+    ];
+    for (target, location) in cases {
+        let r = call(&store, "GET", &go(target), &[], "").await;
+        assert_eq!(r.status, 303, "{target}");
+        assert_eq!(r.header("location"), location);
+        assert_eq!(r.header("referrer-policy"), "no-referrer");
+    }
+    for bad in [
+        go("product-9"),
+        go("https:%2F%2Fevil.example"),
+        "/t/ffffffffffffffffffffffffffffffff/go/carrier".to_owned(),
+    ] {
+        assert_eq!(
+            call(&store, "GET", &bad, &[], "").await.status,
+            404,
+            "{bad}"
+        );
+    }
+
+    let b = browser(&store).await;
+    let stats = b.get(&store, "/app/pages").await;
+    assert_eq!(stats.status, 200, "{}", stats.body);
+    // One view, three clicks out: 300%; today's row and the totals.
+    assert!(stats.body.contains("<dd>1</dd>"), "{}", stats.body);
+    assert!(stats.body.contains("300.0%"));
+    assert!(
+        stats
+            .body
+            .contains("<th scope=\"row\">2026-03-10</th><td>1</td><td>1</td><td>1</td><td>1</td>")
+    );
+    let bad = b.get(&store, "/app/pages?from=yesterday").await;
+    assert_eq!(bad.status, 422);
+
+    // Another shop sees none of it.
+    store
+        .create_api_key(
+            &api_key(OTHER, "key_other"),
+            &hash_api_key("ak_live_other_shop"),
+        )
+        .await
+        .unwrap();
+    let signed = sign_in(&store, "ak_live_other_shop").await;
+    let token = cookie_value(&signed, "__Host-afterclick_session").unwrap();
+    let theirs = call(
+        &store,
+        "GET",
+        "/app/pages",
+        &[("cookie", &format!("__Host-afterclick_session={token}"))],
+        "",
+    )
+    .await;
+    assert_eq!(theirs.status, 200);
+    assert!(theirs.body.contains("No customer used the pages"));
+}
+
+#[tokio::test]
+async fn the_watchlist_pages_on_with_its_filters_and_a_new_sign_in_ends_the_old_session() {
+    let store = store().await;
+    for i in 0..60 {
+        let mut s = fakes::shipment(
+            MERCHANT,
+            &format!("1ZPAGE{i:05}"),
+            now() - Duration::days(5),
+        );
+        s.id = format!("shp_page{i:05}");
+        s.created_at = now() - Duration::days(5) + Duration::minutes(i);
+        s.status = Status::Exception;
+        s.status_at = Some(now() - Duration::hours(3));
+        store.put_shipment(s);
+    }
+    let b = browser(&store).await;
+    let first = b.get(&store, "/app?min_age=2").await;
+    assert_eq!(first.status, 200);
+    let next = attribute_values(&first.body, "href")
+        .into_iter()
+        .find(|h| h.contains("cursor="))
+        .expect("a next page")
+        .replace("&amp;", "&");
+    assert!(
+        next.contains("min_age=2") && next.contains("as_of="),
+        "{next}"
+    );
+    let second = b.get(&store, &next).await;
+    assert_eq!(second.status, 200, "{}", second.body);
+    let rows = |body: &str| body.matches("href=\"/app/shipments/shp_page").count();
+    assert_eq!(rows(&first.body) + rows(&second.body), 60);
+
+    // Signing in again ends the session this browser had.
+    let form = call(&store, "GET", "/app/sign-in", &[], "").await;
+    let pre = cookie_value(&form, "__Host-afterclick_sign_in").unwrap();
+    // Another tab's form keeps its token.
+    let again = call(
+        &store,
+        "GET",
+        "/app/sign-in",
+        &[("cookie", &format!("__Host-afterclick_sign_in={pre}"))],
+        "",
+    )
+    .await;
+    assert_eq!(csrf(&again), pre);
+    assert!(cookie_value(&again, "__Host-afterclick_sign_in").is_none());
+    let signed = call(
+        &store,
+        "POST",
+        "/app/sign-in",
+        &[
+            (
+                "cookie",
+                &format!("__Host-afterclick_sign_in={pre}; {}", b.cookie),
+            ),
+            ("sec-fetch-site", "same-origin"),
+        ],
+        &format!("csrf={pre}&api_key={KEY}"),
+    )
+    .await;
+    assert_eq!(signed.status, 303);
+    assert_eq!(
+        b.get(&store, "/app").await.status,
+        303,
+        "the old session ended"
+    );
+}

@@ -10,6 +10,7 @@ use crate::{App, Store};
 use afterclick_domain::Merchant;
 use afterclick_domain::i18n::page::page_words;
 use afterclick_domain::ids::Id;
+use afterclick_domain::page_stats::PageEvent;
 use afterclick_domain::ports::{Admission, Limit, SenderIdentities};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -131,7 +132,7 @@ fn form(
     let chrome = Chrome::new(
         locale,
         format!("{} · {}", words.lookup_title, merchant.brand_name),
-        Brand::of(merchant),
+        Brand::of(merchant).framed_by_shop(merchant),
         Some(here.clone()),
     );
     let page = LookupPage {
@@ -243,6 +244,7 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
             Some(words.lookup_missing),
         );
     }
+    pages::count(&app, &merchant_id, PageEvent::Lookup).await;
     let found = app
         .store
         .shipments_by_order(&merchant_id, &order_number)
@@ -257,6 +259,7 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
         .max_by_key(|s| s.created_at);
     match found {
         Some(shipment) => {
+            pages::count(&app, &merchant_id, PageEvent::LookupFound).await;
             let mut response = StatusCode::SEE_OTHER.into_response();
             if let Ok(value) = HeaderValue::from_str(&format!("/t/{}", shipment.token)) {
                 response.headers_mut().insert(header::LOCATION, value);

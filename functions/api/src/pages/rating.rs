@@ -98,6 +98,12 @@ pub async fn rate<S: Store, V: SenderIdentities + 'static>(
         Err(err) => return Err(err.into()),
     }
     tracing::info!(merchant_id = %shipment.merchant_id, stars = rating.stars, "delivery rated");
+    pages::count(
+        &app,
+        &shipment.merchant_id,
+        afterclick_domain::page_stats::PageEvent::Rating,
+    )
+    .await;
     let location = format!("/t/{}?rated=1#rating", shipment.token);
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {

@@ -53,7 +53,7 @@ impl<S: Store, V: Send + Sync> FromRequestParts<Arc<App<S, V>>> for ShipmentPage
 }
 
 /// The shipment and merchant a token stands for; none for anything malformed or unknown.
-async fn load<S: Store, V>(
+pub(super) async fn load<S: Store, V>(
     app: &App<S, V>,
     token: &str,
 ) -> Result<Option<(Shipment, Merchant)>, ApiError> {

@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::pages::{self, Asked, Brand, Chrome, ShipmentPage, locale};
 use crate::{App, Store};
 use afterclick_domain::message::headline;
+use afterclick_domain::page_stats::{PageEvent, Target};
 use afterclick_domain::ports::{EventPosition, Rating, SenderIdentities};
 use afterclick_domain::{Merchant, Milestone, Shipment};
 use axum::extract::State;
@@ -148,8 +149,19 @@ pub async fn render<S: Store, V>(
         RatingHome::NotYet => None,
         RatingHome::Elsewhere(token) => delivered(shipment).then(|| view::rating_elsewhere(token)),
     };
-    let mut brand = Brand::of(merchant);
-    let recommendations = view::recommendations(merchant, shipment, &mut brand);
+    let mut brand = Brand::of(merchant).framed_by_shop(merchant);
+    let mut recommendations = view::recommendations(merchant, shipment, &mut brand);
+    // Links out go through this site's redirects, which count the click (no script, no
+    // cookie); the redirect resolves the same destination from the stored data.
+    let go = |target: Target| format!("/t/{}/go/{}", shipment.token, target.path());
+    for (i, p) in recommendations.iter_mut().enumerate() {
+        p.url = p.url.as_ref().map(|_| go(Target::Product(i)));
+    }
+    if brand.support_link.is_some() {
+        brand.support_link = Some(go(Target::Support));
+    }
+    let mut carrier = view::carrier(shipment);
+    carrier.url = carrier.url.map(|_| go(Target::Carrier));
     let title = format!("{} · {}", ctx.words.track_title, merchant.brand_name);
     let here = format!("/t/{}", shipment.token);
     let l = &locale.labels;
@@ -174,7 +186,7 @@ pub async fn render<S: Store, V>(
         events: timeline.events,
         older_events: timeline.older,
         order_number: shipment.order_number.clone(),
-        carrier: view::carrier(shipment),
+        carrier,
         recommendations,
         chrome: Chrome::new(locale, title, brand, Some(here)),
     };
@@ -198,6 +210,7 @@ pub async fn show<S: Store, V: SenderIdentities + 'static>(
         None
     };
     let thanks = pages::query_value(query.as_deref(), "rated").as_deref() == Some("1");
+    pages::count(&app, &merchant.merchant_id, PageEvent::View).await;
     render(
         &app,
         &shipment,

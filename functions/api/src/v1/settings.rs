@@ -82,7 +82,9 @@ fn origin(field: &str, value: &str) -> Result<String, FieldError> {
         && host
             .split('.')
             .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
-    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
+    let port_ok = port.is_none_or(|p| {
+        p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0)
+    });
     if host_ok && port_ok {
         Ok(lower)
     } else {
@@ -377,6 +379,7 @@ mod tests {
             "https://shop.example 'unsafe-inline'",
             "https://localhost",
             "https://shop.example:0",
+            "https://shop.example:+80",
             "javascript:alert(1)",
         ] {
             let err = origin("embed_origins[0]", bad).unwrap_err();

@@ -40,8 +40,8 @@ impl ShipmentQuery {
             .or((self.exception == Some(true)).then_some(Status::Exception))
     }
 
-    /// Order number > customer email > attention (delayed, trending late) > status >
-    /// everything. `delayed=false` matches most shipments: only `true` has an index. A carrier has none (see
+    /// Order number > customer email > the watchlist (attention, delayed, trending late,
+    /// the dashboard's `watch` and `reason`) > status > everything. `delayed=false` matches most shipments: only `true` has an index. A carrier has none (see
     /// `afterclick_aws::keys` for why), so `carrier` is always a filter.
     pub fn access_path(&self) -> AccessPath<'_> {
         if let Some(order) = &self.order_number {
