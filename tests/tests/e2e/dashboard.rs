@@ -160,6 +160,12 @@ async fn a_merchant_works_the_watchlist_in_a_browser() {
     }
     let (exception_id, exception_tn) = &ids[0];
     let (_, on_its_way_tn) = &ids[1];
+    // `make run`'s four weeks of history, so every page (and `make screenshots`) has
+    // something to show.
+    afterclick_devstack::demo::seed_history(&info, Utc::now())
+        .await
+        .unwrap();
+    stack.devstack.settle().await;
 
     let dashboard = Dashboard::sign_in(&stack, &info.api_key).await;
     let home = dashboard.get("/app").await;
