@@ -159,9 +159,24 @@ async fn a_shipment_is_announced_once_per_milestone_by_email_and_sms() {
         html.contains("Delivered, front door") && html.contains("Departed facility"),
         "the timeline"
     );
+    // The link to the carrier is counted on the way (page analytics), then leads there.
+    let carrier_link = format!("{tracking_url}/go/carrier");
     assert!(
-        html.contains("https://www.ups.com/track?tracknum="),
+        html.contains(&carrier_link.replace(&stack.url(""), "")),
         "a link to the carrier"
+    );
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let out = no_redirects.get(&carrier_link).send().await.unwrap();
+    assert_eq!(out.status(), 303);
+    assert!(
+        out.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("https://www.ups.com/track?tracknum="),
+        "to the carrier"
     );
     let unknown = stack
         .http
