@@ -120,24 +120,25 @@ pub fn in_status_for(s: &Shipment, now: DateTime<Utc>) -> Option<Duration> {
     s.status_at.map(|at| now - at)
 }
 
-/// When the current occurrence of a reason began: the status's time for the status
-/// reasons, the moment's for delays, stalls and trending late (the newest of them).
+/// When the current occurrence of a reason began: the newest moment of its milestone (a
+/// new exception reason, a further failed attempt, a new stall or a later delay is a new
+/// moment; another scan of the same status is not), else the status's time.
 pub fn reason_since(s: &Shipment, reason: Reason) -> Option<DateTime<Utc>> {
-    let newest = |milestone: Milestone| {
-        s.milestones
-            .iter()
-            .filter(|(key, _)| Moment::parse_key(key).is_some_and(|m| m.milestone == milestone))
-            .map(|(_, reached)| reached.at)
-            .max()
+    let milestone = match reason {
+        Reason::Exception => Milestone::Exception,
+        Reason::AttemptFailed => Milestone::AttemptFailed,
+        Reason::AtPickup => Milestone::AvailableForPickup,
+        Reason::Returning => Milestone::ReturningToSender,
+        Reason::Delayed => Milestone::Delayed,
+        Reason::Stalled => Milestone::Stalled,
+        Reason::TrendingLate => Milestone::TrendingLate,
     };
-    match reason {
-        Reason::Exception | Reason::AttemptFailed | Reason::AtPickup | Reason::Returning => {
-            s.status_at
-        }
-        Reason::Delayed => newest(Milestone::Delayed),
-        Reason::Stalled => newest(Milestone::Stalled),
-        Reason::TrendingLate => newest(Milestone::TrendingLate),
-    }
+    s.milestones
+        .iter()
+        .filter(|(key, _)| Moment::parse_key(key).is_some_and(|m| m.milestone == milestone))
+        .map(|(_, reached)| reached.at)
+        .max()
+        .or(s.status_at)
 }
 
 /// Whether the merchant handled this occurrence of the reason: marked handled for it, and
@@ -351,13 +352,17 @@ mod tests {
         assert_eq!(open_reasons(&s, at(5, 9)), vec![Reason::AtPickup]);
 
         let mut s = shipment(Status::Exception);
+        reach(&mut s, "exception#address_issue", at(2, 9), true);
         s.handled = Some(handle(&s, "ops", at(3, 9)));
         assert_eq!(s.handled.as_ref().unwrap().reasons, vec![Reason::Exception]);
         assert!(open_reasons(&s, at(3, 10)).is_empty());
+        // Another scan of the same exception changes nothing.
+        s.status_at = Some(at(4, 9));
+        assert!(open_reasons(&s, at(4, 10)).is_empty());
         reach(&mut s, "delayed#overdue-2031-03-04", at(5, 0), true);
         assert_eq!(open_reasons(&s, at(5, 1)), vec![Reason::Delayed]);
         // A new exception after the merchant handled the first one counts again.
-        s.status_at = Some(at(6, 9));
+        reach(&mut s, "exception#weather", at(6, 9), true);
         assert_eq!(
             open_reasons(&s, at(6, 10)),
             vec![Reason::Exception, Reason::Delayed]

@@ -97,11 +97,13 @@ impl Target {
         match raw {
             "carrier" => Some(Target::Carrier),
             "support" => Some(Target::Support),
+            // One spelling per target (`product-01`, `product-+1` are none).
             _ => raw
                 .strip_prefix("product-")
                 .and_then(|n| n.parse::<usize>().ok())
                 .filter(|n| *n < 4)
-                .map(Target::Product),
+                .map(Target::Product)
+                .filter(|t| t.path() == raw),
         }
     }
 

@@ -16,7 +16,7 @@ use afterclick_domain::ports::StoreError;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -80,9 +80,13 @@ impl Filters {
         f
     }
 
-    /// What "older than" is measured from: the first page's time, else now.
+    /// What "older than" is measured from: the first page's time (whole seconds, as the
+    /// next link carries it; at most a day old), else now.
     fn base(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        self.as_of.filter(|t| *t <= now).unwrap_or(now)
+        let now = now.trunc_subsecs(0);
+        self.as_of
+            .filter(|t| *t <= now && now - *t <= Duration::days(1))
+            .unwrap_or(now)
     }
 
     fn query(&self, now: DateTime<Utc>) -> ShipmentQuery {
@@ -102,11 +106,22 @@ impl Filters {
     /// or handled when handled ones are asked for too.
     fn shows(&self, s: &Shipment, now: DateTime<Utc>) -> bool {
         let open = open_reasons(s, now);
-        let open_here = match self.reason {
-            Some(r) => open.contains(&r),
-            None => !open.is_empty(),
+        let current = watch_reasons(s);
+        let (open_here, handled_here) = match self.reason {
+            Some(r) => (
+                open.contains(&r),
+                s.handled
+                    .as_ref()
+                    .is_some_and(|h| h.reasons.contains(&r) && current.contains(&r)),
+            ),
+            None => (
+                !open.is_empty(),
+                s.handled
+                    .as_ref()
+                    .is_some_and(|h| h.reasons.iter().any(|r| current.contains(r))),
+            ),
         };
-        open_here || (self.include_handled && s.handled.is_some())
+        open_here || (self.include_handled && handled_here)
     }
 
     /// The filters as a query string (no cursor), for links and the CSV.

@@ -24,7 +24,14 @@ const BAR_AREA: u32 = 420;
 const ROW_HEIGHT: u32 = 28;
 
 fn month(raw: &str) -> Option<NaiveDate> {
-    let shaped = raw.len() == 7 && raw.as_bytes()[4] == b'-';
+    let shaped = raw.len() == 7
+        && raw.bytes().enumerate().all(|(i, b)| {
+            if i == 4 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     shaped
         .then(|| NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d").ok())
         .flatten()

@@ -10,7 +10,7 @@ use afterclick_domain::page_stats::{PageDay, PageEvent};
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -52,12 +52,29 @@ fn day(query: Option<&str>, name: &str, default: NaiveDate, errors: &mut Vec<Str
     let raw = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, v)| k == name && !v.trim().is_empty())
         .map(|(_, v)| v.trim().to_owned());
-    match raw {
+    // `YYYY-MM-DD` exactly, years 2000 to 2100: chrono alone would take signed and
+    // five-digit years, whose arithmetic can overflow and whose keys sort out of order.
+    let parsed = raw.as_deref().map(|raw| {
+        let shaped = raw.len() == 10
+            && raw.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        shaped
+            .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
+            .flatten()
+            .filter(|d| (2000..=2100).contains(&d.year()))
+    });
+    match parsed {
         None => default,
-        Some(raw) => NaiveDate::parse_from_str(&raw, "%Y-%m-%d").unwrap_or_else(|_| {
+        Some(Some(day)) => day,
+        Some(None) => {
             errors.push(format!("`{name}` must be a date as YYYY-MM-DD."));
             default
-        }),
+        }
     }
 }
 

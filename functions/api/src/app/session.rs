@@ -205,7 +205,9 @@ pub async fn form<S: Store, V>(
         .get(&headers, SIGN_IN_COOKIE)
         .filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()))
     {
-        return sign_in_page(StatusCode::OK, csrf, None, None);
+        // Its cookie gets the full hour again, so a form shown now does not expire early.
+        let cookie = jar.set(SIGN_IN_COOKIE, csrf, 3600);
+        return sign_in_page(StatusCode::OK, csrf, None, Some(cookie));
     }
     let csrf = new_token();
     let cookie = jar.set(SIGN_IN_COOKIE, &csrf, 3600);
@@ -287,8 +289,11 @@ pub async fn sign_in<S: Store, V>(
         .create_session(&hash_api_key(&token), &session)
         .await?;
     // A session this browser still had ends: one browser, one session.
-    if let Some(old) = jar.get(&headers, SESSION_COOKIE).filter(|t| well_formed(t)) {
-        app.store.end_session(&hash_api_key(old)).await?;
+    if let Some(old) = jar.get(&headers, SESSION_COOKIE).filter(|t| well_formed(t))
+        && let Err(err) = app.store.end_session(&hash_api_key(old)).await
+    {
+        // The new session stands; the old one ends with its TTL at the latest.
+        tracing::warn!(error = %err, "the previous dashboard session was not ended");
     }
     tracing::info!(merchant_id = %key.merchant_id, key_id = %key.key_id, "dashboard sign-in");
     let mut response = see_other("/app");

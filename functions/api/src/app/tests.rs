@@ -975,8 +975,16 @@ async fn clicks_out_of_the_tracking_page_are_counted_and_shown_to_the_shop_only(
             .body
             .contains("<th scope=\"row\">2026-03-10</th><td>1</td><td>1</td><td>1</td><td>1</td>")
     );
-    let bad = b.get(&store, "/app/pages?from=yesterday").await;
-    assert_eq!(bad.status, 422);
+    for bad in [
+        "/app/pages?from=yesterday",
+        "/app/pages?to=-262143-01-10",
+        "/app/pages?from=9999-12-01&to=%2B10000-01-15",
+    ] {
+        assert_eq!(b.get(&store, bad).await.status, 422, "{bad}");
+    }
+    // A first-page time from far away is ignored, never an overflow.
+    let far = b.get(&store, "/app?min_age=1&as_of=-8334601228800").await;
+    assert_eq!(far.status, 200);
 
     // Another shop sees none of it.
     store
@@ -1045,7 +1053,10 @@ async fn the_watchlist_pages_on_with_its_filters_and_a_new_sign_in_ends_the_old_
     )
     .await;
     assert_eq!(csrf(&again), pre);
-    assert!(cookie_value(&again, "__Host-afterclick_sign_in").is_none());
+    assert_eq!(
+        cookie_value(&again, "__Host-afterclick_sign_in").as_deref(),
+        Some(pre.as_str())
+    );
     let signed = call(
         &store,
         "POST",

@@ -41,15 +41,18 @@ pub async fn go<S: Store, V>(
                 .and_then(|p| safe_link(&p.url))
         }
     };
-    let Some(destination) = destination else {
+    // A header must be ASCII (Lambda's response encoding refuses anything else): bytes
+    // beyond it, as in `/zelt-größe`, are percent-encoded as a browser would.
+    let Some(location) = destination
+        .map(|d| ascii_url(&d))
+        .and_then(|d| HeaderValue::from_str(&d).ok())
+    else {
         return not_found(&asked);
     };
     count(&app, &merchant.merchant_id, target.event()).await;
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&destination) {
-        headers.insert(header::LOCATION, value);
-    }
+    headers.insert(header::LOCATION, location);
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // The token in this URL must not reach the destination.
     headers.insert(
@@ -57,4 +60,28 @@ pub async fn go<S: Store, V>(
         HeaderValue::from_static("no-referrer"),
     );
     Ok(response)
+}
+
+/// `url` with every byte outside printable ASCII percent-encoded.
+fn ascii_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        if (0x21..0x7f).contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn destinations_become_ascii() {
+        assert_eq!(
+            super::ascii_url("https://shop.example/zelt-größe?a=b c"),
+            "https://shop.example/zelt-gr%C3%B6%C3%9Fe?a=b%20c"
+        );
+    }
 }

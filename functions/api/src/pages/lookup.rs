@@ -168,7 +168,7 @@ fn too_many(
     let chrome = Chrome::new(
         locale,
         words.lookup_title.to_owned(),
-        Brand::of(merchant),
+        Brand::of(merchant).framed_by_shop(merchant),
         Some(format!("/lookup/{}", merchant.merchant_id)),
     );
     let mut response = pages::notice(

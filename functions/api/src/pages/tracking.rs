@@ -210,7 +210,12 @@ pub async fn show<S: Store, V: SenderIdentities + 'static>(
         None
     };
     let thanks = pages::query_value(query.as_deref(), "rated").as_deref() == Some("1");
-    pages::count(&app, &merchant.merchant_id, PageEvent::View).await;
+    // A view is the page opened: not an older page of its timeline, not the return
+    // after a rating.
+    let before = pages::query_value(query.as_deref(), "before");
+    if before.is_none() && !thanks {
+        pages::count(&app, &merchant.merchant_id, PageEvent::View).await;
+    }
     render(
         &app,
         &shipment,

@@ -70,7 +70,10 @@ pub const MAX_EMBED_ORIGINS: usize = 10;
 /// names exactly.
 fn origin(field: &str, value: &str) -> Result<String, FieldError> {
     let bad = || FieldError::new(field, "must be a site's origin, https://host (no path)");
-    let lower = value.trim().to_ascii_lowercase();
+    if value.len() > 262 || value.trim() != value {
+        return Err(bad());
+    }
+    let lower = value.to_ascii_lowercase();
     let authority = lower.strip_prefix("https://").ok_or_else(bad)?;
     let (host, port) = match authority.split_once(':') {
         Some((h, p)) => (h, Some(p)),
@@ -380,6 +383,7 @@ mod tests {
             "https://localhost",
             "https://shop.example:0",
             "https://shop.example:+80",
+            " https://shop.example",
             "javascript:alert(1)",
         ] {
             let err = origin("embed_origins[0]", bad).unwrap_err();
