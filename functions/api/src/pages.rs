@@ -343,24 +343,8 @@ pub fn respond<T: Serialize>(
     );
     let mut response = (status, html).into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    // Personal data: never stored by any cache.
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     // The token in the URL must not leak to the carrier's or the merchant's sites.
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    private_html(headers, "no-referrer");
     // `frame-ancestors` supersedes it where both are known; kept for old browsers when
     // no site may frame the page.
     if chrome.brand.frame_ancestors.is_empty() {
@@ -378,6 +362,27 @@ struct Notice<'a> {
     chrome: &'a Chrome,
     heading: &'a str,
     message: &'a str,
+}
+
+/// What every HTML answer about a customer carries: HTML, never stored by any cache
+/// (personal data), never sniffed as something else, and the referrer policy given.
+pub(crate) fn private_html(headers: &mut HeaderMap, referrer_policy: &'static str) {
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static(referrer_policy),
+    );
 }
 
 /// A page with one heading and one message (not found, too many attempts...).

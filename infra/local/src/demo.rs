@@ -194,26 +194,9 @@ async fn post_scan(
     }))
     .map_err(|e| e.to_string())?;
     let id = format!("msg_demo_{}_{index}", story.tracking_number);
-    // Signed now: a delivery's timestamp must be within 5 minutes of the receiver's clock.
-    let timestamp = Utc::now().timestamp();
-    let signature = afterclick_domain::signature::sign(secret, &id, timestamp, &body)
-        .map_err(|e| e.to_string())?;
-    let response = http
-        .post(format!(
-            "{}/webhooks/generic/{}",
-            info.api_url, info.merchant_id
-        ))
-        .header("content-type", "application/json")
-        .header("webhook-id", id)
-        .header("webhook-timestamp", timestamp.to_string())
-        .header("webhook-signature", signature)
-        .body(body)
-        .send()
+    post_signed(http, info, secret, &id, body)
         .await
         .map_err(|e| format!("posting a demo scan: {e}"))?;
-    if !response.status().is_success() {
-        return Err(format!("posting a demo scan: {}", response.status()));
-    }
     // One scan at a time, so each milestone is evaluated and announced in order.
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     Ok(())
@@ -336,25 +319,42 @@ pub async fn seed_history(info: &StackInfo, now: DateTime<Utc>) -> Result<usize,
         }))
         .map_err(|e| e.to_string())?;
         let id = format!("msg_demo_history_{tracking_number}");
-        let timestamp = Utc::now().timestamp();
-        let signature = afterclick_domain::signature::sign(secret, &id, timestamp, &body)
-            .map_err(|e| e.to_string())?;
-        let response = http
-            .post(format!(
-                "{}/webhooks/generic/{}",
-                info.api_url, info.merchant_id
-            ))
-            .header("content-type", "application/json")
-            .header("webhook-id", id)
-            .header("webhook-timestamp", timestamp.to_string())
-            .header("webhook-signature", signature)
-            .body(body)
-            .send()
+        post_signed(&http, info, secret, &id, body)
             .await
             .map_err(|e| format!("posting a history delivery: {e}"))?;
-        if !response.status().is_success() {
-            return Err(format!("posting a history delivery: {}", response.status()));
-        }
     }
     Ok(HISTORY)
+}
+
+/// A generic-format delivery to the demo merchant's webhook, signed as a carrier would
+/// (Standard Webhooks); anything but a 2xx is an error.
+async fn post_signed(
+    http: &reqwest::Client,
+    info: &StackInfo,
+    secret: &str,
+    id: &str,
+    body: Vec<u8>,
+) -> Result<(), String> {
+    // Signed now: a delivery's timestamp must be within 5 minutes of the receiver's clock.
+    let timestamp = Utc::now().timestamp();
+    let signature = afterclick_domain::signature::sign(secret, id, timestamp, &body)
+        .map_err(|e| e.to_string())?;
+    let response = http
+        .post(format!(
+            "{}/webhooks/generic/{}",
+            info.api_url, info.merchant_id
+        ))
+        .header("content-type", "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(response.status().to_string())
+    }
 }

@@ -449,22 +449,7 @@ pub async fn preview_html<S: Store, V>(
     let html = sample.ok().and_then(|s| s.html).ok_or(AppError::NotFound)?;
     let mut response = (StatusCode::OK, html).into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    crate::pages::private_html(headers, "no-referrer");
     // Emails carry inline styles and the merchant's images; nothing else may run or load.
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
