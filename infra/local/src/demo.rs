@@ -248,12 +248,21 @@ fn history_scans(i: usize) -> (Vec<(&'static str, i64, &'static str)>, i64) {
 /// the last four weeks), across five carriers and four countries. Idempotent: the same
 /// tracking numbers and webhook ids again change nothing. Returns how many it posted.
 pub async fn seed_history(info: &StackInfo, now: DateTime<Utc>) -> Result<usize, String> {
+    seed_history_of(info, now, HISTORY).await
+}
+
+/// The first `count` shipments of the history (tests take fewer than `make run`).
+pub async fn seed_history_of(
+    info: &StackInfo,
+    now: DateTime<Utc>,
+    count: usize,
+) -> Result<usize, String> {
     let http = reqwest::Client::new();
     let secret = info
         .webhook_secrets
         .get("generic")
         .ok_or("the demo merchant has no generic webhook secret")?;
-    for i in 0..HISTORY {
+    for i in 0..count.min(HISTORY) {
         let (carrier, service, _) = HISTORY_CARRIERS[i % HISTORY_CARRIERS.len()];
         let tracking_number = format!("DEMOHIST{i:04}");
         // The oldest left four weeks ago, the newest today. The promise is the day after
@@ -323,7 +332,7 @@ pub async fn seed_history(info: &StackInfo, now: DateTime<Utc>) -> Result<usize,
             .await
             .map_err(|e| format!("posting a history delivery: {e}"))?;
     }
-    Ok(HISTORY)
+    Ok(count.min(HISTORY))
 }
 
 /// A generic-format delivery to the demo merchant's webhook, signed as a carrier would
