@@ -23,7 +23,7 @@ ST_STAMP  := $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION)
 BROWSER_DIR   := $(LOCAL)/browser
 BROWSER_STAMP := $(BROWSER_DIR)/.playwright-core-$(PLAYWRIGHT_VERSION)-axe-$(AXE_VERSION)
 
-FUNCTIONS := api webhook milestones notify sweeper dispatch
+FUNCTIONS := api webhook milestones notify sweeper dispatch ses-events
 FAKETIME  := /usr/bin/faketime
 # The end-to-end tests whose outcome a clock could change, run again with it shifted: modules
 # of the one end-to-end test binary, as test-name filters.

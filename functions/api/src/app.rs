@@ -7,6 +7,8 @@
 //! - `attention`: the home page, the watchlist (what needs someone now), its CSV, "handled".
 //! - `shipments`: search, the list, one shipment's page and its actions.
 //! - `carriers`: carrier performance over chosen months, charts and tables.
+//! - `notifications`: what customers received (sent, deferred, suppressed, failed; SES's
+//!   delivered, bounced, complained, opened, clicked) and the suppression list.
 //! - `pages_stats`: what customers did on the tracking and lookup pages, per day.
 //! - `settings`: brand, channels, quiet hours, recommendations; message previews; keys,
 //!   endpoints and their delivery log, store connections.
@@ -14,6 +16,7 @@
 pub mod attention;
 pub mod carriers;
 mod error;
+pub mod notifications;
 pub mod pages_stats;
 pub mod session;
 pub mod settings;

@@ -26,9 +26,9 @@ use axum::extract::DefaultBodyLimit;
 use pages::{lookup, rating, tracking, unsubscribe};
 use std::sync::Arc;
 use v1::{
-    analytics, api_keys, carrier_secrets, endpoint_secret, integrations, invoices, openapi, orders,
-    outgoing_endpoints, settings, shipment_edit, shipment_events, shipment_list, shipments,
-    templates,
+    analytics, api_keys, carrier_secrets, endpoint_secret, integrations, invoices,
+    notification_resend, openapi, orders, outgoing_endpoints, settings, shipment_edit,
+    shipment_events, shipment_list, shipments, templates,
 };
 
 /// Merchant API bodies are small; anything bigger is a mistake or an attack.
@@ -60,6 +60,10 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::get("/v1/shipments", shipment_list::list::<S, V>),
         Route::patch("/v1/shipments/{id}", shipment_edit::patch::<S, V>),
         Route::delete("/v1/shipments/{id}", shipment_edit::erase::<S, V>),
+        Route::post(
+            "/v1/shipments/{id}/notifications/resend",
+            notification_resend::resend::<S, V>,
+        ),
         Route::get("/v1/settings", settings::get::<S, V>),
         Route::get("/v1/api-keys", api_keys::list::<S, V>),
         Route::post("/v1/api-keys/rotate", api_keys::rotate::<S, V>),
@@ -119,6 +123,8 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::post("/app/sign-out", app::session::sign_out::<S, V>),
         Route::get("/app/carriers", app::carriers::show::<S, V>),
         Route::get("/app/pages", app::pages_stats::show::<S, V>),
+        Route::get("/app/notifications", app::notifications::show::<S, V>),
+        Route::post("/app/suppressions/lift", app::notifications::lift::<S, V>),
         Route::get("/app/settings", app::settings::show::<S, V>),
         Route::post("/app/settings", app::settings::save::<S, V>),
         Route::get(
@@ -141,6 +147,7 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         ),
         Route::post("/app/shipments/{id}/edit", app::shipments::edit::<S, V>),
         Route::post("/app/shipments/{id}/erase", app::shipments::erase::<S, V>),
+        Route::post("/app/shipments/{id}/resend", app::shipments::resend::<S, V>),
     ]
 }
 

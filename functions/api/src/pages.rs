@@ -88,6 +88,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "app_pages.html",
         include_str!("../templates/app/pages.html.j2"),
     ),
+    (
+        "app_notifications.html",
+        include_str!("../templates/app/notifications.html.j2"),
+    ),
 ];
 
 fn environment() -> Result<&'static Environment<'static>, String> {

@@ -3,9 +3,10 @@
 
 use afterclick_domain::ports::{
     AnalyticsStore, ApiKeyStore, ConsentStore, DeliveryStore, EndpointStore, EventStore,
-    IdempotencyStore, IntegrationStore, InvoiceStore, MerchantStore, OrderLookup, OrderStore,
-    PageStatsStore, RateLimiter, RatingStore, SecretBox, SessionStore, ShipmentAdmin, ShipmentList,
-    ShipmentStore, TemplateStore, WebhookSecretStore,
+    IdempotencyStore, IntegrationStore, InvoiceStore, MerchantStore, NotificationResend,
+    NotificationStatsStore, OrderLookup, OrderStore, PageStatsStore, RateLimiter, RatingStore,
+    SecretBox, SessionStore, ShipmentAdmin, ShipmentList, ShipmentStore, SuppressionList,
+    TemplateStore, WebhookSecretStore,
 };
 use chrono::{DateTime, Utc};
 
@@ -68,6 +69,9 @@ port_group!(
         + StoreConnections
         + InvoiceStore
         + SessionStore
+        + SuppressionList
+        + NotificationStatsStore
+        + NotificationResend
         + 'static
 );
 

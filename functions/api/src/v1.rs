@@ -9,6 +9,7 @@ pub mod endpoint_secret;
 mod idempotency;
 pub mod integrations;
 pub mod invoices;
+pub mod notification_resend;
 pub mod openapi;
 pub mod orders;
 pub mod outgoing_endpoints;
@@ -21,5 +22,6 @@ pub mod templates;
 #[cfg(test)]
 mod tests;
 mod view;
+pub(crate) use view::email_events;
 
 pub(crate) use auth::{AuthedMerchant, Caller};

@@ -12,7 +12,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let sdk = sdk_config().await;
     afterclick_aws::stream::serve(Notify::new(
         DynamoStore::from_conf(&sdk, config.table_name),
-        SesMailer::from_conf(&sdk),
+        SesMailer::from_conf(&sdk).with_configuration_set(SesMailer::configuration_set_from_env()),
         SnsTexter::from_conf(&sdk),
         config.public_base_url,
     ))

@@ -26,6 +26,7 @@ fn intent(channel: Channel) -> Notification {
         segments: None,
         deferred_until: None,
         expired_claims: 0,
+        email: Default::default(),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod lambda;
 pub mod limit;
 pub mod outbox;
 pub mod seed;
+pub mod ses_events;
 pub mod streams;
 pub mod table;
 pub mod template;
@@ -179,6 +180,8 @@ pub struct Devstack {
     sweeper: Arc<Sweeper<DynamoStore>>,
     /// The notify function as its stream mapping runs it in process.
     notify: Arc<Notify<DynamoStore, SesMailer, SnsTexter>>,
+    /// The ses-events function, as SES's configuration set reaches it through SNS.
+    ses_events: ses_events::Target,
     /// Each stream mapping's progress, for the sweep hooks' wait.
     progress: Vec<Arc<streams::Progress>>,
     pub dead_letters: DeadLetters,
@@ -313,6 +316,25 @@ struct DevState {
     http: reqwest::Client,
     moto_endpoint: String,
     store: DynamoStore,
+    ses_events: ses_events::Target,
+}
+
+/// Plays SES: one event in SES's event-publishing JSON, delivered to ses-events as SNS
+/// would (`make run`: try a bounce by hand; see the README).
+async fn post_ses_event(
+    State(state): State<DevState>,
+    axum::Json(event): axum::Json<serde_json::Value>,
+) -> Response {
+    match state.ses_events.deliver(&event).await {
+        Ok(()) => axum::http::StatusCode::NO_CONTENT.into_response(),
+        Err(err) => afterclick_web::Problem::new(
+            axum::http::StatusCode::BAD_GATEWAY,
+            "ses-events-failed",
+            "the ses-events function failed",
+            err,
+        )
+        .into_response(),
+    }
 }
 
 impl DevState {
@@ -445,6 +467,11 @@ impl Devstack {
             tasks.push(tokio::spawn(poller.run(watcher.clone())));
         }
 
+        let ses_events = ses_events::Target {
+            in_process: Arc::new(afterclick_ses_events::SesEvents::new(store.clone())),
+            binary: hosts.get("ses-events").cloned(),
+        };
+
         // As its binary builds it: the store alone, no sender.
         let sweeper = Arc::new(Sweeper::new(store.clone()));
         let timer = SweepTarget {
@@ -469,10 +496,12 @@ impl Devstack {
             .route("/_dev/outbox", get(outbox))
             .route("/_dev/outbox.json", get(outbox_json))
             .route("/_dev/outbox/email/{index}", get(outbox_email))
+            .route("/_dev/ses-events", axum::routing::post(post_ses_event))
             .with_state(DevState {
                 http: reqwest::Client::new(),
                 moto_endpoint: options.moto_endpoint.clone(),
                 store: store.clone(),
+                ses_events: ses_events.clone(),
             });
         let mut api = afterclick_api::App::new(
             store.clone(),
@@ -510,6 +539,7 @@ impl Devstack {
             kms_endpoint,
             sweeper,
             notify,
+            ses_events,
             progress,
             dead_letters,
             moto_endpoint: options.moto_endpoint,
@@ -563,6 +593,12 @@ impl Devstack {
 
     pub async fn outbox(&self) -> Result<outbox::Outbox, reqwest::Error> {
         outbox::fetch(&reqwest::Client::new(), &self.moto_endpoint).await
+    }
+
+    /// Delivers one SES event (event-publishing JSON, see [`ses_events::event`]) to the
+    /// ses-events function as the configuration set's SNS topic would.
+    pub async fn ses_event(&self, event: &serde_json::Value) -> Result<(), String> {
+        self.ses_events.deliver(event).await
     }
 
     /// The notify function, to replay stream records at it (exactly-once tests).

@@ -4,6 +4,7 @@
 //! in; the rules themselves stay in the pure domain.
 
 pub mod dispatch;
+pub mod email_events;
 pub mod invoices;
 pub mod notify;
 mod reevaluate;
@@ -12,6 +13,7 @@ pub mod store_orders;
 pub mod sweep;
 
 pub use dispatch::Dispatch;
+pub use email_events::EmailEvents;
 pub use notify::Notify;
 pub use reevaluate::{COMMIT_ATTEMPTS, ReevaluateError, reevaluate};
 pub use sweep::{SweepReport, Sweeper};

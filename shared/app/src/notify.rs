@@ -362,6 +362,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
                         subject: email.subject,
                         html: email.html,
                         text: email.text,
+                        tags: afterclick_domain::email_events::tags(&NotificationKey::from(intent)),
                     },
                     note,
                 )

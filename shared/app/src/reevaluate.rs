@@ -143,6 +143,7 @@ where
                 segments: None,
                 deferred_until: None,
                 expired_claims: 0,
+                email: Default::default(),
             })
             .collect();
         let deliveries = if outcome.reached.is_empty() || !snapshot.may_have_endpoints {

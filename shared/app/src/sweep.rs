@@ -227,6 +227,7 @@ mod tests {
             segments: None,
             deferred_until: None,
             expired_claims: 0,
+            email: Default::default(),
         }
     }
 

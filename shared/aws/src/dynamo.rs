@@ -29,6 +29,7 @@ mod rating;
 mod consent;
 mod credentials;
 mod due;
+mod email_events;
 mod events;
 mod invoices;
 mod lanes;

@@ -29,6 +29,8 @@
 //! | guarantee table   | `M#{merchant_id}`          | `GUARANTEES`                | `guarantees`   |
 //! | dashboard session | `SESSION#{sha256(token)}`  | `SESSION`                   | `session`      |
 //! | page analytics    | `M#{merchant_id}`          | `PAGES#{yyyy-mm-dd}`        | `page_stats`   |
+//! | notification counts | `M#{merchant_id}`        | `NSTATS#{yyyy-mm-dd}#{shard}` | `notification_stats` |
+//! | suppressed address | `M#{merchant_id}`         | `SUPPRESS#{sha256(email)}`  | `suppression`  |
 //!
 //! `{moment}` is a milestone with its instance (`exception#address_issue`), so each
 //! occurrence of a milestone has its own notification per channel.
@@ -96,6 +98,13 @@
 //! - API key -> merchant: GetItem `KEY#..`.
 //! - page analytics of a merchant for days: Query `M#..` with `SK BETWEEN "PAGES#{from}"
 //!   AND "PAGES#{to}"`; counting is `ADD` on the day's item.
+//! - notification counts of a merchant for days: Query `M#..` with `SK BETWEEN
+//!   "NSTATS#{from}#" AND "NSTATS#{to}#~"`. A notification's outcome (`finish`) and each
+//!   first SES event on it are one transaction with an `ADD` on the day's item, spread over
+//!   shards by tracking number so concurrent sends do not queue on one item.
+//! - suppressed addresses: GetItem `SUPPRESS#..` (notify reads it with the shipment's
+//!   other context, in the same BatchGetItem as the opt-out), Query `begins_with(SK,
+//!   "SUPPRESS#")` for the dashboard's list.
 //! - dashboard session: GetItem `SESSION#..`, then the key it names (`KEY#..`); expiry is
 //!   checked in code (TTL tidies up).
 //! - a merchant's API keys: Query `M#..` with `begins_with(SK, "APIKEY#")`.
@@ -176,6 +185,8 @@ pub mod types {
     pub const GUARANTEES: &str = "guarantees";
     pub const SESSION: &str = "session";
     pub const PAGE_STATS: &str = "page_stats";
+    pub const NOTIFICATION_STATS: &str = "notification_stats";
+    pub const SUPPRESSION: &str = "suppression";
 }
 
 pub const INVOICE_PREFIX: &str = "INVOICE#";
@@ -249,6 +260,20 @@ pub fn shipment_ref_sk(shipment_id: &str) -> String {
 }
 
 pub const PAGES_PREFIX: &str = "PAGES#";
+pub const NSTATS_PREFIX: &str = "NSTATS#";
+pub const SUPPRESS_PREFIX: &str = "SUPPRESS#";
+
+/// A day's notification counters in one of its shards.
+pub fn nstats_sk(day: chrono::NaiveDate, shard: u8) -> String {
+    format!("{NSTATS_PREFIX}{}#{shard}", day.format("%Y-%m-%d"))
+}
+
+pub fn suppress_sk(email: &str) -> String {
+    format!(
+        "{SUPPRESS_PREFIX}{}",
+        afterclick_domain::listing::email_hash(email)
+    )
+}
 
 /// A merchant's page counters of one day: fixed-width dates, so a range is one Query.
 pub fn pages_sk(day: chrono::NaiveDate) -> String {

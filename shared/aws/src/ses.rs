@@ -6,21 +6,38 @@ use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::error::DisplayErrorContext;
 use aws_sdk_sesv2::operation::send_email::SendEmailError;
 use aws_sdk_sesv2::primitives::Blob;
-use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
+use aws_sdk_sesv2::types::{Destination, EmailContent, MessageTag, RawMessage};
 use mail_builder::MessageBuilder;
 
 #[derive(Clone, Debug)]
 pub struct SesMailer {
     client: Client,
+    /// The configuration set whose event destination reports deliveries, bounces,
+    /// complaints, opens and clicks (`SES_CONFIGURATION_SET`, the template's `EmailEvents`).
+    configuration_set: Option<String>,
 }
 
 impl SesMailer {
     pub fn new(client: Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            configuration_set: None,
+        }
     }
 
     pub fn from_conf(sdk: &aws_config::SdkConfig) -> Self {
         Self::new(Client::new(sdk))
+    }
+
+    /// Sends through `name` (none or empty: no events are published).
+    pub fn with_configuration_set(mut self, name: Option<String>) -> Self {
+        self.configuration_set = name.filter(|n| !n.is_empty());
+        self
+    }
+
+    /// The configuration set the environment names (`SES_CONFIGURATION_SET`), if any.
+    pub fn configuration_set_from_env() -> Option<String> {
+        std::env::var("SES_CONFIGURATION_SET").ok()
     }
 }
 
@@ -81,12 +98,20 @@ impl Mailer for SesMailer {
             .data(Blob::new(mime(email)?))
             .build()
             .map_err(|e| SendError::Rejected(e.to_string()))?;
+        let tags = email
+            .tags
+            .iter()
+            .map(|(name, value)| MessageTag::builder().name(name).value(value).build())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| SendError::Rejected(e.to_string()))?;
         let result = self
             .client
             .send_email()
             .from_email_address(&email.from_address)
             .destination(Destination::builder().to_addresses(&email.to).build())
             .content(EmailContent::builder().raw(raw).build())
+            .set_configuration_set_name(self.configuration_set.clone())
+            .set_email_tags(Some(tags))
             .send()
             .await;
         match result {
@@ -175,6 +200,7 @@ mod tests {
             html: "<p>Hi</p>".into(),
             text: "Hi".into(),
             unsubscribe_url: Some("https://t.example/u/abc".into()),
+            tags: Vec::new(),
         }
     }
 

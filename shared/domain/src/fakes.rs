@@ -19,6 +19,7 @@ pub use outgoing::RecordingSender;
 
 mod analytics;
 mod credentials;
+mod email_events;
 mod invoices;
 mod orders;
 mod page_stats;
@@ -49,6 +50,7 @@ struct State {
     invoices: invoices::InvoiceState,
     sessions: HashMap<String, crate::ports::Session>,
     page_stats: BTreeMap<(String, chrono::NaiveDate), BTreeMap<crate::page_stats::PageEvent, u64>>,
+    email: email_events::EmailState,
     /// The sweeper's wake-ups standing on notifications (`woken_at`).
     woken: BTreeMap<(ShipmentKey, String), DateTime<Utc>>,
     /// Every wake-up made, in order: what the stream would carry to notify and dispatch.
@@ -684,8 +686,36 @@ impl NotificationStore for MemoryStore {
                 Outcome::Failed { error } => n.detail = Some(error.clone()),
             }
             state.woken.remove(&notification_key(k));
+            state.email.count(
+                k,
+                now.date_naive(),
+                crate::notification_stats::Measure::of_outcome(outcome),
+            );
         }
         Ok(())
+    }
+}
+
+impl NotificationResend for MemoryStore {
+    async fn reopen(&self, k: &NotificationKey, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut guard = self.state.lock().unwrap();
+        let state = &mut *guard;
+        match state.notifications.get_mut(&notification_key(k)) {
+            Some(n)
+                if matches!(
+                    n.state,
+                    NotificationState::Failed | NotificationState::Suppressed
+                ) =>
+            {
+                n.state = NotificationState::Deferred;
+                n.deferred_until = Some(now);
+                n.updated_at = now;
+                n.detail = None;
+                state.woken.insert(notification_key(k), now);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 }
 
@@ -773,6 +803,7 @@ pub fn notification(
         segments: None,
         deferred_until: None,
         expired_claims: 0,
+        email: Default::default(),
     }
 }
 

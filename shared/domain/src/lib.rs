@@ -5,6 +5,7 @@
 pub mod analytics;
 pub mod attention;
 pub mod contact;
+pub mod email_events;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 pub mod i18n;
@@ -15,6 +16,7 @@ pub mod listing;
 pub mod message;
 pub mod milestone;
 pub mod model;
+pub mod notification_stats;
 pub mod orders;
 pub mod outgoing;
 pub mod page_stats;

@@ -472,6 +472,44 @@ pub struct Notification {
     /// taken over and sent again (see [`NOTIFICATION_CLAIM_LEASE`]).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub expired_claims: u32,
+    /// Email: what SES said happened to it (stored flat: `delivered_at`, `bounced_at`, ...).
+    #[serde(flatten)]
+    pub email: EmailTrack,
+}
+
+/// When SES first reported each event about a sent email (see [`crate::email_events`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailTrack {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounced_at: Option<DateTime<Utc>>,
+    /// The bounce's type and the receiving server's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounce: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complained_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opened_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clicked_at: Option<DateTime<Utc>>,
+}
+
+impl EmailTrack {
+    /// The events in the order they happen to an email, with when.
+    pub fn events(&self) -> Vec<(crate::email_events::EmailEventKind, DateTime<Utc>)> {
+        use crate::email_events::EmailEventKind as K;
+        [
+            (K::Delivered, self.delivered_at),
+            (K::Bounced, self.bounced_at),
+            (K::Opened, self.opened_at),
+            (K::Clicked, self.clicked_at),
+            (K::Complained, self.complained_at),
+        ]
+        .into_iter()
+        .filter_map(|(k, at)| at.map(|at| (k, at)))
+        .collect()
+    }
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -38,6 +38,8 @@ mod sessions;
 pub use sessions::*;
 mod page_stats;
 pub use page_stats::*;
+mod email_events;
+pub use email_events::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -395,6 +397,19 @@ pub trait NotificationStore: Send + Sync {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
+/// Sending a notification again, on the merchant's word.
+pub trait NotificationResend: Send + Sync {
+    /// Puts a notification that was never sent (failed, or suppressed) back on its way:
+    /// due at once, woken for notify, which decides again (opt-outs still hold) and sends.
+    /// False when it is in any other state: already sent, or already put back (a repeated
+    /// request changes nothing).
+    fn reopen(
+        &self,
+        key: &NotificationKey,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
 /// How a claimed notification ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -438,6 +453,9 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub html: String,
     pub text: String,
+    /// SES message tags naming the notification, so SES's events about the email find it
+    /// (`crate::email_events::tags`).
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -64,6 +64,7 @@ fn intent(merchant_id: &str, tracking: &str, milestone: Milestone) -> Notificati
         segments: None,
         deferred_until: None,
         expired_claims: 0,
+        email: Default::default(),
     }
 }
 

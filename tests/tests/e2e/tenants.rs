@@ -24,9 +24,11 @@ const PUBLIC: [(&str, &str); 7] = [
 ];
 
 /// The dashboard's routes, each aimed by merchant B's session at A's things below.
-const DASHBOARD: [(&str, &str); 17] = [
+const DASHBOARD: [(&str, &str); 20] = [
     ("GET", "/app"),
     ("GET", "/app/pages"),
+    ("GET", "/app/notifications"),
+    ("POST", "/app/suppressions/lift"),
     ("GET", "/app/carriers"),
     ("GET", "/app/attention.csv"),
     ("GET", "/app/sign-in"),
@@ -37,6 +39,7 @@ const DASHBOARD: [(&str, &str); 17] = [
     ("POST", "/app/shipments/{id}/handled"),
     ("POST", "/app/shipments/{id}/edit"),
     ("POST", "/app/shipments/{id}/erase"),
+    ("POST", "/app/shipments/{id}/resend"),
     ("GET", "/app/settings"),
     ("POST", "/app/settings"),
     (
@@ -197,6 +200,16 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
             .status,
         404
     );
+    let resend = t
+        .call(
+            &b.api_key,
+            "POST",
+            "/v1/shipments/{id}/notifications/resend",
+            &format!("{shipment_path}/notifications/resend"),
+            Some(json!({"milestone": "delivered", "channel": "email"})),
+        )
+        .await;
+    assert_eq!(resend.status, 404, "{}", resend.body);
     // A's timeline, even with a cursor of A's own, is as unknown to B.
     let events = t
         .call(
@@ -771,6 +784,13 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         )
         .await;
     assert_eq!(a_erase.status, 404);
+    let a_resend = dashboard
+        .post(
+            &format!("/app/shipments/{shipment_id}/resend"),
+            &[("milestone", "delivered"), ("channel", "email")],
+        )
+        .await;
+    assert_eq!(a_resend.status, 404);
     let still = stack.shipment(&a.api_key, &shipment_id).await;
     assert_eq!(still.body["customer"]["email"], "ada@example.com");
     for search in [
@@ -811,6 +831,40 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
     let carriers = dashboard.get("/app/carriers").await;
     assert_eq!(carriers.status, 200);
     assert!(!carriers.body.contains(&tracking_number));
+    // A's suppression list: B neither sees the address nor lifts it.
+    let suppressed = afterclick_domain::email_events::Suppression {
+        merchant_id: a.merchant_id.clone(),
+        email: "bounced-a@example.com".into(),
+        reason: afterclick_domain::email_events::SuppressionReason::Bounced,
+        at: Utc::now(),
+        tracking_number: tracking_number.clone(),
+        detail: None,
+    };
+    assert!(
+        afterclick_domain::ports::SuppressionList::suppress(&stack.devstack.store, &suppressed)
+            .await
+            .unwrap()
+    );
+    let notifications = dashboard.get("/app/notifications").await;
+    assert_eq!(notifications.status, 200);
+    assert!(!notifications.body.contains("bounced-a@example.com"));
+    let lift = dashboard
+        .post(
+            "/app/suppressions/lift",
+            &[("email", "bounced-a@example.com")],
+        )
+        .await;
+    assert_eq!(lift.status, 303);
+    assert_eq!(
+        afterclick_domain::ports::SuppressionList::suppressed(
+            &stack.devstack.store,
+            &a.merchant_id,
+            "bounced-a@example.com"
+        )
+        .await
+        .unwrap(),
+        Some(afterclick_domain::email_events::SuppressionReason::Bounced)
+    );
     let out = dashboard.post("/app/sign-out", &[]).await;
     assert_eq!(out.status, 303);
     assert_eq!(out.location, "/app/sign-in");

@@ -78,7 +78,27 @@ fn day(query: Option<&str>, name: &str, default: NaiveDate, errors: &mut Vec<Str
     }
 }
 
-fn share(part: u64, whole: u64) -> String {
+/// The days a page shows: `from` and `to` (inclusive) from the query, the last 30 days by
+/// default, at most [`MAX_DAYS`]; what was wrong with the query, said in words.
+pub(super) fn day_range(
+    query: Option<&str>,
+    today: NaiveDate,
+) -> (NaiveDate, NaiveDate, Vec<String>) {
+    let mut errors = Vec::new();
+    let mut to = day(query, "to", today, &mut errors);
+    let mut from = day(query, "from", to - Duration::days(29), &mut errors);
+    if from > to {
+        errors.push("`from` must not be after `to`.".into());
+        (from, to) = (today - Duration::days(29), today);
+    }
+    if (to - from).num_days() >= MAX_DAYS {
+        errors.push(format!("At most {MAX_DAYS} days at once."));
+        from = to - Duration::days(MAX_DAYS - 1);
+    }
+    (from, to, errors)
+}
+
+pub(super) fn share(part: u64, whole: u64) -> String {
     if whole == 0 {
         "–".into()
     } else {
@@ -91,23 +111,7 @@ pub async fn show<S: Store, V>(
     who: SignedIn,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let today = (app.clock)().date_naive();
-    let mut errors = Vec::new();
-    let mut to = day(query.as_deref(), "to", today, &mut errors);
-    let mut from = day(
-        query.as_deref(),
-        "from",
-        to - Duration::days(29),
-        &mut errors,
-    );
-    if from > to {
-        errors.push("`from` must not be after `to`.".into());
-        (from, to) = (today - Duration::days(29), today);
-    }
-    if (to - from).num_days() >= MAX_DAYS {
-        errors.push(format!("At most {MAX_DAYS} days at once."));
-        from = to - Duration::days(MAX_DAYS - 1);
-    }
+    let (from, to, errors) = day_range(query.as_deref(), (app.clock)().date_naive());
     let days: Vec<PageDay> = app.store.page_stats(&who.merchant_id, from, to).await?;
     let mut totals = vec![0u64; PageEvent::ALL.len()];
     let rows: Vec<Row> = days

@@ -7,15 +7,16 @@ use super::attention::owned;
 use super::session::{Posted, SignedIn};
 use super::{AppError, Frame, PAGE_ROWS, milestone_label, respond, see_other, status_label, when};
 use crate::error::ApiError;
-use crate::v1::shipment_edit;
+use crate::v1::{notification_resend, shipment_edit};
 use crate::{App, Store};
-use afterclick_domain::Shipment;
 use afterclick_domain::Status;
 use afterclick_domain::attention::{masked_contact, open_reasons, watch_reasons};
 use afterclick_domain::listing::{ShipmentQuery, decode_cursor, encode_cursor, normalize_email};
+use afterclick_domain::milestone::Milestone;
 use afterclick_domain::milestone::Moment;
 use afterclick_domain::ports::StoreError;
 use afterclick_domain::validate::validate_tracking_number;
+use afterclick_domain::{Channel, Shipment};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -222,6 +223,45 @@ struct NotificationRow {
     created: String,
     updated: String,
     detail: Option<String>,
+    /// What SES reported after the send: "delivered 2031-03-04 09:15 UTC", ...
+    events: Vec<String>,
+    /// The resend form's fields, for one that never reached the customer.
+    resend: Option<ResendFields>,
+}
+
+#[derive(Serialize)]
+struct ResendFields {
+    milestone: &'static str,
+    instance: Option<String>,
+    channel: &'static str,
+}
+
+fn notification_row(n: &afterclick_domain::Notification) -> NotificationRow {
+    use afterclick_domain::NotificationState;
+    NotificationRow {
+        moment: milestone_label(n.milestone).to_owned(),
+        channel: n.channel.as_str(),
+        state: n.state.as_str(),
+        created: when(n.created_at),
+        updated: when(n.updated_at),
+        detail: n.detail.clone(),
+        events: crate::v1::email_events(n)
+            .into_iter()
+            .map(|e| match e.detail {
+                Some(detail) => format!("{} {} ({detail})", e.event, when(e.at)),
+                None => format!("{} {}", e.event, when(e.at)),
+            })
+            .collect(),
+        resend: matches!(
+            n.state,
+            NotificationState::Failed | NotificationState::Suppressed
+        )
+        .then(|| ResendFields {
+            milestone: n.milestone.as_str(),
+            instance: n.instance.clone(),
+            channel: n.channel.as_str(),
+        }),
+    }
 }
 
 #[derive(Serialize)]
@@ -353,17 +393,7 @@ async fn render<S: Store, V>(
             })
             .collect(),
         earlier_events: timeline.earlier.is_some(),
-        notifications: notifications
-            .iter()
-            .map(|n| NotificationRow {
-                moment: milestone_label(n.milestone).to_owned(),
-                channel: n.channel.as_str(),
-                state: n.state.as_str(),
-                created: when(n.created_at),
-                updated: when(n.updated_at),
-                detail: n.detail.clone(),
-            })
-            .collect(),
+        notifications: notifications.iter().map(notification_row).collect(),
         rating: rating.as_ref().map(|r| format!("{} of 5", r.stars)),
         rating_comment: rating.and_then(|r| r.comment),
         back: format!("/app/shipments/{}", s.id),
@@ -433,6 +463,41 @@ pub async fn edit<S: Store, V>(
                 Some(message),
             )
             .await
+        }
+    }
+}
+
+/// `POST /app/shipments/{id}/resend`: a notification that never reached the customer, put
+/// back on its way as `POST /v1/shipments/{id}/notifications/resend` does.
+pub async fn resend<S: Store, V>(
+    State(app): State<Arc<App<S, V>>>,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    let who = &posted.who;
+    let milestone = posted
+        .form
+        .get("milestone")
+        .and_then(|m| Milestone::parse(&m));
+    let channel = match posted.form.get("channel").as_deref() {
+        Some("email") => Some(Channel::Email),
+        Some("sms") => Some(Channel::Sms),
+        _ => None,
+    };
+    let (Some(milestone), Some(channel)) = (milestone, channel) else {
+        return Err(AppError::NotFound);
+    };
+    let which = notification_resend::Which {
+        milestone,
+        instance: posted.form.get("instance"),
+        channel,
+    };
+    match notification_resend::resend_notification(&app, &who.merchant_id, &id, &which).await {
+        Ok(s) => Ok(see_other(&format!("/app/shipments/{}", s.id))),
+        Err(err) => {
+            let message = refusal(err)?.replacen("Not saved", "Not sent again", 1);
+            let s = owned(&app, &who.merchant_id, &id).await?;
+            render(&app, who, s, StatusCode::CONFLICT, Some(message)).await
         }
     }
 }

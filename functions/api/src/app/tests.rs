@@ -1078,3 +1078,199 @@ async fn the_watchlist_pages_on_with_its_filters_and_a_new_sign_in_ends_the_old_
         "the old session ended"
     );
 }
+
+#[tokio::test]
+async fn a_message_that_never_reached_the_customer_is_sent_again_once_with_ses_reports_shown() {
+    use afterclick_domain::ports::{NotificationKey, ShipmentStore};
+    let store = store_with_shipments().await;
+    let s = store
+        .shipment(MERCHANT, "1ZDELAYED0001")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut failed = fakes::notification(&s, Milestone::Delayed, Channel::Email);
+    failed.state = NotificationState::Failed;
+    failed.detail = Some("SES was unavailable".into());
+    store.put_notification(failed.clone());
+    let mut sent = fakes::notification(&s, Milestone::InTransit, Channel::Email);
+    sent.state = NotificationState::Sent;
+    sent.email.delivered_at = Some(now() - Duration::hours(3));
+    sent.email.opened_at = Some(now() - Duration::hours(2));
+    store.put_notification(sent);
+
+    let b = browser(&store).await;
+    let page = b.get(&store, "/app/shipments/shp_1ZDELAYED0001").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("delivered 2026-03-10 09:00 UTC"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("opened 2026-03-10 10:00 UTC"));
+    assert_eq!(
+        page.body.matches("Send again").count(),
+        1,
+        "only the failed one may be sent again"
+    );
+    let form = format!("csrf={}&milestone=delayed&channel=email", b.csrf);
+    let again = b
+        .post(&store, "/app/shipments/shp_1ZDELAYED0001/resend", &form)
+        .await;
+    assert_eq!(again.status, 303, "{}", again.body);
+    let failed_key = NotificationKey::from(&failed);
+    let state = async |store: &MemoryStore| {
+        store
+            .notifications(MERCHANT, "1ZDELAYED0001")
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|n| NotificationKey::from(n) == failed_key)
+            .unwrap()
+            .state
+    };
+    assert_eq!(state(&store).await, NotificationState::Deferred);
+    // Repeated (a second click, a replayed form): refused, nothing changes.
+    let twice = b
+        .post(&store, "/app/shipments/shp_1ZDELAYED0001/resend", &form)
+        .await;
+    assert_eq!(twice.status, 409, "{}", twice.body);
+    assert!(twice.body.contains("Not sent again"), "{}", twice.body);
+    assert_eq!(state(&store).await, NotificationState::Deferred);
+    // Without the session's token: 403, nothing changes.
+    let forged = b
+        .post(
+            &store,
+            "/app/shipments/shp_1ZDELAYED0001/resend",
+            "milestone=in_transit&channel=email",
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let unknown = b
+        .post(
+            &store,
+            "/app/shipments/shp_1ZDELAYED0001/resend",
+            &format!("csrf={}&milestone=delivered&channel=email", b.csrf),
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+}
+
+#[tokio::test]
+async fn the_notifications_page_counts_what_customers_received_and_lifts_a_suppression() {
+    use afterclick_domain::email_events::{
+        EmailEvent, EmailEventKind, Suppression, SuppressionReason,
+    };
+    use afterclick_domain::ports::{
+        EmailEventStore, NotificationKey, NotificationStore, Outcome, SuppressionList,
+    };
+    let store = store_with_shipments().await;
+    let s = store
+        .shipment(MERCHANT, "1ZDELAYED0001")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut email = fakes::notification(&s, Milestone::Delayed, Channel::Email);
+    email.state = NotificationState::Claimed;
+    let mut sms = fakes::notification(&s, Milestone::Delayed, Channel::Sms);
+    sms.state = NotificationState::Claimed;
+    store.put_notification(email.clone());
+    store.put_notification(sms.clone());
+    let (email_key, sms_key) = (NotificationKey::from(&email), NotificationKey::from(&sms));
+    let sent = Outcome::Sent {
+        provider_message_id: "ses-1".into(),
+        segments: None,
+        note: None,
+    };
+    store.finish(&email_key, &sent, now()).await.unwrap();
+    // Finishing twice (a retried record) counts once.
+    store.finish(&email_key, &sent, now()).await.unwrap();
+    let opted_out = Outcome::Suppressed {
+        reason: "the number opted out of SMS".into(),
+    };
+    store.finish(&sms_key, &opted_out, now()).await.unwrap();
+    let delivered = EmailEvent {
+        kind: EmailEventKind::Delivered,
+        message_id: "ses-1".into(),
+        sent_at: now(),
+        at: now(),
+        notification: Some(email_key.clone()),
+        suppresses: false,
+        detail: None,
+        recipients: Vec::new(),
+    };
+    assert!(
+        store
+            .record_email_event(&email_key, &delivered)
+            .await
+            .unwrap()
+    );
+    for (merchant_id, address) in [
+        (MERCHANT, "Bounced@Example.com"),
+        (OTHER, "theirs@example.com"),
+    ] {
+        let suppression = Suppression {
+            merchant_id: merchant_id.into(),
+            email: address.to_lowercase(),
+            reason: SuppressionReason::Bounced,
+            at: now(),
+            tracking_number: "1ZDELAYED0001".into(),
+            detail: Some("Permanent (General): <b>550</b>".into()),
+        };
+        assert!(store.suppress(&suppression).await.unwrap());
+    }
+
+    let b = browser(&store).await;
+    let page = b
+        .get(&store, "/app/notifications?from=2026-03-01&to=2026-03-10")
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for text in [
+        "<th scope=\"row\">delayed · email</th><td>1</td><td>0</td><td>0</td><td>0</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>100.0%</td>",
+        "<th scope=\"row\">delayed · SMS</th><td>0</td><td>0</td><td>1</td><td>0</td><td>–</td>",
+        "<th scope=\"row\">The number opted out of SMS</th><td>1</td>",
+        "<th scope=\"row\">bounced@example.com</th>",
+        "Permanent (General): &lt;b&gt;550&lt;/b&gt;",
+    ] {
+        assert!(page.body.contains(text), "{text} missing: {}", page.body);
+    }
+    assert!(!page.body.contains("theirs@example.com"));
+    let bad = b.get(&store, "/app/notifications?from=2026-13-01").await;
+    assert_eq!(bad.status, 422);
+
+    // Lifted by the shop: off the list; another shop's address cannot be lifted from here.
+    let lift = |email: &str| format!("csrf={}&email={}", b.csrf, super::encode(email));
+    let lifted = b
+        .post(
+            &store,
+            "/app/suppressions/lift",
+            &lift("bounced@example.com"),
+        )
+        .await;
+    assert_eq!(lifted.status, 303);
+    assert_eq!(lifted.header("location"), "/app/notifications?lifted=1");
+    assert_eq!(
+        store
+            .suppressed(MERCHANT, "bounced@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+    b.post(
+        &store,
+        "/app/suppressions/lift",
+        &lift("theirs@example.com"),
+    )
+    .await;
+    assert_eq!(
+        store.suppressed(OTHER, "theirs@example.com").await.unwrap(),
+        Some(SuppressionReason::Bounced)
+    );
+    let forged = b
+        .post(
+            &store,
+            "/app/suppressions/lift",
+            "email=theirs%40example.com",
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+}

@@ -262,8 +262,36 @@ pub struct NotificationView<'a> {
     /// How often a sender died holding the claim and it was sent again after the lease (the customer
     /// may have received it more than once).
     pub expired_claims: u32,
+    /// Email: what SES reported after the send (first of each kind), in time order.
+    pub email_events: Vec<EmailEventView<'a>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EmailEventView<'a> {
+    pub event: &'static str,
+    pub at: DateTime<Utc>,
+    pub detail: Option<&'a str>,
+}
+
+/// A notification's SES events, oldest first.
+pub fn email_events(n: &Notification) -> Vec<EmailEventView<'_>> {
+    use afterclick_domain::email_events::EmailEventKind;
+    let mut events: Vec<EmailEventView<'_>> = n
+        .email
+        .events()
+        .into_iter()
+        .map(|(kind, at)| EmailEventView {
+            event: kind.as_str(),
+            at,
+            detail: (kind == EmailEventKind::Bounced)
+                .then_some(n.email.bounce.as_deref())
+                .flatten(),
+        })
+        .collect();
+    events.sort_by_key(|e| e.at);
+    events
 }
 
 pub fn shipment<'a>(
@@ -310,6 +338,7 @@ pub fn shipment<'a>(
                 claim_expires_at: (n.state == afterclick_domain::NotificationState::Claimed)
                     .then(|| n.updated_at + afterclick_domain::model::NOTIFICATION_CLAIM_LEASE),
                 expired_claims: n.expired_claims,
+                email_events: email_events(n),
                 created_at: n.created_at,
                 updated_at: n.updated_at,
             })

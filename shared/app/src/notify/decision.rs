@@ -65,6 +65,11 @@ pub fn recipient<'a>(
             Channel::Sms => "the customer has no phone number",
         });
     };
+    if intent.channel == Channel::Email
+        && let Some(reason) = context.email_suppressed
+    {
+        return suppress(reason.notification_detail());
+    }
     Ok(Recipient {
         shipment,
         merchant,
@@ -153,9 +158,32 @@ mod tests {
             shipment: Some(a_shipment()),
             merchant: Some(merchant("m1")),
             opted_out: None,
+            email_suppressed: None,
             templates: Vec::new(),
             order_parcels: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_suppressed_address_gets_no_email_but_its_sms_still_goes() {
+        use afterclick_domain::email_events::SuppressionReason;
+        let bounced = NotificationContext {
+            email_suppressed: Some(SuppressionReason::Bounced),
+            ..context()
+        };
+        assert_eq!(
+            suppressed(&intent(Channel::Email), &bounced),
+            "the address bounced permanently"
+        );
+        assert!(recipient(&intent(Channel::Sms), &bounced).is_ok());
+        let complained = NotificationContext {
+            email_suppressed: Some(SuppressionReason::Complained),
+            ..context()
+        };
+        assert_eq!(
+            suppressed(&intent(Channel::Email), &complained),
+            "the customer reported an earlier email as spam"
+        );
     }
 
     fn suppressed(intent: &Notification, context: &NotificationContext) -> &'static str {

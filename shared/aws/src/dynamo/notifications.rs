@@ -1,16 +1,18 @@
 //! Notification items: written as intents by shipment commits, then claimed and finished by
 //! the sender with writes conditional on their state.
 
-use super::{
-    DynamoStore, Item, applied, built, is_conditional_failure, keyed, s, to_item, unavailable,
-};
+use super::{DynamoStore, Item, applied, built, keyed, s, to_item, update_write};
 use crate::keys::{self, types};
 use afterclick_domain::NotificationState;
 use afterclick_domain::model::NOTIFICATION_CLAIM_LEASE;
 use afterclick_domain::model::Notification;
-use afterclick_domain::ports::{NotificationKey, NotificationStore, Outcome, StoreError};
+use afterclick_domain::notification_stats::Measure;
+use afterclick_domain::ports::{
+    NotificationKey, NotificationResend, NotificationStore, Outcome, StoreError,
+};
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::Update;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -152,19 +154,52 @@ impl NotificationStore for DynamoStore {
             Outcome::Deferred { .. } => " REMOVE woken_at",
             _ => " REMOVE due_pk, due_sk, woken_at",
         };
-        let result = self
-            .notification_update(key)
+        let update = Update::builder()
+            .table_name(&self.table)
+            .key(
+                keys::PK,
+                s(keys::shipment_pk(&key.merchant_id, &key.tracking_number)),
+            )
+            .key(
+                keys::SK,
+                s(keys::notification_sk(&key.moment(), key.channel)),
+            )
             .update_expression(format!("SET {}{remove}", sets.join(", ")))
             .condition_expression("#state = :claimed")
             .set_expression_attribute_names(Some(names))
-            .set_expression_attribute_values(Some(values))
+            .set_expression_attribute_values(Some(values));
+        // With its count on the dashboard; false: already finished by an earlier attempt,
+        // nothing left to record (or count).
+        self.counted(vec![
+            update_write(update)?,
+            self.notification_counter(key, now.date_naive(), Measure::of_outcome(outcome))?,
+        ])
+        .await?;
+        Ok(())
+    }
+}
+
+impl NotificationResend for DynamoStore {
+    async fn reopen(&self, key: &NotificationKey, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        // Deferred until now and woken: notify's MODIFY filter passes it at once, and if
+        // that stream record were lost, the due index still lists it for the sweeper.
+        let result = self
+            .notification_update(key)
+            .update_expression(
+                "SET #state = :deferred, deferred_until = :now, updated_at = :now, \
+                 due_pk = :due_pk, due_sk = :due_sk, woken_at = :woken REMOVE detail",
+            )
+            .condition_expression("#state IN (:failed, :suppressed)")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":deferred", s(NotificationState::Deferred.as_str()))
+            .expression_attribute_values(":failed", s(NotificationState::Failed.as_str()))
+            .expression_attribute_values(":suppressed", s(NotificationState::Suppressed.as_str()))
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .expression_attribute_values(":due_pk", s(keys::due_partition(&key.tracking_number)))
+            .expression_attribute_values(":due_sk", s(keys::due_sort_key(now)))
+            .expression_attribute_values(":woken", s(keys::woken_at(now)))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // Already finished by an earlier attempt: nothing left to record.
-            Err(err) if is_conditional_failure(&err) => Ok(()),
-            Err(err) => Err(unavailable(err)),
-        }
+        applied(result)
     }
 }

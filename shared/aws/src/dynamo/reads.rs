@@ -192,12 +192,24 @@ impl NotificationReads for DynamoStore {
             .map(|k| (keys::merchant_pk(&k.merchant_id), template_sk(k)))
             .collect();
         second.extend(customer_optout.clone());
+        // The merchant's suppression list (hard bounces, complaints), by the same address.
+        let suppression = s
+            .customer
+            .email
+            .as_deref()
+            .map(|email| (keys::merchant_pk(merchant_id), keys::suppress_sk(email)));
+        second.extend(suppression.clone());
         second.sort();
         second.dedup();
         let mut found = self.batch_get(&second).await?;
         if customer_optout.is_some_and(|k| found.contains_key(&k)) {
             opted_out = Some("unsubscribed from this merchant");
         }
+        let email_suppressed = match suppression {
+            Some(k) => take::<afterclick_domain::email_events::Suppression>(&mut found, &k)?
+                .map(|s| s.reason),
+            None => None,
+        };
         let mut templates = Vec::new();
         for key in wanted {
             let item_key = (keys::merchant_pk(&key.merchant_id), template_sk(&key));
@@ -219,6 +231,7 @@ impl NotificationReads for DynamoStore {
             shipment,
             merchant,
             opted_out,
+            email_suppressed,
             templates,
             order_parcels,
         })

@@ -3,8 +3,10 @@
 //! the default bodies read one at a time, which is all an in-memory fake needs.
 
 use super::{
-    ConsentStore, MerchantStore, OrderLookup, ShipmentStore, StoreError, TemplateKey, TemplateStore,
+    ConsentStore, MerchantStore, OrderLookup, ShipmentStore, StoreError, SuppressionList,
+    TemplateKey, TemplateStore,
 };
+use crate::email_events::SuppressionReason;
 use crate::message::{self, Override};
 use crate::milestone::Milestone;
 use crate::model::{Channel, Merchant, Shipment};
@@ -43,6 +45,9 @@ pub struct NotificationContext {
     pub merchant: Option<Merchant>,
     /// Why the customer may not be messaged (they unsubscribed), if so.
     pub opted_out: Option<&'static str>,
+    /// Why the merchant sends no email to the customer's address (a hard bounce, a
+    /// complaint), if it is on the merchant's suppression list.
+    pub email_suppressed: Option<SuppressionReason>,
     /// The merchant's own templates for the intents asked about (absent: the built-in copy).
     pub templates: Vec<(TemplateKey, Override)>,
     /// A store platform's parcel: every shipment of its order (itself included), so the
@@ -82,7 +87,7 @@ impl TemplateKey {
 }
 
 pub trait NotificationReads:
-    ShipmentStore + MerchantStore + ConsentStore + TemplateStore + OrderLookup
+    ShipmentStore + MerchantStore + ConsentStore + TemplateStore + OrderLookup + SuppressionList
 {
     /// The shipment, its merchant, the customer's consent and the templates of `messages`.
     fn notification_context(
@@ -102,6 +107,10 @@ pub trait NotificationReads:
                 });
             };
             let opted_out = self.opted_out(s).await?;
+            let email_suppressed = match s.customer.email.as_deref() {
+                Some(email) => self.suppressed(merchant_id, email).await?,
+                None => None,
+            };
             let mut templates = Vec::new();
             for &(milestone, channel) in messages {
                 let key = TemplateKey::for_message(m, s, milestone, channel);
@@ -119,6 +128,7 @@ pub trait NotificationReads:
                 shipment,
                 merchant,
                 opted_out,
+                email_suppressed,
                 templates,
                 order_parcels,
             })
