@@ -6,6 +6,9 @@
 
 use crate::REGION;
 use afterclick_aws::DynamoStore;
+use afterclick_domain::email_events;
+use afterclick_domain::ports::NotificationKey;
+use afterclick_domain::{Channel, Notification, NotificationState};
 use afterclick_ses_events::{Outcome, SesEvents};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
@@ -35,6 +38,22 @@ pub struct SentMail {
     pub to: String,
     /// The message tags the email was sent with (`afterclick_domain::email_events::tags`).
     pub tags: Vec<(String, String)>,
+}
+
+impl SentMail {
+    /// The email a sent notification went out as (none for an SMS or an unsent one).
+    pub fn of(n: &Notification, from: &str, to: &str) -> Option<SentMail> {
+        if n.channel != Channel::Email || n.state != NotificationState::Sent {
+            return None;
+        }
+        Some(SentMail {
+            message_id: n.provider_message_id.clone()?,
+            sent_at: n.updated_at,
+            from: from.to_owned(),
+            to: to.to_owned(),
+            tags: email_events::tags(&NotificationKey::from(n)),
+        })
+    }
 }
 
 fn stamp(at: DateTime<Utc>) -> String {

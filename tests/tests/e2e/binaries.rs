@@ -2,10 +2,11 @@
 //! a local Lambda Runtime API, configured from the environment as on Lambda, fed the events
 //! AWS sends: HTTP API payload 2.0 (base64 bodies, `$default` stage, joined multi-value
 //! headers, cookies), DynamoDB stream batches read from the table's real stream, and the
-//! EventBridge Scheduler event. `make test` builds the binaries first (`cargo build --bins`).
+//! EventBridge Scheduler event, and SNS's event carrying an SES event. `make test` builds the binaries first (`cargo build --bins`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use afterclick_devstack::ses_events::{self, Kind, SentMail};
 use afterclick_domain::ports::ShipmentStore;
 use afterclick_e2e::fixtures::delivered_shipment;
 use afterclick_e2e::{Stack, StackConfig, function_binaries, generic_event, unique};
@@ -29,6 +30,7 @@ async fn every_function_binary_answers_the_events_aws_sends() {
         "notify",
         "dispatch",
         "sweeper",
+        "ses-events",
     ] {
         assert!(
             !stack.devstack.function(f).unwrap().pids().is_empty(),
@@ -150,6 +152,39 @@ async fn every_function_binary_answers_the_events_aws_sends() {
     // The sweeper binary, invoked with the scheduler's event.
     let report = stack.devstack.sweep().await.unwrap();
     assert_eq!(report.failed, 0, "{report:?}");
+
+    // The ses-events binary, invoked as SNS invokes it with SES's delivery report of the
+    // delivered parcel's email: recorded once, however often it comes.
+    let email = stack
+        .devstack
+        .store_notifications(&info.merchant_id, &delivered.tracking_number)
+        .await
+        .into_iter()
+        .find_map(|n| SentMail::of(&n, "orders@shop.example", "ada@example.com").map(|m| (n, m)));
+    let (email, mail) = email.expect("a sent email");
+    let report = ses_events::event(
+        Kind::Delivery,
+        &mail,
+        mail.sent_at + chrono::Duration::seconds(2),
+    );
+    for _ in 0..2 {
+        stack.devstack.ses_event(&report).await.unwrap();
+    }
+    let recorded = stack
+        .devstack
+        .store_notifications(&info.merchant_id, &delivered.tracking_number)
+        .await
+        .into_iter()
+        .find(|n| n.milestone == email.milestone && n.channel == email.channel)
+        .unwrap();
+    // SES stamps events to the millisecond.
+    assert_eq!(
+        recorded.email.delivered_at,
+        Some(chrono::SubsecRound::trunc_subsecs(
+            mail.sent_at + chrono::Duration::seconds(2),
+            3
+        ))
+    );
 
     // Replaying the whole stream through the binaries (a restart without checkpoints)
     // changes nothing: no message twice, no notification changed.

@@ -28,6 +28,7 @@ mod providers;
 mod readme;
 mod restart;
 mod rotation;
+mod ses_events;
 mod settings_race;
 mod shipments_api;
 mod store_contract;
