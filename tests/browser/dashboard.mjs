@@ -89,6 +89,7 @@ const pages = [
   ["shipment", `/app/shipments/${shipmentId}`],
   ["carriers", "/app/carriers"],
   ["pages", "/app/pages"],
+  ["notifications", "/app/notifications"],
   ["settings", "/app/settings"],
   ["preview", "/app/settings/preview/delayed/email/de"],
 ];

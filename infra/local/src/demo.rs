@@ -335,6 +335,118 @@ pub async fn seed_history_of(
     Ok(count.min(HISTORY))
 }
 
+/// What SES reports about the emails the first `count` history shipments got, played
+/// through the devstack's SES stand-in (`POST /_dev/ses-events`): most delivered, half of
+/// those opened, some clicked, a few soft bounces, and a hard bounce and a complaint now and
+/// then, so the notifications page and the suppression list have something to show. Emails
+/// that have reports already are left alone, so a second run (a kept database) changes
+/// nothing, not even a suppression the merchant lifted. Returns how many emails it reported on.
+pub async fn seed_email_reports(info: &StackInfo, count: usize) -> Result<usize, String> {
+    use crate::ses_events::{Kind, SentMail, event};
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let http = http.clone();
+        let url = format!("{}{path}", info.api_url);
+        let key = info.api_key.clone();
+        async move {
+            let response = http
+                .get(url)
+                .bearer_auth(key)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            response.json::<Value>().await.map_err(|e| e.to_string())
+        }
+    };
+    let settings = get("/v1/settings".into()).await?;
+    let from = settings["sender_email"]
+        .as_str()
+        .unwrap_or("orders@shop.example")
+        .to_owned();
+    let mut reported = 0;
+    for i in 0..count.min(HISTORY) {
+        let listed = get(format!("/v1/shipments?order_number=HIST-{}", 5000 + i)).await?;
+        let Some(id) = listed["items"][0]["id"].as_str() else {
+            continue;
+        };
+        // The history's emails are sent as it is seeded: wait (a little) for them.
+        let mut shipment = Value::Null;
+        for _ in 0..40 {
+            shipment = get(format!("/v1/shipments/{id}")).await?;
+            let busy = shipment["notifications"].as_array().is_some_and(|n| {
+                n.iter()
+                    .any(|n| n["state"] == "pending" || n["state"] == "claimed")
+            });
+            if !busy {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        let (Some(tracking), Some(to)) = (
+            shipment["tracking_number"].as_str(),
+            shipment["customer"]["email"].as_str(),
+        ) else {
+            continue;
+        };
+        for n in shipment["notifications"].as_array().into_iter().flatten() {
+            let fresh = n["email_events"].as_array().is_some_and(Vec::is_empty);
+            let (Some(message_id), Some(milestone), Some(sent_at), true, true, true) = (
+                n["provider_message_id"].as_str(),
+                n["milestone"]
+                    .as_str()
+                    .and_then(afterclick_domain::Milestone::parse),
+                n["updated_at"]
+                    .as_str()
+                    .and_then(|t| t.parse::<DateTime<Utc>>().ok()),
+                n["channel"] == "email",
+                n["state"] == "sent",
+                fresh,
+            ) else {
+                continue;
+            };
+            let key = afterclick_domain::ports::NotificationKey {
+                merchant_id: info.merchant_id.clone(),
+                tracking_number: tracking.to_owned(),
+                milestone,
+                instance: n["instance"].as_str().map(str::to_owned),
+                channel: afterclick_domain::Channel::Email,
+            };
+            let mail = SentMail {
+                message_id: message_id.to_owned(),
+                sent_at,
+                from: from.clone(),
+                to: to.to_owned(),
+                tags: afterclick_domain::email_events::tags(&key),
+            };
+            let kinds: &[(Kind, i64)] = match reported % 20 {
+                7 => &[(Kind::HardBounce, 4)],
+                13 => &[
+                    (Kind::Delivery, 3),
+                    (Kind::Open, 600),
+                    (Kind::Complaint, 900),
+                ],
+                17 => &[(Kind::SoftBounce, 5)],
+                k if k % 5 == 0 => &[(Kind::Delivery, 3), (Kind::Open, 1800), (Kind::Click, 1900)],
+                k if k % 2 == 0 => &[(Kind::Delivery, 2), (Kind::Open, 3600)],
+                _ => &[(Kind::Delivery, 2)],
+            };
+            for (kind, after) in kinds {
+                let posted = http
+                    .post(format!("{}/_dev/ses-events", info.api_url))
+                    .json(&event(*kind, &mail, sent_at + Duration::seconds(*after)))
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if !posted.status().is_success() {
+                    return Err(format!("an SES report was refused: {}", posted.status()));
+                }
+            }
+            reported += 1;
+        }
+    }
+    Ok(reported)
+}
+
 /// A generic-format delivery to the demo merchant's webhook, signed as a carrier would
 /// (Standard Webhooks); anything but a 2xx is an error.
 async fn post_signed(

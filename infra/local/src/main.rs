@@ -90,6 +90,15 @@ async fn run() -> Result<(), String> {
             ),
             Err(err) => eprintln!("demo history not seeded: {err}"),
         }
+        match afterclick_devstack::demo::seed_email_reports(
+            &history_info,
+            afterclick_devstack::demo::HISTORY,
+        )
+        .await
+        {
+            Ok(n) => println!("demo email reports: SES's delivery reports for {n} emails"),
+            Err(err) => eprintln!("demo email reports not seeded: {err}"),
+        }
     });
     println!(
         "merchant dashboard: {}/app (sign in with the demo API key: $AFTERCLICK_API_KEY in .local/devstack.env)",

@@ -171,6 +171,9 @@ async fn a_merchant_works_the_watchlist_in_a_browser() {
         .await
         .unwrap();
     stack.devstack.settle().await;
+    afterclick_devstack::demo::seed_email_reports(&info, history)
+        .await
+        .unwrap();
 
     let dashboard = Dashboard::sign_in(&stack, &info.api_key).await;
     let home = dashboard.get("/app").await;

@@ -260,6 +260,16 @@ async fn the_demo_history_fills_the_dashboard_once() {
             "{name} missing from the carriers page"
         );
     }
+    // SES's reports on the history's emails: the notifications page and the suppression list.
+    let reported = afterclick_devstack::demo::seed_email_reports(&info, 40)
+        .await
+        .unwrap();
+    assert!(reported >= 8, "only {reported} emails to report on");
+    let notifications = dashboard.get("/app/notifications").await;
+    assert_eq!(notifications.status, 200);
+    for text in ["Hard bounce", "Delivered of sent emails", "customer"] {
+        assert!(notifications.body.contains(text), "{text} missing");
+    }
     let count = |body: &str| body.matches("/app/shipments/shp_").count();
     let listed = count(&dashboard.get("/app/shipments?q=HIST-5007").await.body);
     assert_eq!(listed, 1);
@@ -288,5 +298,14 @@ async fn the_demo_history_fills_the_dashboard_once() {
         events_before.body, events_after.body,
         "seeding again changed nothing"
     );
+    let page_before = dashboard.get("/app/notifications").await.body;
+    assert_eq!(
+        afterclick_devstack::demo::seed_email_reports(&info, 40)
+            .await
+            .unwrap(),
+        0,
+        "every email has its reports already"
+    );
+    assert_eq!(dashboard.get("/app/notifications").await.body, page_before);
     stack.devstack.stop().await;
 }
