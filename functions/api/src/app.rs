@@ -16,6 +16,7 @@
 pub mod attention;
 pub mod carriers;
 mod error;
+pub mod message;
 pub mod notifications;
 pub mod pages_stats;
 pub mod session;

@@ -148,6 +148,11 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::post("/app/shipments/{id}/edit", app::shipments::edit::<S, V>),
         Route::post("/app/shipments/{id}/erase", app::shipments::erase::<S, V>),
         Route::post("/app/shipments/{id}/resend", app::shipments::resend::<S, V>),
+        Route::get("/app/shipments/{id}/message", app::message::show::<S, V>),
+        Route::get(
+            "/app/shipments/{id}/message/html",
+            app::message::html::<S, V>,
+        ),
     ]
 }
 

@@ -89,6 +89,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/app/pages.html.j2"),
     ),
     (
+        "app_message.html",
+        include_str!("../templates/app/message.html.j2"),
+    ),
+    (
         "app_notifications.html",
         include_str!("../templates/app/notifications.html.j2"),
     ),

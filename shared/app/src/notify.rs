@@ -17,7 +17,6 @@ use afterclick_domain::ports::{
     Mailer, NotificationContext, NotificationKey, NotificationReads, NotificationStore, OrderStore,
     Outcome, OutgoingEmail, OutgoingSms, SendError, StoreError, TemplateKey, Texter,
 };
-use afterclick_domain::providers::carriers;
 use afterclick_domain::{Channel, Notification, NotificationState, sms};
 use chrono::{DateTime, Utc};
 use decision::{Decision, decide, recipient};
@@ -292,16 +291,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         let (shipment, merchant) = (recipient.shipment, recipient.merchant);
         let tracking_url = format!("{}/t/{}", self.public_base_url, shipment.token);
         let unsubscribe_url = format!("{}/u/{}", self.public_base_url, shipment.token);
-        // The store's own name for a carrier afterclick does not know beats its code.
-        let carrier_name = carriers::carrier(&shipment.carrier).map_or_else(
-            || {
-                shipment
-                    .carrier_name
-                    .clone()
-                    .unwrap_or_else(|| shipment.carrier.to_uppercase())
-            },
-            |c| c.name.to_owned(),
-        );
+        let carrier_name = message::carrier_display_name(shipment);
         let order = self.order_context(intent, shipment, context).await;
         let input = MessageInput {
             milestone: intent.milestone,

@@ -986,12 +986,25 @@ pub fn sample_message(
 ) -> Result<SampleMessage, TemplateError> {
     let (shipment, details) = sample_parts(merchant, locale_tag, now);
     let input = sample_input(milestone, &shipment, &details, merchant, now.date_naive());
-    let locale = resolve_locale(Some(locale_tag), &merchant.branding.default_locale);
+    compose(&input, channel, template)
+}
+
+/// A message for its channel as notify renders it: the built-in copy in the customer's
+/// language, or the merchant's template over it (the dashboard shows one this way).
+pub fn compose(
+    input: &MessageInput<'_>,
+    channel: crate::Channel,
+    template: Option<&Override>,
+) -> Result<SampleMessage, TemplateError> {
+    let locale = resolve_locale(
+        input.shipment.customer.locale.as_deref(),
+        &input.merchant.branding.default_locale,
+    );
     match channel {
         crate::Channel::Email => {
-            let builtin = builtin_email(&input)?;
+            let builtin = builtin_email(input)?;
             let email = match template {
-                Some(t) => override_email(t, &vars(&input, locale), builtin)?,
+                Some(t) => override_email(t, &vars(input, locale), builtin)?,
                 None => builtin,
             };
             Ok(SampleMessage {
@@ -1002,16 +1015,30 @@ pub fn sample_message(
         }
         crate::Channel::Sms => {
             let own = template
-                .map(|t| override_sms(t, &vars(&input, locale)))
+                .map(|t| override_sms(t, &vars(input, locale)))
                 .transpose()?
                 .flatten();
             Ok(SampleMessage {
                 subject: None,
                 html: None,
-                text: own.unwrap_or_else(|| builtin_sms(&input)),
+                text: own.unwrap_or_else(|| builtin_sms(input)),
             })
         }
     }
+}
+
+/// The carrier's name as messages say it: afterclick's name for a carrier it knows, else
+/// the store's own name for it, else its code in capitals.
+pub fn carrier_display_name(shipment: &crate::model::Shipment) -> String {
+    crate::providers::carriers::carrier(&shipment.carrier).map_or_else(
+        || {
+            shipment
+                .carrier_name
+                .clone()
+                .unwrap_or_else(|| shipment.carrier.to_uppercase())
+        },
+        |c| c.name.to_owned(),
+    )
 }
 
 #[cfg(test)]

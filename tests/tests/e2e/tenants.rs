@@ -24,7 +24,7 @@ const PUBLIC: [(&str, &str); 7] = [
 ];
 
 /// The dashboard's routes, each aimed by merchant B's session at A's things below.
-const DASHBOARD: [(&str, &str); 20] = [
+const DASHBOARD: [(&str, &str); 22] = [
     ("GET", "/app"),
     ("GET", "/app/pages"),
     ("GET", "/app/notifications"),
@@ -40,6 +40,8 @@ const DASHBOARD: [(&str, &str); 20] = [
     ("POST", "/app/shipments/{id}/edit"),
     ("POST", "/app/shipments/{id}/erase"),
     ("POST", "/app/shipments/{id}/resend"),
+    ("GET", "/app/shipments/{id}/message"),
+    ("GET", "/app/shipments/{id}/message/html"),
     ("GET", "/app/settings"),
     ("POST", "/app/settings"),
     (
@@ -791,6 +793,14 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         )
         .await;
     assert_eq!(a_resend.status, 404);
+    for page in ["message", "message/html"] {
+        let a_message = dashboard
+            .get(&format!(
+                "/app/shipments/{shipment_id}/{page}?milestone=delivered&channel=email"
+            ))
+            .await;
+        assert_eq!(a_message.status, 404, "{page}");
+    }
     let still = stack.shipment(&a.api_key, &shipment_id).await;
     assert_eq!(still.body["customer"]["email"], "ada@example.com");
     for search in [

@@ -447,10 +447,16 @@ pub async fn preview_html<S: Store, V>(
     let m = merchant(&app, &who).await?;
     let (_, sample) = render_sample(&app, &m, &key).await?;
     let html = sample.ok().and_then(|s| s.html).ok_or(AppError::NotFound)?;
+    Ok(sandboxed_email(html))
+}
+
+/// An email's HTML as the customer's mail client gets it, served sandboxed: it holds the
+/// merchant's template and carrier text, so on this origin nothing in it may run or load
+/// but its inline styles and images.
+pub(super) fn sandboxed_email(html: String) -> Response {
     let mut response = (StatusCode::OK, html).into_response();
     let headers = response.headers_mut();
     crate::pages::private_html(headers, "no-referrer");
-    // Emails carry inline styles and the merchant's images; nothing else may run or load.
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -458,7 +464,7 @@ pub async fn preview_html<S: Store, V>(
              frame-ancestors 'none'",
         ),
     );
-    Ok(response)
+    response
 }
 
 #[derive(Serialize)]

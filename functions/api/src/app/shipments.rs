@@ -227,6 +227,8 @@ struct NotificationRow {
     events: Vec<String>,
     /// The resend form's fields, for one that never reached the customer.
     resend: Option<ResendFields>,
+    /// The query naming it on its message page (`/app/shipments/{id}/message?...`).
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -261,6 +263,15 @@ fn notification_row(n: &afterclick_domain::Notification) -> NotificationRow {
             instance: n.instance.clone(),
             channel: n.channel.as_str(),
         }),
+        message: {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            query.append_pair("milestone", n.milestone.as_str());
+            query.append_pair("channel", n.channel.as_str());
+            if let Some(instance) = &n.instance {
+                query.append_pair("instance", instance);
+            }
+            query.finish()
+        },
     }
 }
 

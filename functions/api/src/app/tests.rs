@@ -1145,6 +1145,35 @@ async fn a_message_that_never_reached_the_customer_is_sent_again_once_with_ses_r
         )
         .await;
     assert_eq!(forged.status, 403);
+    // What the sent one said, as notify renders it; its HTML sandboxed.
+    let message = b
+        .get(
+            &store,
+            "/app/shipments/shp_1ZDELAYED0001/message?milestone=in_transit&channel=email",
+        )
+        .await;
+    assert_eq!(message.status, 200, "{}", message.body);
+    assert!(message.body.contains("Subject:"), "{}", message.body);
+    assert!(message.body.contains("1ZDELAYED0001"));
+    let html = b
+        .get(
+            &store,
+            "/app/shipments/shp_1ZDELAYED0001/message/html?milestone=in_transit&channel=email",
+        )
+        .await;
+    assert_eq!(html.status, 200);
+    assert!(
+        html.header("content-security-policy")
+            .starts_with("sandbox")
+    );
+    for missing in [
+        "/app/shipments/shp_1ZDELAYED0001/message?milestone=delivered&channel=email",
+        "/app/shipments/shp_1ZDELAYED0001/message?milestone=in_transit&channel=fax",
+        "/app/shipments/shp_1ZDELAYED0001/message",
+        "/app/shipments/shp_1ZTHEIRS00001/message?milestone=in_transit&channel=email",
+    ] {
+        assert_eq!(b.get(&store, missing).await.status, 404, "{missing}");
+    }
     let unknown = b
         .post(
             &store,
