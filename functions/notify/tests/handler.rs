@@ -394,3 +394,80 @@ async fn a_wake_up_delivered_twice_sends_the_deferred_sms_once_as_of_the_wake() 
     assert_eq!(sent.state, NotificationState::Sent);
     assert_eq!(store.woken_at(&key), None, "the claim took the wake-up off");
 }
+
+#[tokio::test]
+async fn a_brand_on_its_own_domain_links_there_and_its_email_names_the_notification_for_ses() {
+    let store = setup(None);
+    let mut m = merchant("m1");
+    m.branding.page_base_url = Some("https://track.acme.example".into());
+    store.put_merchant(m);
+    let email = intent(Channel::Email);
+    store.put_notification(email.clone());
+    let mailer = RecordingMailer::default();
+    let notify = at_noon(Notify::new(
+        store.clone(),
+        mailer.clone(),
+        RecordingTexter::default(),
+        "https://t.example",
+    ));
+    notify
+        .handle(batch(vec![record("1", &email)]))
+        .await
+        .unwrap();
+    let sent = mailer.sent.lock().unwrap().clone();
+    assert!(
+        sent[0]
+            .text
+            .contains("https://track.acme.example/t/0123456789abcdef0123456789abcdef"),
+        "{}",
+        sent[0].text
+    );
+    assert!(!sent[0].text.contains("https://t.example/"));
+    assert_eq!(
+        sent[0].unsubscribe_url.as_deref(),
+        Some("https://track.acme.example/u/0123456789abcdef0123456789abcdef")
+    );
+    assert_eq!(
+        sent[0].tags,
+        afterclick_domain::email_events::tags(&NotificationKey::from(&email))
+    );
+    assert!(!sent[0].tags.is_empty());
+}
+
+#[tokio::test]
+async fn an_address_on_the_suppression_list_gets_no_email() {
+    use afterclick_domain::email_events::{Suppression, SuppressionReason};
+    use afterclick_domain::ports::SuppressionList;
+    let store = setup(None);
+    store
+        .suppress(&Suppression {
+            merchant_id: "m1".into(),
+            email: "ada@example.com".into(),
+            reason: SuppressionReason::Complained,
+            at: noon(),
+            tracking_number: "TN00".into(),
+            detail: None,
+        })
+        .await
+        .unwrap();
+    let email = intent(Channel::Email);
+    store.put_notification(email.clone());
+    let mailer = RecordingMailer::default();
+    let notify = at_noon(Notify::new(
+        store.clone(),
+        mailer.clone(),
+        RecordingTexter::default(),
+        "https://t.example",
+    ));
+    notify
+        .handle(batch(vec![record("1", &email)]))
+        .await
+        .unwrap();
+    assert!(mailer.sent.lock().unwrap().is_empty());
+    let stored = store.notification(&NotificationKey::from(&email)).unwrap();
+    assert_eq!(stored.state, NotificationState::Suppressed);
+    assert_eq!(
+        stored.detail.as_deref(),
+        Some("the customer reported an earlier email as spam")
+    );
+}

@@ -289,8 +289,9 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
         now: DateTime<Utc>,
     ) -> Plan {
         let (shipment, merchant) = (recipient.shipment, recipient.merchant);
-        let tracking_url = format!("{}/t/{}", self.public_base_url, shipment.token);
-        let unsubscribe_url = format!("{}/u/{}", self.public_base_url, shipment.token);
+        let base = merchant.pages_base(&self.public_base_url);
+        let tracking_url = format!("{base}/t/{}", shipment.token);
+        let unsubscribe_url = format!("{base}/u/{}", shipment.token);
         let carrier_name = message::carrier_display_name(shipment);
         let order = self.order_context(intent, shipment, context).await;
         let input = MessageInput {

@@ -532,6 +532,18 @@ pub const NOTIFICATION_CLAIM_LEASE: chrono::Duration = chrono::Duration::minutes
 /// run of one sweep (a scheduler retry), which therefore wakes nothing twice.
 pub const WAKE_AGAIN_AFTER: chrono::Duration = chrono::Duration::minutes(10);
 
+impl Merchant {
+    /// The base of this shop's customer pages: its own domain if it has one, else the
+    /// deployment's (`PUBLIC_BASE_URL`).
+    pub fn pages_base<'a>(&'a self, deployment: &'a str) -> &'a str {
+        self.branding
+            .page_base_url
+            .as_deref()
+            .unwrap_or(deployment)
+            .trim_end_matches('/')
+    }
+}
+
 /// A merchant's configuration, as the notification and webhook paths need it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Merchant {
@@ -623,6 +635,10 @@ pub struct Branding {
     /// lookup in an iframe (CSP `frame-ancestors`); none: no site may.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub embed_origins: Vec<String>,
+    /// Where this shop's customers reach its pages (`https://track.shop.example`), when one
+    /// deployment serves several brands on their own domains; none: the deployment's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_base_url: Option<String>,
 }
 
 impl Branding {
@@ -665,6 +681,7 @@ impl Default for Branding {
             recommendations: Vec::new(),
             recommendations_by_item: BTreeMap::new(),
             embed_origins: Vec::new(),
+            page_base_url: None,
         }
     }
 }

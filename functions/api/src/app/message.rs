@@ -89,7 +89,8 @@ async fn render<S: Store, V>(
     let key = TemplateKey::for_message(&merchant, s, n.milestone, n.channel);
     let template = app.store.template(&key).await?;
     let own = template.is_some();
-    let (s, n, base) = (s.clone(), n.clone(), app.public_base_url.clone());
+    let base = merchant.pages_base(&app.public_base_url).to_owned();
+    let (s, n) = (s.clone(), n.clone());
     // Templates run with bounded fuel, off the async workers all the same.
     let rendered = tokio::task::spawn_blocking(move || {
         let tracking_url = format!("{base}/t/{}", s.token);

@@ -132,6 +132,10 @@ async fn page<S: Store, V>(
     } else {
         StatusCode::OK
     };
+    let pages = shown
+        .page_base_url
+        .clone()
+        .unwrap_or_else(|| app.public_base_url.clone());
     let page = SettingsPage {
         quiet_start: shown.quiet_hours.start.format("%H:%M").to_string(),
         quiet_end: shown.quiet_hours.end.format("%H:%M").to_string(),
@@ -193,8 +197,8 @@ async fn page<S: Store, V>(
         error,
         saved,
         snippet: format!(
-            "<iframe src=\"{}/lookup/{}\" title=\"Track your order\" width=\"100%\" height=\"560\" style=\"border:0\"></iframe>",
-            app.public_base_url, who.merchant_id
+            "<iframe src=\"{pages}/lookup/{}\" title=\"Track your order\" width=\"100%\" height=\"560\" style=\"border:0\"></iframe>",
+            who.merchant_id
         ),
     };
     let frame = Frame::new(who, "Settings", "settings");
@@ -234,6 +238,7 @@ fn document(current: &Settings, posted: &Posted) -> Value {
         "support_url",
         "support_email",
         "discount_code",
+        "page_base_url",
     ] {
         doc[name] = text(name);
     }

@@ -89,6 +89,7 @@ pub async fn get<S: Store, V>(
         .iter()
         .filter(|s| !s.cancelled_by_store())
         .collect();
+    let base = crate::v1::shipments::pages_base(&app, &merchant_id).await?;
     let view = OrderView {
         order_number,
         platform: order.as_ref().map(|o| o.platform.as_str()),
@@ -99,7 +100,7 @@ pub async fn get<S: Store, V>(
         parcels: shipments
             .iter()
             .map(|s| ParcelView {
-                core: ShipmentCore::of(s, &app.public_base_url),
+                core: ShipmentCore::of(s, &base),
                 position: position(s, &shipments).map(|(i, _)| i),
                 name: s.parcel.as_ref().and_then(|p| p.name.as_deref()),
                 items: s

@@ -61,6 +61,9 @@ pub struct Settings {
     /// The shop's sites that may embed the tracking page and the order lookup.
     #[serde(default)]
     pub embed_origins: Vec<String>,
+    /// The shop's own domain for its customer pages (several brands on one deployment).
+    #[serde(default)]
+    pub page_base_url: Option<String>,
 }
 
 /// Sites one shop may let embed its pages.
@@ -130,6 +133,7 @@ impl Settings {
             stall_after_hours: m.stall_after_hours,
             trending_late_percent: m.trending_late_percent,
             embed_origins: b.embed_origins.clone(),
+            page_base_url: b.page_base_url.clone(),
         }
     }
 }
@@ -276,6 +280,12 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
         .collect::<Result<Vec<_>, _>>()?;
     embed_origins.sort();
     embed_origins.dedup();
+    let page_base_url = s
+        .page_base_url
+        .as_deref()
+        .filter(|u| !u.is_empty())
+        .map(|u| origin("page_base_url", u))
+        .transpose()?;
     merchant.stall_after_hours = s.stall_after_hours;
     merchant.trending_late_percent = s.trending_late_percent;
     merchant.branding = Branding {
@@ -290,6 +300,7 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
         recommendations: s.recommendations,
         recommendations_by_item: s.recommendations_by_item,
         embed_origins,
+        page_base_url,
     };
     Ok(())
 }

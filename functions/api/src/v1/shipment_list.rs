@@ -185,12 +185,9 @@ pub async fn list<S: Store, V>(
         .store
         .list_shipments(&merchant_id, &request.query, after.as_ref(), request.limit)
         .await?;
+    let base = crate::v1::shipments::pages_base(&app, &merchant_id).await?;
     let view = ListView {
-        items: page
-            .shipments
-            .iter()
-            .map(|s| summary(s, &app.public_base_url))
-            .collect(),
+        items: page.shipments.iter().map(|s| summary(s, &base)).collect(),
         next_cursor: page.next.map(|p| encode_cursor(&p, &fingerprint)),
     };
     Ok((StatusCode::OK, Json(view)).into_response())

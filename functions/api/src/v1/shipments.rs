@@ -259,6 +259,17 @@ pub(crate) async fn owned<S: Store, V>(
     found.ok_or(ApiError::NotFound("shipment"))
 }
 
+/// Where the merchant's customer pages live: its own domain, or the deployment's.
+pub(crate) async fn pages_base<S: Store, V>(
+    app: &App<S, V>,
+    merchant_id: &str,
+) -> Result<String, ApiError> {
+    Ok(match app.store.merchant(merchant_id).await? {
+        Some(m) => m.pages_base(&app.public_base_url).to_owned(),
+        None => app.public_base_url.clone(),
+    })
+}
+
 pub(crate) async fn respond<S: Store, V>(
     app: &App<S, V>,
     status: StatusCode,
@@ -283,6 +294,7 @@ async fn body<S: Store, V>(app: &App<S, V>, shipment: &Shipment) -> Result<Strin
         .store
         .notifications(&shipment.merchant_id, &shipment.tracking_number)
         .await?;
-    let view = view::shipment(shipment, &page, &notifications, &app.public_base_url);
+    let base = pages_base(app, &shipment.merchant_id).await?;
+    let view = view::shipment(shipment, &page, &notifications, &base);
     serde_json::to_string(&view).map_err(|e| StoreError::Corrupt(e.to_string()).into())
 }

@@ -497,3 +497,31 @@ async fn erasure_removes_personal_data_once_and_repeats_harmlessly() {
         (StatusCode::CONFLICT, Some("/problems/erased"))
     );
 }
+
+#[tokio::test]
+async fn a_brand_on_its_own_domain_gets_its_tracking_links_there_and_only_it() {
+    let (store, a, b) = two_merchants().await;
+    let mut m = afterclick_domain::fakes::merchant("m_a");
+    m.branding.page_base_url = Some("https://track.brand-a.example".into());
+    store.put_merchant(m);
+    let api = api(&store, now);
+    let a_id = register(&api, &a, "1ZBRANDA").await;
+    let b_id = register(&api, &b, "1ZBRANDB").await;
+    let one = send(&api, "GET", &format!("/v1/shipments/{a_id}"), &a, &[], None).await;
+    let url = one.body["tracking_url"].as_str().unwrap();
+    assert!(url.starts_with("https://track.brand-a.example/t/"), "{url}");
+    let listed = send(&api, "GET", "/v1/shipments", &a, &[], None).await;
+    assert!(
+        listed.body["items"][0]["tracking_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://track.brand-a.example/t/")
+    );
+    let other = send(&api, "GET", &format!("/v1/shipments/{b_id}"), &b, &[], None).await;
+    assert!(
+        other.body["tracking_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://track.example/t/")
+    );
+}
