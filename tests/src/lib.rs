@@ -206,6 +206,8 @@ pub struct StackConfig {
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     /// Where dispatch fetches BigCommerce shipments (a local server in tests).
     pub bigcommerce_api_url: Option<String>,
+    /// Where dispatch sends GA4 hits (a local server in tests).
+    pub ga4_endpoint: Option<String>,
 }
 
 /// Where `cargo build --bins` put the function binaries (`make test` builds them first).
@@ -224,6 +226,7 @@ impl Default for StackConfig {
             function_env: Default::default(),
             poll_interval: Duration::from_millis(50),
             bigcommerce_api_url: None,
+            ga4_endpoint: None,
         }
     }
 }
@@ -282,6 +285,7 @@ impl Stack {
                 std::env::temp_dir().join(format!("afterclick-kms-{}.key", unique("k"))),
             ),
             bigcommerce_api_url: config.bigcommerce_api_url,
+            ga4_endpoint: config.ga4_endpoint,
         };
         Stack {
             devstack: start_devstack(&options).await,

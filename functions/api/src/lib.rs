@@ -26,7 +26,7 @@ use axum::extract::DefaultBodyLimit;
 use pages::{lookup, rating, tracking, unsubscribe};
 use std::sync::Arc;
 use v1::{
-    analytics, api_keys, carrier_secrets, endpoint_secret, integrations, invoices,
+    analytics, api_keys, carrier_secrets, endpoint_secret, ga4, integrations, invoices,
     notification_resend, openapi, orders, outgoing_endpoints, settings, shipment_edit,
     shipment_events, shipment_list, shipments, templates,
 };
@@ -65,6 +65,9 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
             notification_resend::resend::<S, V>,
         ),
         Route::get("/v1/settings", settings::get::<S, V>),
+        Route::get("/v1/settings/ga4", ga4::get::<S, V>),
+        Route::put("/v1/settings/ga4", ga4::put::<S, V>),
+        Route::delete("/v1/settings/ga4", ga4::delete::<S, V>),
         Route::get("/v1/api-keys", api_keys::list::<S, V>),
         Route::post("/v1/api-keys/rotate", api_keys::rotate::<S, V>),
         Route::post(
@@ -127,6 +130,7 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
         Route::post("/app/suppressions/lift", app::notifications::lift::<S, V>),
         Route::get("/app/settings", app::settings::show::<S, V>),
         Route::post("/app/settings", app::settings::save::<S, V>),
+        Route::post("/app/settings/ga4", app::settings::ga4::<S, V>),
         Route::get(
             "/app/settings/preview/{milestone}/{channel}/{locale}",
             app::settings::preview::<S, V>,

@@ -431,16 +431,38 @@ pub fn not_found(asked: &Asked) -> Result<Response, ApiError> {
     )
 }
 
-/// Counts what a customer did on a merchant's page (`afterclick_domain::page_stats`). A
-/// counter that cannot be written is logged, never the customer's problem.
+/// Counts what a customer did on a merchant's page (`afterclick_domain::page_stats`), and
+/// queues it for the merchant's GA4 property if they linked one (`afterclick_domain::ga4`;
+/// `token`: the shipment's, for an anonymous visitor id). Neither write is the customer's
+/// problem: a failure is logged.
 pub async fn count<S: crate::Store, V>(
     app: &crate::App<S, V>,
-    merchant_id: &str,
+    merchant: &Merchant,
     event: afterclick_domain::page_stats::PageEvent,
+    token: Option<&str>,
 ) {
-    let day = (app.clock)().date_naive();
-    if let Err(err) = app.store.count_page_event(merchant_id, day, event).await {
+    let merchant_id = &merchant.merchant_id;
+    let now = (app.clock)();
+    if let Err(err) = app
+        .store
+        .count_page_event(merchant_id, now.date_naive(), event)
+        .await
+    {
         tracing::warn!(merchant_id = %merchant_id, event = event.as_str(), error = %err, "page counter not written");
+    }
+    if merchant.ga4.is_none() {
+        return;
+    }
+    let random = || afterclick_aws::secrets::new_token();
+    let hit = afterclick_domain::ga4::Ga4Hit {
+        merchant_id: merchant_id.clone(),
+        hit_id: random(),
+        client_id: afterclick_domain::ga4::client_id(&token.map_or_else(random, str::to_owned)),
+        event,
+        at: now,
+    };
+    if let Err(err) = app.store.queue_ga4_hit(&hit).await {
+        tracing::warn!(merchant_id = %merchant_id, error = %err, "GA4 hit not queued");
     }
 }
 

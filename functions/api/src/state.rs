@@ -2,7 +2,7 @@
 //! against fakes in unit tests, and the port groups that name those ports once.
 
 use afterclick_domain::ports::{
-    AnalyticsStore, ApiKeyStore, ConsentStore, DeliveryStore, EndpointStore, EventStore,
+    AnalyticsStore, ApiKeyStore, ConsentStore, DeliveryStore, EndpointStore, EventStore, Ga4Store,
     IdempotencyStore, IntegrationStore, InvoiceStore, MerchantStore, NotificationResend,
     NotificationStatsStore, OrderLookup, OrderStore, PageStatsStore, RateLimiter, RatingStore,
     SecretBox, SessionStore, ShipmentAdmin, ShipmentList, ShipmentStore, SuppressionList,
@@ -72,6 +72,7 @@ port_group!(
         + SuppressionList
         + NotificationStatsStore
         + NotificationResend
+        + Ga4Store
         + 'static
 );
 

@@ -6,6 +6,7 @@ pub mod api_keys;
 mod auth;
 pub mod carrier_secrets;
 pub mod endpoint_secret;
+pub mod ga4;
 mod idempotency;
 pub mod integrations;
 pub mod invoices;

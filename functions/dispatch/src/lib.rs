@@ -4,21 +4,25 @@
 //! never delivered). Each is taken one step with its use case: `afterclick_app::dispatch`
 //! (claim with a lease, sign, POST, record) through `afterclick_aws::webhook_sender` (only
 //! public addresses), or `afterclick_app::store_fetch` (claim, GET with the store's token,
-//! take the order update, record) through `afterclick_aws::store_api`.
+//! take the order update, record) through `afterclick_aws::store_api`; and page events
+//! queued for a merchant's GA4 property (`afterclick_app::ga4`: claim, POST, forget).
 
 pub use afterclick_aws::store_api::HttpStoreApi;
 pub use afterclick_aws::stream::MissingSequenceNumber;
 pub use afterclick_aws::webhook_sender::HttpSender;
 
 use afterclick_app::dispatch::Dispatch as UseCase;
+use afterclick_app::ga4::{Forwarded, Ga4Forward};
 use afterclick_app::store_fetch::StoreFetch;
+use afterclick_aws::keys::types::GA4_HIT;
 use afterclick_aws::keys::types::PLATFORM_FETCH;
 pub use afterclick_aws::secrets::Entropy;
 use afterclick_aws::stream::{Malformed, StreamConsumer, each_record, image_key, new_image};
+use afterclick_domain::ga4::Ga4Hit;
 use afterclick_domain::outgoing::{DeliveryKey, DeliveryState};
 use afterclick_domain::platforms::bigcommerce::ShipmentRef;
 use afterclick_domain::platforms::fetch::{FetchKey, FetchState};
-use afterclick_domain::ports::{StoreApi, StoreError, WebhookSender};
+use afterclick_domain::ports::{Collector, StoreApi, StoreError, WebhookSender};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::{DateTime, Utc};
@@ -33,14 +37,24 @@ pub enum RecordError {
     Store(#[from] StoreError),
 }
 
-/// Every port the two use cases need.
-pub trait Store: afterclick_app::dispatch::Store + afterclick_app::store_fetch::Store {}
-impl<T: afterclick_app::dispatch::Store + afterclick_app::store_fetch::Store> Store for T {}
+/// Every port the use cases need.
+pub trait Store:
+    afterclick_app::dispatch::Store + afterclick_app::store_fetch::Store + afterclick_app::ga4::Store
+{
+}
+impl<
+    T: afterclick_app::dispatch::Store
+        + afterclick_app::store_fetch::Store
+        + afterclick_app::ga4::Store,
+> Store for T
+{
+}
 
 /// The use cases behind the stream's decoding; it derefs to the deliveries' (clock, `run`).
 pub struct Dispatch<S, W, A = HttpStoreApi> {
     pub deliveries: UseCase<S, W>,
     pub fetches: StoreFetch<S, A, Entropy>,
+    pub ga4: Ga4Forward<S, A>,
 }
 
 impl<S, W, A> Deref for Dispatch<S, W, A> {
@@ -87,10 +101,16 @@ struct FetchTrigger {
     woken_at: Option<DateTime<Utc>>,
 }
 
-impl<S: Store + Clone, W: WebhookSender, A: StoreApi> Dispatch<S, W, A> {
+impl<S: Store + Clone, W: WebhookSender, A: StoreApi + Collector + Clone> Dispatch<S, W, A> {
     pub fn new(store: S, sender: W, api: A, bigcommerce_api_url: impl Into<String>) -> Self {
         Self {
             deliveries: UseCase::new(store.clone(), sender),
+            ga4: Ga4Forward {
+                store: store.clone(),
+                collector: api.clone(),
+                endpoint: afterclick_domain::ga4::GA4_ENDPOINT.to_owned(),
+                clock: Utc::now,
+            },
             fetches: StoreFetch {
                 store,
                 api,
@@ -101,10 +121,19 @@ impl<S: Store + Clone, W: WebhookSender, A: StoreApi> Dispatch<S, W, A> {
         }
     }
 
-    /// Both use cases on one clock (tests move it).
+    /// Where GA4 hits go (`GA4_ENDPOINT`; tests: a local server playing Google's).
+    pub fn with_ga4_endpoint(mut self, endpoint: Option<String>) -> Self {
+        if let Some(endpoint) = endpoint.filter(|e| !e.trim().is_empty()) {
+            self.ga4.endpoint = endpoint;
+        }
+        self
+    }
+
+    /// Every use case on one clock (tests move it).
     pub fn set_clock(&mut self, clock: fn() -> DateTime<Utc>) {
         self.deliveries.clock = clock;
         self.fetches.clock = clock;
+        self.ga4.clock = clock;
     }
 
     pub async fn handle(
@@ -124,6 +153,16 @@ impl<S: Store + Clone, W: WebhookSender, A: StoreApi> Dispatch<S, W, A> {
         let kind: Kind = new_image(record, "a webhook delivery or store fetch item")?;
         if kind.kind == PLATFORM_FETCH {
             return self.fetch(record).await;
+        }
+        if kind.kind == GA4_HIT {
+            let hit: Ga4Hit = new_image(record, "a GA4 hit item")?;
+            match self.ga4.forward(&hit).await? {
+                Forwarded::Dropped(why) => {
+                    tracing::warn!(merchant_id = %hit.merchant_id, %why, "GA4 hit dropped")
+                }
+                Forwarded::Sent | Forwarded::Skipped => {}
+            }
+            return Ok(());
         }
         let trigger: Trigger = new_image(record, "a webhook delivery item")?;
         if trigger.woken_at.is_none() && trigger.state != DeliveryState::Pending {
@@ -163,7 +202,9 @@ impl<S: Store + Clone, W: WebhookSender, A: StoreApi> Dispatch<S, W, A> {
     }
 }
 
-impl<S: Store + Clone, W: WebhookSender, A: StoreApi> StreamConsumer for Dispatch<S, W, A> {
+impl<S: Store + Clone, W: WebhookSender, A: StoreApi + Collector + Clone> StreamConsumer
+    for Dispatch<S, W, A>
+{
     async fn handle(&self, event: Event) -> Result<DynamoDbEventResponse, MissingSequenceNumber> {
         Dispatch::handle(self, event).await
     }

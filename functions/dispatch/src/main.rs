@@ -18,12 +18,15 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         .ok()
         .filter(|url| !url.trim().is_empty())
         .unwrap_or_else(|| BIGCOMMERCE_API_URL.to_owned());
-    afterclick_aws::stream::serve(Dispatch::new(
-        DynamoStore::from_conf(&sdk, config.table_name)
-            .with_sealer(KmsSealer::from_conf(&sdk, secrets_key_id()?)),
-        HttpSender::new()?,
-        HttpStoreApi::new()?,
-        bigcommerce,
-    ))
+    afterclick_aws::stream::serve(
+        Dispatch::new(
+            DynamoStore::from_conf(&sdk, config.table_name)
+                .with_sealer(KmsSealer::from_conf(&sdk, secrets_key_id()?)),
+            HttpSender::new()?,
+            HttpStoreApi::new()?,
+            bigcommerce,
+        )
+        .with_ga4_endpoint(std::env::var("GA4_ENDPOINT").ok()),
+    )
     .await
 }

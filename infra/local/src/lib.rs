@@ -141,6 +141,9 @@ pub struct Options {
     /// Where dispatch fetches BigCommerce shipments (tests: a local server playing
     /// BigCommerce's documented answers); none: BigCommerce's own API.
     pub bigcommerce_api_url: Option<String>,
+    /// Where dispatch sends GA4 hits (tests: a local server playing the Measurement
+    /// Protocol's documented answers); none: Google's endpoint.
+    pub ga4_endpoint: Option<String>,
 }
 
 /// What a person (or a test) needs to talk to the running stack.
@@ -429,7 +432,10 @@ impl Devstack {
             .bigcommerce_api_url
             .clone()
             .unwrap_or_else(|| BIGCOMMERCE_API_URL.to_owned());
-        let dispatch = Arc::new(Dispatch::new(store.clone(), http, store_api, bigcommerce));
+        let dispatch = Arc::new(
+            Dispatch::new(store.clone(), http, store_api, bigcommerce)
+                .with_ga4_endpoint(options.ga4_endpoint.clone()),
+        );
         let mut progress = Vec::new();
         let mut stats: BTreeMap<String, Arc<streams::FunctionStats>> = BTreeMap::new();
         let mut lanes = BTreeMap::new();
@@ -745,6 +751,9 @@ async fn start_hosts(
     }
     if let Some(url) = &options.bigcommerce_api_url {
         env.insert("BIGCOMMERCE_API_URL".to_owned(), url.clone());
+    }
+    if let Some(url) = &options.ga4_endpoint {
+        env.insert("GA4_ENDPOINT".to_owned(), url.clone());
     }
     // What the template's generated secret is on AWS: one per stack, shared by instances.
     env.insert(

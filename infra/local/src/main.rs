@@ -62,6 +62,7 @@ async fn run() -> Result<(), String> {
         demo_api_key: previous_api_key(),
         secrets_key_file: Some(PathBuf::from(".local/kms-secrets.key")),
         bigcommerce_api_url: std::env::var("BIGCOMMERCE_API_URL").ok(),
+        ga4_endpoint: std::env::var("GA4_ENDPOINT").ok(),
     };
     let stack = Devstack::start(options).await.map_err(|e| e.to_string())?;
     let info = serde_json::to_string_pretty(&stack.info).map_err(|e| e.to_string())?;

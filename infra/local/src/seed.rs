@@ -70,6 +70,7 @@ pub async fn merchant(
                 sender_domains: vec![sender_domain],
                 webhook_secrets,
                 integrations: Default::default(),
+                ga4: None,
             };
             store
                 .put_merchant(&merchant)

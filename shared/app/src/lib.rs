@@ -5,6 +5,7 @@
 
 pub mod dispatch;
 pub mod email_events;
+pub mod ga4;
 pub mod invoices;
 pub mod notify;
 mod reevaluate;

@@ -31,6 +31,7 @@ mod credentials;
 mod due;
 mod email_events;
 mod events;
+mod ga4;
 mod invoices;
 mod lanes;
 mod merchants;

@@ -31,6 +31,7 @@
 //! | page analytics    | `M#{merchant_id}`          | `PAGES#{yyyy-mm-dd}`        | `page_stats`   |
 //! | notification counts | `M#{merchant_id}`        | `NSTATS#{yyyy-mm-dd}#{shard}` | `notification_stats` |
 //! | suppressed address | `M#{merchant_id}`         | `SUPPRESS#{sha256(email)}`  | `suppression`  |
+//! | GA4 hit (queued)  | `M#{merchant_id}`          | `GA4#{at, fixed width}#{hit id}` | `ga4_hit` |
 //!
 //! `{moment}` is a milestone with its instance (`exception#address_issue`), so each
 //! occurrence of a milestone has its own notification per channel.
@@ -187,6 +188,7 @@ pub mod types {
     pub const PAGE_STATS: &str = "page_stats";
     pub const NOTIFICATION_STATS: &str = "notification_stats";
     pub const SUPPRESSION: &str = "suppression";
+    pub const GA4_HIT: &str = "ga4_hit";
 }
 
 pub const INVOICE_PREFIX: &str = "INVOICE#";
@@ -262,6 +264,7 @@ pub fn shipment_ref_sk(shipment_id: &str) -> String {
 pub const PAGES_PREFIX: &str = "PAGES#";
 pub const NSTATS_PREFIX: &str = "NSTATS#";
 pub const SUPPRESS_PREFIX: &str = "SUPPRESS#";
+pub const GA4_PREFIX: &str = "GA4#";
 
 /// A day's notification counters in one of its shards.
 pub fn nstats_sk(day: chrono::NaiveDate, shard: u8) -> String {

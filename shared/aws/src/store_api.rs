@@ -3,7 +3,7 @@
 //! unlike outgoing webhooks it is not limited to public addresses; redirects are not
 //! followed all the same (the token goes to the configured host only).
 
-use afterclick_domain::ports::{ApiFailure, StoreApi};
+use afterclick_domain::ports::{ApiFailure, Collector, StoreApi};
 use reqwest::redirect::Policy;
 use std::time::Duration;
 
@@ -59,5 +59,31 @@ impl StoreApi for HttpStoreApi {
             ));
         }
         Ok(body.to_vec())
+    }
+}
+
+/// The Measurement Protocol's endpoint is the operator's configuration too (GA4's own, or a
+/// test server): the same client, the same rules.
+impl Collector for HttpStoreApi {
+    async fn collect(&self, url: &str, body: &[u8]) -> Result<(), ApiFailure> {
+        let failure = |status: Option<u16>, error: String| ApiFailure { status, error };
+        let response = self
+            .client
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body.to_vec())
+            .send()
+            .await
+            // Without the URL: it carries the property's API secret.
+            .map_err(|e| failure(None, e.without_url().to_string()))?;
+        let status = response.status();
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(failure(
+                Some(status.as_u16()),
+                status.canonical_reason().unwrap_or("error").to_owned(),
+            ))
+        }
     }
 }

@@ -20,6 +20,8 @@ pub use outgoing::RecordingSender;
 mod analytics;
 mod credentials;
 mod email_events;
+mod ga4;
+pub use ga4::RecordingCollector;
 mod invoices;
 mod orders;
 mod page_stats;
@@ -51,6 +53,7 @@ struct State {
     sessions: HashMap<String, crate::ports::Session>,
     page_stats: BTreeMap<(String, chrono::NaiveDate), BTreeMap<crate::page_stats::PageEvent, u64>>,
     email: email_events::EmailState,
+    ga4: ga4::Ga4State,
     /// The sweeper's wake-ups standing on notifications (`woken_at`).
     woken: BTreeMap<(ShipmentKey, String), DateTime<Utc>>,
     /// Every wake-up made, in order: what the stream would carry to notify and dispatch.
@@ -779,6 +782,7 @@ pub fn merchant(merchant_id: &str) -> Merchant {
         branding: Default::default(),
         sender_domains: vec!["acme.example".into()],
         integrations: Default::default(),
+        ga4: None,
     }
 }
 

@@ -8,6 +8,7 @@ pub mod contact;
 pub mod email_events;
 #[cfg(feature = "fakes")]
 pub mod fakes;
+pub mod ga4;
 pub mod i18n;
 pub mod ids;
 pub mod invoices;

@@ -579,6 +579,9 @@ pub struct Merchant {
     /// `webhook_secrets` (under `Platform::secret_key`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub integrations: BTreeMap<String, Integration>,
+    /// The GA4 property page analytics are forwarded to (off: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ga4: Option<crate::ga4::Ga4Link>,
 }
 
 /// A merchant's connection to a store platform.

@@ -40,6 +40,8 @@ mod page_stats;
 pub use page_stats::*;
 mod email_events;
 pub use email_events::*;
+mod ga4;
+pub use ga4::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {

@@ -14,6 +14,7 @@ mod dashboard;
 mod delayed_listing;
 mod demo;
 mod erasure;
+mod ga4;
 mod invoices;
 mod kept_table;
 mod long_history;

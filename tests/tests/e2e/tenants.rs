@@ -24,7 +24,7 @@ const PUBLIC: [(&str, &str); 7] = [
 ];
 
 /// The dashboard's routes, each aimed by merchant B's session at A's things below.
-const DASHBOARD: [(&str, &str); 22] = [
+const DASHBOARD: [(&str, &str); 23] = [
     ("GET", "/app"),
     ("GET", "/app/pages"),
     ("GET", "/app/notifications"),
@@ -44,6 +44,7 @@ const DASHBOARD: [(&str, &str); 22] = [
     ("GET", "/app/shipments/{id}/message/html"),
     ("GET", "/app/settings"),
     ("POST", "/app/settings"),
+    ("POST", "/app/settings/ga4"),
     (
         "GET",
         "/app/settings/preview/{milestone}/{channel}/{locale}",
@@ -448,6 +449,40 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         )
         .await;
     assert_eq!(a_after.body, a_settings.body);
+    // GA4: A links a property; B's link and unlink touch only B's.
+    let ga4 = "/v1/settings/ga4";
+    let a_link = t
+        .call(
+            &a.api_key,
+            "PUT",
+            ga4,
+            ga4,
+            Some(json!({"measurement_id": "G-SHOPA123", "api_secret": "a-secret-123"})),
+        )
+        .await;
+    assert_eq!(a_link.status, 200, "{}", a_link.body);
+    assert_eq!(
+        t.call(&b.api_key, "GET", ga4, ga4, None).await.status,
+        404,
+        "B has none linked"
+    );
+    let b_link = t
+        .call(
+            &b.api_key,
+            "PUT",
+            ga4,
+            ga4,
+            Some(json!({"measurement_id": "G-SHOPB123", "api_secret": "b-secret-123"})),
+        )
+        .await;
+    assert_eq!(b_link.status, 200, "{}", b_link.body);
+    assert_eq!(
+        t.call(&b.api_key, "DELETE", ga4, ga4, None).await.status,
+        204
+    );
+    let a_ga4 = t.call(&a.api_key, "GET", ga4, ga4, None).await;
+    assert_eq!(a_ga4.body["measurement_id"], "G-SHOPA123", "{}", a_ga4.body);
+    assert!(!a_ga4.body.to_string().contains("a-secret-123"));
 
     // Keys and secrets: B's rotations leave A's key and A's webhook secret working.
     let b_keys = t
@@ -837,6 +872,20 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         .post("/app/settings", &[("brand_name", "Mallory")])
         .await;
     assert_eq!(b_settings.status, 422);
+    // B unlinking from B's dashboard leaves A's property linked.
+    let b_unlink = dashboard
+        .post("/app/settings/ga4", &[("unlink", "1")])
+        .await;
+    assert_eq!(b_unlink.status, 303);
+    let a_ga4 = stack
+        .send(
+            stack
+                .http
+                .get(stack.url("/v1/settings/ga4"))
+                .bearer_auth(&a.api_key),
+        )
+        .await;
+    assert_eq!(a_ga4.status, 200);
     // B's carrier page reads B's counters only (the unit tests tell the shops' figures apart).
     let carriers = dashboard.get("/app/carriers").await;
     assert_eq!(carriers.status, 200);

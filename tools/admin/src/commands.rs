@@ -140,6 +140,7 @@ async fn create_merchant(
         branding: Default::default(),
         sender_domains,
         integrations: Default::default(),
+        ga4: None,
     };
     if !merchant.owns_sender(&merchant.sender_email) {
         return Err(Failure::Usage(

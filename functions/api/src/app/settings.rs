@@ -96,6 +96,8 @@ struct SettingsPage {
     saved: bool,
     /// The order lookup in an iframe, to paste on the shop's own pages.
     snippet: String,
+    /// The linked GA4 property: its measurement id and since when.
+    ga4: Option<(String, String)>,
 }
 
 async fn page<S: Store, V>(
@@ -196,6 +198,10 @@ async fn page<S: Store, V>(
         settings: shown,
         error,
         saved,
+        ga4: m
+            .ga4
+            .as_ref()
+            .map(|l| (l.measurement_id.clone(), when(l.linked_at))),
         snippet: format!(
             "<iframe src=\"{pages}/lookup/{}\" title=\"Track your order\" width=\"100%\" height=\"560\" style=\"border:0\"></iframe>",
             who.merchant_id
@@ -203,6 +209,38 @@ async fn page<S: Store, V>(
     };
     let frame = Frame::new(who, "Settings", "settings");
     respond(status, "app_settings.html", &frame, &page)
+}
+
+/// `POST /app/settings/ga4`: links a GA4 property as `PUT /v1/settings/ga4` does, or
+/// unlinks it (`unlink`).
+pub async fn ga4<S: Store, V>(
+    State(app): State<Arc<App<S, V>>>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    let who = &posted.who;
+    if posted.form.has("unlink") {
+        app.store.set_ga4(&who.merchant_id, None).await?;
+        tracing::info!(merchant_id = %who.merchant_id, "GA4 property unlinked from the dashboard");
+        return Ok(see_other("/app/settings?saved=1"));
+    }
+    let (measurement_id, api_secret) = (
+        posted.form.get("measurement_id").unwrap_or_default(),
+        posted.form.get("api_secret").unwrap_or_default(),
+    );
+    match crate::v1::ga4::link(&app, &who.merchant_id, &measurement_id, &api_secret).await {
+        Ok(_) => Ok(see_other("/app/settings?saved=1")),
+        Err(ApiError::Unprocessable(e)) => {
+            let m = merchant(&app, who).await?;
+            let message = format!(
+                "GA4 not linked: {} {}.",
+                e.field.replace('_', " "),
+                e.detail
+            );
+            page(&app, who, &m, Settings::of(&m), Some(message), false).await
+        }
+        Err(ApiError::Store(e)) => Err(AppError::Store(e)),
+        Err(_) => Err(AppError::NotFound),
+    }
 }
 
 /// `GET /app/settings`.

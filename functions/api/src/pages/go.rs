@@ -49,7 +49,7 @@ pub async fn go<S: Store, V>(
     else {
         return not_found(&asked);
     };
-    count(&app, &merchant.merchant_id, target.event()).await;
+    count(&app, &merchant, target.event(), Some(&shipment.token)).await;
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
     headers.insert(header::LOCATION, location);

@@ -244,7 +244,7 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
             Some(words.lookup_missing),
         );
     }
-    pages::count(&app, &merchant_id, PageEvent::Lookup).await;
+    pages::count(&app, &merchant, PageEvent::Lookup, None).await;
     let found = app
         .store
         .shipments_by_order(&merchant_id, &order_number)
@@ -259,7 +259,13 @@ pub async fn find<S: Store, V: SenderIdentities + 'static>(
         .max_by_key(|s| s.created_at);
     match found {
         Some(shipment) => {
-            pages::count(&app, &merchant_id, PageEvent::LookupFound).await;
+            pages::count(
+                &app,
+                &merchant,
+                PageEvent::LookupFound,
+                Some(&shipment.token),
+            )
+            .await;
             let mut response = StatusCode::SEE_OTHER.into_response();
             if let Ok(value) = HeaderValue::from_str(&format!("/t/{}", shipment.token)) {
                 response.headers_mut().insert(header::LOCATION, value);

@@ -100,8 +100,9 @@ pub async fn rate<S: Store, V: SenderIdentities + 'static>(
     tracing::info!(merchant_id = %shipment.merchant_id, stars = rating.stars, "delivery rated");
     pages::count(
         &app,
-        &shipment.merchant_id,
+        merchant,
         afterclick_domain::page_stats::PageEvent::Rating,
+        Some(&shipment.token),
     )
     .await;
     let location = format!("/t/{}?rated=1#rating", shipment.token);

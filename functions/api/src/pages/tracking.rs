@@ -214,7 +214,7 @@ pub async fn show<S: Store, V: SenderIdentities + 'static>(
     // after a rating.
     let before = pages::query_value(query.as_deref(), "before");
     if before.is_none() && !thanks {
-        pages::count(&app, &merchant.merchant_id, PageEvent::View).await;
+        pages::count(&app, &merchant, PageEvent::View, Some(&shipment.token)).await;
     }
     render(
         &app,

@@ -9,7 +9,7 @@ use afterclick_domain::ports::{MerchantStore, StoreError};
 use std::collections::HashMap;
 
 /// What `PUT /v1/settings` may change. Everything else on the item (`webhook_secrets`,
-/// `sender_domains`, the id) has its own guarded writes.
+/// `sender_domains`, `integrations`, `ga4`, the id) has its own guarded writes.
 const SETTINGS_FIELDS: [&str; 8] = [
     "brand_name",
     "sender_email",
@@ -116,6 +116,7 @@ mod tests {
             "webhook_secrets",
             "sender_domains",
             "integrations",
+            "ga4",
         ];
         for attribute in to_item(&m).unwrap().keys() {
             assert!(

@@ -22,6 +22,7 @@ fn merchant() -> Merchant {
         branding: Default::default(),
         sender_domains: vec!["acme.example".into()],
         integrations: Default::default(),
+        ga4: None,
     }
 }
 
