@@ -135,6 +135,10 @@ pub fn table<S: Store, V: SenderIdentities + 'static>() -> Vec<Route<Arc<App<S, 
             "/app/settings/preview/{milestone}/{channel}/{locale}",
             app::settings::preview::<S, V>,
         ),
+        Route::post(
+            "/app/settings/preview/{milestone}/{channel}/{locale}",
+            app::settings::template::<S, V>,
+        ),
         Route::get(
             "/app/settings/preview/{milestone}/{channel}/{locale}/html",
             app::settings::preview_html::<S, V>,

@@ -24,7 +24,7 @@ const PUBLIC: [(&str, &str); 7] = [
 ];
 
 /// The dashboard's routes, each aimed by merchant B's session at A's things below.
-const DASHBOARD: [(&str, &str); 23] = [
+const DASHBOARD: [(&str, &str); 24] = [
     ("GET", "/app"),
     ("GET", "/app/pages"),
     ("GET", "/app/notifications"),
@@ -52,6 +52,10 @@ const DASHBOARD: [(&str, &str); 23] = [
     (
         "GET",
         "/app/settings/preview/{milestone}/{channel}/{locale}/html",
+    ),
+    (
+        "POST",
+        "/app/settings/preview/{milestone}/{channel}/{locale}",
     ),
     ("GET", "/app/settings/endpoints/{id}"),
 ];
@@ -863,6 +867,27 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
         .await;
     assert_eq!(preview.status, 200);
     assert!(!preview.body.contains("A's own words"));
+    // B deleting "its" template from the dashboard leaves A's in place.
+    let b_delete = dashboard
+        .post(
+            "/app/settings/preview/delivered/sms/en",
+            &[("action", "delete")],
+        )
+        .await;
+    assert_eq!(b_delete.status, 303);
+    let a_still = stack
+        .send(
+            stack
+                .http
+                .get(stack.url("/v1/templates/delivered/sms/en"))
+                .bearer_auth(&a.api_key),
+        )
+        .await;
+    assert_eq!(a_still.status, 200);
+    assert_eq!(
+        a_still.body["body"],
+        "A's own words for {{ tracking_number }}"
+    );
     let html = dashboard
         .get("/app/settings/preview/delivered/email/en/html")
         .await;

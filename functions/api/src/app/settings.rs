@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::v1::settings::{self as v1_settings, Settings};
 use crate::{App, Store};
 use afterclick_domain::i18n::LOCALES;
-use afterclick_domain::message::sample_message;
+use afterclick_domain::message::{Override, sample_message};
 use afterclick_domain::ports::{SenderIdentities, TemplateKey};
 use afterclick_domain::{Channel, Merchant, Milestone};
 use axum::extract::{Path, State};
@@ -368,6 +368,35 @@ struct PreviewPage {
     html_link: Option<String>,
     error: Option<String>,
     links: Vec<PreviewLink>,
+    /// The template form: the saved template, or what was typed.
+    form: TemplateForm,
+    /// Previewing what was typed (not saved yet).
+    unsaved: bool,
+    warnings: Vec<String>,
+    /// The form's own action (this page's path).
+    action: String,
+}
+
+#[derive(Serialize, Default)]
+struct TemplateForm {
+    sms: bool,
+    subject: String,
+    html: String,
+    text: String,
+    body: String,
+}
+
+impl TemplateForm {
+    fn of(channel: Channel, t: Option<&Override>) -> Self {
+        let part = |p: Option<&Option<String>>| p.and_then(Option::clone).unwrap_or_default();
+        Self {
+            sms: channel == Channel::Sms,
+            subject: part(t.map(|t| &t.subject)),
+            html: part(t.map(|t| &t.html)),
+            text: part(t.map(|t| &t.text)),
+            body: part(t.map(|t| &t.body)),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -433,7 +462,8 @@ async fn render_sample<S: Store, V>(
     Ok((own, sample))
 }
 
-/// `GET /app/settings/preview/{milestone}/{channel}/{locale}`: the message with sample data.
+/// `GET /app/settings/preview/{milestone}/{channel}/{locale}`: the message with sample data,
+/// and the form to write the merchant's own template for it.
 pub async fn preview<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
     who: SignedIn,
@@ -441,7 +471,24 @@ pub async fn preview<S: Store, V>(
 ) -> Result<Response, AppError> {
     let (key, locale) = parse_key(&who.merchant_id, path)?;
     let m = merchant(&app, &who).await?;
+    let saved = app.store.template(&key).await?;
+    let form = TemplateForm::of(key.channel, saved.as_ref());
     let (own_template, sample) = render_sample(&app, &m, &key).await?;
+    let sample = sample.map(|s| (s.subject, s.text, s.html.is_some()));
+    preview_page(&who, &key, locale, own_template, sample, form, None).await
+}
+
+/// What the preview page shows: the message (`Ok((subject, text, has HTML))`, or why it
+/// cannot render), the form, and for an unsaved template its warnings.
+async fn preview_page(
+    who: &SignedIn,
+    key: &TemplateKey,
+    locale: &'static str,
+    own_template: bool,
+    message: Result<(Option<String>, String, bool), String>,
+    form: TemplateForm,
+    unsaved: Option<(StatusCode, Vec<String>)>,
+) -> Result<Response, AppError> {
     let base = format!("/app/settings/preview/{}", key.milestone.as_str());
     let mut links = Vec::new();
     for c in CHANNELS {
@@ -453,17 +500,17 @@ pub async fn preview<S: Store, V>(
             });
         }
     }
-    let (subject, text, html_link, error) = match sample {
-        Ok(s) => (
-            s.subject,
-            s.text,
-            s.html
-                .is_some()
+    let (subject, text, html_link, error) = match message {
+        Ok((subject, text, html)) => (
+            subject,
+            text,
+            (html && unsaved.is_none())
                 .then(|| format!("{base}/{}/{locale}/html", key.channel.as_str())),
             None,
         ),
         Err(e) => (None, String::new(), None, Some(e)),
     };
+    let (status, warnings) = unsaved.clone().unwrap_or((StatusCode::OK, Vec::new()));
     let page = PreviewPage {
         milestone: milestone_label(key.milestone),
         channel: key.channel.as_str(),
@@ -474,9 +521,79 @@ pub async fn preview<S: Store, V>(
         html_link,
         error,
         links,
+        form,
+        unsaved: unsaved.is_some(),
+        warnings,
+        action: format!("{base}/{}/{locale}", key.channel.as_str()),
     };
-    let frame = Frame::new(&who, "Message preview", "settings");
-    respond(StatusCode::OK, "app_preview.html", &frame, &page)
+    let frame = Frame::new(who, "Message preview", "settings");
+    respond(status, "app_preview.html", &frame, &page)
+}
+
+/// `POST /app/settings/preview/{milestone}/{channel}/{locale}`: the template form. `preview`
+/// renders what was typed with sample data and saves nothing; `save` checks it as
+/// `PUT /v1/templates/...` does and saves it; `delete` goes back to the built-in copy. A
+/// template that does not render keeps what was typed, with where it broke.
+pub async fn template<S: Store, V>(
+    State(app): State<Arc<App<S, V>>>,
+    Path(path): Path<(String, String, String)>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    let who = &posted.who;
+    let (key, locale) = parse_key(&who.merchant_id, path)?;
+    let back = format!(
+        "/app/settings/preview/{}/{}/{locale}",
+        key.milestone.as_str(),
+        key.channel.as_str()
+    );
+    let action = posted.form.get("action").unwrap_or_default();
+    if action == "delete" {
+        app.store.delete_template(&key).await?;
+        return Ok(see_other(&back));
+    }
+    let part = |name: &str| posted.form.get(name);
+    let typed = match key.channel {
+        Channel::Email => Override {
+            subject: part("subject"),
+            html: part("html"),
+            text: part("text"),
+            body: None,
+        },
+        Channel::Sms => Override {
+            body: part("body"),
+            ..Override::default()
+        },
+    };
+    let form = TemplateForm::of(key.channel, Some(&typed));
+    let own = app.store.template(&key).await?.is_some();
+    match crate::v1::templates::check(&app, &key, &typed).await {
+        Ok(_) if action == "save" => {
+            app.store.save_template(&key, &typed).await?;
+            tracing::info!(merchant_id = %who.merchant_id, milestone = key.milestone.as_str(), "template saved from the dashboard");
+            Ok(see_other(&back))
+        }
+        Ok(preview) => {
+            let r = &preview.rendered;
+            let text = r
+                .text
+                .clone()
+                .or_else(|| r.body.clone())
+                .unwrap_or_default();
+            let message = Ok((r.subject.clone(), text, false));
+            let unsaved = Some((StatusCode::OK, preview.warnings.clone()));
+            preview_page(who, &key, locale, own, message, form, unsaved).await
+        }
+        Err(err) => {
+            let why = match err {
+                ApiError::Unprocessable(e) => format!("{} {}", e.field, e.detail),
+                ApiError::Problem(p) => p.detail,
+                ApiError::Store(e) => return Err(AppError::Store(e)),
+                _ => return Err(AppError::Render),
+            };
+            let unsaved = Some((StatusCode::UNPROCESSABLE_ENTITY, Vec::new()));
+            preview_page(who, &key, locale, own, Err(why), form, unsaved).await
+        }
+    }
 }
 
 /// `GET /app/settings/preview/{milestone}/{channel}/{locale}/html`: the email's HTML as

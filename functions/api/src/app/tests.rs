@@ -1303,3 +1303,59 @@ async fn the_notifications_page_counts_what_customers_received_and_lifts_a_suppr
         .await;
     assert_eq!(forged.status, 403);
 }
+
+#[tokio::test]
+async fn a_template_is_previewed_unsaved_then_saved_and_a_broken_one_keeps_what_was_typed() {
+    use afterclick_domain::ports::{TemplateKey, TemplateStore};
+    let store = store().await;
+    let b = browser(&store).await;
+    let page = "/app/settings/preview/delivered/sms/en";
+    let form = |action: &str, body: &str| {
+        format!(
+            "csrf={}&action={action}&body={}",
+            b.csrf,
+            super::encode(body)
+        )
+    };
+    let key = TemplateKey {
+        merchant_id: MERCHANT.into(),
+        milestone: Milestone::Delivered,
+        channel: Channel::Sms,
+        locale: "en".into(),
+    };
+    let typed = "Delivered! <b>{{ brand.name }}</b> thanks you.";
+    let previewed = b.post(&store, page, &form("preview", typed)).await;
+    assert_eq!(previewed.status, 200, "{}", previewed.body);
+    assert!(previewed.body.contains("your changes, not saved"));
+    assert!(
+        previewed
+            .body
+            .contains("Delivered! &lt;b&gt;Acme Outdoor&lt;/b&gt; thanks you."),
+        "{}",
+        previewed.body
+    );
+    assert_eq!(store.template(&key).await.unwrap(), None, "nothing saved");
+
+    let broken = b
+        .post(&store, page, &form("save", "Hi {{ nonsense_variable }}"))
+        .await;
+    assert_eq!(broken.status, 422, "{}", broken.body);
+    assert!(broken.body.contains("nonsense_variable"));
+    assert_eq!(store.template(&key).await.unwrap(), None);
+
+    let saved = b.post(&store, page, &form("save", typed)).await;
+    assert_eq!(saved.status, 303);
+    assert_eq!(
+        store.template(&key).await.unwrap().unwrap().body.as_deref(),
+        Some(typed)
+    );
+    let shown = b.get(&store, page).await;
+    assert!(shown.body.contains("(your template)"));
+    let deleted = b
+        .post(&store, page, &format!("csrf={}&action=delete", b.csrf))
+        .await;
+    assert_eq!(deleted.status, 303);
+    assert_eq!(store.template(&key).await.unwrap(), None);
+    let forged = b.post(&store, page, "action=save&body=x").await;
+    assert_eq!(forged.status, 403);
+}

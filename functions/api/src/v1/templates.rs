@@ -154,7 +154,19 @@ async fn checked<S: Store, V>(
     let body = body.map_err(|r| Problem::from_body_rejection(&r, BODY_LIMIT))?;
     require_json(headers)?;
     let template: Override = parse_json(&body).map_err(ApiError::InvalidBody)?;
-    parts_fit(key.channel, &template).map_err(ApiError::Unprocessable)?;
+    let preview = check(app, &key, &template).await?;
+    Ok((key, template, preview))
+}
+
+/// A template checked against sample data before it is saved or previewed: its parts fit
+/// the channel, and it renders (a 422 naming the part, line and column otherwise). The
+/// dashboard's template form checks the same way.
+pub(crate) async fn check<S: Store, V>(
+    app: &App<S, V>,
+    key: &TemplateKey,
+    template: &Override,
+) -> Result<Preview, ApiError> {
+    parts_fit(key.channel, template).map_err(ApiError::Unprocessable)?;
     let merchant = app
         .store
         .merchant(&key.merchant_id)
@@ -163,14 +175,11 @@ async fn checked<S: Store, V>(
     let vars = message::sample_vars(key.milestone, &merchant, &key.locale, (app.clock)());
     // Rendering is CPU work bounded by the template's fuel: off the async workers, so a
     // heavy preview never stalls other requests.
-    let (template, checked) = tokio::task::spawn_blocking(move || {
-        let checked = message::check(&template, &vars);
-        (template, checked)
-    })
-    .await
-    .map_err(|_| ApiError::Internal("rendering the template stopped"))?;
-    let preview = checked.map_err(template_problem)?;
-    Ok((key, template, preview))
+    let template = template.clone();
+    let checked = tokio::task::spawn_blocking(move || message::check(&template, &vars))
+        .await
+        .map_err(|_| ApiError::Internal("rendering the template stopped"))?;
+    checked.map_err(template_problem)
 }
 
 pub async fn put<S: Store, V: SenderIdentities + 'static>(
