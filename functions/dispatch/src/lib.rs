@@ -110,6 +110,7 @@ impl<S: Store + Clone, W: WebhookSender, A: StoreApi + Collector + Clone> Dispat
                 collector: api.clone(),
                 endpoint: afterclick_domain::ga4::GA4_ENDPOINT.to_owned(),
                 clock: Utc::now,
+                secrets: Default::default(),
             },
             fetches: StoreFetch {
                 store,

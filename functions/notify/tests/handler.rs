@@ -61,6 +61,11 @@ fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 18, 12, 0, 0).unwrap()
 }
 
+/// When the night's quiet hours are over (08:00 in London) and a little after.
+fn next_morning() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 19, 8, 5, 0).unwrap()
+}
+
 fn night() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 18, 23, 30, 0).unwrap()
 }
@@ -209,9 +214,16 @@ async fn sms_in_quiet_hours_is_deferred_until_they_end_and_email_is_not() {
         stored.deferred_until,
         Some(Utc.with_ymd_and_hms(2026, 11, 19, 8, 0, 0).unwrap())
     );
+    // Woken before the quiet hours end (a stale wake-up): still held.
     notify.clock = noon;
     notify
         .resume(&NotificationKey::from(&sms), noon())
+        .await
+        .unwrap();
+    assert!(texter.sent.lock().unwrap().is_empty());
+    notify.clock = next_morning;
+    notify
+        .resume(&NotificationKey::from(&sms), next_morning())
         .await
         .unwrap();
     assert_eq!(texter.sent.lock().unwrap().len(), 1);
@@ -442,7 +454,8 @@ async fn an_address_on_the_suppression_list_gets_no_email() {
     store
         .suppress(&Suppression {
             merchant_id: "m1".into(),
-            email: "ada@example.com".into(),
+            email_hash: afterclick_domain::listing::email_hash("ada@example.com"),
+            masked: "a***@example.com".into(),
             reason: SuppressionReason::Complained,
             at: noon(),
             tracking_number: "TN00".into(),
@@ -470,4 +483,35 @@ async fn an_address_on_the_suppression_list_gets_no_email() {
         stored.detail.as_deref(),
         Some("the customer reported an earlier email as spam")
     );
+}
+
+#[tokio::test]
+async fn an_sms_sent_again_by_the_merchant_keeps_the_customers_quiet_hours() {
+    use afterclick_domain::ports::NotificationResend;
+    let store = setup(Some("+447700900123"));
+    let mut sms = intent(Channel::Sms);
+    sms.state = NotificationState::Failed;
+    sms.detail = Some("SNS was unavailable".into());
+    store.put_notification(sms.clone());
+    let key = NotificationKey::from(&sms);
+    assert!(store.reopen(&key, night()).await.unwrap());
+    let reopened = store.notification(&key).unwrap();
+    assert_eq!(reopened.state, NotificationState::Pending);
+    let texter = RecordingTexter::default();
+    let mut notify = Notify::new(
+        store.clone(),
+        RecordingMailer::default(),
+        texter.clone(),
+        "https://t.example",
+    );
+    notify.clock = night;
+    let woken = modified("1", &reopened, Some(night()));
+    notify.handle(batch(vec![woken.clone()])).await.unwrap();
+    assert!(texter.sent.lock().unwrap().is_empty(), "not at 23:30");
+    let held = store.notification(&key).unwrap();
+    assert_eq!(held.state, NotificationState::Deferred);
+    assert!(held.deferred_until.is_some());
+    // The same wake-up again (a retried batch) sends nothing either.
+    notify.handle(batch(vec![woken])).await.unwrap();
+    assert!(texter.sent.lock().unwrap().is_empty());
 }

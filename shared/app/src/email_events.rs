@@ -44,17 +44,17 @@ impl<S: EmailEventStore + SuppressionList> EmailEvents<S> {
         let Some(key) = &event.notification else {
             return Ok(Handled::Ignored("mail without afterclick's tags".into()));
         };
-        // The suppression first: if the record below fails, the retry finds it in place.
-        for suppression in Suppression::from_event(event) {
-            if self.store.suppress(&suppression).await? {
-                tracing::info!(
-                    merchant_id = %suppression.merchant_id,
-                    reason = ?suppression.reason,
-                    "address suppressed"
-                );
+        // The suppressions with the record, in one write: a repeated event (SNS retries)
+        // must not put back an address the merchant lifted since.
+        let suppressions = Suppression::from_event(event);
+        if self
+            .store
+            .record_email_event(key, event, &suppressions)
+            .await?
+        {
+            for s in &suppressions {
+                tracing::info!(merchant_id = %s.merchant_id, reason = ?s.reason, "address suppressed");
             }
-        }
-        if self.store.record_email_event(key, event).await? {
             Ok(Handled::Recorded)
         } else {
             Ok(Handled::Repeated)
@@ -122,7 +122,21 @@ mod tests {
             store.suppressed("m1", "ada@example.com").await.unwrap(),
             Some(SuppressionReason::Bounced)
         );
-        assert_eq!(store.suppressions("m1").await.unwrap().len(), 1);
+        let listed = store.suppressions("m1").await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].masked, "a***@example.com");
+        // Lifted by the merchant, then SNS delivers the bounce again: it stays lifted.
+        assert!(
+            store
+                .lift_suppression("m1", &listed[0].email_hash)
+                .await
+                .unwrap()
+        );
+        assert_eq!(events.handle(&bounce).await.unwrap(), Handled::Repeated);
+        assert_eq!(
+            store.suppressed("m1", "ada@example.com").await.unwrap(),
+            None
+        );
         // Another merchant's list is untouched.
         assert_eq!(
             store.suppressed("m2", "ada@example.com").await.unwrap(),

@@ -1,13 +1,24 @@
 //! Forward one queued page event to the merchant's GA4 property (`afterclick_domain::ga4`):
-//! claim the hit, open the property's API secret, POST the Measurement Protocol body,
-//! forget the hit. A transient failure releases the claim and fails the record, so the
-//! stream's retry sends it again; a refusal (a 4xx: a wrong secret) or a property unlinked
-//! in the meantime drops it. A hit is analytics, not a customer's message: if a worker dies
-//! between its claim and its send, that one hit is lost rather than risk counting it twice.
+//! claim the hit, open the property's API secret (kept opened per merchant while it does
+//! not change), POST the Measurement Protocol body, forget the hit. Best effort: a
+//! transient failure is tried again a few times at once, then the hit is dropped and
+//! logged, so a Google outage never fails dispatch's records (webhook deliveries and store
+//! fetches share its lanes); a refusal (a 4xx: a wrong secret) or a property unlinked in
+//! the meantime drops it too. A hit is analytics, not a customer's message: if a worker
+//! dies between its claim and its send, that one hit is lost rather than counted twice.
 
 use afterclick_domain::ga4::{self, Ga4Hit};
 use afterclick_domain::ports::{Collector, Ga4Store, MerchantStore, SecretBox, StoreError};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Attempts at a hit when Google does not answer or answers 5xx/429.
+const ATTEMPTS: u32 = 3;
+const BACKOFF: Duration = Duration::from_millis(200);
+/// Merchants whose opened secret is kept (a KMS call per hit otherwise).
+const SECRETS_KEPT: usize = 1_000;
 
 pub trait Store: Ga4Store + MerchantStore + SecretBox {}
 impl<T: Ga4Store + MerchantStore + SecretBox> Store for T {}
@@ -18,6 +29,8 @@ pub struct Ga4Forward<S, C> {
     /// The Measurement Protocol endpoint (`afterclick_domain::ga4::GA4_ENDPOINT` on AWS).
     pub endpoint: String,
     pub clock: fn() -> DateTime<Utc>,
+    /// Opened API secrets by merchant, with the sealed form they were opened from.
+    pub secrets: Mutex<HashMap<String, (String, String)>>,
 }
 
 /// What became of a hit.
@@ -42,33 +55,55 @@ impl<S: Store, C: Collector> Ga4Forward<S, C> {
             return Ok(Forwarded::Dropped("the property was unlinked".into()));
         };
         // Before the claim: a secret that cannot be opened now (KMS away) is retried.
-        let secret = self.store.open(&hit.merchant_id, &link.api_secret).await?;
+        let secret = self.secret(&hit.merchant_id, &link.api_secret).await?;
         if !self.store.claim_ga4_hit(hit, (self.clock)()).await? {
             return Ok(Forwarded::Skipped);
         }
         let url = ga4::collect_url(&self.endpoint, &link.measurement_id, &secret);
         let body = ga4::body(hit).to_string();
-        match self.collector.collect(&url, body.as_bytes()).await {
-            Ok(()) => {
-                self.store.forget_ga4_hit(hit).await?;
-                Ok(Forwarded::Sent)
+        let mut attempt = 0;
+        let outcome = loop {
+            attempt += 1;
+            match self.collector.collect(&url, body.as_bytes()).await {
+                Ok(()) => break Forwarded::Sent,
+                Err(failure) if failure.transient() && attempt < ATTEMPTS => {
+                    tokio::time::sleep(BACKOFF * 2u32.pow(attempt - 1)).await;
+                }
+                Err(failure) => {
+                    break Forwarded::Dropped(format!(
+                        "GA4 did not take the hit ({}): {}",
+                        failure
+                            .status
+                            .map_or_else(|| "no answer".to_owned(), |s| s.to_string()),
+                        failure.error
+                    ));
+                }
             }
-            Err(failure) if failure.transient() => {
-                self.store.release_ga4_hit(hit).await?;
-                Err(StoreError::Unavailable(format!(
-                    "GA4 did not take the hit: {}",
-                    failure.error
-                )))
-            }
-            Err(failure) => {
-                self.store.forget_ga4_hit(hit).await?;
-                Ok(Forwarded::Dropped(format!(
-                    "GA4 refused the hit ({}): {}",
-                    failure.status.unwrap_or_default(),
-                    failure.error
-                )))
-            }
+        };
+        self.store.forget_ga4_hit(hit).await?;
+        Ok(outcome)
+    }
+
+    /// The merchant's opened API secret, opened once per sealed value.
+    async fn secret(&self, merchant_id: &str, sealed: &str) -> Result<String, StoreError> {
+        let kept = self
+            .secrets
+            .lock()
+            .ok()
+            .and_then(|m| m.get(merchant_id).cloned());
+        if let Some((kept_sealed, opened)) = kept
+            && kept_sealed == sealed
+        {
+            return Ok(opened);
         }
+        let opened = self.store.open(merchant_id, sealed).await?;
+        if let Ok(mut kept) = self.secrets.lock() {
+            if kept.len() >= SECRETS_KEPT {
+                kept.clear();
+            }
+            kept.insert(merchant_id.to_owned(), (sealed.to_owned(), opened.clone()));
+        }
+        Ok(opened)
     }
 }
 
@@ -116,6 +151,7 @@ mod tests {
             collector: RecordingCollector::default(),
             endpoint: "https://ga.example/mp/collect".into(),
             clock: at,
+            secrets: Default::default(),
         };
         (store, forward, hit)
     }
@@ -139,17 +175,19 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_transient_failure_is_retried_and_a_refusal_dropped() {
+    async fn an_outage_or_a_refusal_drops_the_hit_without_failing_the_record() {
         let (store, forward, hit) = setup(true);
         store.queue_ga4_hit(&hit).await.unwrap();
         *forward.collector.failure.lock().unwrap() = Some(ApiFailure {
             status: Some(503),
             error: "unavailable".into(),
         });
-        assert!(forward.forward(&hit).await.is_err());
-        assert_eq!(store.queued_ga4_hits().len(), 1, "released for the retry");
+        assert!(matches!(
+            forward.forward(&hit).await.unwrap(),
+            Forwarded::Dropped(_)
+        ));
+        assert!(store.queued_ga4_hits().is_empty());
         *forward.collector.failure.lock().unwrap() = None;
-        assert_eq!(forward.forward(&hit).await.unwrap(), Forwarded::Sent);
 
         store.queue_ga4_hit(&hit).await.unwrap();
         *forward.collector.failure.lock().unwrap() = Some(ApiFailure {

@@ -92,7 +92,8 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
 
     /// A notification the sweeper woke at `now` (its clock, carried by the wake-up): a
     /// deferred SMS whose quiet hours ended, or a claim whose sender died before recording
-    /// the send (its lease expired). Anything else (a repeated wake-up) is left alone.
+    /// the send (its lease expired); or one the merchant put back on its way (pending,
+    /// woken). Anything else (a repeated wake-up) is left alone.
     pub async fn resume(
         &self,
         key: &NotificationKey,
@@ -107,8 +108,18 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             .await?
             .into_iter()
             .find(|n| NotificationKey::from(n) == *key);
-        let intent = match found {
-            Some(n) if n.state == NotificationState::Deferred => n,
+        let (intent, from) = match found {
+            // Only once its quiet hours are over: a stale wake-up (one from before it was
+            // held, delivered again) must not send it early.
+            Some(n)
+                if n.state == NotificationState::Deferred
+                    && n.deferred_until.is_none_or(|until| until <= now) =>
+            {
+                (n, NotificationState::Deferred)
+            }
+            // Put back on its way by the merchant (`NotificationResend`): a new intent,
+            // quiet hours included.
+            Some(n) if n.state == NotificationState::Pending => (n, NotificationState::Pending),
             Some(n)
                 if n.state == NotificationState::Claimed
                     && n.updated_at + NOTIFICATION_CLAIM_LEASE <= now =>
@@ -118,7 +129,7 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
             _ => return Ok(()),
         };
         let context = self.context_of(&intent).await?;
-        self.claim_and_send(&intent, NotificationState::Deferred, &context)
+        self.claim_and_send(&intent, from, &context)
             .instrument(span(&intent))
             .await
     }

@@ -271,11 +271,9 @@ pub fn nstats_sk(day: chrono::NaiveDate, shard: u8) -> String {
     format!("{NSTATS_PREFIX}{}#{shard}", day.format("%Y-%m-%d"))
 }
 
-pub fn suppress_sk(email: &str) -> String {
-    format!(
-        "{SUPPRESS_PREFIX}{}",
-        afterclick_domain::listing::email_hash(email)
-    )
+/// A suppressed address's item, by the address's hash (`listing::email_hash`).
+pub fn suppress_sk(email_hash: &str) -> String {
+    format!("{SUPPRESS_PREFIX}{email_hash}")
 }
 
 /// A merchant's page counters of one day: fixed-width dates, so a range is one Query.

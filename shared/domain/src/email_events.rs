@@ -9,6 +9,7 @@
 //! email has a second id. Tag values may only hold ASCII letters, digits, `_` and `-`, so
 //! the tracking number and the moment's instance travel base64url-encoded.
 
+use crate::attention::mask_email;
 use crate::milestone::Milestone;
 use crate::model::Channel;
 use crate::ports::NotificationKey;
@@ -238,10 +239,12 @@ pub fn parse(json: &str) -> Result<Option<EmailEvent>, EventError> {
                 .iter()
                 .map(|r| r.email_address.clone())
                 .collect();
+            // A feedback report that says "not spam" is no reason to stop writing.
+            let suppresses = c.complaint_feedback_type.as_deref() != Some("not-spam");
             (
                 EmailEventKind::Complained,
                 c.timestamp,
-                true,
+                suppresses,
                 c.complaint_feedback_type.clone(),
                 recipients,
             )
@@ -262,6 +265,14 @@ pub fn parse(json: &str) -> Result<Option<EmailEvent>, EventError> {
         }
         _ => return Ok(None),
     };
+    // A receiving server's words often quote the address: kept masked, like the list.
+    let detail = detail.map(|d| {
+        let mut d: String = d.chars().take(500).collect();
+        for r in &recipients {
+            d = replace_ignoring_case(&d, r, &mask_email(r));
+        }
+        d
+    });
     Ok(Some(EmailEvent {
         kind,
         message_id: raw.mail.message_id,
@@ -269,9 +280,27 @@ pub fn parse(json: &str) -> Result<Option<EmailEvent>, EventError> {
         at,
         notification: notification_of(&raw.mail.tags),
         suppresses,
-        detail: detail.map(|d| d.chars().take(500).collect()),
+        detail,
         recipients,
     }))
+}
+
+/// `text` with every occurrence of `needle` (ASCII case-insensitive) replaced.
+fn replace_ignoring_case(text: &str, needle: &str, with: &str) -> String {
+    if needle.is_empty() || !needle.is_ascii() {
+        return text.replace(needle, with);
+    }
+    let (lower, needle_lower) = (text.to_ascii_lowercase(), needle.to_ascii_lowercase());
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    while let Some(found) = lower[rest..].find(&needle_lower) {
+        let start = rest + found;
+        out.push_str(&text[rest..start]);
+        out.push_str(with);
+        rest = start + needle.len();
+    }
+    out.push_str(&text[rest..]);
+    out
 }
 
 /// Why an address gets no more email from a merchant.
@@ -301,12 +330,15 @@ impl SuppressionReason {
     }
 }
 
-/// An address a merchant sends no more email to, until the merchant lifts it.
+/// An address a merchant sends no more email to, until the merchant lifts it. The address
+/// itself is not kept (like the opt-outs): its hash finds it, its masked form shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Suppression {
     pub merchant_id: String,
-    /// As SES reported it, lower-cased.
-    pub email: String,
+    /// `crate::listing::email_hash` of the address.
+    pub email_hash: String,
+    /// `a***@example.com`.
+    pub masked: String,
     pub reason: SuppressionReason,
     pub at: DateTime<Utc>,
     /// The shipment whose email bounced or was complained about.
@@ -337,7 +369,8 @@ impl Suppression {
             .into_iter()
             .map(|email| Suppression {
                 merchant_id: key.merchant_id.clone(),
-                email,
+                email_hash: crate::listing::email_hash(&email),
+                masked: mask_email(&email),
                 reason,
                 at: event.at,
                 tracking_number: key.tracking_number.clone(),

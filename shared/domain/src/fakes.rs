@@ -710,8 +710,8 @@ impl NotificationResend for MemoryStore {
                     NotificationState::Failed | NotificationState::Suppressed
                 ) =>
             {
-                n.state = NotificationState::Deferred;
-                n.deferred_until = Some(now);
+                n.state = NotificationState::Pending;
+                n.deferred_until = None;
                 n.updated_at = now;
                 n.detail = None;
                 state.woken.insert(notification_key(k), now);

@@ -402,7 +402,8 @@ pub trait NotificationStore: Send + Sync {
 /// Sending a notification again, on the merchant's word.
 pub trait NotificationResend: Send + Sync {
     /// Puts a notification that was never sent (failed, or suppressed) back on its way:
-    /// due at once, woken for notify, which decides again (opt-outs still hold) and sends.
+    /// pending again, due at once and woken for notify, which takes it as a new intent
+    /// (opt-outs, suppressions and quiet hours hold) and sends.
     /// False when it is in any other state: already sent, or already put back (a repeated
     /// request changes nothing).
     fn reopen(

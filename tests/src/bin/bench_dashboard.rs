@@ -137,6 +137,81 @@ async fn seed(stack: &Stack, merchant_id: &str, n: usize) {
                 .unwrap();
         }
     }
+    // A month of notification counters, as notify and ses-events leave them: every
+    // milestone on both channels, every measure, four shards a day; and 200 suppressed
+    // addresses.
+    use afterclick_domain::notification_stats::{Counter, Measure};
+    let measures = [
+        Measure::Sent,
+        Measure::Deferred,
+        Measure::Failed,
+        Measure::Suppressed("unsubscribed"),
+        Measure::Suppressed("bounced"),
+        Measure::Suppressed("no_address"),
+        Measure::Email(afterclick_domain::email_events::EmailEventKind::Delivered),
+        Measure::Email(afterclick_domain::email_events::EmailEventKind::Opened),
+        Measure::Email(afterclick_domain::email_events::EmailEventKind::Clicked),
+        Measure::Email(afterclick_domain::email_events::EmailEventKind::Bounced),
+    ];
+    for days_ago in 0..30 {
+        let day = (Utc::now() - Duration::days(days_ago)).date_naive();
+        for shard in 0..4 {
+            let mut update = store
+                .client()
+                .update_item()
+                .table_name(stack.table())
+                .key("PK", AttributeValue::S(format!("M#{merchant_id}")))
+                .key("SK", AttributeValue::S(format!("NSTATS#{day}#{shard}")))
+                .expression_attribute_names("#t", "type")
+                .expression_attribute_names("#d", "day")
+                .expression_attribute_values(":t", AttributeValue::S("notification_stats".into()))
+                .expression_attribute_values(":d", AttributeValue::S(day.to_string()))
+                .expression_attribute_values(":n", AttributeValue::N("7".into()));
+            let mut adds = Vec::new();
+            let mut i = 0;
+            for milestone in afterclick_domain::Milestone::ALL {
+                for channel in [
+                    afterclick_domain::Channel::Email,
+                    afterclick_domain::Channel::Sms,
+                ] {
+                    for measure in measures {
+                        let counter = Counter {
+                            milestone,
+                            channel,
+                            measure,
+                        };
+                        update =
+                            update.expression_attribute_names(format!("#c{i}"), counter.name());
+                        adds.push(format!("#c{i} :n"));
+                        i += 1;
+                    }
+                }
+            }
+            update
+                .update_expression(format!("SET #t = :t, #d = :d ADD {}", adds.join(", ")))
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    for i in 0..200 {
+        afterclick_domain::ports::SuppressionList::suppress(
+            store,
+            &afterclick_domain::email_events::Suppression {
+                merchant_id: merchant_id.to_owned(),
+                email_hash: afterclick_domain::listing::email_hash(&format!(
+                    "bounced{i}@example.com"
+                )),
+                masked: "b***@example.com".into(),
+                reason: afterclick_domain::email_events::SuppressionReason::Bounced,
+                at: Utc::now() - Duration::hours(i),
+                tracking_number: format!("BENCH{i:08}"),
+                detail: Some("Permanent (General): smtp; 550 5.1.1 user unknown".into()),
+            },
+        )
+        .await
+        .unwrap();
+    }
     eprintln!(
         "seeded {n} shipments in {:.0} s",
         started.elapsed().as_secs_f64()
@@ -213,6 +288,10 @@ async fn main() {
         ("search by order", "/app/shipments?q=B-100050".to_owned()),
         ("shipment (20 scans)", format!("/app/shipments/{}", one.id)),
         ("carriers (3 months)", "/app/carriers".to_owned()),
+        (
+            "notifications (30 days, 200 suppressed)",
+            "/app/notifications".to_owned(),
+        ),
         ("settings", "/app/settings".to_owned()),
         (
             "preview",

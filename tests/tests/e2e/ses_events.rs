@@ -172,7 +172,9 @@ async fn ses_reports_are_recorded_once_and_a_bounce_stops_email_until_the_mercha
     let dashboard = Dashboard::sign_in(&stack, &info.api_key).await;
     let page = dashboard.get("/app/notifications").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains(&address), "the suppression is listed");
+    let masked = afterclick_domain::attention::mask_email(&address);
+    assert!(page.body.contains(&masked), "the suppression is listed");
+    assert!(!page.body.contains(&address), "by its masked address only");
     assert!(page.body.contains("Hard bounce"));
     assert!(
         page.body
@@ -181,7 +183,13 @@ async fn ses_reports_are_recorded_once_and_a_bounce_stops_email_until_the_mercha
         page.body
     );
     let lifted = dashboard
-        .post("/app/suppressions/lift", &[("email", address.as_str())])
+        .post(
+            "/app/suppressions/lift",
+            &[(
+                "hash",
+                afterclick_domain::listing::email_hash(&address).as_str(),
+            )],
+        )
         .await;
     assert_eq!(lifted.status, 303);
     assert_eq!(

@@ -14,9 +14,10 @@ use afterclick_domain::model::{
 };
 use afterclick_domain::outgoing::{DeliveryState, LEASE, Seen, deliveries};
 use afterclick_domain::ports::{
-    DeliveryStore, Due, DueStore, EventStore, FetchStore, InvoiceSaved, InvoiceStore,
-    NotificationKey, NotificationStore, OrderStore, Outcome, Registration, Session, SessionStore,
-    ShipmentAdmin, ShipmentList, ShipmentStore, StoreError,
+    DeliveryStore, Due, DueStore, EmailEventStore, EventStore, FetchStore, InvoiceSaved,
+    InvoiceStore, NotificationKey, NotificationResend, NotificationStatsStore, NotificationStore,
+    OrderStore, Outcome, Registration, Session, SessionStore, ShipmentAdmin, ShipmentList,
+    ShipmentStore, StoreError, SuppressionList,
 };
 use afterclick_e2e::unique;
 use chrono::{DateTime, Duration, DurationRound, Utc};
@@ -35,6 +36,10 @@ trait Store:
     + InvoiceStore
     + ShipmentAdmin
     + SessionStore
+    + EmailEventStore
+    + SuppressionList
+    + NotificationStatsStore
+    + NotificationResend
 {
 }
 impl<S> Store for S where
@@ -49,6 +54,10 @@ impl<S> Store for S where
         + InvoiceStore
         + ShipmentAdmin
         + SessionStore
+        + EmailEventStore
+        + SuppressionList
+        + NotificationStatsStore
+        + NotificationResend
 {
 }
 
@@ -791,6 +800,102 @@ async fn the_watchlist_holds_every_reason_and_attention_only_delays(store: impl 
     assert_eq!(listed(attention).await, ["1ZWLDELAY"]);
 }
 
+/// What customers received is counted once per outcome and per first SES event, whatever
+/// repeats; an event's suppression goes with it, and a repeat after a lift changes nothing;
+/// a failed notification is put back once.
+async fn notifications_are_counted_once_and_ses_events_suppress_once(store: impl Store) {
+    use afterclick_domain::email_events::{
+        EmailEvent, EmailEventKind, Suppression, SuppressionReason,
+    };
+    use afterclick_domain::notification_stats::summarise;
+    let m = merchant();
+    let s = shipment(&m, "1ZSES", now());
+    store.register(&s).await.unwrap();
+    let email = intent(&s, Milestone::InTransit, Channel::Email);
+    let sms = intent(&s, Milestone::InTransit, Channel::Sms);
+    store
+        .commit(s.version, &s, &[email.clone(), sms.clone()], &[], None)
+        .await
+        .unwrap();
+    let (key, sms_key) = (NotificationKey::from(&email), NotificationKey::from(&sms));
+    let at = now();
+    assert!(
+        store
+            .claim(&key, NotificationState::Pending, at)
+            .await
+            .unwrap()
+    );
+    let sent = Outcome::Sent {
+        provider_message_id: "msg-1".into(),
+        segments: None,
+        note: None,
+    };
+    for _ in 0..3 {
+        store.finish(&key, &sent, at).await.unwrap();
+    }
+    assert!(
+        store
+            .claim(&sms_key, NotificationState::Pending, at)
+            .await
+            .unwrap()
+    );
+    let failed = Outcome::Failed {
+        error: "SNS was unavailable".into(),
+    };
+    store.finish(&sms_key, &failed, at).await.unwrap();
+    let bounce = EmailEvent {
+        kind: EmailEventKind::Bounced,
+        message_id: "msg-1".into(),
+        sent_at: at,
+        at,
+        notification: Some(key.clone()),
+        suppresses: true,
+        detail: Some("Permanent (General)".into()),
+        recipients: vec!["Ada@Example.com".into()],
+    };
+    let suppressions = Suppression::from_event(&bounce);
+    assert!(
+        store
+            .record_email_event(&key, &bounce, &suppressions)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.suppressed(&m, "ada@example.com").await.unwrap(),
+        Some(SuppressionReason::Bounced)
+    );
+    let hash = afterclick_domain::listing::email_hash("ada@example.com");
+    assert!(store.lift_suppression(&m, &hash).await.unwrap());
+    assert!(!store.lift_suppression(&m, &hash).await.unwrap());
+    // SNS delivers the bounce again: nothing recorded, the lift stands.
+    assert!(
+        !store
+            .record_email_event(&key, &bounce, &suppressions)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.suppressed(&m, "ada@example.com").await.unwrap(), None);
+    let day = at.date_naive();
+    let totals = summarise(&store.notification_stats(&m, day, day).await.unwrap()).total;
+    assert_eq!((totals.sent, totals.failed, totals.bounced), (1, 1, 1));
+    let stored = store.notifications(&m, "1ZSES").await.unwrap();
+    let stored_email = stored.iter().find(|n| n.channel == Channel::Email).unwrap();
+    assert_eq!(stored_email.email.bounced_at, Some(at));
+    // The failed SMS put back once; the sent email never.
+    assert!(store.reopen(&sms_key, at).await.unwrap());
+    assert!(!store.reopen(&sms_key, at).await.unwrap());
+    assert!(!store.reopen(&key, at).await.unwrap());
+    let reopened = store.notifications(&m, "1ZSES").await.unwrap();
+    let reopened = reopened.iter().find(|n| n.channel == Channel::Sms).unwrap();
+    assert_eq!(reopened.state, NotificationState::Pending);
+    assert!(
+        store
+            .claim(&sms_key, NotificationState::Pending, at)
+            .await
+            .unwrap()
+    );
+}
+
 /// Each behaviour as two tests: `memory::<name>` on the fake, `dynamodb::<name>` on a fresh
 /// table of DynamoDB Local.
 macro_rules! contract {
@@ -829,4 +934,5 @@ contract!(
     an_invoice_import_is_saved_once_and_its_claims_read_by_deadline,
     a_session_is_created_once_read_and_ended,
     the_watchlist_holds_every_reason_and_attention_only_delays,
+    notifications_are_counted_once_and_ses_events_suppress_once,
 );

@@ -918,7 +918,8 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
     // A's suppression list: B neither sees the address nor lifts it.
     let suppressed = afterclick_domain::email_events::Suppression {
         merchant_id: a.merchant_id.clone(),
-        email: "bounced-a@example.com".into(),
+        email_hash: afterclick_domain::listing::email_hash("bounced-a@example.com"),
+        masked: "b***@example.com".into(),
         reason: afterclick_domain::email_events::SuppressionReason::Bounced,
         at: Utc::now(),
         tracking_number: tracking_number.clone(),
@@ -931,11 +932,14 @@ async fn another_merchants_key_never_reads_or_changes_anything_of_yours() {
     );
     let notifications = dashboard.get("/app/notifications").await;
     assert_eq!(notifications.status, 200);
-    assert!(!notifications.body.contains("bounced-a@example.com"));
+    assert!(!notifications.body.contains("b***@example.com"));
     let lift = dashboard
         .post(
             "/app/suppressions/lift",
-            &[("email", "bounced-a@example.com")],
+            &[(
+                "hash",
+                afterclick_domain::listing::email_hash("bounced-a@example.com").as_str(),
+            )],
         )
         .await;
     assert_eq!(lift.status, 303);

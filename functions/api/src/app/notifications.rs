@@ -36,7 +36,10 @@ struct Bar {
 
 #[derive(Serialize)]
 struct Suppressed {
-    email: String,
+    /// `a***@example.com`: the list keeps no address.
+    masked: String,
+    /// What the lift form names it by.
+    hash: String,
     reason: &'static str,
     since: String,
     tracking_number: String,
@@ -139,7 +142,8 @@ pub async fn show<S: Store, V>(
             search: super::encode(&s.tracking_number),
             reason: s.reason.label(),
             since: when(s.at),
-            email: s.email,
+            masked: s.masked,
+            hash: s.email_hash,
             tracking_number: s.tracking_number,
             detail: s.detail,
         })
@@ -197,19 +201,24 @@ pub async fn show<S: Store, V>(
     respond(status, "app_notifications.html", &frame, &page)
 }
 
-/// `POST /app/suppressions/lift`: the merchant takes an address off the list (they know
-/// the customer fixed their mailbox, or asked for the emails again); the next message
-/// goes by email again. Lifting an address not on the list changes nothing.
+/// `POST /app/suppressions/lift`: the merchant takes an address (named by its hash, as
+/// the list shows it) off the list: they know the customer fixed their mailbox, or asked
+/// for the emails again; the next message goes by email again. Lifting an address not on
+/// the list changes nothing.
 pub async fn lift<S: Store, V>(
     State(app): State<Arc<App<S, V>>>,
     posted: Posted,
 ) -> Result<Response, AppError> {
-    let Some(email) = posted.form.get("email") else {
+    let hash = posted
+        .form
+        .get("hash")
+        .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    let Some(hash) = hash else {
         return Ok(see_other("/app/notifications"));
     };
     if app
         .store
-        .lift_suppression(&posted.who.merchant_id, &email)
+        .lift_suppression(&posted.who.merchant_id, &hash)
         .await?
     {
         tracing::info!(merchant_id = %posted.who.merchant_id, by = %posted.who.session.signed_in_as, "suppression lifted");

@@ -1128,14 +1128,14 @@ async fn a_message_that_never_reached_the_customer_is_sent_again_once_with_ses_r
             .unwrap()
             .state
     };
-    assert_eq!(state(&store).await, NotificationState::Deferred);
+    assert_eq!(state(&store).await, NotificationState::Pending);
     // Repeated (a second click, a replayed form): refused, nothing changes.
     let twice = b
         .post(&store, "/app/shipments/shp_1ZDELAYED0001/resend", &form)
         .await;
     assert_eq!(twice.status, 409, "{}", twice.body);
     assert!(twice.body.contains("Not sent again"), "{}", twice.body);
-    assert_eq!(state(&store).await, NotificationState::Deferred);
+    assert_eq!(state(&store).await, NotificationState::Pending);
     // Without the session's token: 403, nothing changes.
     let forged = b
         .post(
@@ -1229,7 +1229,7 @@ async fn the_notifications_page_counts_what_customers_received_and_lifts_a_suppr
     };
     assert!(
         store
-            .record_email_event(&email_key, &delivered)
+            .record_email_event(&email_key, &delivered, &[])
             .await
             .unwrap()
     );
@@ -1239,7 +1239,8 @@ async fn the_notifications_page_counts_what_customers_received_and_lifts_a_suppr
     ] {
         let suppression = Suppression {
             merchant_id: merchant_id.into(),
-            email: address.to_lowercase(),
+            email_hash: afterclick_domain::listing::email_hash(address),
+            masked: afterclick_domain::attention::mask_email(&address.to_lowercase()),
             reason: SuppressionReason::Bounced,
             at: now(),
             tracking_number: "1ZDELAYED0001".into(),
@@ -1257,17 +1258,23 @@ async fn the_notifications_page_counts_what_customers_received_and_lifts_a_suppr
         "<th scope=\"row\">delayed · email</th><td>1</td><td>0</td><td>0</td><td>0</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>100.0%</td>",
         "<th scope=\"row\">delayed · SMS</th><td>0</td><td>0</td><td>1</td><td>0</td><td>–</td>",
         "<th scope=\"row\">The number opted out of SMS</th><td>1</td>",
-        "<th scope=\"row\">bounced@example.com</th>",
+        "<th scope=\"row\">b***@example.com</th>",
         "Permanent (General): &lt;b&gt;550&lt;/b&gt;",
     ] {
         assert!(page.body.contains(text), "{text} missing: {}", page.body);
     }
-    assert!(!page.body.contains("theirs@example.com"));
+    assert!(!page.body.contains("t***@example.com"));
     let bad = b.get(&store, "/app/notifications?from=2026-13-01").await;
     assert_eq!(bad.status, 422);
 
     // Lifted by the shop: off the list; another shop's address cannot be lifted from here.
-    let lift = |email: &str| format!("csrf={}&email={}", b.csrf, super::encode(email));
+    let lift = |email: &str| {
+        format!(
+            "csrf={}&hash={}",
+            b.csrf,
+            afterclick_domain::listing::email_hash(email)
+        )
+    };
     let lifted = b
         .post(
             &store,

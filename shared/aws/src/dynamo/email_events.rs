@@ -2,8 +2,8 @@
 //! counters (see `keys` for the items).
 
 use super::{
-    DynamoStore, Item, failed_conditions, from_item, lost_a_race, n, s, to_item, unavailable,
-    update_write,
+    DynamoStore, Item, built, failed_conditions, from_item, lost_a_race, n, s, to_item,
+    unavailable, update_write,
 };
 use crate::keys::{self, types};
 use afterclick_domain::email_events::{EmailEvent, EmailEventKind, Suppression, SuppressionReason};
@@ -11,7 +11,7 @@ use afterclick_domain::notification_stats::{Counter, Measure, NotificationDay};
 use afterclick_domain::ports::{
     EmailEventStore, NotificationKey, NotificationStatsStore, StoreError, SuppressionList,
 };
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -91,6 +91,7 @@ impl EmailEventStore for DynamoStore {
         &self,
         key: &NotificationKey,
         event: &EmailEvent,
+        suppressions: &[Suppression],
     ) -> Result<bool, StoreError> {
         let at = format!("{}_at", event.kind.as_str());
         let mut update = Update::builder()
@@ -113,23 +114,43 @@ impl EmailEventStore for DynamoStore {
                 .expression_attribute_values(":bounce", s(detail)),
             _ => update.update_expression("SET #at = :at"),
         };
-        self.counted(vec![
+        let mut writes = vec![
             update_write(update)?,
             self.notification_counter(key, event.sent_at.date_naive(), Measure::Email(event.kind))?,
-        ])
-        .await
+        ];
+        for s in suppressions {
+            writes.push(
+                TransactWriteItem::builder()
+                    .put(built(
+                        Put::builder()
+                            .table_name(&self.table)
+                            .set_item(Some(suppression_item(s)?))
+                            .build(),
+                    )?)
+                    .build(),
+            );
+        }
+        self.counted(writes).await
     }
+}
+
+fn suppression_item(suppression: &Suppression) -> Result<Item, StoreError> {
+    let mut item = to_item(suppression)?;
+    item.insert(
+        keys::PK.into(),
+        s(keys::merchant_pk(&suppression.merchant_id)),
+    );
+    item.insert(
+        keys::SK.into(),
+        s(keys::suppress_sk(&suppression.email_hash)),
+    );
+    item.insert(keys::TYPE.into(), s(types::SUPPRESSION));
+    Ok(item)
 }
 
 impl SuppressionList for DynamoStore {
     async fn suppress(&self, suppression: &Suppression) -> Result<bool, StoreError> {
-        let mut item = to_item(suppression)?;
-        item.insert(
-            keys::PK.into(),
-            s(keys::merchant_pk(&suppression.merchant_id)),
-        );
-        item.insert(keys::SK.into(), s(keys::suppress_sk(&suppression.email)));
-        item.insert(keys::TYPE.into(), s(types::SUPPRESSION));
+        let item = suppression_item(suppression)?;
         let result = self
             .put_item(item)
             .condition_expression("attribute_not_exists(PK)")
@@ -144,7 +165,10 @@ impl SuppressionList for DynamoStore {
         email: &str,
     ) -> Result<Option<SuppressionReason>, StoreError> {
         let item = self
-            .get(keys::merchant_pk(merchant_id), &keys::suppress_sk(email))
+            .get(
+                keys::merchant_pk(merchant_id),
+                &keys::suppress_sk(&afterclick_domain::listing::email_hash(email)),
+            )
             .await?;
         Ok(item
             .map(from_item::<Suppression>)
@@ -161,13 +185,17 @@ impl SuppressionList for DynamoStore {
         Ok(list)
     }
 
-    async fn lift_suppression(&self, merchant_id: &str, email: &str) -> Result<bool, StoreError> {
+    async fn lift_suppression(
+        &self,
+        merchant_id: &str,
+        email_hash: &str,
+    ) -> Result<bool, StoreError> {
         let result = self
             .client
             .delete_item()
             .table_name(&self.table)
             .key(keys::PK, s(keys::merchant_pk(merchant_id)))
-            .key(keys::SK, s(keys::suppress_sk(email)))
+            .key(keys::SK, s(keys::suppress_sk(email_hash)))
             .condition_expression("attribute_exists(PK)")
             .send()
             .await;

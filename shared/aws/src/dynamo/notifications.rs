@@ -154,6 +154,7 @@ impl NotificationStore for DynamoStore {
             Outcome::Deferred { .. } => " REMOVE woken_at",
             _ => " REMOVE due_pk, due_sk, woken_at",
         };
+        let expression = format!("SET {}{remove}", sets.join(", "));
         let update = Update::builder()
             .table_name(&self.table)
             .key(
@@ -164,34 +165,52 @@ impl NotificationStore for DynamoStore {
                 keys::SK,
                 s(keys::notification_sk(&key.moment(), key.channel)),
             )
-            .update_expression(format!("SET {}{remove}", sets.join(", ")))
+            .update_expression(&expression)
             .condition_expression("#state = :claimed")
-            .set_expression_attribute_names(Some(names))
-            .set_expression_attribute_values(Some(values));
+            .set_expression_attribute_names(Some(names.clone()))
+            .set_expression_attribute_values(Some(values.clone()));
         // With its count on the dashboard; false: already finished by an earlier attempt,
         // nothing left to record (or count).
-        self.counted(vec![
-            update_write(update)?,
-            self.notification_counter(key, now.date_naive(), Measure::of_outcome(outcome))?,
-        ])
-        .await?;
-        Ok(())
+        let counted = self
+            .counted(vec![
+                update_write(update)?,
+                self.notification_counter(key, now.date_naive(), Measure::of_outcome(outcome))?,
+            ])
+            .await;
+        let Err(err) = counted else {
+            return Ok(());
+        };
+        // The send happened: recording it must not hang on a dashboard counter (a claim
+        // left unrecorded is sent again when its lease ends). The plain conditional write,
+        // uncounted, as before counting existed.
+        tracing::warn!(error = %err, "notification recorded without its dashboard count");
+        crate::metrics::count("UncountedNotifications", 1);
+        let result = self
+            .notification_update(key)
+            .update_expression(expression)
+            .condition_expression("#state = :claimed")
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        applied(result).map(|_| ())
     }
 }
 
 impl NotificationResend for DynamoStore {
     async fn reopen(&self, key: &NotificationKey, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        // Deferred until now and woken: notify's MODIFY filter passes it at once, and if
-        // that stream record were lost, the due index still lists it for the sweeper.
+        // Pending again and woken: notify's MODIFY filter passes it at once and notify takes
+        // it as a new intent (quiet hours hold); if that stream record were lost, the due
+        // index still lists it for the sweeper.
         let result = self
             .notification_update(key)
             .update_expression(
-                "SET #state = :deferred, deferred_until = :now, updated_at = :now, \
-                 due_pk = :due_pk, due_sk = :due_sk, woken_at = :woken REMOVE detail",
+                "SET #state = :pending, updated_at = :now, \
+                 due_pk = :due_pk, due_sk = :due_sk, woken_at = :woken REMOVE detail, deferred_until",
             )
             .condition_expression("#state IN (:failed, :suppressed)")
             .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":deferred", s(NotificationState::Deferred.as_str()))
+            .expression_attribute_values(":pending", s(NotificationState::Pending.as_str()))
             .expression_attribute_values(":failed", s(NotificationState::Failed.as_str()))
             .expression_attribute_values(":suppressed", s(NotificationState::Suppressed.as_str()))
             .expression_attribute_values(":now", s(now.to_rfc3339()))

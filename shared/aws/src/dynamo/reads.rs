@@ -193,11 +193,12 @@ impl NotificationReads for DynamoStore {
             .collect();
         second.extend(customer_optout.clone());
         // The merchant's suppression list (hard bounces, complaints), by the same address.
-        let suppression = s
-            .customer
-            .email
-            .as_deref()
-            .map(|email| (keys::merchant_pk(merchant_id), keys::suppress_sk(email)));
+        let suppression = s.customer.email.as_deref().map(|email| {
+            (
+                keys::merchant_pk(merchant_id),
+                keys::suppress_sk(&afterclick_domain::listing::email_hash(email)),
+            )
+        });
         second.extend(suppression.clone());
         second.sort();
         second.dedup();

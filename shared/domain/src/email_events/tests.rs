@@ -76,7 +76,7 @@ fn a_hard_bounce_suppresses_and_says_why() {
         "bounce",
         serde_json::json!({
             "bounceType": "Permanent", "bounceSubType": "General",
-            "bouncedRecipients": [{"emailAddress": "Ada@Example.com", "action": "failed", "status": "5.1.1", "diagnosticCode": "smtp; 550 5.1.1 user unknown"}],
+            "bouncedRecipients": [{"emailAddress": "Ada@Example.com", "action": "failed", "status": "5.1.1", "diagnosticCode": "smtp; 550 5.1.1 <ADA@example.com> user unknown"}],
             "timestamp": "2026-03-04T10:00:03Z", "feedbackId": "0100018e-feedback", "reportingMTA": "dsn; a8-70.smtp-out.amazonses.com"
         }),
         None,
@@ -86,11 +86,16 @@ fn a_hard_bounce_suppresses_and_says_why() {
     assert!(e.suppresses);
     assert_eq!(
         e.detail.as_deref(),
-        Some("Permanent (General): smtp; 550 5.1.1 user unknown")
+        Some("Permanent (General): smtp; 550 5.1.1 <A***@Example.com> user unknown")
     );
     let s = Suppression::from_event(&e);
     assert_eq!(s.len(), 1);
-    assert_eq!(s[0].email, "ada@example.com");
+    assert_eq!(s[0].masked, "a***@example.com");
+    assert_eq!(
+        s[0].email_hash,
+        crate::listing::email_hash("ada@example.com")
+    );
+    assert!(!format!("{s:?}").contains("ada@"), "no address kept");
     assert_eq!(s[0].reason, SuppressionReason::Bounced);
     assert_eq!(s[0].merchant_id, "m_demo-1");
     assert_eq!(s[0].tracking_number, "1Z 999/AA1");
@@ -123,6 +128,14 @@ fn a_complaint_suppresses() {
     let s = Suppression::from_event(&e);
     assert_eq!(s[0].reason, SuppressionReason::Complained);
     assert_eq!(s[0].detail.as_deref(), Some("abuse"));
+    // A report that it is not spam stops nothing.
+    let json = event(
+        "Complaint",
+        "complaint",
+        serde_json::json!({"complainedRecipients": [{"emailAddress": "ada@example.com"}], "timestamp": "2026-03-05T09:00:00Z", "complaintFeedbackType": "not-spam"}),
+        None,
+    );
+    assert!(Suppression::from_event(&parse(&json).unwrap().unwrap()).is_empty());
 }
 
 #[test]

@@ -36,6 +36,7 @@ impl EmailEventStore for MemoryStore {
         &self,
         key: &NotificationKey,
         event: &EmailEvent,
+        suppressions: &[Suppression],
     ) -> Result<bool, StoreError> {
         let mut guard = self.state.lock().unwrap();
         let state = &mut *guard;
@@ -59,6 +60,12 @@ impl EmailEventStore for MemoryStore {
         state
             .email
             .count(key, event.sent_at.date_naive(), Measure::Email(event.kind));
+        for s in suppressions {
+            state
+                .email
+                .suppressions
+                .insert((s.merchant_id.clone(), s.email_hash.clone()), s.clone());
+        }
         Ok(true)
     }
 }
@@ -68,7 +75,7 @@ impl SuppressionList for MemoryStore {
         let mut state = self.state.lock().unwrap();
         let key = (
             suppression.merchant_id.clone(),
-            suppression.email.trim().to_lowercase(),
+            suppression.email_hash.clone(),
         );
         if state.email.suppressions.contains_key(&key) {
             return Ok(false);
@@ -86,7 +93,7 @@ impl SuppressionList for MemoryStore {
         Ok(state
             .email
             .suppressions
-            .get(&(merchant_id.to_owned(), email.trim().to_lowercase()))
+            .get(&(merchant_id.to_owned(), crate::listing::email_hash(email)))
             .map(|s| s.reason))
     }
 
@@ -103,12 +110,16 @@ impl SuppressionList for MemoryStore {
         Ok(list)
     }
 
-    async fn lift_suppression(&self, merchant_id: &str, email: &str) -> Result<bool, StoreError> {
+    async fn lift_suppression(
+        &self,
+        merchant_id: &str,
+        email_hash: &str,
+    ) -> Result<bool, StoreError> {
         let mut state = self.state.lock().unwrap();
         Ok(state
             .email
             .suppressions
-            .remove(&(merchant_id.to_owned(), email.trim().to_lowercase()))
+            .remove(&(merchant_id.to_owned(), email_hash.to_owned()))
             .is_some())
     }
 }

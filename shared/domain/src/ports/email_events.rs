@@ -8,25 +8,27 @@ use chrono::NaiveDate;
 use std::future::Future;
 
 pub trait EmailEventStore: Send + Sync {
-    /// Records the first event of its kind on the notification and counts it, in one
-    /// write: false when it was recorded before (SNS delivers at least once) or the
-    /// notification does not exist (erased).
+    /// Records the first event of its kind on the notification and counts it, with the
+    /// suppressions it asks for, in one write: false (and nothing written) when it was
+    /// recorded before (SNS delivers at least once: a repeat must not put back an address
+    /// the merchant lifted since) or the notification does not exist.
     fn record_email_event(
         &self,
         key: &NotificationKey,
         event: &EmailEvent,
+        suppressions: &[Suppression],
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 pub trait SuppressionList: Send + Sync {
-    /// Adds the address to the merchant's list; false when it is on it already (the first
-    /// reason stays).
+    /// Adds an address to the merchant's list by hand (operators, seeding); false when it
+    /// is on it already.
     fn suppress(
         &self,
         suppression: &Suppression,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Why the merchant sends no email to `email`, if it is on the list.
+    /// Why the merchant sends no email to `email` (looked up by its hash), if it is listed.
     fn suppressed(
         &self,
         merchant_id: &str,
@@ -39,11 +41,12 @@ pub trait SuppressionList: Send + Sync {
         merchant_id: &str,
     ) -> impl Future<Output = Result<Vec<Suppression>, StoreError>> + Send;
 
-    /// Takes the address off the list (the merchant's decision); false if it was not on it.
+    /// Takes the address (by its hash) off the list, the merchant's decision; false if it
+    /// was not on it.
     fn lift_suppression(
         &self,
         merchant_id: &str,
-        email: &str,
+        email_hash: &str,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
