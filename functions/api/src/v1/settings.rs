@@ -283,7 +283,6 @@ fn apply(s: Settings, merchant: &mut Merchant) -> Result<(), FieldError> {
     let page_base_url = s
         .page_base_url
         .as_deref()
-        .filter(|u| !u.is_empty())
         .map(|u| origin("page_base_url", u))
         .transpose()?;
     merchant.stall_after_hours = s.stall_after_hours;
