@@ -197,6 +197,8 @@ pub const COLUMNS: [(&str, &str); 10] = [
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Totals {
     pub sent: u64,
+    /// Of `sent`, the emails: what delivered, opened and clicked are shares of.
+    pub emails_sent: u64,
     pub deferred: u64,
     pub suppressed: u64,
     pub failed: u64,
@@ -208,8 +210,11 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, measure: Measure, n: u64) {
-        let slot = match measure {
+    fn add(&mut self, counter: &Counter, n: u64) {
+        if counter.measure == Measure::Sent && counter.channel == Channel::Email {
+            self.emails_sent += n;
+        }
+        let slot = match counter.measure {
             Measure::Sent => &mut self.sent,
             Measure::Deferred => &mut self.deferred,
             Measure::Failed => &mut self.failed,
@@ -224,8 +229,8 @@ impl Totals {
     }
 
     /// A share of the emails sent, or `None` before any was sent.
-    pub fn of_sent(&self, n: u64) -> Option<f64> {
-        (self.sent > 0).then(|| n as f64 / self.sent as f64)
+    pub fn of_emails_sent(&self, n: u64) -> Option<f64> {
+        (self.emails_sent > 0).then(|| n as f64 / self.emails_sent as f64)
     }
 }
 
@@ -248,11 +253,11 @@ pub fn summarise(days: &[NotificationDay]) -> Summary {
     let mut suppressed: BTreeMap<&'static str, u64> = BTreeMap::new();
     for day in days {
         for (counter, &n) in &day.counts {
-            total.add(counter.measure, n);
+            total.add(counter, n);
             rows.entry((counter.milestone, counter.channel))
                 .or_default()
-                .add(counter.measure, n);
-            per_day.entry(day.day).or_default().add(counter.measure, n);
+                .add(counter, n);
+            per_day.entry(day.day).or_default().add(counter, n);
             if let Measure::Suppressed(code) = counter.measure {
                 *suppressed.entry(code).or_default() += n;
             }
@@ -359,7 +364,11 @@ mod tests {
         ]);
         assert_eq!(summary.total.sent, 15);
         assert_eq!(summary.total.suppressed, 6);
-        assert_eq!(summary.total.of_sent(summary.total.delivered), Some(0.6));
+        assert_eq!(summary.total.emails_sent, 15);
+    assert_eq!(
+        summary.total.of_emails_sent(summary.total.delivered),
+        Some(0.6)
+    );
         assert_eq!(summary.rows.len(), 3);
         assert_eq!(
             summary.rows[0],
@@ -367,6 +376,7 @@ mod tests {
                 (Milestone::InTransit, Channel::Email),
                 Totals {
                     sent: 15,
+                    emails_sent: 15,
                     delivered: 9,
                     bounced: 1,
                     ..Default::default()

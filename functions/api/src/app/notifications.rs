@@ -88,9 +88,10 @@ fn cells(t: &Totals, channel: Option<Channel>) -> Vec<String> {
     for n in [t.delivered, t.bounced, t.complained, t.opened, t.clicked] {
         cells.push(if email { n.to_string() } else { "–".into() });
     }
-    cells.push(match channel {
-        Some(Channel::Email) => share(t.delivered, t.sent),
-        _ => "–".into(),
+    cells.push(if email {
+        share(t.delivered, t.emails_sent)
+    } else {
+        "–".into()
     });
     cells
 }
