@@ -65,6 +65,44 @@ const SUPPRESSED: [(&str, &str, &[&str]); 9] = [
     ("other", "Other", &[]),
 ];
 
+/// Each milestone's two letters in a stored counter's name: a day's counter items hold up
+/// to a few hundred counters, read whole by the dashboard, so names are kept short.
+const MILESTONE_CODES: [(Milestone, &str); 12] = [
+    (Milestone::LabelCreated, "lc"),
+    (Milestone::InTransit, "it"),
+    (Milestone::OutForDelivery, "od"),
+    (Milestone::AvailableForPickup, "ap"),
+    (Milestone::AttemptFailed, "af"),
+    (Milestone::Delivered, "dl"),
+    (Milestone::Exception, "ex"),
+    (Milestone::Delayed, "dy"),
+    (Milestone::Stalled, "st"),
+    (Milestone::TrendingLate, "tl"),
+    (Milestone::ReturningToSender, "rs"),
+    (Milestone::ReturnedToSender, "rd"),
+];
+
+/// Each measure's code in a stored counter's name (suppressed ones by their group).
+const MEASURE_CODES: [(&str, &str); 17] = [
+    ("sent", "s"),
+    ("deferred", "d"),
+    ("failed", "f"),
+    ("suppressed.unsubscribed", "xu"),
+    ("suppressed.bounced", "xb"),
+    ("suppressed.complained", "xc"),
+    ("suppressed.sms_opt_out", "xo"),
+    ("suppressed.no_address", "xa"),
+    ("suppressed.channel_off", "xh"),
+    ("suppressed.erased", "xe"),
+    ("suppressed.cancelled", "xk"),
+    ("suppressed.other", "xz"),
+    ("delivered", "D"),
+    ("bounced", "B"),
+    ("complained", "C"),
+    ("opened", "O"),
+    ("clicked", "K"),
+];
+
 /// The group a recorded suppression reason counts under.
 pub fn suppressed_code(reason: &str) -> &'static str {
     SUPPRESSED
@@ -146,28 +184,41 @@ pub struct Counter {
 }
 
 impl Counter {
-    /// The stored attribute name: `{milestone}.{channel}.{measure}`.
+    /// The stored attribute name, short (see [`MILESTONE_CODES`], [`MEASURE_CODES`]):
+    /// `{milestone}.{e|s}.{measure}`, e.g. `od.e.D` for emails about "out for delivery"
+    /// that SES delivered.
     pub fn name(&self) -> String {
-        format!(
-            "{}.{}.{}",
-            self.milestone.as_str(),
-            self.channel.as_str(),
-            self.measure.name()
-        )
+        let milestone = MILESTONE_CODES
+            .iter()
+            .find(|(m, _)| *m == self.milestone)
+            .map_or("??", |(_, c)| c);
+        let measure = self.measure.name();
+        let measure = MEASURE_CODES
+            .iter()
+            .find(|(long, _)| *long == measure)
+            .map_or("?", |(_, c)| c);
+        let channel = match self.channel {
+            Channel::Email => "e",
+            Channel::Sms => "s",
+        };
+        format!("{milestone}.{channel}.{measure}")
     }
 
     pub fn parse(name: &str) -> Option<Counter> {
         let mut parts = name.splitn(3, '.');
-        let milestone = Milestone::parse(parts.next()?)?;
+        let code = parts.next()?;
+        let milestone = MILESTONE_CODES.iter().find(|(_, c)| *c == code)?.0;
         let channel = match parts.next()? {
-            "email" => Channel::Email,
-            "sms" => Channel::Sms,
+            "e" => Channel::Email,
+            "s" => Channel::Sms,
             _ => return None,
         };
+        let code = parts.next()?;
+        let measure = MEASURE_CODES.iter().find(|(_, c)| *c == code)?.0;
         Some(Counter {
             milestone,
             channel,
-            measure: Measure::parse(parts.next()?)?,
+            measure: Measure::parse(measure)?,
         })
     }
 }
@@ -327,21 +378,47 @@ mod tests {
                 measure: Measure::Suppressed("bounced"),
             }
             .name(),
-            "delivered.email.suppressed.bounced"
+            "dl.e.xb"
         );
-        assert_eq!(Counter::parse("delivered.email.suppressed.nonsense"), None);
-        assert_eq!(Counter::parse("nonsense.email.sent"), None);
-        assert_eq!(Counter::parse("delivered.fax.sent"), None);
+        // Every milestone and measure has its code, and no two share one.
+        let mut names = std::collections::BTreeSet::new();
+        for milestone in Milestone::ALL {
+            for (long, _) in MEASURE_CODES {
+                let counter = Counter {
+                    milestone,
+                    channel: Channel::Sms,
+                    measure: Measure::parse(long).unwrap(),
+                };
+                assert_eq!(Counter::parse(&counter.name()), Some(counter));
+                assert!(names.insert(counter.name()));
+            }
+        }
+        assert_eq!(SUPPRESSED.len() + 8, MEASURE_CODES.len());
+        assert_eq!(Counter::parse("dl.e.xq"), None);
+        assert_eq!(Counter::parse("zz.e.s"), None);
+        assert_eq!(Counter::parse("dl.f.s"), None);
+    }
+
+    /// `in_transit.email.suppressed.bounced`: a counter named in full, for readable tests.
+    fn long(name: &str) -> Counter {
+        let mut parts = name.splitn(3, '.');
+        let milestone = Milestone::parse(parts.next().unwrap()).unwrap();
+        let channel = match parts.next().unwrap() {
+            "email" => Channel::Email,
+            _ => Channel::Sms,
+        };
+        Counter {
+            milestone,
+            channel,
+            measure: Measure::parse(parts.next().unwrap()).unwrap(),
+        }
     }
 
     #[test]
     fn summary_adds_up_rows_days_and_reasons() {
         let day = |d: u32, counts: &[(&str, u64)]| NotificationDay {
             day: NaiveDate::from_ymd_opt(2026, 3, d).unwrap(),
-            counts: counts
-                .iter()
-                .map(|(name, n)| (Counter::parse(name).unwrap(), *n))
-                .collect(),
+            counts: counts.iter().map(|(name, n)| (long(name), *n)).collect(),
         };
         let summary = summarise(&[
             day(
@@ -365,10 +442,10 @@ mod tests {
         assert_eq!(summary.total.sent, 15);
         assert_eq!(summary.total.suppressed, 6);
         assert_eq!(summary.total.emails_sent, 15);
-    assert_eq!(
-        summary.total.of_emails_sent(summary.total.delivered),
-        Some(0.6)
-    );
+        assert_eq!(
+            summary.total.of_emails_sent(summary.total.delivered),
+            Some(0.6)
+        );
         assert_eq!(summary.rows.len(), 3);
         assert_eq!(
             summary.rows[0],

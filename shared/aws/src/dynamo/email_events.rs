@@ -221,14 +221,18 @@ fn read(item: &Item) -> Option<NotificationDay> {
     Some(NotificationDay { day, counts })
 }
 
-impl NotificationStatsStore for DynamoStore {
-    async fn notification_stats(
+/// Days read by one Query: a month is read as four Queries at once (a day's four shards
+/// hold up to a few hundred counters each; one Query would read them one page after another).
+const DAYS_PER_QUERY: i64 = 8;
+
+impl DynamoStore {
+    async fn stats_items(
         &self,
         merchant_id: &str,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<NotificationDay>, StoreError> {
-        let items = Self::query_all(
+    ) -> Result<Vec<Item>, StoreError> {
+        Self::query_all(
             self.query()
                 .key_condition_expression("#pk = :pk AND #sk BETWEEN :from AND :to")
                 .expression_attribute_names("#pk", keys::PK)
@@ -251,16 +255,41 @@ impl NotificationStatsStore for DynamoStore {
                     )),
                 ),
         )
-        .await?;
+        .await
+    }
+}
+
+impl NotificationStatsStore for DynamoStore {
+    async fn notification_stats(
+        &self,
+        merchant_id: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<NotificationDay>, StoreError> {
+        let mut ranges = Vec::new();
+        let mut start = from;
+        while start <= to {
+            let end = (start + chrono::Duration::days(DAYS_PER_QUERY - 1)).min(to);
+            ranges.push((start, end));
+            start = end + chrono::Duration::days(1);
+        }
+        let pages = futures::future::join_all(
+            ranges
+                .into_iter()
+                .map(|(from, to)| self.stats_items(merchant_id, from, to)),
+        )
+        .await;
         // The shards of a day, added up.
         let mut days: BTreeMap<NaiveDate, NotificationDay> = BTreeMap::new();
-        for shard in items.iter().filter_map(read) {
-            let day = days.entry(shard.day).or_insert_with(|| NotificationDay {
-                day: shard.day,
-                counts: BTreeMap::new(),
-            });
-            for (counter, count) in shard.counts {
-                *day.counts.entry(counter).or_default() += count;
+        for items in pages {
+            for shard in items?.iter().filter_map(read) {
+                let day = days.entry(shard.day).or_insert_with(|| NotificationDay {
+                    day: shard.day,
+                    counts: BTreeMap::new(),
+                });
+                for (counter, count) in shard.counts {
+                    *day.counts.entry(counter).or_default() += count;
+                }
             }
         }
         Ok(days.into_values().collect())
