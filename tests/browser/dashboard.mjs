@@ -106,7 +106,7 @@ try {
     await scan(page, `sign-in ${width}px`);
     await page.screenshot({ path: join(shots, `dashboard-sign-in-${width}.png`), fullPage: true });
     await signIn(page);
-    for (const [name, path] of pages) {
+    const visit = async (name, path) => {
       const response = await page.goto(`${base}${path}`, { waitUntil: "load" });
       if (response?.status() !== 200) fail(`${path} at ${width}px answered ${response?.status()}`);
       const file = join(shots, `dashboard-${name}-${width}.png`);
@@ -118,7 +118,13 @@ try {
       );
       if (overflow > 0) fail(`${path} scrolls sideways by ${overflow}px at ${width}px`);
       await scan(page, `${name} ${width}px`);
-    }
+    };
+    for (const [name, path] of pages) await visit(name, path);
+    // A notification's message, reached through the shipment page's own link.
+    await page.goto(`${base}/app/shipments/${shipmentId}`, { waitUntil: "load" });
+    const message = await page.locator('a[href*="/message?"]').first().getAttribute("href");
+    if (!message) fail("the shipment page links no notification's message");
+    else await visit("message", message);
     await ctx.close();
   }
 

@@ -1,4 +1,6 @@
 //! Lambda entry point: the configuration set's SNS topic invokes it with SES's events.
+// The SDK futures nest deeply; clippy's layout computation needs the headroom.
+#![recursion_limit = "256"]
 
 use afterclick_aws::{Config, DynamoStore, init_tracing, sdk_config};
 use afterclick_ses_events::SesEvents;

@@ -159,6 +159,17 @@ fn keyed(mut item: Item, pk: String, sk: String, kind: &str) -> Item {
 }
 
 /// An UpdateItem inside a transaction.
+/// Which of `shards` counter items a shipment adds to: fixed by its tracking number (FNV-1a),
+/// so one shipment's counts always land on the same item and different ones spread.
+fn shard_of(tracking_number: &str, shards: u8) -> u8 {
+    let hash = tracking_number
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    u8::try_from(hash % u64::from(shards.max(1))).unwrap_or(0)
+}
+
 fn update_write(update: UpdateBuilder) -> Result<TransactWriteItem, StoreError> {
     Ok(TransactWriteItem::builder()
         .update(built(update.build())?)

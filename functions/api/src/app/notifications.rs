@@ -5,7 +5,7 @@
 //! get no more email after a hard bounce or a complaint, each with a form to lift it
 //! (`POST /app/suppressions/lift`).
 
-use super::pages_stats::{day_range, share};
+use super::pages_stats::{Bar, day_range, share};
 use super::session::{Posted, SignedIn};
 use super::{AppError, Frame, milestone_label, respond, see_other, when};
 use crate::{App, Store};
@@ -24,14 +24,6 @@ const BAR_WIDTH: u32 = 6;
 struct Row {
     label: String,
     cells: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Bar {
-    x: u32,
-    y: u32,
-    height: u32,
-    label: String,
 }
 
 #[derive(Serialize)]

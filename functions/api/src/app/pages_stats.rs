@@ -25,12 +25,13 @@ struct Row {
     counts: Vec<u64>,
 }
 
+/// One upright bar of a per-day chart (the notifications page draws the same).
 #[derive(Serialize)]
-struct Bar {
-    x: u32,
-    y: u32,
-    height: u32,
-    label: String,
+pub(super) struct Bar {
+    pub x: u32,
+    pub y: u32,
+    pub height: u32,
+    pub label: String,
 }
 
 #[derive(Serialize)]

@@ -1092,6 +1092,10 @@ async fn a_message_that_never_reached_the_customer_is_sent_again_once_with_ses_r
     failed.state = NotificationState::Failed;
     failed.detail = Some("SES was unavailable".into());
     store.put_notification(failed.clone());
+    // What the customer and the carrier wrote is escaped on the message page too.
+    let mut s = s;
+    s.customer.name = "<script>alert(1)</script>".into();
+    store.put_shipment(s.clone());
     let mut sent = fakes::notification(&s, Milestone::InTransit, Channel::Email);
     sent.state = NotificationState::Sent;
     sent.email.delivered_at = Some(now() - Duration::hours(3));
@@ -1154,6 +1158,11 @@ async fn a_message_that_never_reached_the_customer_is_sent_again_once_with_ses_r
         .await;
     assert_eq!(message.status, 200, "{}", message.body);
     assert!(message.body.contains("Subject:"), "{}", message.body);
+    assert!(
+        !message.body.contains("<script>alert(1)"),
+        "{}",
+        message.body
+    );
     assert!(message.body.contains("1ZDELAYED0001"));
     let html = b
         .get(

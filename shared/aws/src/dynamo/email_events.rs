@@ -25,12 +25,7 @@ const SHARDS: u8 = 4;
 const CONFLICT_RETRIES: u32 = 5;
 
 fn shard(tracking_number: &str) -> u8 {
-    let hash = tracking_number
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-    u8::try_from(hash % u64::from(SHARDS)).unwrap_or(0)
+    super::shard_of(tracking_number, SHARDS)
 }
 
 impl DynamoStore {
