@@ -125,6 +125,11 @@ try {
     const message = await page.locator('a[href*="/message?"]').first().getAttribute("href");
     if (!message) fail("the shipment page links no notification's message");
     else await visit("message", message);
+    // An outgoing webhook endpoint's delivery log, through the settings page's link.
+    await page.goto(`${base}/app/settings`, { waitUntil: "load" });
+    const endpoint = await page.locator('a[href^="/app/settings/endpoints/"]').first().getAttribute("href");
+    if (!endpoint) fail("the settings page links no endpoint's delivery log");
+    else await visit("endpoint", endpoint);
     await ctx.close();
   }
 

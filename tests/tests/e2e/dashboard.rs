@@ -175,6 +175,18 @@ async fn a_merchant_works_the_watchlist_in_a_browser() {
         .await
         .unwrap();
 
+    // An outgoing webhook endpoint, so the settings page links its delivery log.
+    let endpoint = stack
+        .send(
+            stack
+                .http
+                .post(stack.url("/v1/webhook-endpoints"))
+                .bearer_auth(&info.api_key)
+                .json(&json!({"url": "https://hooks.example.com/afterclick"})),
+        )
+        .await;
+    assert_eq!(endpoint.status, 201, "{}", endpoint.body);
+
     let dashboard = Dashboard::sign_in(&stack, &info.api_key).await;
     let home = dashboard.get("/app").await;
     assert!(home.body.contains(exception_tn.as_str()));
