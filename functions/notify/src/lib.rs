@@ -1,7 +1,8 @@
 //! DynamoDB stream consumer: decodes new notification intents and hands each shipment's to
 //! the use case (`afterclick_app::notify`: claim, render, send, record); and the sweeper's
 //! wake-ups (a MODIFY whose new image carries `woken_at`: a deferred SMS whose quiet hours
-//! ended, a claim whose sender died), which the use case resumes as of the wake-up.
+//! ended, a claim whose sender died, a notification the merchant sends again), which the
+//! use case resumes as of the wake-up.
 
 use afterclick_app::notify::{Notify as UseCase, Store};
 pub use afterclick_aws::stream::MissingSequenceNumber;

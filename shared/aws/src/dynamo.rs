@@ -158,7 +158,6 @@ fn keyed(mut item: Item, pk: String, sk: String, kind: &str) -> Item {
     item
 }
 
-/// An UpdateItem inside a transaction.
 /// Which of `shards` counter items a shipment adds to: fixed by its tracking number (FNV-1a),
 /// so one shipment's counts always land on the same item and different ones spread.
 fn shard_of(tracking_number: &str, shards: u8) -> u8 {
@@ -170,6 +169,7 @@ fn shard_of(tracking_number: &str, shards: u8) -> u8 {
     u8::try_from(hash % u64::from(shards.max(1))).unwrap_or(0)
 }
 
+/// An UpdateItem inside a transaction.
 fn update_write(update: UpdateBuilder) -> Result<TransactWriteItem, StoreError> {
     Ok(TransactWriteItem::builder()
         .update(built(update.build())?)

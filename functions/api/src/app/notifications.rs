@@ -102,16 +102,19 @@ pub async fn show<S: Store, V>(
     let most = summary
         .days
         .iter()
-        .map(|(_, t)| t.sent)
+        // Delivered counts on the day SES says the email was sent, which can differ from
+        // the day notify recorded it (around midnight): the scale takes both.
+        .map(|(_, t)| t.sent.max(t.delivered))
         .max()
         .unwrap_or(0)
         .max(1);
     let bar = |day: chrono::NaiveDate, n: u64, shift: u32, what: &str| {
-        let height = (n as f64 / most as f64 * f64::from(CHART_HEIGHT)).round() as u32;
+        let height =
+            ((n as f64 / most as f64 * f64::from(CHART_HEIGHT)).round() as u32).min(CHART_HEIGHT);
         let offset = (day - from).num_days().max(0) as u32;
         Bar {
             x: offset * (2 * BAR_WIDTH + 2) + shift,
-            y: CHART_HEIGHT - height,
+            y: CHART_HEIGHT.saturating_sub(height),
             height,
             label: format!("{day}: {n} {what}"),
         }
@@ -205,6 +208,7 @@ pub async fn lift<S: Store, V>(
     let hash = posted
         .form
         .get("hash")
+        .map(|h| h.to_ascii_lowercase())
         .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
     let Some(hash) = hash else {
         return Ok(see_other("/app/notifications"));
@@ -215,6 +219,7 @@ pub async fn lift<S: Store, V>(
         .await?
     {
         tracing::info!(merchant_id = %posted.who.merchant_id, by = %posted.who.session.signed_in_as, "suppression lifted");
+        return Ok(see_other("/app/notifications?lifted=1"));
     }
-    Ok(see_other("/app/notifications?lifted=1"))
+    Ok(see_other("/app/notifications"))
 }
