@@ -230,20 +230,6 @@ pub struct NotificationDay {
     pub counts: BTreeMap<Counter, u64>,
 }
 
-/// The columns of the dashboard's table, in order.
-pub const COLUMNS: [(&str, &str); 10] = [
-    ("sent", "Sent"),
-    ("deferred", "Deferred"),
-    ("suppressed", "Suppressed"),
-    ("failed", "Failed"),
-    ("delivered", "Delivered"),
-    ("bounced", "Bounced"),
-    ("complained", "Complained"),
-    ("opened", "Opened"),
-    ("clicked", "Clicked"),
-    ("delivery_rate", "Delivered of sent"),
-];
-
 /// Totals of one row (a milestone and channel, or everything).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Totals {

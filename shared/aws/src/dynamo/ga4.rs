@@ -77,14 +77,4 @@ impl Ga4Store for DynamoStore {
             .map_err(unavailable)?;
         Ok(())
     }
-
-    async fn release_ga4_hit(&self, hit: &Ga4Hit) -> Result<(), StoreError> {
-        let result = self
-            .update_item(keys::merchant_pk(&hit.merchant_id), hit_sk(hit))
-            .update_expression("REMOVE claimed_at")
-            .condition_expression("attribute_exists(PK)")
-            .send()
-            .await;
-        applied(result).map(|_| ())
-    }
 }

@@ -57,13 +57,6 @@ impl Ga4Store for MemoryStore {
         self.state.lock().unwrap().ga4.hits.remove(&hit.hit_id);
         Ok(())
     }
-
-    async fn release_ga4_hit(&self, hit: &Ga4Hit) -> Result<(), StoreError> {
-        if let Some((_, claimed)) = self.state.lock().unwrap().ga4.hits.get_mut(&hit.hit_id) {
-            *claimed = None;
-        }
-        Ok(())
-    }
 }
 
 /// Records every URL and body it was sent; answers `failure` when set.

@@ -28,9 +28,6 @@ pub trait Ga4Store: Send + Sync {
 
     /// Sent, or never to be sent: forgotten.
     fn forget_ga4_hit(&self, hit: &Ga4Hit) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// Not sent this time: claimable again (the stream's retry sends it).
-    fn release_ga4_hit(&self, hit: &Ga4Hit) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// The Measurement Protocol on the wire: a JSON body POSTed to a URL.
