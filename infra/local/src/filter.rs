@@ -2,6 +2,56 @@
 //! a pattern when every key of the pattern matches; leaves are lists of alternatives.
 
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The attributes of a record's images (`Keys`, `NewImage`, `OldImage`) that patterns read.
+/// A record can be matched on a view holding only those: most records a mapping reads are
+/// for other functions, and a shipment's image is large to convert for nothing.
+#[derive(Debug, Default)]
+pub struct Needs {
+    /// Per image: the attributes, or `None` when a pattern reads the image as a whole.
+    images: BTreeMap<String, Option<BTreeSet<String>>>,
+    /// A pattern reads `dynamodb` as a whole.
+    all: bool,
+}
+
+impl Needs {
+    pub fn of(patterns: &[Value]) -> Self {
+        let mut needs = Self::default();
+        for pattern in patterns {
+            match pattern.get("dynamodb") {
+                None => {}
+                Some(Value::Object(images)) => {
+                    for (image, sub) in images {
+                        let entry = needs
+                            .images
+                            .entry(image.clone())
+                            .or_insert_with(|| Some(BTreeSet::new()));
+                        match (sub, entry) {
+                            (Value::Object(attributes), Some(names)) => {
+                                names.extend(attributes.keys().cloned())
+                            }
+                            (Value::Object(_), None) => {}
+                            (_, entry) => *entry = None,
+                        }
+                    }
+                }
+                Some(_) => needs.all = true,
+            }
+        }
+        needs
+    }
+
+    /// Does a pattern read `attribute` of `image`?
+    pub fn wants(&self, image: &str, attribute: &str) -> bool {
+        self.all
+            || match self.images.get(image) {
+                None => false,
+                Some(None) => true,
+                Some(Some(names)) => names.contains(attribute),
+            }
+    }
+}
 
 pub fn matches_any(patterns: &[Value], record: &Value) -> bool {
     patterns.is_empty() || patterns.iter().any(|p| matches(p, Some(record)))

@@ -4,7 +4,7 @@
 //! failed record), and after MaximumRetryAttempts sets the failing record aside in the
 //! dead-letter log and moves on, as bisect-on-error plus an on-failure destination would.
 
-use crate::filter::matches_any;
+use crate::filter::{Needs, matches_any};
 use crate::template::StreamMapping;
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
@@ -229,24 +229,44 @@ fn attribute(value: &AttributeValue) -> Value {
 }
 
 fn item(map: &HashMap<String, AttributeValue>) -> Value {
-    Value::Object(map.iter().map(|(k, v)| (k.clone(), attribute(v))).collect())
+    image(map, |_| true)
+}
+
+fn image(map: &HashMap<String, AttributeValue>, keep: impl Fn(&str) -> bool) -> Value {
+    Value::Object(
+        map.iter()
+            .filter(|(k, _)| keep(k))
+            .map(|(k, v)| (k.clone(), attribute(v)))
+            .collect(),
+    )
 }
 
 /// The record exactly as Lambda delivers it inside `Records`.
 fn lambda_record(record: &Record, stream_arn: &str, region: &str) -> Value {
+    record_view(record, stream_arn, region, |_, _| true)
+}
+
+/// The record as Lambda delivers it, its images holding only what `keep` (image,
+/// attribute) selects: enough to match a mapping's filters (see [`Needs`]).
+fn record_view(
+    record: &Record,
+    stream_arn: &str,
+    region: &str,
+    keep: impl Fn(&str, &str) -> bool,
+) -> Value {
     let change = record.dynamodb.as_ref();
     let mut dynamodb = serde_json::Map::new();
     if let Some(c) = change {
         if let Some(t) = c.approximate_creation_date_time {
             dynamodb.insert("ApproximateCreationDateTime".into(), json!(t.secs()));
         }
-        for (name, image) in [
+        for (name, map) in [
             ("Keys", &c.keys),
             ("NewImage", &c.new_image),
             ("OldImage", &c.old_image),
         ] {
-            if let Some(image) = image {
-                dynamodb.insert(name.into(), item(image));
+            if let Some(map) = map {
+                dynamodb.insert(name.into(), image(map, |attribute| keep(name, attribute)));
             }
         }
         dynamodb.insert("SequenceNumber".into(), json!(c.sequence_number));
@@ -461,10 +481,16 @@ impl Poller {
                 .last()
                 .and_then(|r| r.dynamodb.as_ref())
                 .and_then(|d| d.sequence_number.clone());
+            let needs = Needs::of(&self.mapping.filters);
             let batch: Vec<Value> = records
                 .iter()
+                .filter(|r| {
+                    let view = record_view(r, &self.stream_arn, &self.region, |image, name| {
+                        needs.wants(image, name)
+                    });
+                    matches_any(&self.mapping.filters, &view)
+                })
                 .map(|r| lambda_record(r, &self.stream_arn, &self.region))
-                .filter(|r| matches_any(&self.mapping.filters, r))
                 .collect();
             // ParallelizationFactor: one batch per lane at once, a partition key always in
             // the same lane, so a shipment's records stay in order and others do not wait.
@@ -558,5 +584,104 @@ impl Poller {
             tracing::warn!(function = %self.mapping.function, error = %err, "invocation failed");
         }
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodbstreams::types::{OperationType, StreamRecord};
+
+    fn s(v: &str) -> AttributeValue {
+        AttributeValue::S(v.to_owned())
+    }
+
+    fn record(event: OperationType, new_image: &[(&str, AttributeValue)]) -> Record {
+        let image: HashMap<String, AttributeValue> = new_image
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        Record::builder()
+            .event_name(event)
+            .dynamodb(
+                StreamRecord::builder()
+                    .keys("PK", s("SHIP#m_1#1Z"))
+                    .set_new_image(Some(image.clone()))
+                    .set_old_image(Some(image))
+                    .sequence_number("100")
+                    .build(),
+            )
+            .build()
+    }
+
+    /// Every mapping of the template takes exactly the records it takes when matched on the
+    /// whole record, from the view holding only what its filters read.
+    #[test]
+    fn filters_match_the_view_as_they_match_the_whole_record() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
+        let template = crate::template::Template::load(&path).unwrap();
+        let big = AttributeValue::M(HashMap::from([("history".to_owned(), s(&"x".repeat(500)))]));
+        let mut records = Vec::new();
+        for event in [
+            OperationType::Insert,
+            OperationType::Modify,
+            OperationType::Remove,
+        ] {
+            for kind in [
+                "event",
+                "shipment",
+                "notification",
+                "webhook_delivery",
+                "platform_fetch",
+                "ga4_hit",
+                "merchant",
+            ] {
+                records.push(record(
+                    event.clone(),
+                    &[("type", s(kind)), ("summary", big.clone())],
+                ));
+                records.push(record(
+                    event.clone(),
+                    &[("type", s(kind)), ("woken_at", s("2026-11-18T12:00:00Z"))],
+                ));
+                records.push(record(
+                    event.clone(),
+                    &[("type", s(kind)), ("edited_by", s("merchant"))],
+                ));
+            }
+        }
+        let mut taken = 0;
+        for mapping in &template.mappings {
+            let needs = Needs::of(&mapping.filters);
+            assert!(!needs.wants("NewImage", "summary"), "{}", mapping.function);
+            for r in &records {
+                let whole = matches_any(&mapping.filters, &lambda_record(r, "arn", "eu-west-1"));
+                let view = record_view(r, "arn", "eu-west-1", |i, a| needs.wants(i, a));
+                assert_eq!(
+                    matches_any(&mapping.filters, &view),
+                    whole,
+                    "{}: {r:?}",
+                    mapping.function
+                );
+                taken += usize::from(whole);
+            }
+        }
+        // Not a vacuous comparison: the filters take some records and leave others.
+        assert!(taken > 0 && taken < records.len() * template.mappings.len());
+    }
+
+    #[test]
+    fn needs_cover_whole_images_and_whole_records() {
+        let whole_image = Needs::of(&[json!({"dynamodb": {"NewImage": [{"exists": true}]}})]);
+        assert!(whole_image.wants("NewImage", "anything"));
+        assert!(!whole_image.wants("OldImage", "anything"));
+        let named = Needs::of(&[
+            json!({"dynamodb": {"NewImage": {"type": {"S": ["event"]}}}}),
+            json!({"dynamodb": {"NewImage": {"state": {"S": ["sent"]}}}}),
+        ]);
+        assert!(named.wants("NewImage", "type") && named.wants("NewImage", "state"));
+        assert!(!named.wants("NewImage", "summary") && !named.wants("Keys", "PK"));
+        assert!(Needs::of(&[json!({"dynamodb": [{"exists": true}]})]).wants("Keys", "PK"));
+        assert!(!Needs::of(&[json!({"eventName": ["INSERT"]})]).wants("NewImage", "type"));
     }
 }

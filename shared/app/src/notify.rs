@@ -301,8 +301,8 @@ impl<S: Store, M: Mailer, T: Texter> Notify<S, M, T> {
     ) -> Plan {
         let (shipment, merchant) = (recipient.shipment, recipient.merchant);
         let base = merchant.pages_base(&self.public_base_url);
-        let tracking_url = format!("{base}/t/{}", shipment.token);
-        let unsubscribe_url = format!("{base}/u/{}", shipment.token);
+        let tracking_url = shipment.tracking_url(base);
+        let unsubscribe_url = shipment.unsubscribe_url(base);
         let carrier_name = message::carrier_display_name(shipment);
         let order = self.order_context(intent, shipment, context).await;
         let input = MessageInput {

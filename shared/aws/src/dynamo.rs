@@ -61,6 +61,8 @@ pub struct DynamoStore {
     sealer: Option<crate::sealing::KmsSealer>,
     /// Lane counter items read lately, shared by the store's clones.
     lanes: lanes::LaneCache,
+    /// Reads waiting to share a BatchGetItem, shared by the store's clones.
+    reads: reads::ReadQueue,
 }
 
 fn s(value: impl Into<String>) -> AttributeValue {
@@ -208,6 +210,7 @@ impl DynamoStore {
             table: table.into(),
             sealer: None,
             lanes: lanes::LaneCache::default(),
+            reads: reads::ReadQueue::default(),
         }
     }
 

@@ -113,31 +113,11 @@ pub fn body(hit: &Ga4Hit) -> Value {
 
 /// Where to send it: the endpoint with the property's id and secret as GA4 wants them.
 pub fn collect_url(endpoint: &str, measurement_id: &str, api_secret: &str) -> String {
-    let query: String = form_urlencoded_pairs(&[
-        ("measurement_id", measurement_id),
-        ("api_secret", api_secret),
-    ]);
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("measurement_id", measurement_id)
+        .append_pair("api_secret", api_secret)
+        .finish();
     format!("{endpoint}?{query}")
-}
-
-fn form_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            let encoded: String = v
-                .bytes()
-                .map(|b| {
-                    if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                        char::from(b).to_string()
-                    } else {
-                        format!("%{b:02X}")
-                    }
-                })
-                .collect();
-            format!("{k}={encoded}")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 #[cfg(test)]

@@ -155,6 +155,16 @@ pub struct OrderParcel {
 }
 
 impl Shipment {
+    /// The customer's tracking page under `base` (the merchant's pages base URL).
+    pub fn tracking_url(&self, base: &str) -> String {
+        format!("{base}/t/{}", self.token)
+    }
+
+    /// The customer's unsubscribe page under `base`.
+    pub fn unsubscribe_url(&self, base: &str) -> String {
+        format!("{base}/u/{}", self.token)
+    }
+
     /// Did the store cancel this parcel?
     pub fn cancelled_by_store(&self) -> bool {
         self.parcel

@@ -936,3 +936,49 @@ contract!(
     the_watchlist_holds_every_reason_and_attention_only_delays,
     notifications_are_counted_once_and_ses_events_suppress_once,
 );
+
+/// Concurrent reads share BatchGetItem requests (a stream batch's records read at once) and
+/// each still gets exactly its own items: the DynamoDB adapter only, counted at its client.
+#[tokio::test]
+async fn concurrent_reads_share_requests_and_each_gets_its_own() {
+    use afterclick_domain::ports::SnapshotReads;
+    let plain = afterclick_e2e::fresh_store().await;
+    let meter = afterclick_devstack::capacity::Meter::default();
+    let client = aws_sdk_dynamodb::Client::from_conf(
+        plain
+            .client()
+            .config()
+            .to_builder()
+            .interceptor(meter.clone())
+            .build(),
+    );
+    let store = afterclick_aws::DynamoStore::new(client, plain.table());
+    let m = merchant();
+    let numbers: Vec<String> = (0..40).map(|i| format!("1ZSHARE{i:02}")).collect();
+    for number in &numbers {
+        store.register(&shipment(&m, number, now())).await.unwrap();
+    }
+    let before = meter.requests().get("BatchGetItem").copied().unwrap_or(0);
+    // Every registered one, and as many that do not exist, all at once.
+    let wanted: Vec<String> = numbers
+        .iter()
+        .cloned()
+        .chain((0..40).map(|i| format!("1ZNONE{i:02}")))
+        .collect();
+    let snapshots = join_all(wanted.iter().map(|n| store.snapshot(&m, n))).await;
+    for (number, snapshot) in wanted.iter().zip(snapshots) {
+        let shipment = snapshot.unwrap().shipment;
+        if number.starts_with("1ZSHARE") {
+            assert_eq!(shipment.unwrap().tracking_number, *number);
+        } else {
+            assert!(shipment.is_none(), "{number}");
+        }
+    }
+    let requests = meter.requests().get("BatchGetItem").copied().unwrap_or(0) - before;
+    // 80 reads of three keys each (the merchant's two shared): 82 distinct keys, at most
+    // 100 per request; one request alone if nothing else was out.
+    assert!(
+        (1..=4).contains(&requests),
+        "{requests} BatchGetItem requests"
+    );
+}

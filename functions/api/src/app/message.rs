@@ -93,8 +93,8 @@ async fn render<S: Store, V>(
     let (s, n) = (s.clone(), n.clone());
     // Templates run with bounded fuel, off the async workers all the same.
     let rendered = tokio::task::spawn_blocking(move || {
-        let tracking_url = format!("{base}/t/{}", s.token);
-        let unsubscribe_url = format!("{base}/u/{}", s.token);
+        let tracking_url = s.tracking_url(&base);
+        let unsubscribe_url = s.unsubscribe_url(&base);
         let carrier_name = message::carrier_display_name(&s);
         let input = MessageInput {
             milestone: n.milestone,

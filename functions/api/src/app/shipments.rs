@@ -380,12 +380,10 @@ async fn render<S: Store, V>(
         locale: s.customer.locale.as_deref().map(str::to_owned),
         timezone: s.customer.timezone.clone(),
         erased: s.erased_at.map(when),
-        tracking_url: format!(
-            "{}/t/{}",
-            crate::v1::shipments::pages_base(app, merchant_id)
+        tracking_url: s.tracking_url(
+            &crate::v1::shipments::pages_base(app, merchant_id)
                 .await
                 .map_err(|_| AppError::Render)?,
-            s.token
         ),
         reasons: if open.is_empty() {
             watch_reasons(&s).iter().map(|r| r.label()).collect()

@@ -74,7 +74,7 @@ impl<'a> ShipmentCore<'a> {
             estimated_delivery: s.estimated_delivery,
             promised_delivery_date: s.promised_delivery_date,
             customer: (&s.customer).into(),
-            tracking_url: format!("{public_base_url}/t/{}", s.token),
+            tracking_url: s.tracking_url(public_base_url),
             channels: s.channels.as_deref(),
             erased_at: s.erased_at,
             // An estimate of a parcel still on its way: a delivered one has its date.

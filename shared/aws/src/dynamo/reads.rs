@@ -14,7 +14,9 @@ use afterclick_domain::ports::{
 use afterclick_domain::{Channel, Merchant, Shipment};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::oneshot;
 
 type Key = (String, String);
 
@@ -32,10 +34,147 @@ fn key_of(item: &Item) -> Option<Key> {
     }
 }
 
+/// Concurrent reads share BatchGetItem requests. While [`MAX_IN_FLIGHT`] requests are out,
+/// the keys other tasks ask for wait and leave together in the next request (up to
+/// [`MAX_KEYS`]): a stream batch's records, read at once, cost a few round trips instead of
+/// one or two each. An idle store sends at once, so a lone read waits for nothing.
+#[derive(Clone, Debug, Default)]
+pub(super) struct ReadQueue(Arc<Mutex<Queue>>);
+
+#[derive(Debug, Default)]
+struct Queue {
+    waiting: Vec<Waiting>,
+    in_flight: usize,
+}
+
+#[derive(Debug)]
+struct Waiting {
+    keys: Vec<Key>,
+    reply: oneshot::Sender<Result<HashMap<Key, Item>, StoreError>>,
+}
+
+/// Requests out at once before reads queue: two, so one slow answer does not hold every
+/// read back.
+const MAX_IN_FLIGHT: usize = 2;
+
+impl ReadQueue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        // A panic while holding it leaves a consistent queue (every change is one push or
+        // one drain).
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The next request's waiters: whole waiters, up to `MAX_KEYS` distinct keys; none
+    /// left: this driver is done (decided under the lock a new waiter takes, so none is
+    /// left behind without a driver).
+    fn next(&self, driver: &mut Driver) -> Vec<Waiting> {
+        let mut queue = self.lock();
+        let mut keys = std::collections::HashSet::new();
+        let mut taken = 0;
+        for w in &queue.waiting {
+            let more = w.keys.iter().filter(|k| !keys.contains(*k)).count();
+            if taken > 0 && keys.len() + more > MAX_KEYS {
+                break;
+            }
+            keys.extend(w.keys.iter().cloned());
+            taken += 1;
+        }
+        if taken == 0 {
+            queue.in_flight -= 1;
+            driver.done = true;
+        }
+        queue.waiting.drain(..taken).collect()
+    }
+}
+
+/// A driver's place among the requests in flight, given back even if it panics.
+struct Driver {
+    queue: ReadQueue,
+    done: bool,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if !self.done {
+            self.queue.lock().in_flight -= 1;
+        }
+    }
+}
+
 impl DynamoStore {
     /// The items that exist among `wanted`, by key; strongly consistent like every
-    /// single read of this store.
+    /// single read of this store. Shares its request with concurrent reads ([`ReadQueue`]).
     pub(super) async fn batch_get(&self, wanted: &[Key]) -> Result<HashMap<Key, Item>, StoreError> {
+        if wanted.len() > MAX_KEYS {
+            return self.fetch(wanted).await;
+        }
+        let (reply, answer) = oneshot::channel();
+        let drive = {
+            let mut queue = self.reads.lock();
+            queue.waiting.push(Waiting {
+                keys: wanted.to_vec(),
+                reply,
+            });
+            let drive = queue.in_flight < MAX_IN_FLIGHT;
+            if drive {
+                queue.in_flight += 1;
+            }
+            drive
+        };
+        if drive {
+            // Its own task: a caller that gives up must not strand the reads it carries.
+            let store = self.clone();
+            tokio::spawn(async move { store.drive_reads().await });
+        }
+        answer.await.unwrap_or_else(|_| {
+            Err(StoreError::Unavailable(
+                "a shared read ended without an answer".into(),
+            ))
+        })
+    }
+
+    /// Sends queued reads until none are left.
+    async fn drive_reads(&self) {
+        let mut driver = Driver {
+            queue: self.reads.clone(),
+            done: false,
+        };
+        loop {
+            let waiting = self.reads.next(&mut driver);
+            if waiting.is_empty() {
+                return;
+            }
+            let mut keys: Vec<Key> = waiting
+                .iter()
+                .flat_map(|w| w.keys.iter().cloned())
+                .collect();
+            keys.sort();
+            keys.dedup();
+            match self.fetch(&keys).await {
+                Ok(found) => {
+                    for w in waiting {
+                        let mine = w
+                            .keys
+                            .iter()
+                            .filter_map(|k| found.get(k).map(|item| (k.clone(), item.clone())))
+                            .collect();
+                        // A waiter that gave up no longer listens; nothing to do.
+                        let _ = w.reply.send(Ok(mine));
+                    }
+                }
+                Err(err) => {
+                    for w in waiting {
+                        let _ = w.reply.send(Err(err.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// One BatchGetItem per `MAX_KEYS` keys, asking again for what it leaves unprocessed.
+    async fn fetch(&self, wanted: &[Key]) -> Result<HashMap<Key, Item>, StoreError> {
         let mut found = HashMap::new();
         for chunk in wanted.chunks(MAX_KEYS) {
             let mut request = Some(super::built(
