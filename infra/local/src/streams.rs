@@ -457,6 +457,7 @@ impl Poller {
             };
             shard.iterator = out.shard_iterator;
         }
+        let needs = Needs::of(&self.mapping.filters);
         while let Some(iterator) = shard.iterator.clone() {
             let out = self
                 .client
@@ -481,7 +482,6 @@ impl Poller {
                 .last()
                 .and_then(|r| r.dynamodb.as_ref())
                 .and_then(|d| d.sequence_number.clone());
-            let needs = Needs::of(&self.mapping.filters);
             let batch: Vec<Value> = records
                 .iter()
                 .filter(|r| {

@@ -981,4 +981,26 @@ async fn concurrent_reads_share_requests_and_each_gets_its_own() {
         (1..=4).contains(&requests),
         "{requests} BatchGetItem requests"
     );
+
+    // Another merchant's reads share those requests and never see the first one's items.
+    let other = merchant();
+    let theirs: Vec<String> = (0..10).map(|i| format!("1ZTHEIRS{i:02}")).collect();
+    for number in &theirs {
+        store
+            .register(&shipment(&other, number, now()))
+            .await
+            .unwrap();
+    }
+    let everything: Vec<String> = numbers.iter().chain(&theirs).cloned().collect();
+    let reads = join_all((0..6).map(|i| {
+        let who = if i % 2 == 0 { &m } else { &other };
+        store.shipments_by_tracking(who, &everything)
+    }))
+    .await;
+    for (i, read) in reads.into_iter().enumerate() {
+        let (who, count) = if i % 2 == 0 { (&m, 40) } else { (&other, 10) };
+        let found = read.unwrap();
+        assert_eq!(found.len(), count, "read {i}");
+        assert!(found.iter().all(|s| &s.merchant_id == who), "read {i}");
+    }
 }

@@ -71,6 +71,8 @@ impl ReadQueue {
     /// left behind without a driver).
     fn next(&self, driver: &mut Driver) -> Vec<Waiting> {
         let mut queue = self.lock();
+        // Reads whose callers gave up are not fetched.
+        queue.waiting.retain(|w| !w.reply.is_closed());
         let mut keys = std::collections::HashSet::new();
         let mut taken = 0;
         for w in &queue.waiting {
@@ -89,7 +91,8 @@ impl ReadQueue {
     }
 }
 
-/// A driver's place among the requests in flight, given back even if it panics.
+/// A driver's place among the requests in flight, taken before its task is spawned and
+/// given back however the task ends (a panic, a runtime shutting down before it ran).
 struct Driver {
     queue: ReadQueue,
     done: bool,
@@ -97,8 +100,15 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        if !self.done {
-            self.queue.lock().in_flight -= 1;
+        if self.done {
+            return;
+        }
+        let mut queue = self.queue.lock();
+        queue.in_flight -= 1;
+        // The last driver gone without finishing: the reads still queued would wait for a
+        // caller that may never come. Dropping their replies answers them with an error.
+        if queue.in_flight == 0 {
+            queue.waiting.clear();
         }
     }
 }
@@ -107,26 +117,36 @@ impl DynamoStore {
     /// The items that exist among `wanted`, by key; strongly consistent like every
     /// single read of this store. Shares its request with concurrent reads ([`ReadQueue`]).
     pub(super) async fn batch_get(&self, wanted: &[Key]) -> Result<HashMap<Key, Item>, StoreError> {
-        if wanted.len() > MAX_KEYS {
-            return self.fetch(wanted).await;
+        let mut wanted = wanted.to_vec();
+        wanted.sort();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return Ok(HashMap::new());
         }
+        // Too many to share, or no runtime to drive shared reads: a request of its own.
+        let runtime = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) if wanted.len() <= MAX_KEYS => runtime,
+            _ => return self.fetch(&wanted).await,
+        };
         let (reply, answer) = oneshot::channel();
-        let drive = {
+        let driver = {
             let mut queue = self.reads.lock();
             queue.waiting.push(Waiting {
-                keys: wanted.to_vec(),
+                keys: wanted,
                 reply,
             });
-            let drive = queue.in_flight < MAX_IN_FLIGHT;
-            if drive {
+            (queue.in_flight < MAX_IN_FLIGHT).then(|| {
                 queue.in_flight += 1;
-            }
-            drive
+                Driver {
+                    queue: self.reads.clone(),
+                    done: false,
+                }
+            })
         };
-        if drive {
+        if let Some(driver) = driver {
             // Its own task: a caller that gives up must not strand the reads it carries.
             let store = self.clone();
-            tokio::spawn(async move { store.drive_reads().await });
+            runtime.spawn(async move { store.drive_reads(driver).await });
         }
         answer.await.unwrap_or_else(|_| {
             Err(StoreError::Unavailable(
@@ -136,11 +156,7 @@ impl DynamoStore {
     }
 
     /// Sends queued reads until none are left.
-    async fn drive_reads(&self) {
-        let mut driver = Driver {
-            queue: self.reads.clone(),
-            done: false,
-        };
+    async fn drive_reads(&self, mut driver: Driver) {
         loop {
             let waiting = self.reads.next(&mut driver);
             if waiting.is_empty() {
@@ -152,6 +168,7 @@ impl DynamoStore {
                 .collect();
             keys.sort();
             keys.dedup();
+            // Each read gets only its own keys' items, never a neighbour's.
             match self.fetch(&keys).await {
                 Ok(found) => {
                     for w in waiting {
