@@ -8,19 +8,15 @@ use afterclick_e2e::Stack;
 use std::path::PathBuf;
 use std::process::Command;
 
-/// The CLI binary, built on demand: a test crate cannot depend on a binary crate.
+/// The CLI binary, built on demand: a test crate cannot depend on a binary crate. Built
+/// as `make test` builds every binary (`--workspace --bins`), so there it is already done:
+/// `-p afterclick-admin` alone resolves other features for shared dependencies and rebuilt
+/// 48 crates (minutes, with dependencies optimised), then the next workspace build again.
 fn admin_binary() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let built = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "afterclick-admin",
-            "--bin",
-            "afterclick-admin",
-        ])
+        .args(["build", "--quiet", "--workspace", "--bins"])
         .current_dir(root)
         .status()
         .unwrap();
